@@ -1,0 +1,42 @@
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace fieldsync {
+
+// Every error FieldSync can report, from storage to the wire. The numeric values are
+// part of the wire protocol (docs/protocol.md): never renumber, only append.
+enum class ErrorCode : int {
+  kInvalidArgument = 1,   // a malformed command-line or API argument
+  kUnknownCollection = 2,
+  kUnknownField = 3,
+  kInvalidValue = 4,      // a value of the wrong type or outside its domain
+  kMissingField = 5,      // a required field left empty on create
+  kNotFound = 6,
+  kAlreadyExists = 7,
+  kReadOnly = 8,          // a field the engine owns, or a read-only collection
+  kCorruptData = 9,       // a stored or received state that does not decode
+  kStorage = 10,          // SQLite reported an error
+  kSchemaMismatch = 11,
+  kClockSkew = 12,
+  kIo = 13,
+};
+
+// The stable name of a code, e.g. "invalid_value".
+std::string_view error_code_name(ErrorCode code);
+
+// The one error type of FieldSync. Thrown inside sync-core and the tools; the network
+// layers catch it at their boundary and turn it into an error reply.
+class Error : public std::runtime_error {
+ public:
+  Error(ErrorCode code, const std::string& message) : std::runtime_error(message), code_(code) {}
+
+  ErrorCode code() const noexcept { return code_; }
+
+ private:
+  ErrorCode code_;
+};
+
+}  // namespace fieldsync

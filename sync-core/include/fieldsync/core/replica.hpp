@@ -1,0 +1,150 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "fieldsync/core/clock.hpp"
+#include "fieldsync/core/error.hpp"
+#include "fieldsync/core/record_state.hpp"
+#include "fieldsync/core/schema.hpp"
+
+namespace fieldsync {
+
+// A record as the app sees it: resolved values plus the replicated state behind them.
+struct Record {
+  const CollectionSchema* collection = nullptr;
+  RecordState state;
+  std::vector<Value> values;  // resolved, aligned with collection->fields
+  std::uint64_t seq = 0;      // local change sequence of the last change
+  bool pending = false;       // a local edit waits in the outbox
+  bool deleted() const;
+  // Resolved value of a field; throws Error(kUnknownField).
+  const Value& value(std::string_view field) const;
+};
+
+// An open conflict: a field whose concurrent siblings disagree.
+struct Conflict {
+  std::string collection;
+  RecordId id;
+  std::string field;
+  Value shown;                    // what the field's policy resolves to
+  std::vector<Sibling> siblings;  // every concurrent value with its author and time
+};
+
+struct ListQuery {
+  FieldValues equals;          // field = value, all must hold
+  std::string order_by;        // a field name; empty: by id (creation order)
+  bool descending = false;
+  bool include_deleted = false;
+  std::size_t limit = 0;       // 0: no limit
+};
+
+// A slice of the local change sequence.
+struct ChangeBatch {
+  std::vector<RecordState> states;
+  std::uint64_t to_seq = 0;  // checkpoint to ask from next time
+  bool more = false;         // the limit cut the batch short
+};
+
+struct RecordRejection {
+  std::size_t index = 0;  // position in the merged batch
+  std::string collection;
+  std::string id;
+  ErrorCode code = ErrorCode::kInvalidValue;
+  std::string reason;
+};
+
+struct MergeReport {
+  std::size_t inserted = 0;
+  std::size_t updated = 0;
+  std::size_t unchanged = 0;
+  std::size_t conflicts_opened = 0;  // fields that were not in conflict before
+  std::vector<RecordRejection> rejected;
+  std::uint64_t last_seq = 0;
+};
+
+// A record waiting to be pushed: its current state and the counter of its last local edit.
+struct OutboxEntry {
+  RecordState state;
+  std::uint64_t change = 0;
+};
+
+// Acknowledges an outbox entry up to `change`: a later edit stays queued.
+struct OutboxAck {
+  std::string collection;
+  RecordId id;
+  std::uint64_t change = 0;
+};
+
+struct ReplicaOptions {
+  const Clock* clock = nullptr;  // default: the system clock
+  // Received stamps further ahead of our clock than this are not adopted (DESIGN: Clocks).
+  std::uint64_t max_clock_skew_ms = 5 * 60 * 1000;
+  // Synchronous=FULL makes each commit durable across power loss; NORMAL (WAL) only
+  // across process crashes.
+  bool durable_commits = false;
+};
+
+// One replica: a SQLite file (WAL) with a typed table per collection plus the engine's
+// metadata (states, replica id, counter, clock, outbox, settings). Every write is one
+// transaction: row, state and outbox entry together, or none of them.
+// Not thread-safe: one thread owns a Replica.
+class Replica {
+ public:
+  // Opens or creates a replica database; ":memory:" makes a private in-memory one.
+  static Replica open(const std::string& path, const Schema& schema, ReplicaOptions options = {});
+
+  Replica(Replica&&) noexcept;
+  Replica& operator=(Replica&&) noexcept;
+  ~Replica();
+
+  const Schema& schema() const;
+  ReplicaId replica_id() const;
+  std::uint64_t counter() const;  // dot counter of the last local write
+  Hlc clock() const;
+  std::uint64_t last_seq() const;  // local change sequence of the last change
+
+  // Local writes. Values are validated against the schema; a bad one throws an Error naming
+  // the field and nothing is written.
+  RecordId create(std::string_view collection, const FieldValues& values);
+  void create(std::string_view collection, const RecordId& id, const FieldValues& values);
+  void update(std::string_view collection, const RecordId& id, const FieldValues& values);
+  void remove(std::string_view collection, const RecordId& id);
+  // Runs `body` in one transaction: every write inside commits together, or none does.
+  void transaction(const std::function<void()>& body);
+
+  std::optional<Record> get(std::string_view collection, const RecordId& id) const;
+  std::vector<Record> list(std::string_view collection, const ListQuery& query = {}) const;
+  std::vector<Conflict> conflicts() const;
+
+  // States changed (locally or by merge) after `seq`, in sequence order.
+  ChangeBatch changes_since(std::uint64_t seq, std::size_t limit = 0) const;
+  // Merges received states in one transaction. Invalid states are rejected one by one
+  // with a reason; the rest of the batch is merged.
+  MergeReport merge(std::span<const RecordState> incoming);
+
+  std::vector<OutboxEntry> outbox(std::size_t limit = 0) const;
+  std::size_t outbox_size() const;
+  void acknowledge(std::span<const OutboxAck> acks);
+
+  // Small persistent key/value settings (sync checkpoint, server address, ...).
+  std::optional<std::string> setting(std::string_view key) const;
+  void set_setting(std::string_view key, std::string_view value);
+
+  // Runs PRAGMA integrity_check; returns "ok" or SQLite's complaint.
+  std::string integrity_check() const;
+
+ private:
+  struct Impl;
+  explicit Replica(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace fieldsync

@@ -1,0 +1,459 @@
+#include "fieldsync/core/replica.hpp"
+
+#include <algorithm>
+
+#include "collection_table.hpp"
+#include "fieldsync/core/state_codec.hpp"
+#include "sqlite/database.hpp"
+
+namespace fieldsync {
+namespace {
+
+// Numbered migrations of the engine's own tables; each runs in one transaction.
+constexpr const char* kMigrations[] = {
+    // 1: replica identity and clocks, outbox, settings.
+    R"sql(
+      CREATE TABLE fs_replica (
+        singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+        replica_id BLOB NOT NULL,
+        counter INTEGER NOT NULL,
+        hlc INTEGER NOT NULL,
+        seq INTEGER NOT NULL);
+      CREATE TABLE fs_outbox (
+        collection TEXT NOT NULL,
+        id TEXT NOT NULL,
+        change INTEGER NOT NULL,
+        PRIMARY KEY (collection, id)) WITHOUT ROWID;
+      CREATE TABLE fs_settings (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID;
+    )sql",
+};
+
+enum class WriteKind { kCreate, kUpdate, kRemove };
+
+std::string id_text(const RecordId& id) { return id.to_string(); }
+
+}  // namespace
+
+struct Replica::Impl {
+  sqlite::Database db;
+  const Schema* schema;
+  ReplicaOptions options;
+  SystemClock system_clock;
+  const Clock* clock;
+  UuidGenerator ids;
+  HybridClock hlc;
+  ReplicaId replica_id;
+  std::uint64_t counter = 0;
+  std::uint64_t seq = 0;
+  std::vector<CollectionTable> tables;
+
+  Impl(const std::string& path, const Schema& s, ReplicaOptions o)
+      : db(path), schema(&s), options(o), clock(o.clock ? o.clock : &system_clock), ids(*clock), hlc(*clock) {}
+
+  void configure(bool in_memory) {
+    if (!in_memory) db.exec("PRAGMA journal_mode = WAL");
+    db.exec(options.durable_commits ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+    db.exec("PRAGMA temp_store = MEMORY");
+  }
+
+  void migrate() {
+    auto version = [&] {
+      sqlite::Statement s(db.handle(), "PRAGMA user_version");
+      s.step();
+      return static_cast<std::size_t>(s.column_int(0));
+    };
+    for (std::size_t v = version(); v < std::size(kMigrations); ++v) {
+      sqlite::Transaction tx(db);
+      db.exec(kMigrations[v]);
+      db.exec("PRAGMA user_version = " + std::to_string(v + 1));
+      tx.commit();
+    }
+    if (version() > std::size(kMigrations)) {
+      throw Error(ErrorCode::kSchemaMismatch, "the replica database was written by a newer FieldSync");
+    }
+    sqlite::Transaction tx(db);
+    tables.reserve(schema->collections().size());
+    for (const auto& c : schema->collections()) {
+      tables.emplace_back(c);
+      tables.back().create_or_migrate(db);
+    }
+    db.exec("INSERT OR IGNORE INTO fs_replica (singleton, replica_id, counter, hlc, seq) VALUES (1, x'" +
+            hex(ids.make_v4()) + "', 0, 0, 0)");
+    tx.commit();
+    load_identity();
+  }
+
+  static std::string hex(const Uuid& id) {
+    std::string text = id.to_string();
+    std::erase(text, '-');
+    return text;
+  }
+
+  void load_identity() {
+    sqlite::Statement s(db.handle(), "SELECT replica_id, counter, hlc, seq FROM fs_replica");
+    if (!s.step()) throw Error(ErrorCode::kCorruptData, "the replica has no identity row");
+    auto id = Uuid::from_bytes(s.column_blob(0));
+    if (!id) throw Error(ErrorCode::kCorruptData, "the replica id is malformed");
+    replica_id = *id;
+    counter = static_cast<std::uint64_t>(s.column_int(1));
+    hlc = HybridClock(*clock, Hlc(static_cast<std::uint64_t>(s.column_int(2))));
+    seq = static_cast<std::uint64_t>(s.column_int(3));
+  }
+
+  void save_identity() {
+    auto& s = db.cached("UPDATE fs_replica SET counter = ?1, hlc = ?2, seq = ?3");
+    sqlite::ResetGuard reset(s);
+    s.bind(1, static_cast<std::int64_t>(counter))
+        .bind(2, static_cast<std::int64_t>(hlc.last().packed()))
+        .bind(3, static_cast<std::int64_t>(seq));
+    s.run();
+  }
+
+  const CollectionTable& table(std::string_view collection) const {
+    for (const auto& t : tables) {
+      if (t.name() == collection) return t;
+    }
+    throw Error(ErrorCode::kUnknownCollection, "unknown collection '" + std::string(collection) + "'");
+  }
+
+  // Runs `body` in a transaction. If it fails, the in-memory counters are reloaded so that
+  // they match what the database kept.
+  template <typename Body>
+  auto in_transaction(Body&& body) {
+    try {
+      sqlite::Transaction tx(db);
+      if constexpr (std::is_void_v<decltype(body())>) {
+        body();
+        tx.commit();
+      } else {
+        auto result = body();
+        tx.commit();
+        return result;
+      }
+    } catch (...) {
+      if (sqlite3_get_autocommit(db.handle())) load_identity();
+      throw;
+    }
+  }
+
+  FieldValues checked_values(const CollectionSchema& collection, const FieldValues& values, WriteKind kind) const {
+    FieldValues checked;
+    checked.reserve(values.size() + 1);
+    for (const auto& [name, value] : values) {
+      if (name == kDeletedField) {
+        throw Error(ErrorCode::kReadOnly, "field '_deleted' is written by delete, not by an edit");
+      }
+      const FieldSchema* field = collection.field(name);
+      if (!field) throw Error(ErrorCode::kUnknownField, "collection '" + collection.name + "' has no field '" + name + "'");
+      validate_value(*field, value);
+      if (field->required && is_null(value)) {
+        throw Error(ErrorCode::kMissingField, "field '" + name + "' is required and cannot be empty");
+      }
+      checked.emplace_back(name, value);
+    }
+    if (kind == WriteKind::kCreate) {
+      for (const auto& field : collection.fields) {
+        if (!field.required) continue;
+        bool given = std::any_of(values.begin(), values.end(), [&](const auto& v) { return v.first == field.name; });
+        if (!given) throw Error(ErrorCode::kMissingField, "field '" + field.name + "' is required");
+      }
+    }
+    checked.emplace_back(std::string(kDeletedField), kind == WriteKind::kRemove);
+    return checked;
+  }
+
+  void write(std::string_view collection_name, const RecordId& id, const FieldValues& values, WriteKind kind) {
+    const auto& table = this->table(collection_name);
+    FieldValues checked = checked_values(table.schema(), values, kind);
+    in_transaction([&] {
+      const std::string key = id_text(id);
+      auto stored = table.load(db, key);
+      RecordState state;
+      if (kind == WriteKind::kCreate) {
+        if (stored) throw Error(ErrorCode::kAlreadyExists, table.name() + " " + key + " already exists");
+        state.collection = table.name();
+        state.id = id;
+      } else {
+        if (!stored || is_deleted(table.schema(), stored->state)) {
+          throw Error(ErrorCode::kNotFound, table.name() + " " + key + " does not exist");
+        }
+        state = std::move(stored->state);
+      }
+      Dot dot{replica_id, ++counter};
+      apply_write(state, dot, hlc.tick(), checked);
+      table.store(db, state, ++seq);
+      auto& outbox = db.cached(
+          "INSERT INTO fs_outbox (collection, id, change) VALUES (?1, ?2, ?3) "
+          "ON CONFLICT (collection, id) DO UPDATE SET change = excluded.change");
+      sqlite::ResetGuard reset(outbox);
+      outbox.bind(1, table.name()).bind(2, key).bind(3, static_cast<std::int64_t>(dot.counter));
+      outbox.run();
+      save_identity();
+    });
+  }
+
+  static bool is_deleted(const CollectionSchema& collection, const RecordState& state) {
+    const FieldState* f = state.field(kDeletedField);
+    if (!f) return false;
+    const auto& shown = resolve(*collection.field(kDeletedField), f->siblings).value;
+    const bool* deleted = std::get_if<bool>(&shown);
+    return deleted && *deleted;
+  }
+
+  Record to_record(const CollectionTable& table, StoredState stored) const {
+    Record record;
+    record.collection = &table.schema();
+    record.values = resolve_all(table.schema(), stored.state);
+    record.state = std::move(stored.state);
+    record.seq = stored.seq;
+    return record;
+  }
+
+  bool pending(const std::string& collection, const std::string& id) const {
+    auto& s = const_cast<sqlite::Database&>(db).cached("SELECT 1 FROM fs_outbox WHERE collection = ?1 AND id = ?2");
+    sqlite::ResetGuard reset(s);
+    s.bind(1, collection).bind(2, id);
+    return s.step();
+  }
+};
+
+Replica::Replica(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Replica::Replica(Replica&&) noexcept = default;
+Replica& Replica::operator=(Replica&&) noexcept = default;
+Replica::~Replica() = default;
+
+Replica Replica::open(const std::string& path, const Schema& schema, ReplicaOptions options) {
+  auto impl = std::make_unique<Impl>(path, schema, options);
+  impl->configure(path == ":memory:" || path.empty());
+  impl->migrate();
+  return Replica(std::move(impl));
+}
+
+const Schema& Replica::schema() const { return *impl_->schema; }
+ReplicaId Replica::replica_id() const { return impl_->replica_id; }
+std::uint64_t Replica::counter() const { return impl_->counter; }
+Hlc Replica::clock() const { return impl_->hlc.last(); }
+std::uint64_t Replica::last_seq() const { return impl_->seq; }
+
+RecordId Replica::create(std::string_view collection, const FieldValues& values) {
+  RecordId id = impl_->ids.make_v7();
+  create(collection, id, values);
+  return id;
+}
+
+void Replica::create(std::string_view collection, const RecordId& id, const FieldValues& values) {
+  impl_->write(collection, id, values, WriteKind::kCreate);
+}
+
+void Replica::update(std::string_view collection, const RecordId& id, const FieldValues& values) {
+  impl_->write(collection, id, values, WriteKind::kUpdate);
+}
+
+void Replica::remove(std::string_view collection, const RecordId& id) {
+  impl_->write(collection, id, {}, WriteKind::kRemove);
+}
+
+void Replica::transaction(const std::function<void()>& body) { impl_->in_transaction(body); }
+
+std::optional<Record> Replica::get(std::string_view collection, const RecordId& id) const {
+  const auto& table = impl_->table(collection);
+  const std::string key = id_text(id);
+  auto stored = table.load(impl_->db, key);
+  if (!stored) return std::nullopt;
+  Record record = impl_->to_record(table, std::move(*stored));
+  record.pending = impl_->pending(table.name(), key);
+  return record;
+}
+
+std::vector<Record> Replica::list(std::string_view collection, const ListQuery& query) const {
+  const auto& table = impl_->table(collection);
+  const auto& schema = table.schema();
+  std::string sql = "SELECT _state, _seq, EXISTS (SELECT 1 FROM fs_outbox o WHERE o.collection = " +
+                    std::string("?1 AND o.id = t.id) FROM ") + quoted(table.name()) + " t WHERE 1";
+  if (!query.include_deleted) sql += " AND NOT coalesce(_deleted, 0)";
+  std::vector<Value> params;
+  for (const auto& [name, value] : query.equals) {
+    const FieldSchema* field = schema.field(name);
+    if (!field) throw Error(ErrorCode::kUnknownField, "collection '" + schema.name + "' has no field '" + name + "'");
+    validate_value(*field, value);
+    params.push_back(value);
+    sql += " AND " + quoted(name) + (is_null(value) ? " IS ?" : " = ?") + std::to_string(params.size() + 1);
+  }
+  if (!query.order_by.empty()) {
+    if (!schema.field(query.order_by)) {
+      throw Error(ErrorCode::kUnknownField, "cannot sort by '" + query.order_by + "': no such field");
+    }
+    sql += " ORDER BY " + quoted(query.order_by) + (query.descending ? " DESC" : "") + ", id";
+  } else {
+    sql += std::string(" ORDER BY id") + (query.descending ? " DESC" : "");
+  }
+  if (query.limit) sql += " LIMIT " + std::to_string(query.limit);
+
+  sqlite::Statement s(impl_->db.handle(), sql);
+  s.bind(1, table.name());
+  for (std::size_t i = 0; i < params.size(); ++i) s.bind_value(static_cast<int>(i + 2), params[i]);
+  std::vector<Record> records;
+  while (s.step()) {
+    Record record = impl_->to_record(table, {decode_state(s.column_blob(0)), static_cast<std::uint64_t>(s.column_int(1))});
+    record.pending = s.column_int(2) != 0;
+    records.push_back(std::move(record));
+  }
+  return records;
+}
+
+std::vector<Conflict> Replica::conflicts() const {
+  std::vector<Conflict> conflicts;
+  for (const auto& table : impl_->tables) {
+    auto& s = impl_->db.cached(table.select_prefix() + " WHERE _conflicted ORDER BY _seq");
+    sqlite::ResetGuard reset(s);
+    while (s.step()) {
+      RecordState state = decode_state(s.column_blob(0));
+      for (const auto& f : state.fields) {
+        if (!f.conflicted()) continue;
+        const FieldSchema* field = table.schema().field(f.name);
+        if (!field) continue;  // a field the schema no longer declares
+        conflicts.push_back(Conflict{table.name(), state.id, f.name, resolve(*field, f.siblings).value, f.siblings});
+      }
+    }
+  }
+  return conflicts;
+}
+
+ChangeBatch Replica::changes_since(std::uint64_t seq, std::size_t limit) const {
+  std::string sql;
+  for (const auto& table : impl_->tables) {
+    if (!sql.empty()) sql += " UNION ALL ";
+    sql += table.select_prefix() + " WHERE _seq > ?1";
+  }
+  sql += " ORDER BY _seq LIMIT ?2";
+  auto& s = impl_->db.cached(sql);
+  sqlite::ResetGuard reset(s);
+  // Ask for one more than the limit to learn whether the batch was cut short.
+  s.bind(1, static_cast<std::int64_t>(seq)).bind(2, limit ? static_cast<std::int64_t>(limit + 1) : -1);
+  ChangeBatch batch;
+  batch.to_seq = std::max(seq, impl_->seq);
+  while (s.step()) {
+    if (limit && batch.states.size() == limit) {
+      batch.more = true;
+      break;
+    }
+    batch.states.push_back(decode_state(s.column_blob(0)));
+    if (limit) batch.to_seq = static_cast<std::uint64_t>(s.column_int(1));
+  }
+  if (!batch.more) batch.to_seq = std::max(seq, impl_->seq);
+  return batch;
+}
+
+MergeReport Replica::merge(std::span<const RecordState> incoming) {
+  auto& impl = *impl_;
+  return impl.in_transaction([&] {
+    MergeReport report;
+    for (std::size_t i = 0; i < incoming.size(); ++i) {
+      const RecordState& remote = incoming[i];
+      try {
+        validate_state(*impl.schema, remote);
+      } catch (const Error& e) {
+        report.rejected.push_back({i, remote.collection, remote.id.to_string(), e.code(), e.what()});
+        continue;
+      }
+      const auto& table = impl.table(remote.collection);
+      const std::string key = id_text(remote.id);
+      auto stored = table.load(impl.db, key);
+      RecordState merged = stored ? fieldsync::merge(stored->state, remote) : remote;
+      if (stored && merged == stored->state) {
+        ++report.unchanged;
+        continue;
+      }
+      for (const auto& f : merged.fields) {
+        if (!f.conflicted()) continue;
+        const FieldState* before = stored ? stored->state.field(f.name) : nullptr;
+        if (!before || !before->conflicted()) ++report.conflicts_opened;
+        for (const auto& s : f.siblings) impl.hlc.observe(s.hlc, impl.options.max_clock_skew_ms);
+      }
+      for (const auto& f : remote.fields) {
+        for (const auto& s : f.siblings) impl.hlc.observe(s.hlc, impl.options.max_clock_skew_ms);
+      }
+      table.store(impl.db, merged, ++impl.seq);
+      ++(stored ? report.updated : report.inserted);
+    }
+    impl.save_identity();
+    report.last_seq = impl.seq;
+    return report;
+  });
+}
+
+std::vector<OutboxEntry> Replica::outbox(std::size_t limit) const {
+  auto& s = impl_->db.cached("SELECT collection, id, change FROM fs_outbox ORDER BY change LIMIT ?1");
+  std::vector<std::tuple<std::string, std::string, std::uint64_t>> keys;
+  {
+    sqlite::ResetGuard reset(s);
+    s.bind(1, limit ? static_cast<std::int64_t>(limit) : -1);
+    while (s.step()) {
+      keys.emplace_back(std::string(s.column_text(0)), std::string(s.column_text(1)),
+                        static_cast<std::uint64_t>(s.column_int(2)));
+    }
+  }
+  std::vector<OutboxEntry> entries;
+  entries.reserve(keys.size());
+  for (const auto& [collection, id, change] : keys) {
+    auto stored = impl_->table(collection).load(impl_->db, id);
+    if (!stored) throw Error(ErrorCode::kCorruptData, "outbox names a missing record " + collection + " " + id);
+    entries.push_back({std::move(stored->state), change});
+  }
+  return entries;
+}
+
+std::size_t Replica::outbox_size() const {
+  auto& s = impl_->db.cached("SELECT count(*) FROM fs_outbox");
+  sqlite::ResetGuard reset(s);
+  s.step();
+  return static_cast<std::size_t>(s.column_int(0));
+}
+
+void Replica::acknowledge(std::span<const OutboxAck> acks) {
+  impl_->in_transaction([&] {
+    auto& s = impl_->db.cached("DELETE FROM fs_outbox WHERE collection = ?1 AND id = ?2 AND change <= ?3");
+    for (const auto& ack : acks) {
+      sqlite::ResetGuard reset(s);
+      s.bind(1, ack.collection).bind(2, id_text(ack.id)).bind(3, static_cast<std::int64_t>(ack.change));
+      s.run();
+    }
+  });
+}
+
+std::optional<std::string> Replica::setting(std::string_view key) const {
+  auto& s = impl_->db.cached("SELECT value FROM fs_settings WHERE key = ?1");
+  sqlite::ResetGuard reset(s);
+  s.bind(1, key);
+  if (!s.step()) return std::nullopt;
+  return std::string(s.column_text(0));
+}
+
+void Replica::set_setting(std::string_view key, std::string_view value) {
+  auto& s = impl_->db.cached(
+      "INSERT INTO fs_settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+  sqlite::ResetGuard reset(s);
+  s.bind(1, key).bind(2, value);
+  s.run();
+}
+
+std::string Replica::integrity_check() const {
+  sqlite::Statement s(impl_->db.handle(), "PRAGMA integrity_check");
+  std::string result;
+  while (s.step()) result += (result.empty() ? "" : "\n") + std::string(s.column_text(0));
+  return result;
+}
+
+bool Record::deleted() const {
+  const auto& v = value(kDeletedField);
+  const bool* b = std::get_if<bool>(&v);
+  return b && *b;
+}
+
+const Value& Record::value(std::string_view field) const {
+  auto index = collection->field_index(field);
+  if (!index) throw Error(ErrorCode::kUnknownField, "collection '" + collection->name + "' has no field '" + std::string(field) + "'");
+  return values[*index];
+}
+
+}  // namespace fieldsync
