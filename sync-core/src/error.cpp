@@ -17,6 +17,17 @@ std::string_view error_code_name(ErrorCode code) {
     case ErrorCode::kSchemaMismatch: return "schema_mismatch";
     case ErrorCode::kClockSkew: return "clock_skew";
     case ErrorCode::kIo: return "io";
+    case ErrorCode::kUnauthenticated: return "unauthenticated";
+    case ErrorCode::kForbidden: return "forbidden";
+    case ErrorCode::kProtocol: return "protocol";
+    case ErrorCode::kUnsupportedVersion: return "unsupported_version";
+    case ErrorCode::kTooLarge: return "too_large";
+    case ErrorCode::kRateLimited: return "rate_limited";
+    case ErrorCode::kReplicaIdReused: return "replica_id_reused";
+    case ErrorCode::kResyncRequired: return "resync_required";
+    case ErrorCode::kTimeout: return "timeout";
+    case ErrorCode::kShuttingDown: return "shutting_down";
+    case ErrorCode::kInternal: return "internal";
   }
   return "unknown";
 }

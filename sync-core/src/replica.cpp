@@ -26,6 +26,16 @@ constexpr const char* kMigrations[] = {
         PRIMARY KEY (collection, id)) WITHOUT ROWID;
       CREATE TABLE fs_settings (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID;
     )sql",
+    // 2: pushed edits the server refused.
+    R"sql(
+      CREATE TABLE fs_rejections (
+        collection TEXT NOT NULL,
+        id TEXT NOT NULL,
+        code INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        at_ms INTEGER NOT NULL,
+        PRIMARY KEY (collection, id)) WITHOUT ROWID;
+    )sql",
 };
 
 enum class WriteKind { kCreate, kUpdate, kRemove };
@@ -89,14 +99,18 @@ struct Replica::Impl {
     return text;
   }
 
+  // Reads the identity row. Called when opening, at the start of every write transaction
+  // (another connection to the same file may have written since: the app's UI and its
+  // sync thread each hold one) and after a failed transaction.
   void load_identity() {
-    sqlite::Statement s(db.handle(), "SELECT replica_id, counter, hlc, seq FROM fs_replica");
+    auto& s = db.cached("SELECT replica_id, counter, hlc, seq FROM fs_replica");
+    sqlite::ResetGuard reset(s);
     if (!s.step()) throw Error(ErrorCode::kCorruptData, "the replica has no identity row");
     auto id = Uuid::from_bytes(s.column_blob(0));
     if (!id) throw Error(ErrorCode::kCorruptData, "the replica id is malformed");
     replica_id = *id;
     counter = static_cast<std::uint64_t>(s.column_int(1));
-    hlc = HybridClock(*clock, Hlc(static_cast<std::uint64_t>(s.column_int(2))));
+    hlc = HybridClock(*clock, std::max(hlc.last(), Hlc(static_cast<std::uint64_t>(s.column_int(2)))));
     seq = static_cast<std::uint64_t>(s.column_int(3));
   }
 
@@ -121,7 +135,9 @@ struct Replica::Impl {
   template <typename Body>
   auto in_transaction(Body&& body) {
     try {
+      const bool outermost = sqlite3_get_autocommit(db.handle()) != 0;
       sqlite::Transaction tx(db);
+      if (outermost) load_identity();
       if constexpr (std::is_void_v<decltype(body())>) {
         body();
         tx.commit();
@@ -364,17 +380,19 @@ MergeReport Replica::merge(std::span<const RecordState> incoming) {
         ++report.unchanged;
         continue;
       }
+      MergedRecord outcome{i, ++impl.seq, !stored, {}, {}};
       for (const auto& f : merged.fields) {
-        if (!f.conflicted()) continue;
         const FieldState* before = stored ? stored->state.field(f.name) : nullptr;
-        if (!before || !before->conflicted()) ++report.conflicts_opened;
-        for (const auto& s : f.siblings) impl.hlc.observe(s.hlc, impl.options.max_clock_skew_ms);
+        if (!before || before->siblings != f.siblings) outcome.changed_fields.push_back(f.name);
+        if (f.conflicted() && (!before || !before->conflicted())) outcome.opened_conflicts.push_back(f.name);
       }
       for (const auto& f : remote.fields) {
         for (const auto& s : f.siblings) impl.hlc.observe(s.hlc, impl.options.max_clock_skew_ms);
       }
-      table.store(impl.db, merged, ++impl.seq);
+      table.store(impl.db, merged, outcome.seq);
       ++(stored ? report.updated : report.inserted);
+      report.conflicts_opened += outcome.opened_conflicts.size();
+      report.merged.push_back(std::move(outcome));
     }
     impl.save_identity();
     report.last_seq = impl.seq;
@@ -419,6 +437,30 @@ void Replica::acknowledge(std::span<const OutboxAck> acks) {
       s.run();
     }
   });
+}
+
+void Replica::record_rejection(const std::string& collection, const RecordId& id, ErrorCode code,
+                               const std::string& reason) {
+  auto& s = impl_->db.cached(
+      "INSERT INTO fs_rejections (collection, id, code, reason, at_ms) VALUES (?1, ?2, ?3, ?4, ?5) "
+      "ON CONFLICT (collection, id) DO UPDATE SET code = excluded.code, reason = excluded.reason, at_ms = excluded.at_ms");
+  sqlite::ResetGuard reset(s);
+  s.bind(1, collection).bind(2, id_text(id)).bind(3, static_cast<std::int64_t>(code)).bind(4, reason);
+  s.bind(5, static_cast<std::int64_t>(impl_->clock->now_ms()));
+  s.run();
+}
+
+std::vector<PushRejection> Replica::rejections() const {
+  auto& s = impl_->db.cached("SELECT collection, id, code, reason, at_ms FROM fs_rejections ORDER BY at_ms, collection, id");
+  sqlite::ResetGuard reset(s);
+  std::vector<PushRejection> out;
+  while (s.step()) {
+    auto id = Uuid::parse(s.column_text(1));
+    if (!id) throw Error(ErrorCode::kCorruptData, "a stored rejection has a malformed id");
+    out.push_back({std::string(s.column_text(0)), *id, static_cast<ErrorCode>(s.column_int(2)),
+                   std::string(s.column_text(3)), static_cast<std::uint64_t>(s.column_int(4))});
+  }
+  return out;
 }
 
 std::optional<std::string> Replica::setting(std::string_view key) const {

@@ -22,6 +22,18 @@ enum class ErrorCode : int {
   kSchemaMismatch = 11,
   kClockSkew = 12,
   kIo = 13,
+  // Sync protocol and server.
+  kUnauthenticated = 20,     // no, wrong, expired or revoked token
+  kForbidden = 21,           // a record outside the user's scope, or a role that may not write it
+  kProtocol = 22,            // a malformed frame, a message of the wrong type or out of order
+  kUnsupportedVersion = 23,  // the peer speaks a protocol version we do not
+  kTooLarge = 24,            // a frame or batch over the configured limit
+  kRateLimited = 25,
+  kReplicaIdReused = 26,     // the replica must take a new id (restored backup, copied database)
+  kResyncRequired = 27,      // the replica is behind the tombstone horizon
+  kTimeout = 28,
+  kShuttingDown = 29,
+  kInternal = 30,
 };
 
 // The stable name of a code, e.g. "invalid_value".

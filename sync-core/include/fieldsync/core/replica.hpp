@@ -61,12 +61,22 @@ struct RecordRejection {
   std::string reason;
 };
 
+// What merging changed in one record (for audit logs and change notifications).
+struct MergedRecord {
+  std::size_t index = 0;  // position in the merged batch
+  std::uint64_t seq = 0;  // the record's new change sequence
+  bool inserted = false;
+  std::vector<std::string> changed_fields;  // fields whose siblings changed
+  std::vector<std::string> opened_conflicts;
+};
+
 struct MergeReport {
   std::size_t inserted = 0;
   std::size_t updated = 0;
   std::size_t unchanged = 0;
   std::size_t conflicts_opened = 0;  // fields that were not in conflict before
   std::vector<RecordRejection> rejected;
+  std::vector<MergedRecord> merged;  // the inserted and updated records, in batch order
   std::uint64_t last_seq = 0;
 };
 
@@ -81,6 +91,15 @@ struct OutboxAck {
   std::string collection;
   RecordId id;
   std::uint64_t change = 0;
+};
+
+// A local edit the server refused (out of scope, invalid): kept so the user can see why.
+struct PushRejection {
+  std::string collection;
+  RecordId id;
+  ErrorCode code = ErrorCode::kForbidden;
+  std::string reason;
+  std::uint64_t at_ms = 0;
 };
 
 struct ReplicaOptions {
@@ -133,6 +152,9 @@ class Replica {
   std::vector<OutboxEntry> outbox(std::size_t limit = 0) const;
   std::size_t outbox_size() const;
   void acknowledge(std::span<const OutboxAck> acks);
+  // Keeps the server's refusal of a pushed record (newest replaces older ones for it).
+  void record_rejection(const std::string& collection, const RecordId& id, ErrorCode code, const std::string& reason);
+  std::vector<PushRejection> rejections() const;
 
   // Small persistent key/value settings (sync checkpoint, server address, ...).
   std::optional<std::string> setting(std::string_view key) const;

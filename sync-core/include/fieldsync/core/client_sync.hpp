@@ -1,0 +1,88 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fieldsync/core/error.hpp"
+#include "fieldsync/core/replica.hpp"
+#include "fieldsync/core/transport.hpp"
+
+namespace fieldsync {
+
+inline constexpr std::uint32_t kProtocolVersion = 1;
+
+struct ClientSyncOptions {
+  std::size_t push_batch = 500;  // records per push; the server's limit caps it
+  std::uint32_t pull_batch = 0;  // 0: the server's batch limit
+  bool live = false;             // stay connected and exchange changes as they happen
+  std::string client_name = "fieldsync";
+};
+
+struct ClientSyncStats {
+  std::size_t pushed = 0;    // records acknowledged by the server
+  std::size_t rejected = 0;  // records the server refused (kept in Replica::rejections())
+  std::size_t pulled = 0;    // records received
+  std::uint64_t checkpoint = 0;
+  std::uint64_t server_seq = 0;
+  std::int64_t clock_offset_ms = 0;  // server clock minus ours, learnt at the handshake
+  std::string user;
+  std::string role;
+  std::vector<std::string> territories;
+};
+
+// The client side of the sync protocol for one connection, free of any I/O: it reacts to
+// the transport's events and sends Envelopes through it. Handshake, then push the outbox
+// in batches (one in flight), then pull to the server's head; in live mode it then applies
+// the server's live batches and pushes local edits as they come.
+// Not thread-safe: call it from the thread that owns the Replica.
+class ClientSync {
+ public:
+  enum class Phase { kConnecting, kHandshake, kPushing, kPulling, kLive, kDone, kFailed };
+
+  ClientSync(Replica& replica, Transport& transport, ClientSyncOptions options = {});
+
+  // The transport is connected: say hello.
+  void on_open();
+  // A message from the server. Errors in it end the sync (phase kFailed, error()).
+  void on_message(const proto::Envelope& message);
+  // Local edits were made: push them now if connected and no push is in flight.
+  void on_local_change();
+  // The transport is gone (network loss, server restart). Nothing is lost: unacked
+  // edits stay in the outbox and the checkpoint is where the last applied batch left it.
+  void on_closed();
+
+  Phase phase() const { return phase_; }
+  // Pushed everything and pulled to the head at least once.
+  bool caught_up() const { return caught_up_; }
+  const std::optional<Error>& error() const { return error_; }
+  const ClientSyncStats& stats() const { return stats_; }
+
+ private:
+  void send(proto::Envelope message);
+  void push_or_pull();
+  void pull();
+  void fail(ErrorCode code, const std::string& message);
+  void handle_welcome(const proto::Welcome& welcome);
+  void handle_ack(const proto::Ack& ack);
+  void handle_batch(const proto::Envelope& message);
+
+  Replica* replica_;
+  Transport* transport_;
+  ClientSyncOptions options_;
+  Phase phase_ = Phase::kConnecting;
+  bool caught_up_ = false;
+  std::optional<Error> error_;
+  ClientSyncStats stats_;
+  std::uint64_t next_request_ = 1;
+  std::uint64_t push_request_ = 0;  // request id of the push in flight, 0 if none
+  std::uint64_t pull_request_ = 0;
+  std::vector<OutboxAck> in_flight_;
+  std::size_t server_batch_limit_ = 0;
+};
+
+std::string_view phase_name(ClientSync::Phase phase);
+
+}  // namespace fieldsync

@@ -1,0 +1,203 @@
+#include "fieldsync/core/client_sync.hpp"
+
+#include <charconv>
+
+#include "fieldsync/core/state_codec.hpp"
+
+namespace fieldsync {
+namespace {
+
+constexpr std::string_view kCheckpointSetting = "sync.checkpoint";
+constexpr std::string_view kClockOffsetSetting = "sync.clock_offset_ms";
+
+std::uint64_t stored_checkpoint(const Replica& replica) {
+  auto text = replica.setting(kCheckpointSetting);
+  std::uint64_t value = 0;
+  if (text) std::from_chars(text->data(), text->data() + text->size(), value);
+  return value;
+}
+
+}  // namespace
+
+std::string_view phase_name(ClientSync::Phase phase) {
+  switch (phase) {
+    case ClientSync::Phase::kConnecting: return "connecting";
+    case ClientSync::Phase::kHandshake: return "handshake";
+    case ClientSync::Phase::kPushing: return "pushing";
+    case ClientSync::Phase::kPulling: return "pulling";
+    case ClientSync::Phase::kLive: return "live";
+    case ClientSync::Phase::kDone: return "done";
+    case ClientSync::Phase::kFailed: return "failed";
+  }
+  return "unknown";
+}
+
+ClientSync::ClientSync(Replica& replica, Transport& transport, ClientSyncOptions options)
+    : replica_(&replica), transport_(&transport), options_(std::move(options)) {
+  stats_.checkpoint = stored_checkpoint(replica);
+}
+
+void ClientSync::send(proto::Envelope message) {
+  message.set_protocol_version(kProtocolVersion);
+  transport_->send(std::move(message));
+}
+
+void ClientSync::on_open() {
+  phase_ = Phase::kHandshake;
+  proto::Envelope message;
+  auto* hello = message.mutable_hello();
+  hello->set_replica_id(std::string(replica_->replica_id().raw()));
+  hello->set_replica_counter(replica_->counter());
+  hello->set_checkpoint(stats_.checkpoint);
+  hello->set_client_clock_ms(replica_->clock().ms());
+  hello->set_client_name(options_.client_name);
+  send(std::move(message));
+}
+
+void ClientSync::on_message(const proto::Envelope& message) {
+  if (phase_ == Phase::kFailed || phase_ == Phase::kDone) return;
+  if (message.protocol_version() != kProtocolVersion) {
+    return fail(ErrorCode::kUnsupportedVersion,
+                "the server speaks protocol version " + std::to_string(message.protocol_version()));
+  }
+  try {
+    switch (message.body_case()) {
+      case proto::Envelope::kWelcome:
+        if (phase_ != Phase::kHandshake) return fail(ErrorCode::kProtocol, "welcome outside the handshake");
+        return handle_welcome(message.welcome());
+      case proto::Envelope::kAck:
+        if (message.request_id() != push_request_ || push_request_ == 0) {
+          return fail(ErrorCode::kProtocol, "an ack for no push in flight");
+        }
+        return handle_ack(message.ack());
+      case proto::Envelope::kBatch: return handle_batch(message);
+      case proto::Envelope::kError:
+        return fail(static_cast<ErrorCode>(message.error().code()), message.error().message());
+      case proto::Envelope::kPing: {
+        proto::Envelope pong;
+        pong.set_request_id(message.request_id());
+        pong.mutable_pong()->set_clock_ms(message.ping().clock_ms());
+        return send(std::move(pong));
+      }
+      case proto::Envelope::kPong: return;
+      default: return fail(ErrorCode::kProtocol, "unexpected message from the server");
+    }
+  } catch (const Error& e) {
+    fail(e.code(), e.what());
+  }
+}
+
+void ClientSync::handle_welcome(const proto::Welcome& welcome) {
+  stats_.server_seq = welcome.server_seq();
+  stats_.clock_offset_ms =
+      static_cast<std::int64_t>(welcome.server_clock_ms()) - static_cast<std::int64_t>(replica_->clock().ms());
+  stats_.user = welcome.scope().user();
+  stats_.role = welcome.scope().role();
+  stats_.territories.assign(welcome.scope().territories().begin(), welcome.scope().territories().end());
+  server_batch_limit_ = welcome.max_batch_records();
+  replica_->set_setting(kClockOffsetSetting, std::to_string(stats_.clock_offset_ms));
+  push_or_pull();
+}
+
+void ClientSync::on_local_change() {
+  if (phase_ == Phase::kLive) push_or_pull();
+}
+
+void ClientSync::push_or_pull() {
+  if (push_request_ || pull_request_) return;  // one request in flight at a time
+  std::size_t limit = options_.push_batch;
+  if (server_batch_limit_ && server_batch_limit_ < limit) limit = server_batch_limit_;
+  auto entries = replica_->outbox(limit);
+  if (!entries.empty()) {
+    proto::Envelope message;
+    push_request_ = next_request_++;
+    message.set_request_id(push_request_);
+    auto* push = message.mutable_push();
+    in_flight_.clear();
+    for (auto& entry : entries) {
+      *push->add_records() = to_proto(entry.state);
+      in_flight_.push_back({entry.state.collection, entry.state.id, entry.change});
+    }
+    phase_ = Phase::kPushing;
+    return send(std::move(message));
+  }
+  if (!caught_up_) return pull();
+  if (options_.live) {
+    phase_ = Phase::kLive;
+  } else {
+    phase_ = Phase::kDone;
+    transport_->close();
+  }
+}
+
+void ClientSync::pull() {
+  proto::Envelope message;
+  pull_request_ = next_request_++;
+  message.set_request_id(pull_request_);
+  message.mutable_pull()->set_after_seq(stats_.checkpoint);
+  message.mutable_pull()->set_max_records(options_.pull_batch);
+  phase_ = Phase::kPulling;
+  send(std::move(message));
+}
+
+void ClientSync::handle_ack(const proto::Ack& ack) {
+  push_request_ = 0;
+  replica_->transaction([&] {
+    for (const auto& rejection : ack.rejected()) {
+      if (rejection.index() >= in_flight_.size()) throw Error(ErrorCode::kProtocol, "an ack rejects a record never pushed");
+      const auto& entry = in_flight_[rejection.index()];
+      // Refused records leave the outbox (the server will never take them), but the
+      // refusal is kept for the user to see: nothing is dropped silently.
+      replica_->record_rejection(entry.collection, entry.id, static_cast<ErrorCode>(rejection.code()),
+                                 rejection.reason());
+    }
+    replica_->acknowledge(in_flight_);
+  });
+  stats_.rejected += static_cast<std::size_t>(ack.rejected_size());
+  stats_.pushed += in_flight_.size() - static_cast<std::size_t>(ack.rejected_size());
+  stats_.server_seq = std::max(stats_.server_seq, ack.server_seq());
+  in_flight_.clear();
+  push_or_pull();
+}
+
+void ClientSync::handle_batch(const proto::Envelope& message) {
+  const bool reply = message.request_id() != 0;
+  if (reply && message.request_id() != pull_request_) {
+    return fail(ErrorCode::kProtocol, "a batch for no pull in flight");
+  }
+  const auto& batch = message.batch();
+  std::vector<RecordState> states;
+  states.reserve(static_cast<std::size_t>(batch.records_size()));
+  for (const auto& record : batch.records()) states.push_back(from_proto(record));
+  const std::uint64_t checkpoint = std::max(stats_.checkpoint, batch.to_seq());
+  // The batch and its checkpoint commit together: a crash resumes from the checkpoint.
+  replica_->transaction([&] {
+    replica_->merge(states);
+    replica_->set_setting(kCheckpointSetting, std::to_string(checkpoint));
+  });
+  stats_.checkpoint = checkpoint;
+  stats_.server_seq = std::max(stats_.server_seq, checkpoint);
+  stats_.pulled += states.size();
+  if (!reply) return;  // a live batch: nothing else to do
+  pull_request_ = 0;
+  if (batch.more()) return pull();
+  caught_up_ = true;
+  push_or_pull();
+}
+
+void ClientSync::on_closed() {
+  if (phase_ != Phase::kDone && phase_ != Phase::kFailed) {
+    fail(ErrorCode::kIo, "the connection to the server closed during " + std::string(phase_name(phase_)));
+  }
+  push_request_ = 0;
+  pull_request_ = 0;
+  in_flight_.clear();
+}
+
+void ClientSync::fail(ErrorCode code, const std::string& message) {
+  phase_ = Phase::kFailed;
+  error_ = Error(code, message);
+  transport_->close();
+}
+
+}  // namespace fieldsync
