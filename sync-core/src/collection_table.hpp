@@ -6,7 +6,7 @@
 
 #include "fieldsync/core/record_state.hpp"
 #include "fieldsync/core/schema.hpp"
-#include "sqlite/database.hpp"
+#include "fieldsync/core/sqlite.hpp"
 
 namespace fieldsync {
 

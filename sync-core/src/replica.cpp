@@ -4,7 +4,7 @@
 
 #include "collection_table.hpp"
 #include "fieldsync/core/state_codec.hpp"
-#include "sqlite/database.hpp"
+#include "fieldsync/core/sqlite.hpp"
 
 namespace fieldsync {
 namespace {
@@ -336,27 +336,31 @@ std::vector<Conflict> Replica::conflicts() const {
 }
 
 ChangeBatch Replica::changes_since(std::uint64_t seq, std::size_t limit) const {
-  std::string sql;
+  // One indexed range scan per collection, merged by sequence here: a UNION ALL with an
+  // ORDER BY would sort everything after `seq` again for every page.
+  const std::int64_t row_limit = limit ? static_cast<std::int64_t>(limit + 1) : -1;
+  struct Row {
+    std::uint64_t seq;
+    std::string state;
+  };
+  std::vector<Row> rows;
   for (const auto& table : impl_->tables) {
-    if (!sql.empty()) sql += " UNION ALL ";
-    sql += table.select_prefix() + " WHERE _seq > ?1";
+    auto& s = impl_->db.cached(table.select_prefix() + " WHERE _seq > ?1 ORDER BY _seq LIMIT ?2");
+    sqlite::ResetGuard reset(s);
+    s.bind(1, static_cast<std::int64_t>(seq)).bind(2, row_limit);
+    while (s.step()) rows.push_back({static_cast<std::uint64_t>(s.column_int(1)), std::string(s.column_blob(0))});
   }
-  sql += " ORDER BY _seq LIMIT ?2";
-  auto& s = impl_->db.cached(sql);
-  sqlite::ResetGuard reset(s);
-  // Ask for one more than the limit to learn whether the batch was cut short.
-  s.bind(1, static_cast<std::int64_t>(seq)).bind(2, limit ? static_cast<std::int64_t>(limit + 1) : -1);
+  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.seq < b.seq; });
   ChangeBatch batch;
-  batch.to_seq = std::max(seq, impl_->seq);
-  while (s.step()) {
-    if (limit && batch.states.size() == limit) {
-      batch.more = true;
-      break;
-    }
-    batch.states.push_back(decode_state(s.column_blob(0)));
-    if (limit) batch.to_seq = static_cast<std::uint64_t>(s.column_int(1));
+  batch.more = limit && rows.size() > limit;
+  if (batch.more) rows.resize(limit);
+  batch.states.reserve(rows.size());
+  batch.seqs.reserve(rows.size());
+  for (const auto& row : rows) {
+    batch.states.push_back(decode_state(row.state));
+    batch.seqs.push_back(row.seq);
   }
-  if (!batch.more) batch.to_seq = std::max(seq, impl_->seq);
+  batch.to_seq = batch.more ? batch.seqs.back() : std::max(seq, impl_->seq);
   return batch;
 }
 
@@ -380,7 +384,7 @@ MergeReport Replica::merge(std::span<const RecordState> incoming) {
         ++report.unchanged;
         continue;
       }
-      MergedRecord outcome{i, ++impl.seq, !stored, {}, {}};
+      MergedRecord outcome{i, ++impl.seq, !stored, {}, {}, {}};
       for (const auto& f : merged.fields) {
         const FieldState* before = stored ? stored->state.field(f.name) : nullptr;
         if (!before || before->siblings != f.siblings) outcome.changed_fields.push_back(f.name);
@@ -390,6 +394,7 @@ MergeReport Replica::merge(std::span<const RecordState> incoming) {
         for (const auto& s : f.siblings) impl.hlc.observe(s.hlc, impl.options.max_clock_skew_ms);
       }
       table.store(impl.db, merged, outcome.seq);
+      outcome.state = std::move(merged);
       ++(stored ? report.updated : report.inserted);
       report.conflicts_opened += outcome.opened_conflicts.size();
       report.merged.push_back(std::move(outcome));
@@ -485,6 +490,8 @@ std::string Replica::integrity_check() const {
   while (s.step()) result += (result.empty() ? "" : "\n") + std::string(s.column_text(0));
   return result;
 }
+
+sqlite::Database& Replica::database() { return impl_->db; }
 
 bool Record::deleted() const {
   const auto& v = value(kDeletedField);

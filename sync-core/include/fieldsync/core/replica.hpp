@@ -17,6 +17,10 @@
 
 namespace fieldsync {
 
+namespace sqlite {
+class Database;
+}
+
 // A record as the app sees it: resolved values plus the replicated state behind them.
 struct Record {
   const CollectionSchema* collection = nullptr;
@@ -49,6 +53,7 @@ struct ListQuery {
 // A slice of the local change sequence.
 struct ChangeBatch {
   std::vector<RecordState> states;
+  std::vector<std::uint64_t> seqs;  // each state's change sequence
   std::uint64_t to_seq = 0;  // checkpoint to ask from next time
   bool more = false;         // the limit cut the batch short
 };
@@ -68,6 +73,7 @@ struct MergedRecord {
   bool inserted = false;
   std::vector<std::string> changed_fields;  // fields whose siblings changed
   std::vector<std::string> opened_conflicts;
+  RecordState state;  // the merged state as stored
 };
 
 struct MergeReport {
@@ -162,6 +168,11 @@ class Replica {
 
   // Runs PRAGMA integrity_check; returns "ok" or SQLite's complaint.
   std::string integrity_check() const;
+
+  // The connection, for tables that live beside the replica's (the server's users and
+  // audit log) and for read-only queries (the app's reports). Its transactions join the
+  // engine's. Never write the engine's own tables through it.
+  sqlite::Database& database();
 
  private:
   struct Impl;

@@ -1,4 +1,4 @@
-#include "sqlite/database.hpp"
+#include "fieldsync/core/sqlite.hpp"
 
 #include <string>
 #include <type_traits>

@@ -1,0 +1,22 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+
+namespace fieldsync::server {
+
+// Every flow-control limit of the server in one place (configurable: docs/operations.md).
+struct Limits {
+  std::size_t max_frame_bytes = 8 * 1024 * 1024;  // a larger WebSocket message is refused
+  std::size_t max_batch_records = 1000;           // records per push and per pull batch
+  std::size_t send_queue_messages = 64;           // per session; a client that lets it fill is disconnected
+  std::chrono::milliseconds handshake_timeout{10'000};  // upgrade + hello must finish within this
+  std::chrono::milliseconds idle_timeout{60'000};       // no frame at all for this long: close
+  std::chrono::milliseconds ping_interval{20'000};      // WebSocket ping while idle
+  std::uint64_t max_clock_skew_ms = 5 * 60 * 1000;      // hello clocks further off are refused
+  std::size_t max_connections_per_user = 16;
+  std::size_t max_messages_per_second = 200;            // per session
+};
+
+}  // namespace fieldsync::server

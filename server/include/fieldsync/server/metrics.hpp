@@ -1,0 +1,48 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "fieldsync/core/error.hpp"
+
+namespace prometheus {
+class Registry;
+class Counter;
+class Gauge;
+template <typename T>
+class Family;
+}  // namespace prometheus
+
+namespace fieldsync::server {
+
+// The server's Prometheus metrics (served as text on GET /metrics). Thread-safe.
+class Metrics {
+ public:
+  Metrics();
+  ~Metrics();
+  Metrics(const Metrics&) = delete;
+  Metrics& operator=(const Metrics&) = delete;
+
+  void connection_opened();
+  void connection_closed();
+  void pushed(std::size_t records, std::size_t refused, std::size_t conflicts_opened);
+  void pulled(std::size_t records);
+  void error(ErrorCode code);
+
+  // Everything in the Prometheus text exposition format.
+  std::string render() const;
+
+ private:
+  std::shared_ptr<prometheus::Registry> registry_;
+  prometheus::Gauge* connections_open_;
+  prometheus::Counter* connections_total_;
+  prometheus::Counter* pushes_;
+  prometheus::Counter* pulls_;
+  prometheus::Counter* records_merged_;
+  prometheus::Counter* records_refused_;
+  prometheus::Counter* records_pulled_;
+  prometheus::Counter* conflicts_;
+  prometheus::Family<prometheus::Counter>* errors_;
+};
+
+}  // namespace fieldsync::server

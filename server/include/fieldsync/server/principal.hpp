@@ -1,0 +1,28 @@
+#pragma once
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace fieldsync::server {
+
+enum class Role { kRep, kSupervisor, kAdmin };
+
+std::string_view role_name(Role role);
+std::optional<Role> parse_role(std::string_view text);
+
+// Who is on the other end of a connection, as established by their token.
+struct Principal {
+  std::string user;
+  Role role = Role::kRep;
+  std::vector<std::string> territories;  // a rep's territories; ignored for other roles
+
+  bool sees_everything() const { return role != Role::kRep; }
+  bool covers(std::string_view territory) const {
+    return sees_everything() || std::find(territories.begin(), territories.end(), territory) != territories.end();
+  }
+};
+
+}  // namespace fieldsync::server

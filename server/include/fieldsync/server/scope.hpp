@@ -1,0 +1,35 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "fieldsync/core/record_state.hpp"
+#include "fieldsync/core/schema.hpp"
+#include "fieldsync/server/principal.hpp"
+#include "fieldsync/server/store.hpp"
+
+namespace fieldsync::server {
+
+// Who may read and write which records. A record's territory is its collection's
+// territory field, or, for collections with a scope parent (contacts, visits, tickets,
+// order lines), the territory of the record it references, followed up the chain.
+// Reps read and write their territories only; supervisors and admins everything.
+// Products (read_only_for_reps) are readable by all and writable by supervisors and admins.
+class ScopePolicy {
+ public:
+  ScopePolicy(const Schema& schema, Store& store) : schema_(&schema), store_(&store) {}
+
+  // The territory a state belongs to, or nullopt if it cannot be told (a missing parent).
+  std::optional<std::string> territory_of(const RecordState& state) const;
+
+  bool may_read(const Principal& who, const RecordState& state) const;
+  // nullopt if `who` may write `incoming` (over `stored`, if the store has it), else why not.
+  std::optional<std::string> write_refusal(const Principal& who, const RecordState& incoming,
+                                           const RecordState* stored) const;
+
+ private:
+  const Schema* schema_;
+  Store* store_;
+};
+
+}  // namespace fieldsync::server

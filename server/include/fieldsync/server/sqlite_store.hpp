@@ -1,0 +1,19 @@
+#pragma once
+
+#include <filesystem>
+#include <memory>
+
+#include "fieldsync/core/clock.hpp"
+#include "fieldsync/core/schema.hpp"
+#include "fieldsync/server/store.hpp"
+
+namespace fieldsync::server {
+
+// The embedded store: one SQLite file `fieldsync-server.db` in `data_dir` holding the
+// records (a sync-core replica that never writes locally: its change sequence is the
+// server sequence), users, hashed tokens, registered replicas and the audit log.
+// `durable` commits with synchronous=FULL, so an acked push survives power loss.
+std::unique_ptr<Store> open_sqlite_store(const std::filesystem::path& data_dir, const Schema& schema,
+                                         const Clock& clock, bool durable = true);
+
+}  // namespace fieldsync::server

@@ -1,0 +1,121 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "fieldsync/core/error.hpp"
+#include "fieldsync/core/record_state.hpp"
+#include "fieldsync/server/principal.hpp"
+
+namespace fieldsync::server {
+
+struct UserRecord {
+  std::string name;
+  Role role = Role::kRep;
+  std::vector<std::string> territories;
+};
+
+struct IssuedToken {
+  std::string token;     // shown once; the store keeps only its hash
+  std::string token_id;  // short public id, for `token revoke`
+  std::uint64_t expires_ms = 0;
+};
+
+struct TokenInfo {
+  std::string token_id;
+  std::string user;
+  std::uint64_t issued_ms = 0;
+  std::uint64_t expires_ms = 0;
+  bool revoked = false;
+};
+
+enum class ReplicaStatus {
+  kNew,               // first time seen: registered
+  kKnown,             // counter at or ahead of what the server holds
+  kCounterWentBack,   // a restored backup or a copied database: must take a new id
+};
+
+// Why one pushed record was refused.
+struct PushRefusal {
+  std::size_t index = 0;
+  ErrorCode code = ErrorCode::kForbidden;
+  std::string reason;
+};
+
+// A change committed to the store, for live fan-out.
+struct CommittedChange {
+  RecordState state;
+  std::uint64_t seq = 0;
+};
+
+struct PushResult {
+  std::vector<PushRefusal> refused;
+  std::vector<CommittedChange> committed;  // records whose state changed
+  std::uint64_t head = 0;                  // server sequence after the commit
+  std::size_t conflicts_opened = 0;
+};
+
+struct ChangePage {
+  std::vector<RecordState> states;
+  std::uint64_t to_seq = 0;
+  bool more = false;
+};
+
+struct AuditEntry {
+  std::uint64_t at_ms = 0;
+  std::uint64_t seq = 0;           // server sequence of the change (0 for refusals)
+  std::string user;
+  std::string replica;             // replica id text
+  std::string collection;
+  std::string id;
+  std::string action;              // accepted, refused, conflict_opened, conflict_settled
+  std::vector<std::string> fields;
+  std::string detail;              // the refusal's reason, or the settled value
+};
+
+struct PushContext {
+  std::string user;
+  ReplicaId replica;
+  std::uint64_t now_ms = 0;
+};
+
+// The server's storage. The embedded SQLite store implements it; a PostgreSQL store is to
+// come, so nothing above this interface may assume SQLite. Implementations are
+// thread-safe: calls may come from any I/O thread.
+class Store {
+ public:
+  // Decides, inside the push's transaction, whether the pusher may write `incoming` given the
+  // stored state (nullptr if new); returns the refusal reason, or nullopt to accept.
+  using WriteCheck = std::function<std::optional<PushRefusal>(const RecordState& incoming, const RecordState* stored)>;
+  // Decides whether a reader may see a state (scope filter for pulls and live batches).
+  using ReadCheck = std::function<bool(const RecordState& state)>;
+
+  virtual ~Store() = default;
+
+  // Validates, authorises, merges and audits a pushed batch in one transaction; returns
+  // only after the commit. Refused records are audited with their reason.
+  virtual PushResult push(const PushContext& context, std::span<const RecordState> records,
+                          const WriteCheck& check) = 0;
+  // States changed after `after_seq` that `visible` lets through, at most `limit`.
+  virtual ChangePage changes_since(std::uint64_t after_seq, std::size_t limit, const ReadCheck& visible) = 0;
+  virtual std::optional<RecordState> get(const std::string& collection, const RecordId& id) = 0;
+  virtual std::uint64_t head() = 0;
+
+  virtual ReplicaStatus register_replica(const ReplicaId& replica, std::uint64_t counter, const std::string& user) = 0;
+
+  virtual void add_user(const UserRecord& user) = 0;  // throws kAlreadyExists
+  virtual std::vector<UserRecord> users() = 0;
+  virtual IssuedToken issue_token(const std::string& user, std::uint64_t ttl_ms, std::uint64_t now_ms) = 0;
+  virtual bool revoke_token(const std::string& token_id) = 0;
+  virtual std::vector<TokenInfo> tokens() = 0;
+  // The principal a token stands for; throws Error(kUnauthenticated) saying why not.
+  virtual Principal authenticate(const std::string& token, std::uint64_t now_ms) = 0;
+
+  virtual std::vector<AuditEntry> history(const std::string& collection, const RecordId& id) = 0;
+};
+
+}  // namespace fieldsync::server

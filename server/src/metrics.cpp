@@ -1,0 +1,63 @@
+#include "fieldsync/server/metrics.hpp"
+
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
+
+#include <string>
+
+namespace fieldsync::server {
+namespace {
+
+prometheus::Counter* counter(prometheus::Registry& registry, const std::string& name, const std::string& help) {
+  return &prometheus::BuildCounter().Name(name).Help(help).Register(registry).Add({});
+}
+
+}  // namespace
+
+Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
+  connections_open_ = &prometheus::BuildGauge()
+                           .Name("fieldsync_connections_open")
+                           .Help("WebSocket sync connections open now")
+                           .Register(*registry_)
+                           .Add({});
+  connections_total_ = counter(*registry_, "fieldsync_connections_total", "WebSocket sync connections accepted");
+  pushes_ = counter(*registry_, "fieldsync_pushes_total", "Push messages committed");
+  pulls_ = counter(*registry_, "fieldsync_pulls_total", "Pull messages answered");
+  records_merged_ = counter(*registry_, "fieldsync_records_merged_total", "Pushed records accepted and merged");
+  records_refused_ = counter(*registry_, "fieldsync_records_refused_total", "Pushed records refused (scope, validation)");
+  records_pulled_ = counter(*registry_, "fieldsync_records_pulled_total", "Records sent in pull and live batches");
+  conflicts_ = counter(*registry_, "fieldsync_conflicts_opened_total", "Fields that went into conflict on merge");
+  errors_ = &prometheus::BuildCounter()
+                 .Name("fieldsync_errors_total")
+                 .Help("Error messages sent to clients, by code")
+                 .Register(*registry_);
+}
+
+Metrics::~Metrics() = default;
+
+void Metrics::connection_opened() {
+  connections_open_->Increment();
+  connections_total_->Increment();
+}
+
+void Metrics::connection_closed() { connections_open_->Decrement(); }
+
+void Metrics::pushed(std::size_t records, std::size_t refused, std::size_t conflicts_opened) {
+  pushes_->Increment();
+  records_merged_->Increment(static_cast<double>(records));
+  records_refused_->Increment(static_cast<double>(refused));
+  conflicts_->Increment(static_cast<double>(conflicts_opened));
+}
+
+void Metrics::pulled(std::size_t records) {
+  pulls_->Increment();
+  records_pulled_->Increment(static_cast<double>(records));
+}
+
+void Metrics::error(ErrorCode code) { errors_->Add({{"code", std::string(error_code_name(code))}}).Increment(); }
+
+std::string Metrics::render() const { return prometheus::TextSerializer().Serialize(registry_->Collect()); }
+
+}  // namespace fieldsync::server

@@ -1,0 +1,362 @@
+#include "fieldsync/server/sqlite_store.hpp"
+
+#include <charconv>
+#include <mutex>
+
+#include "fieldsync/core/replica.hpp"
+#include "fieldsync/core/sqlite.hpp"
+#include "fieldsync/core/state_codec.hpp"
+#include "tokens.hpp"
+
+namespace fieldsync::server {
+namespace {
+
+// The server's own tables, beside the replica's; numbered, each applied in one
+// transaction, the number kept in the replica's settings.
+constexpr const char* kMigrations[] = {
+    R"sql(
+      CREATE TABLE srv_users (
+        name TEXT PRIMARY KEY NOT NULL,
+        role TEXT NOT NULL,
+        territories TEXT NOT NULL);
+      CREATE TABLE srv_tokens (
+        token_id TEXT PRIMARY KEY NOT NULL,
+        secret_hash TEXT NOT NULL,
+        user TEXT NOT NULL REFERENCES srv_users (name),
+        issued_ms INTEGER NOT NULL,
+        expires_ms INTEGER NOT NULL,
+        revoked INTEGER NOT NULL DEFAULT 0);
+      CREATE TABLE srv_replicas (
+        replica_id TEXT PRIMARY KEY NOT NULL,
+        user TEXT NOT NULL,
+        max_counter INTEGER NOT NULL,
+        first_seen_ms INTEGER NOT NULL,
+        last_seen_ms INTEGER NOT NULL);
+      CREATE TABLE srv_audit (
+        entry INTEGER PRIMARY KEY,
+        at_ms INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        user TEXT NOT NULL,
+        replica TEXT NOT NULL,
+        collection TEXT NOT NULL,
+        id TEXT NOT NULL,
+        action TEXT NOT NULL,
+        fields TEXT NOT NULL,
+        detail TEXT NOT NULL);
+      CREATE INDEX srv_audit_by_record ON srv_audit (collection, id);
+    )sql",
+};
+
+constexpr std::string_view kMigrationSetting = "server.migration";
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ",") + item;
+  return out;
+}
+
+std::vector<std::string> split(std::string_view text) {
+  std::vector<std::string> out;
+  while (!text.empty()) {
+    auto comma = text.find(',');
+    auto item = text.substr(0, comma);
+    if (!item.empty()) out.emplace_back(item);
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(const std::filesystem::path& data_dir, const Schema& schema, const Clock& clock, bool durable)
+      : replica_(open_replica(data_dir, schema, clock, durable)), db_(&replica_.database()) {
+    migrate();
+  }
+
+  PushResult push(const PushContext& context, std::span<const RecordState> records, const WriteCheck& check) override {
+    std::lock_guard lock(mutex_);
+    PushResult result;
+    replica_.transaction([&] {
+      std::vector<RecordState> accepted;
+      std::vector<std::size_t> accepted_index;
+      std::vector<std::vector<std::string>> conflicted_before;
+      std::uint64_t pusher_counter = 0;
+      for (std::size_t i = 0; i < records.size(); ++i) {
+        const RecordState& incoming = records[i];
+        std::vector<std::string> before;
+        auto refusal = vet(incoming, i, check, before);
+        if (refusal) {
+          audit(context, 0, incoming.collection, incoming.id.to_string(), "refused", {}, refusal->reason);
+          result.refused.push_back(std::move(*refusal));
+          continue;
+        }
+        pusher_counter = std::max(pusher_counter, incoming.vv.get(context.replica));
+        accepted.push_back(incoming);
+        accepted_index.push_back(i);
+        conflicted_before.push_back(std::move(before));
+      }
+      MergeReport report = replica_.merge(accepted);
+      for (const auto& rejection : report.rejected) {  // vet() validated already; kept for safety
+        result.refused.push_back({accepted_index[rejection.index], rejection.code, rejection.reason});
+      }
+      for (auto& merged : report.merged) {
+        const auto& state = merged.state;
+        const std::string id = state.id.to_string();
+        audit(context, merged.seq, state.collection, id, "accepted", merged.changed_fields, "");
+        if (!merged.opened_conflicts.empty()) {
+          audit(context, merged.seq, state.collection, id, "conflict_opened", merged.opened_conflicts, "");
+        }
+        std::vector<std::string> settled;
+        for (const auto& field : conflicted_before[merged.index]) {
+          const FieldState* now = state.field(field);
+          if (now && !now->conflicted()) settled.push_back(field);
+        }
+        if (!settled.empty()) audit(context, merged.seq, state.collection, id, "conflict_settled", settled, "");
+        result.committed.push_back({std::move(merged.state), merged.seq});
+      }
+      result.conflicts_opened = report.conflicts_opened;
+      if (pusher_counter) note_counter(context, pusher_counter);
+    });
+    result.head = replica_.last_seq();
+    return result;
+  }
+
+  ChangePage changes_since(std::uint64_t after_seq, std::size_t limit, const ReadCheck& visible) override {
+    std::lock_guard lock(mutex_);
+    ChangePage page;
+    page.to_seq = after_seq;
+    do {
+      ChangeBatch batch = replica_.changes_since(page.to_seq, limit - page.states.size());
+      for (auto& state : batch.states) {
+        if (visible(state)) page.states.push_back(std::move(state));
+      }
+      page.to_seq = batch.to_seq;
+      page.more = batch.more;
+    } while (page.more && page.states.size() < limit);
+    return page;
+  }
+
+  std::optional<RecordState> get(const std::string& collection, const RecordId& id) override {
+    std::lock_guard lock(mutex_);
+    if (!replica_.schema().collection(collection)) return std::nullopt;
+    auto record = replica_.get(collection, id);
+    if (!record) return std::nullopt;
+    return std::move(record->state);
+  }
+
+  std::uint64_t head() override {
+    std::lock_guard lock(mutex_);
+    return replica_.last_seq();
+  }
+
+  ReplicaStatus register_replica(const ReplicaId& replica, std::uint64_t counter, const std::string& user) override {
+    std::lock_guard lock(mutex_);
+    const std::string id = replica.to_string();
+    auto& select = db_->cached("SELECT max_counter FROM srv_replicas WHERE replica_id = ?1");
+    std::optional<std::uint64_t> known;
+    {
+      sqlite::ResetGuard reset(select);
+      select.bind(1, id);
+      if (select.step()) known = static_cast<std::uint64_t>(select.column_int(0));
+    }
+    if (known && counter < *known) return ReplicaStatus::kCounterWentBack;
+    auto& upsert = db_->cached(
+        "INSERT INTO srv_replicas (replica_id, user, max_counter, first_seen_ms, last_seen_ms) "
+        "VALUES (?1, ?2, 0, ?3, ?3) ON CONFLICT (replica_id) DO UPDATE SET last_seen_ms = excluded.last_seen_ms, "
+        "user = excluded.user");
+    sqlite::ResetGuard reset(upsert);
+    upsert.bind(1, id).bind(2, user).bind(3, now());
+    upsert.run();
+    return known ? ReplicaStatus::kKnown : ReplicaStatus::kNew;
+  }
+
+  void add_user(const UserRecord& user) override {
+    std::lock_guard lock(mutex_);
+    if (user.name.empty()) throw Error(ErrorCode::kInvalidArgument, "a user needs a name");
+    auto& s = db_->cached("INSERT INTO srv_users (name, role, territories) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING");
+    sqlite::ResetGuard reset(s);
+    s.bind(1, user.name).bind(2, role_name(user.role)).bind(3, join(user.territories));
+    s.run();
+    if (sqlite3_changes(db_->handle()) == 0) throw Error(ErrorCode::kAlreadyExists, "user '" + user.name + "' already exists");
+  }
+
+  std::vector<UserRecord> users() override {
+    std::lock_guard lock(mutex_);
+    auto& s = db_->cached("SELECT name, role, territories FROM srv_users ORDER BY name");
+    sqlite::ResetGuard reset(s);
+    std::vector<UserRecord> out;
+    while (s.step()) out.push_back(user_from(s, 0));
+    return out;
+  }
+
+  IssuedToken issue_token(const std::string& user, std::uint64_t ttl_ms, std::uint64_t now_ms) override {
+    std::lock_guard lock(mutex_);
+    if (!find_user(user)) throw Error(ErrorCode::kNotFound, "no user '" + user + "'");
+    TokenParts parts{random_hex(6), random_hex(24)};
+    IssuedToken issued{make_token(parts), parts.id, now_ms + ttl_ms};
+    auto& s = db_->cached(
+        "INSERT INTO srv_tokens (token_id, secret_hash, user, issued_ms, expires_ms) VALUES (?1, ?2, ?3, ?4, ?5)");
+    sqlite::ResetGuard reset(s);
+    s.bind(1, parts.id).bind(2, sha256_hex(parts.secret)).bind(3, user);
+    s.bind(4, static_cast<std::int64_t>(now_ms)).bind(5, static_cast<std::int64_t>(issued.expires_ms));
+    s.run();
+    return issued;
+  }
+
+  bool revoke_token(const std::string& token_id) override {
+    std::lock_guard lock(mutex_);
+    auto& s = db_->cached("UPDATE srv_tokens SET revoked = 1 WHERE token_id = ?1");
+    sqlite::ResetGuard reset(s);
+    s.bind(1, token_id);
+    s.run();
+    return sqlite3_changes(db_->handle()) > 0;
+  }
+
+  std::vector<TokenInfo> tokens() override {
+    std::lock_guard lock(mutex_);
+    auto& s = db_->cached("SELECT token_id, user, issued_ms, expires_ms, revoked FROM srv_tokens ORDER BY issued_ms");
+    sqlite::ResetGuard reset(s);
+    std::vector<TokenInfo> out;
+    while (s.step()) {
+      out.push_back({std::string(s.column_text(0)), std::string(s.column_text(1)),
+                     static_cast<std::uint64_t>(s.column_int(2)), static_cast<std::uint64_t>(s.column_int(3)),
+                     s.column_int(4) != 0});
+    }
+    return out;
+  }
+
+  Principal authenticate(const std::string& token, std::uint64_t now_ms) override {
+    TokenParts parts = split_token(token);
+    std::lock_guard lock(mutex_);
+    auto& s = db_->cached(
+        "SELECT t.secret_hash, t.expires_ms, t.revoked, u.name, u.role, u.territories "
+        "FROM srv_tokens t JOIN srv_users u ON u.name = t.user WHERE t.token_id = ?1");
+    sqlite::ResetGuard reset(s);
+    s.bind(1, parts.id);
+    if (!s.step() || s.column_text(0) != sha256_hex(parts.secret)) {
+      throw Error(ErrorCode::kUnauthenticated, "the token is not known to this server");
+    }
+    if (s.column_int(2) != 0) throw Error(ErrorCode::kUnauthenticated, "the token was revoked");
+    if (static_cast<std::uint64_t>(s.column_int(1)) <= now_ms) throw Error(ErrorCode::kUnauthenticated, "the token has expired");
+    UserRecord user = user_from(s, 3);
+    return Principal{user.name, user.role, user.territories};
+  }
+
+  std::vector<AuditEntry> history(const std::string& collection, const RecordId& id) override {
+    std::lock_guard lock(mutex_);
+    auto& s = db_->cached(
+        "SELECT at_ms, seq, user, replica, collection, id, action, fields, detail FROM srv_audit "
+        "WHERE collection = ?1 AND id = ?2 ORDER BY entry");
+    sqlite::ResetGuard reset(s);
+    s.bind(1, collection).bind(2, id.to_string());
+    std::vector<AuditEntry> out;
+    while (s.step()) {
+      out.push_back({static_cast<std::uint64_t>(s.column_int(0)), static_cast<std::uint64_t>(s.column_int(1)),
+                     std::string(s.column_text(2)), std::string(s.column_text(3)), std::string(s.column_text(4)),
+                     std::string(s.column_text(5)), std::string(s.column_text(6)), split(s.column_text(7)),
+                     std::string(s.column_text(8))});
+    }
+    return out;
+  }
+
+ private:
+  static Replica open_replica(const std::filesystem::path& data_dir, const Schema& schema, const Clock& clock,
+                              bool durable) {
+    std::error_code ec;
+    std::filesystem::create_directories(data_dir, ec);
+    if (ec) throw Error(ErrorCode::kIo, "cannot create data directory " + data_dir.string() + ": " + ec.message());
+    ReplicaOptions options;
+    options.clock = &clock;
+    options.durable_commits = durable;
+    return Replica::open((data_dir / "fieldsync-server.db").string(), schema, options);
+  }
+
+  void migrate() {
+    std::size_t applied = 0;
+    if (auto text = replica_.setting(kMigrationSetting)) std::from_chars(text->data(), text->data() + text->size(), applied);
+    for (std::size_t v = applied; v < std::size(kMigrations); ++v) {
+      replica_.transaction([&] {
+        db_->exec(kMigrations[v]);
+        replica_.set_setting(kMigrationSetting, std::to_string(v + 1));
+      });
+    }
+  }
+
+  // Validates and authorises one pushed record; on acceptance notes which of its fields
+  // were in conflict before, to tell afterwards which ones the push settled.
+  std::optional<PushRefusal> vet(const RecordState& incoming, std::size_t index, const WriteCheck& check,
+                                 std::vector<std::string>& conflicted_before) {
+    try {
+      validate_state(replica_.schema(), incoming);
+    } catch (const Error& e) {
+      return PushRefusal{index, e.code(), e.what()};
+    }
+    auto stored = replica_.get(incoming.collection, incoming.id);
+    auto refusal = check(incoming, stored ? &stored->state : nullptr);
+    if (refusal) {
+      refusal->index = index;
+    } else if (stored) {
+      conflicted_before = conflicted_fields(stored->state);
+    }
+    return refusal;
+  }
+
+  static std::vector<std::string> conflicted_fields(const RecordState& state) {
+    std::vector<std::string> out;
+    for (const auto& f : state.fields) {
+      if (f.conflicted()) out.push_back(f.name);
+    }
+    return out;
+  }
+
+  void audit(const PushContext& context, std::uint64_t seq, const std::string& collection, const std::string& id,
+             const char* action, const std::vector<std::string>& fields, const std::string& detail) {
+    auto& s = db_->cached(
+        "INSERT INTO srv_audit (at_ms, seq, user, replica, collection, id, action, fields, detail) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+    sqlite::ResetGuard reset(s);
+    s.bind(1, static_cast<std::int64_t>(context.now_ms)).bind(2, static_cast<std::int64_t>(seq));
+    s.bind(3, context.user).bind(4, context.replica.to_string()).bind(5, collection).bind(6, id);
+    s.bind(7, std::string_view(action)).bind(8, join(fields)).bind(9, detail);
+    s.run();
+  }
+
+  void note_counter(const PushContext& context, std::uint64_t counter) {
+    auto& s = db_->cached("UPDATE srv_replicas SET max_counter = max(max_counter, ?2) WHERE replica_id = ?1");
+    sqlite::ResetGuard reset(s);
+    s.bind(1, context.replica.to_string()).bind(2, static_cast<std::int64_t>(counter));
+    s.run();
+  }
+
+  std::optional<UserRecord> find_user(const std::string& name) {
+    auto& s = db_->cached("SELECT name, role, territories FROM srv_users WHERE name = ?1");
+    sqlite::ResetGuard reset(s);
+    s.bind(1, name);
+    if (!s.step()) return std::nullopt;
+    return user_from(s, 0);
+  }
+
+  static UserRecord user_from(const sqlite::Statement& s, int first) {
+    auto role = parse_role(s.column_text(first + 1));
+    if (!role) throw Error(ErrorCode::kCorruptData, "user '" + std::string(s.column_text(first)) + "' has an unknown role");
+    return UserRecord{std::string(s.column_text(first)), *role, split(s.column_text(first + 2))};
+  }
+
+  std::int64_t now() const { return static_cast<std::int64_t>(replica_.clock().ms()); }
+
+  // Recursive: write and read checks run inside push() and changes_since() and look up
+  // parent records through get().
+  std::recursive_mutex mutex_;
+  Replica replica_;
+  sqlite::Database* db_;
+};
+
+}  // namespace
+
+std::unique_ptr<Store> open_sqlite_store(const std::filesystem::path& data_dir, const Schema& schema,
+                                         const Clock& clock, bool durable) {
+  return std::make_unique<SqliteStore>(data_dir, schema, clock, durable);
+}
+
+}  // namespace fieldsync::server

@@ -1,0 +1,241 @@
+#include "fieldsync/server/sync_service.hpp"
+
+#include <algorithm>
+
+#include "fieldsync/core/client_sync.hpp"
+#include "fieldsync/core/state_codec.hpp"
+
+namespace fieldsync::server {
+namespace {
+
+Reply fatal(ErrorCode code, const std::string& text, std::uint64_t request_id = 0) {
+  return Reply{{SyncService::error_message(code, text, true, request_id)}, true};
+}
+
+Reply refused(ErrorCode code, const std::string& text, std::uint64_t request_id) {
+  return Reply{{SyncService::error_message(code, text, false, request_id)}, false};
+}
+
+std::uint64_t distance(std::uint64_t a, std::uint64_t b) { return a > b ? a - b : b - a; }
+
+}  // namespace
+
+SyncService::SyncService(Store& store, const Schema& schema, Limits limits, Metrics& metrics, const Clock& clock)
+    : store_(&store), schema_(&schema), limits_(limits), metrics_(&metrics), clock_(&clock), scope_(schema, store) {}
+
+proto::Envelope SyncService::error_message(ErrorCode code, const std::string& text, bool fatal_error,
+                                           std::uint64_t request_id) {
+  proto::Envelope message;
+  message.set_protocol_version(kProtocolVersion);
+  message.set_request_id(request_id);
+  auto* error = message.mutable_error();
+  error->set_code(static_cast<std::uint32_t>(code));
+  error->set_message(text);
+  error->set_fatal(fatal_error);
+  return message;
+}
+
+Principal SyncService::authenticate(std::string_view token) {
+  if (token.empty()) throw Error(ErrorCode::kUnauthenticated, "no token: send 'Authorization: Bearer <token>'");
+  return store_->authenticate(std::string(token), clock_->now_ms());
+}
+
+Connection SyncService::connect(Principal principal, std::weak_ptr<SessionSink> sink) {
+  std::lock_guard lock(mutex_);
+  auto& count = connections_per_user_[principal.user];
+  if (count >= limits_.max_connections_per_user) {
+    throw Error(ErrorCode::kRateLimited, "user '" + principal.user + "' already has " + std::to_string(count) +
+                                             " connections open (the limit)");
+  }
+  ++count;
+  metrics_->connection_opened();
+  return Connection{next_connection_++, std::move(principal), std::nullopt, std::move(sink)};
+}
+
+void SyncService::disconnect(const Connection& connection) {
+  std::lock_guard lock(mutex_);
+  live_.erase(connection.id);
+  auto it = connections_per_user_.find(connection.principal.user);
+  if (it != connections_per_user_.end() && it->second > 0 && --it->second == 0) connections_per_user_.erase(it);
+  metrics_->connection_closed();
+}
+
+Reply SyncService::handle_frame(Connection& connection, std::string_view frame) {
+  proto::Envelope message;
+  if (!message.ParseFromArray(frame.data(), static_cast<int>(frame.size()))) {
+    metrics_->error(ErrorCode::kProtocol);
+    return fatal(ErrorCode::kProtocol, "the frame is not a FieldSync message (protobuf Envelope)");
+  }
+  return handle(connection, message);
+}
+
+Reply SyncService::handle(Connection& connection, const proto::Envelope& message) {
+  Reply reply;
+  try {
+    if (message.protocol_version() != kProtocolVersion) {
+      reply = fatal(ErrorCode::kUnsupportedVersion, "this server speaks protocol version " +
+                                                        std::to_string(kProtocolVersion) + ", not " +
+                                                        std::to_string(message.protocol_version()));
+    } else if (message.body_case() == proto::Envelope::kPing) {
+      proto::Envelope pong;
+      pong.set_protocol_version(kProtocolVersion);
+      pong.set_request_id(message.request_id());
+      pong.mutable_pong()->set_clock_ms(clock_->now_ms());
+      reply.messages.push_back(std::move(pong));
+    } else if (message.body_case() == proto::Envelope::kPong) {
+      // Nothing to do: any frame keeps the connection alive.
+    } else if (!connection.replica) {
+      reply = message.body_case() == proto::Envelope::kHello
+                  ? hello(connection, message)
+                  : fatal(ErrorCode::kProtocol, "the first message must be a hello", message.request_id());
+    } else {
+      switch (message.body_case()) {
+        case proto::Envelope::kPush: reply = push(connection, message); break;
+        case proto::Envelope::kPull: reply = pull(connection, message); break;
+        case proto::Envelope::kHello: reply = fatal(ErrorCode::kProtocol, "hello was already received"); break;
+        default: reply = fatal(ErrorCode::kProtocol, "a client may not send this message", message.request_id());
+      }
+    }
+  } catch (const Error& e) {
+    reply = fatal(e.code(), e.what(), message.request_id());
+  } catch (const std::exception& e) {
+    reply = fatal(ErrorCode::kInternal, std::string("internal error: ") + e.what(), message.request_id());
+  }
+  for (const auto& m : reply.messages) {
+    if (m.has_error()) metrics_->error(static_cast<ErrorCode>(m.error().code()));
+  }
+  return reply;
+}
+
+Reply SyncService::hello(Connection& connection, const proto::Envelope& message) {
+  const auto& hello = message.hello();
+  auto replica = Uuid::from_bytes(hello.replica_id());
+  if (!replica || replica->is_nil()) return fatal(ErrorCode::kProtocol, "hello: the replica id must be 16 bytes");
+  const std::uint64_t now = clock_->now_ms();
+  if (hello.client_clock_ms() && distance(hello.client_clock_ms(), now) > limits_.max_clock_skew_ms) {
+    return fatal(ErrorCode::kClockSkew, "the device clock is " +
+                                            std::to_string(distance(hello.client_clock_ms(), now) / 1000) +
+                                            " s away from the server's; set the device's date and time");
+  }
+  switch (store_->register_replica(*replica, hello.replica_counter(), connection.principal.user)) {
+    case ReplicaStatus::kCounterWentBack:
+      return fatal(ErrorCode::kReplicaIdReused,
+                   "this database was restored from a backup or copied: it must take a new replica id");
+    case ReplicaStatus::kNew:
+    case ReplicaStatus::kKnown: break;
+  }
+  connection.replica = *replica;
+  proto::Envelope welcome_message;
+  welcome_message.set_protocol_version(kProtocolVersion);
+  auto* welcome = welcome_message.mutable_welcome();
+  welcome->set_server_clock_ms(now);
+  welcome->set_server_seq(store_->head());
+  welcome->mutable_scope()->set_user(connection.principal.user);
+  welcome->mutable_scope()->set_role(std::string(role_name(connection.principal.role)));
+  for (const auto& t : connection.principal.territories) welcome->mutable_scope()->add_territories(t);
+  welcome->set_max_frame_bytes(static_cast<std::uint32_t>(limits_.max_frame_bytes));
+  welcome->set_max_batch_records(static_cast<std::uint32_t>(limits_.max_batch_records));
+  return Reply{{std::move(welcome_message)}, false};
+}
+
+Reply SyncService::push(Connection& connection, const proto::Envelope& message) {
+  const auto& records = message.push().records();
+  if (static_cast<std::size_t>(records.size()) > limits_.max_batch_records) {
+    return refused(ErrorCode::kTooLarge, "a push may carry at most " + std::to_string(limits_.max_batch_records) +
+                                             " records, not " + std::to_string(records.size()),
+                   message.request_id());
+  }
+  const std::uint64_t now = clock_->now_ms();
+  std::vector<RecordState> states;
+  std::vector<std::size_t> wire_index;  // states[i] came as records[wire_index[i]]
+  proto::Envelope ack_message;
+  ack_message.set_protocol_version(kProtocolVersion);
+  ack_message.set_request_id(message.request_id());
+  auto* ack = ack_message.mutable_ack();
+  auto reject = [&](std::size_t index, ErrorCode code, const std::string& reason) {
+    auto* r = ack->add_rejected();
+    r->set_index(static_cast<std::uint32_t>(index));
+    r->set_code(static_cast<std::uint32_t>(code));
+    r->set_reason(reason);
+  };
+  for (int i = 0; i < records.size(); ++i) {
+    try {
+      RecordState state = from_proto(records[i]);
+      for (const auto& f : state.fields) {
+        for (const auto& s : f.siblings) {
+          if (s.hlc.ms() > now + limits_.max_clock_skew_ms) {
+            throw Error(ErrorCode::kClockSkew, "field '" + f.name + "' carries a time stamp in the future");
+          }
+        }
+      }
+      states.push_back(std::move(state));
+      wire_index.push_back(static_cast<std::size_t>(i));
+    } catch (const Error& e) {
+      reject(static_cast<std::size_t>(i), e.code(), e.what());
+    }
+  }
+  const Principal& who = connection.principal;
+  auto check = [&](const RecordState& incoming, const RecordState* stored) -> std::optional<PushRefusal> {
+    if (auto why = scope_.write_refusal(who, incoming, stored)) return PushRefusal{0, ErrorCode::kForbidden, *why};
+    return std::nullopt;
+  };
+  PushContext context{who.user, *connection.replica, now};
+
+  std::lock_guard lock(mutex_);
+  PushResult result = store_->push(context, states, check);
+  for (const auto& refusal : result.refused) reject(wire_index[refusal.index], refusal.code, refusal.reason);
+  ack->set_server_seq(result.head);
+  metrics_->pushed(states.size() - result.refused.size(), static_cast<std::size_t>(ack->rejected_size()),
+                   result.conflicts_opened);
+  publish(result.committed, result.head, connection.id);
+  return Reply{{std::move(ack_message)}, false};
+}
+
+Reply SyncService::pull(Connection& connection, const proto::Envelope& message) {
+  std::size_t limit = limits_.max_batch_records;
+  if (message.pull().max_records()) limit = std::min<std::size_t>(limit, message.pull().max_records());
+  const Principal who = connection.principal;
+  auto visible = [&](const RecordState& state) { return scope_.may_read(who, state); };
+
+  std::lock_guard lock(mutex_);
+  ChangePage page = store_->changes_since(message.pull().after_seq(), limit, visible);
+  if (!page.more) {
+    // Caught up: from here on this connection gets every commit as a live batch.
+    live_[connection.id] = LiveSubscriber{who, connection.sink};
+  }
+  proto::Envelope reply;
+  reply.set_protocol_version(kProtocolVersion);
+  reply.set_request_id(message.request_id());
+  auto* batch = reply.mutable_batch();
+  for (const auto& state : page.states) *batch->add_records() = to_proto(state);
+  batch->set_to_seq(page.to_seq);
+  batch->set_more(page.more);
+  metrics_->pulled(page.states.size());
+  return Reply{{std::move(reply)}, false};
+}
+
+void SyncService::publish(const std::vector<CommittedChange>& committed, std::uint64_t head,
+                          std::uint64_t /*from_connection*/) {
+  if (committed.empty()) return;
+  for (auto it = live_.begin(); it != live_.end();) {
+    auto sink = it->second.sink.lock();
+    if (!sink) {
+      it = live_.erase(it);
+      continue;
+    }
+    proto::Envelope message;
+    message.set_protocol_version(kProtocolVersion);
+    auto* batch = message.mutable_batch();
+    for (const auto& change : committed) {
+      if (scope_.may_read(it->second.principal, change.state)) *batch->add_records() = to_proto(change.state);
+    }
+    batch->set_to_seq(head);
+    if (batch->records_size() > 0) {
+      metrics_->pulled(static_cast<std::size_t>(batch->records_size()));
+      sink->deliver(std::move(message));
+    }
+    ++it;
+  }
+}
+
+}  // namespace fieldsync::server
