@@ -8,6 +8,13 @@ namespace {
 
 bool by_dot(const Sibling& a, const Sibling& b) { return a.dot < b.dot; }
 bool same_dot(const Sibling& a, const Sibling& b) { return a.dot == b.dot; }
+// A total order, so that even a malformed state with two values for one dot sorts the
+// same way everywhere (validate_state refuses such states).
+bool canonical_order(const Sibling& a, const Sibling& b) {
+  if (a.dot != b.dot) return a.dot < b.dot;
+  if (a.value != b.value) return a.value < b.value;
+  return a.hlc < b.hlc;
+}
 bool by_name(const FieldState& a, const FieldState& b) { return a.name < b.name; }
 
 bool holds(const std::vector<Sibling>& siblings, const Dot& dot) {
@@ -70,11 +77,22 @@ bool RecordState::conflicted() const {
 
 void canonicalize(RecordState& state) {
   for (auto& f : state.fields) {
-    std::sort(f.siblings.begin(), f.siblings.end(), by_dot);
-    f.siblings.erase(std::unique(f.siblings.begin(), f.siblings.end(), same_dot), f.siblings.end());
+    std::sort(f.siblings.begin(), f.siblings.end(), canonical_order);
+    f.siblings.erase(std::unique(f.siblings.begin(), f.siblings.end()), f.siblings.end());
   }
   std::erase_if(state.fields, [](const FieldState& f) { return f.siblings.empty(); });
   std::sort(state.fields.begin(), state.fields.end(), by_name);
+}
+
+bool is_canonical(const RecordState& state) {
+  for (std::size_t i = 0; i < state.fields.size(); ++i) {
+    const auto& f = state.fields[i];
+    if (f.siblings.empty() || (i > 0 && !(state.fields[i - 1].name < f.name))) return false;
+    for (std::size_t j = 1; j < f.siblings.size(); ++j) {
+      if (!(f.siblings[j - 1].dot < f.siblings[j].dot)) return false;
+    }
+  }
+  return true;
 }
 
 void apply_write(RecordState& state, const Dot& dot, Hlc hlc, const FieldValues& values) {

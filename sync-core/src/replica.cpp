@@ -369,7 +369,10 @@ MergeReport Replica::merge(std::span<const RecordState> incoming) {
   return impl.in_transaction([&] {
     MergeReport report;
     for (std::size_t i = 0; i < incoming.size(); ++i) {
-      const RecordState& remote = incoming[i];
+      // States decoded from the wire are canonical already; others are put in order on a copy.
+      std::optional<RecordState> sorted;
+      if (!is_canonical(incoming[i])) canonicalize(sorted.emplace(incoming[i]));
+      const RecordState& remote = sorted ? *sorted : incoming[i];
       try {
         validate_state(*impl.schema, remote);
       } catch (const Error& e) {

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
+#include <cmath>
 #include <cstdio>
 
 #include "fieldsync/core/error.hpp"
@@ -79,9 +81,33 @@ CollectionSchema to_collection(const proto::Collection& message) {
     if (field.policy == MergePolicy::kFurthestStage && field.type != FieldType::kEnum) {
       throw Error(ErrorCode::kSchemaMismatch, where + ": FURTHEST_STAGE applies to enums only");
     }
+    if (field.policy == MergePolicy::kAliveWins && field.type != FieldType::kBoolean) {
+      throw Error(ErrorCode::kSchemaMismatch, where + ": ALIVE_WINS applies to booleans only");
+    }
+    for (std::size_t i = 0; i < field.values.size(); ++i) {
+      if (std::find(field.values.begin(), field.values.begin() + static_cast<std::ptrdiff_t>(i), field.values[i]) !=
+          field.values.begin() + static_cast<std::ptrdiff_t>(i)) {
+        throw Error(ErrorCode::kSchemaMismatch, where + ": enum value '" + field.values[i] + "' is repeated");
+      }
+    }
     collection.fields.push_back(std::move(field));
   }
   collection.fields.push_back(deleted_field());
+  // Scope is enforced at every sync: a typo here must fail at start-up, not at the first push.
+  if (!collection.territory_field.empty()) {
+    const FieldSchema* territory = collection.field(collection.territory_field);
+    if (!territory || territory->type != FieldType::kText) {
+      throw Error(ErrorCode::kSchemaMismatch, collection.name + ": territory_field '" + collection.territory_field +
+                                                  "' is not a text field of the collection");
+    }
+  }
+  if (!collection.scope_parent.empty()) {
+    const FieldSchema* parent = collection.field(collection.scope_parent);
+    if (!parent || parent->type != FieldType::kReference) {
+      throw Error(ErrorCode::kSchemaMismatch, collection.name + ": scope_parent '" + collection.scope_parent +
+                                                  "' is not a reference field of the collection");
+    }
+  }
   return collection;
 }
 
@@ -100,19 +126,22 @@ bool is_valid_date(std::string_view text) {
   return day <= days;
 }
 
+// Characters, not bytes: names with accented letters get the whole limit.
+std::size_t utf8_length(std::string_view text) {
+  return static_cast<std::size_t>(
+      std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
 [[noreturn]] void invalid(const FieldSchema& field, const std::string& why) {
   throw Error(ErrorCode::kInvalidValue, "field '" + field.name + "': " + why);
 }
 
 std::int64_t parse_integer(const FieldSchema& field, std::string_view text) {
-  std::size_t used = 0;
-  long long value = 0;
-  try {
-    value = std::stoll(std::string(text), &used);
-  } catch (const std::exception&) {
+  std::int64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size()) {
     invalid(field, "'" + std::string(text) + "' is not an integer");
   }
-  if (used != text.size()) invalid(field, "'" + std::string(text) + "' is not an integer");
   return value;
 }
 
@@ -218,6 +247,8 @@ void validate_value(const FieldSchema& field, const Value& value) {
       return;
     case FieldType::kReal:
       if (!std::holds_alternative<double>(value)) type_error();
+      // NaN is unequal to itself: it would stay a conflict forever and never merge as unchanged.
+      if (!std::isfinite(std::get<double>(value))) invalid(field, "not a finite number");
       return;
     case FieldType::kBoolean:
       if (!std::holds_alternative<bool>(value)) type_error();
@@ -229,7 +260,7 @@ void validate_value(const FieldSchema& field, const Value& value) {
   if (!text) type_error();
   switch (field.type) {
     case FieldType::kText:
-      if (field.max_length && text->size() > field.max_length) {
+      if (field.max_length && utf8_length(*text) > field.max_length) {
         invalid(field, "longer than " + std::to_string(field.max_length) + " characters");
       }
       break;
@@ -286,7 +317,8 @@ std::string format_value(const FieldSchema& field, const Value& value) {
   if (is_null(value)) return {};
   if (const auto* i = std::get_if<std::int64_t>(&value)) {
     if (field.type != FieldType::kMoney) return std::to_string(*i);
-    std::int64_t magnitude = *i < 0 ? -*i : *i;
+    // Unsigned, so that the most negative amount does not overflow on negation.
+    std::uint64_t magnitude = *i < 0 ? 0 - static_cast<std::uint64_t>(*i) : static_cast<std::uint64_t>(*i);
     std::string cents = std::to_string(magnitude % 100);
     if (cents.size() < 2) cents.insert(0, "0");
     return (*i < 0 ? "-" : "") + std::to_string(magnitude / 100) + "." + cents;

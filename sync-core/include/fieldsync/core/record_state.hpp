@@ -49,8 +49,11 @@ struct RecordState {
   friend bool operator==(const RecordState&, const RecordState&) = default;
 };
 
-// Sorts fields and siblings into canonical order and drops duplicate siblings.
+// Sorts fields and siblings into canonical order, drops exact duplicate siblings and fields
+// without siblings.
 void canonicalize(RecordState& state);
+// Fields strictly by name, each with siblings strictly by dot.
+bool is_canonical(const RecordState& state);
 
 // Records a local write: vv[dot.replica] = dot.counter, and every written field's siblings
 // are replaced by the one new value. The caller includes `_deleted` in `values`.

@@ -1,0 +1,169 @@
+#include "fieldsync/core/state_codec.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+
+#include "test_support.hpp"
+
+namespace fieldsync {
+namespace {
+
+using test::kReplicaA;
+using test::kReplicaB;
+using test::StateBuilder;
+using test::throws_error;
+
+constexpr std::uint64_t kT = 1'700'000'000'000;
+
+// A state with a conflict and every value type the wire carries.
+RecordState sample_state() {
+  RecordState base = StateBuilder("orders").edit(kReplicaA, 1, kT, {{"order_number", std::string("SO-1")},
+                                                                   {"customer_id", test::id_of(7).to_string()},
+                                                                   {"territory", std::string("north")},
+                                                                   {"amount", std::int64_t{-123450}},
+                                                                   {"notes", Value{}}});
+  RecordState on_a = StateBuilder(base).edit(kReplicaA, 2, kT + 1, {{"status", std::string("delivered")}});
+  RecordState on_b = StateBuilder(base).edit(kReplicaB, 1, kT + 2, {{"status", std::string("cancelled")}});
+  return merge(on_a, on_b);
+}
+
+TEST(StateCodec, EncodeDecodeRoundTrip) {
+  RecordState state = sample_state();
+  ASSERT_TRUE(state.conflicted());
+  std::string bytes = encode_state(state);
+  EXPECT_FALSE(bytes.empty());
+  RecordState decoded = decode_state(bytes);
+  EXPECT_EQ(decoded, state);
+  EXPECT_TRUE(is_null(decoded.field("notes")->siblings.front().value));
+  EXPECT_EQ(decoded.field("amount")->siblings.front().value, Value{std::int64_t{-123450}});
+  EXPECT_EQ(decoded.field("status")->siblings.size(), 2u);
+}
+
+TEST(StateCodec, RoundTripKeepsRealsAndBooleansExactly) {
+  RecordState state;
+  state.collection = "things";
+  state.id = test::kRecordId;
+  apply_write(state, Dot{kReplicaA, 3}, Hlc(kT, 65535), {{"r", 0.1}, {"b", true}, {"i", std::int64_t{-1}}});
+  RecordState decoded = decode_state(encode_state(state));
+  EXPECT_EQ(decoded, state);
+  EXPECT_EQ(decoded.field("r")->siblings.front().hlc, Hlc(kT, 65535));
+}
+
+TEST(StateCodec, SameStateEncodesToIdenticalBytes) {
+  RecordState state = sample_state();
+  EXPECT_EQ(encode_state(state), encode_state(state));
+  // A copy that went through the wire, and one canonicalized again, encode the same.
+  RecordState through_wire = decode_state(encode_state(state));
+  canonicalize(through_wire);
+  EXPECT_EQ(encode_state(through_wire), encode_state(state));
+}
+
+TEST(StateCodec, FromProtoCanonicalizesItsInput) {
+  proto::RecordState message = to_proto(sample_state());
+  // Reverse the fields and each field's siblings: the decoded state is canonical anyway.
+  auto* fields = message.mutable_fields();
+  std::reverse(fields->begin(), fields->end());
+  for (auto& f : *fields) std::reverse(f.mutable_siblings()->begin(), f.mutable_siblings()->end());
+  EXPECT_EQ(from_proto(message), sample_state());
+}
+
+TEST(StateCodec, DecodeOfJunkThrowsCorruptData) {
+  EXPECT_TRUE(throws_error([] { decode_state("\xff\xff\xff\xff garbage"); }, ErrorCode::kCorruptData));
+  std::string bytes = encode_state(sample_state());
+  EXPECT_TRUE(throws_error([&] { decode_state(bytes.substr(0, bytes.size() - 3)); }, ErrorCode::kCorruptData));
+}
+
+TEST(StateCodec, FromProtoRejectsShortIds) {
+  proto::RecordState message = to_proto(sample_state());
+  message.set_id(std::string(15, 'x'));
+  EXPECT_TRUE(throws_error([&] { from_proto(message); }, ErrorCode::kCorruptData, "record id"));
+
+  message = to_proto(sample_state());
+  message.mutable_vv(0)->set_replica(std::string(15, 'x'));
+  EXPECT_TRUE(throws_error([&] { from_proto(message); }, ErrorCode::kCorruptData));
+
+  message = to_proto(sample_state());
+  message.mutable_fields(0)->mutable_siblings(0)->mutable_dot()->set_replica(std::string(17, 'x'));
+  EXPECT_TRUE(throws_error([&] { from_proto(message); }, ErrorCode::kCorruptData));
+}
+
+TEST(StateCodec, FromProtoRejectsSiblingWithoutDot) {
+  proto::RecordState message = to_proto(sample_state());
+  message.mutable_fields(0)->mutable_siblings(0)->mutable_dot()->set_counter(0);
+  EXPECT_TRUE(throws_error([&] { from_proto(message); }, ErrorCode::kCorruptData));
+}
+
+TEST(ValidateState, AcceptsAStateReplicasMake) {
+  EXPECT_NO_THROW(validate_state(Schema::domain(), sample_state()));
+}
+
+TEST(ValidateState, RejectsUnknownCollection) {
+  RecordState state = sample_state();
+  state.collection = "invoices";
+  EXPECT_TRUE(throws_error([&] { validate_state(Schema::domain(), state); }, ErrorCode::kUnknownCollection,
+                           "invoices"));
+}
+
+TEST(ValidateState, RejectsUnknownField) {
+  RecordState state = StateBuilder(sample_state()).edit(kReplicaA, 3, kT + 3, {{"colour", std::string("red")}});
+  EXPECT_TRUE(throws_error([&] { validate_state(Schema::domain(), state); }, ErrorCode::kUnknownField, "colour"));
+}
+
+TEST(ValidateState, RejectsWrongValueType) {
+  RecordState state = StateBuilder(sample_state()).edit(kReplicaA, 3, kT + 3, {{"amount", std::string("12.50")}});
+  EXPECT_TRUE(throws_error([&] { validate_state(Schema::domain(), state); }, ErrorCode::kInvalidValue, "amount"));
+  RecordState bad_enum = StateBuilder(sample_state()).edit(kReplicaA, 3, kT + 3, {{"status", std::string("lost")}});
+  EXPECT_TRUE(throws_error([&] { validate_state(Schema::domain(), bad_enum); }, ErrorCode::kInvalidValue, "status"));
+}
+
+TEST(ValidateState, RejectsSiblingDotOutsideVersionVector) {
+  RecordState state = sample_state();
+  for (auto& f : state.fields) {
+    if (f.name == "territory") f.siblings.front().dot.counter = 99;
+  }
+  EXPECT_TRUE(throws_error([&] { validate_state(Schema::domain(), state); }, ErrorCode::kCorruptData, "territory"));
+}
+
+TEST(ValidateState, RejectsNilRecordId) {
+  RecordState state = sample_state();
+  state.id = Uuid{};
+  EXPECT_TRUE(throws_error([&] { validate_state(Schema::domain(), state); }, ErrorCode::kInvalidValue));
+}
+
+// state_codec.hpp promises "at least one sibling per field": a field without siblings has
+// nothing to resolve (resolve() requires a non-empty set).
+TEST(ValidateState, RejectsFieldWithoutSiblings) {
+  RecordState state = sample_state();
+  state.fields.push_back(FieldState{"currency", {}});
+  std::sort(state.fields.begin(), state.fields.end(),
+            [](const FieldState& x, const FieldState& y) { return x.name < y.name; });
+  EXPECT_TRUE(throws_error([&] { validate_state(Schema::domain(), state); }, ErrorCode::kCorruptData, "currency"));
+}
+
+// A state received from the wire can name the same field twice; merge() walks fields in
+// sorted order and would then keep both copies, so replicas would diverge.
+TEST(ValidateState, RejectsTheSameFieldTwice) {
+  proto::RecordState message = to_proto(sample_state());
+  int territory = -1;
+  for (int i = 0; i < message.fields_size(); ++i) {
+    if (message.fields(i).name() == "territory") territory = i;
+  }
+  ASSERT_GE(territory, 0);
+  // A second copy of `territory` with another (valid) value under the same dot.
+  *message.add_fields() = message.fields(territory);
+  message.mutable_fields(message.fields_size() - 1)->mutable_siblings(0)->mutable_value()->set_text("south");
+  bool rejected = false;
+  try {
+    RecordState state = from_proto(message);
+    validate_state(Schema::domain(), state);
+  } catch (const Error& e) {
+    rejected = true;
+    EXPECT_EQ(e.code(), ErrorCode::kCorruptData) << e.what();
+  }
+  EXPECT_TRUE(rejected) << "a state with field 'territory' twice was accepted";
+}
+
+}  // namespace
+}  // namespace fieldsync
