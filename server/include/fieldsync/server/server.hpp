@@ -1,0 +1,50 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "fieldsync/core/clock.hpp"
+#include "fieldsync/server/config.hpp"
+#include "fieldsync/server/metrics.hpp"
+#include "fieldsync/server/store.hpp"
+
+namespace fieldsync::server {
+
+// The sync server: an io_context run on `config.threads` threads, the store in the data
+// directory, the metrics, the SyncService and a listener serving HTTP (health, metrics,
+// history) and WebSocket sync on one port. Usable in-process (tests) as well as from main().
+//
+// Threads: construct, start(), stop() and destroy from one controlling thread that is not
+// one of the server's I/O threads (stop() joins them). store() and metrics() are
+// thread-safe and may be used while the server runs.
+class Server {
+ public:
+  // Opens (or creates) the store in config.data_dir. Throws Error on a bad data directory.
+  // `clock` (default: the system clock) must outlive the server.
+  explicit Server(ServerConfig config, const Clock* clock = nullptr);
+  ~Server();  // stop()s
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds, listens and starts the I/O threads. Throws Error(kIo) if the address cannot be
+  // bound. When it returns, port() is the bound port and connections are being accepted.
+  void start();
+  std::uint16_t port() const;
+
+  // Stops accepting, asks every session to close (WebSocket sessions get an Error
+  // kShuttingDown and a close frame), waits for them to finish (at most the handshake
+  // timeout plus a second), then joins the threads. A push being handled when stop() is
+  // called either commits and is acked, or is not acked (then the client re-sends it).
+  // Idempotent.
+  void stop();
+
+  Store& store();
+  Metrics& metrics();
+  const ServerConfig& config() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace fieldsync::server

@@ -1,0 +1,99 @@
+#include "admin_commands.hpp"
+
+#include <ctime>
+#include <iomanip>
+
+#include "fieldsync/core/error.hpp"
+#include "fieldsync/server/principal.hpp"
+
+namespace fieldsync::server {
+namespace {
+
+constexpr std::int64_t kMaxTtlDays = 3650;
+constexpr std::uint64_t kDayMs = 24ULL * 3600 * 1000;
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out += ',';
+    out += item;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> split_territories(std::string_view list) {
+  std::vector<std::string> out;
+  while (!list.empty()) {
+    const auto comma = list.find(',');
+    std::string_view item = list.substr(0, comma);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (!item.empty()) out.emplace_back(item);
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
+std::string iso_time(std::uint64_t ms) {
+  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+void user_add(Store& store, const std::string& name, const std::string& role, const std::string& territories,
+              std::ostream& out) {
+  if (name.empty()) throw Error(ErrorCode::kInvalidArgument, "the user name is empty");
+  auto parsed = parse_role(role);
+  if (!parsed) throw Error(ErrorCode::kInvalidArgument, "unknown role '" + role + "': use rep, supervisor or admin");
+  UserRecord user{name, *parsed, split_territories(territories)};
+  if (user.role == Role::kRep && user.territories.empty()) {
+    throw Error(ErrorCode::kInvalidArgument, "a rep needs at least one territory: --territory T1,T2");
+  }
+  store.add_user(user);  // throws kAlreadyExists for a duplicate
+  out << "added user " << user.name << " (" << role_name(user.role) << ")";
+  if (!user.territories.empty()) out << " territories " << join(user.territories);
+  out << "\n";
+}
+
+void user_list(Store& store, std::ostream& out) {
+  out << std::left << std::setw(24) << "NAME" << std::setw(12) << "ROLE" << "TERRITORIES\n";
+  for (const auto& user : store.users()) {
+    out << std::setw(24) << user.name << std::setw(12) << role_name(user.role)
+        << (user.territories.empty() ? "-" : join(user.territories)) << "\n";
+  }
+}
+
+void token_issue(Store& store, const Clock& clock, const std::string& user, std::int64_t ttl_days,
+                 std::ostream& out, std::ostream& note) {
+  if (ttl_days < 1 || ttl_days > kMaxTtlDays) {
+    throw Error(ErrorCode::kInvalidArgument, "--ttl-days must be between 1 and " + std::to_string(kMaxTtlDays));
+  }
+  const IssuedToken issued = store.issue_token(user, static_cast<std::uint64_t>(ttl_days) * kDayMs, clock.now_ms());
+  out << issued.token << "\n";
+  note << "token " << issued.token_id << " for user " << user << ", expires " << iso_time(issued.expires_ms)
+       << ". It is shown only this once.\n";
+}
+
+void token_revoke(Store& store, const std::string& token_id, std::ostream& out) {
+  if (!store.revoke_token(token_id)) throw Error(ErrorCode::kNotFound, "no token with id '" + token_id + "'");
+  out << "revoked token " << token_id << "\n";
+}
+
+void token_list(Store& store, const Clock& clock, std::ostream& out) {
+  const std::uint64_t now = clock.now_ms();
+  out << std::left << std::setw(16) << "TOKEN ID" << std::setw(24) << "USER" << std::setw(22) << "ISSUED"
+      << std::setw(22) << "EXPIRES" << "STATUS\n";
+  for (const auto& token : store.tokens()) {
+    const char* status = token.revoked ? "revoked" : token.expires_ms <= now ? "expired" : "active";
+    out << std::setw(16) << token.token_id << std::setw(24) << token.user << std::setw(22) << iso_time(token.issued_ms)
+        << std::setw(22) << iso_time(token.expires_ms) << status << "\n";
+  }
+}
+
+}  // namespace fieldsync::server

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "fieldsync/core/clock.hpp"
+#include "fieldsync/server/store.hpp"
+
+namespace fieldsync::server {
+
+// The `user` and `token` admin commands of fieldsync-server, on a store opened directly
+// from the data directory (the server may be running: SQLite arbitrates). Each writes its
+// result to `out` and throws Error with a readable message on bad input; main() turns that
+// into a message on stderr and a non-zero exit.
+
+// "north, south" -> {"north", "south"}; empty items are dropped.
+std::vector<std::string> split_territories(std::string_view list);
+
+// Reps need at least one territory: a rep without one could sync nothing.
+void user_add(Store& store, const std::string& name, const std::string& role, const std::string& territories,
+              std::ostream& out);
+void user_list(Store& store, std::ostream& out);
+
+// Prints the token alone on the first line of `out` (it is shown only this once), then
+// what it is for on `note` (stderr), so that `TOKEN=$(fieldsync-server token issue ana)` works.
+void token_issue(Store& store, const Clock& clock, const std::string& user, std::int64_t ttl_days,
+                 std::ostream& out, std::ostream& note);
+void token_revoke(Store& store, const std::string& token_id, std::ostream& out);
+void token_list(Store& store, const Clock& clock, std::ostream& out);
+
+// Milliseconds since the epoch as "2024-05-01T12:00:00Z".
+std::string iso_time(std::uint64_t ms);
+
+}  // namespace fieldsync::server

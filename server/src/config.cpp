@@ -1,0 +1,179 @@
+#include "fieldsync/server/config.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <fstream>
+#include <functional>
+#include <limits>
+#include <map>
+#include <sstream>
+
+#include <toml++/toml.h>
+
+#include "fieldsync/core/error.hpp"
+
+namespace fieldsync::server {
+namespace {
+
+[[noreturn]] void fail(const std::string& message) { throw Error(ErrorCode::kInvalidArgument, message); }
+
+// "config.toml:12: " so that an operator can go straight to the line.
+std::string where(std::string_view source, const toml::node& node) {
+  return std::string(source) + ":" + std::to_string(node.source().begin.line) + ": ";
+}
+
+// Reads one key's value into the config, checking its type and range.
+using Reader = std::function<void(ServerConfig&, const toml::node&, const std::string& at)>;
+
+std::int64_t integer(const toml::node& node, const std::string& at, const std::string& key, std::int64_t min,
+                     std::int64_t max) {
+  const auto* value = node.as_integer();
+  if (!value) fail(at + "'" + key + "' must be an integer");
+  const std::int64_t v = value->get();
+  if (v < min || v > max) {
+    fail(at + "'" + key + "' must be between " + std::to_string(min) + " and " + std::to_string(max) + ", not " +
+         std::to_string(v));
+  }
+  return v;
+}
+
+std::string text(const toml::node& node, const std::string& at, const std::string& key) {
+  const auto* value = node.as_string();
+  if (!value) fail(at + "'" + key + "' must be a string");
+  return value->get();
+}
+
+bool boolean(const toml::node& node, const std::string& at, const std::string& key) {
+  const auto* value = node.as_boolean();
+  if (!value) fail(at + "'" + key + "' must be true or false");
+  return value->get();
+}
+
+template <typename Field>
+Reader count(Field Limits::*field, const std::string& key, std::int64_t min, std::int64_t max) {
+  return [=](ServerConfig& c, const toml::node& n, const std::string& at) {
+    c.limits.*field = static_cast<Field>(integer(n, at, key, min, max));
+  };
+}
+
+Reader millis(std::chrono::milliseconds Limits::*field, const std::string& key, std::int64_t min, std::int64_t max) {
+  return [=](ServerConfig& c, const toml::node& n, const std::string& at) {
+    c.limits.*field = std::chrono::milliseconds(integer(n, at, key, min, max));
+  };
+}
+
+const std::map<std::string, Reader>& top_level_keys() {
+  static const std::map<std::string, Reader> keys{
+      {"address", [](ServerConfig& c, const toml::node& n, const std::string& at) { c.address = text(n, at, "address"); }},
+      {"port",
+       [](ServerConfig& c, const toml::node& n, const std::string& at) {
+         c.port = static_cast<std::uint16_t>(integer(n, at, "port", 0, 65535));
+       }},
+      {"data_dir",
+       [](ServerConfig& c, const toml::node& n, const std::string& at) { c.data_dir = text(n, at, "data_dir"); }},
+      {"threads",
+       [](ServerConfig& c, const toml::node& n, const std::string& at) {
+         c.threads = static_cast<unsigned>(integer(n, at, "threads", 1, 256));
+       }},
+      {"log_level",
+       [](ServerConfig& c, const toml::node& n, const std::string& at) { c.log_level = text(n, at, "log_level"); }},
+      {"durable",
+       [](ServerConfig& c, const toml::node& n, const std::string& at) { c.durable = boolean(n, at, "durable"); }},
+  };
+  return keys;
+}
+
+// Bounds keep a typo (a timeout of 0, a frame limit of 10 bytes) from making a server that
+// starts but cannot serve anyone.
+const std::map<std::string, Reader>& limit_keys() {
+  constexpr std::int64_t kMaxInt32 = std::numeric_limits<std::int32_t>::max();
+  constexpr std::int64_t kDay = 24LL * 3600 * 1000;
+  static const std::map<std::string, Reader> keys{
+      {"max_frame_bytes", count(&Limits::max_frame_bytes, "max_frame_bytes", 1024, kMaxInt32)},
+      {"max_batch_records", count(&Limits::max_batch_records, "max_batch_records", 1, 1'000'000)},
+      {"send_queue_messages", count(&Limits::send_queue_messages, "send_queue_messages", 1, 1'000'000)},
+      {"handshake_timeout_ms", millis(&Limits::handshake_timeout, "handshake_timeout_ms", 10, kDay)},
+      {"idle_timeout_ms", millis(&Limits::idle_timeout, "idle_timeout_ms", 100, kDay)},
+      {"ping_interval_ms", millis(&Limits::ping_interval, "ping_interval_ms", 50, kDay)},
+      {"max_clock_skew_ms", count(&Limits::max_clock_skew_ms, "max_clock_skew_ms", 0, 365 * kDay)},
+      {"max_connections_per_user", count(&Limits::max_connections_per_user, "max_connections_per_user", 1, 1'000'000)},
+      {"max_messages_per_second", count(&Limits::max_messages_per_second, "max_messages_per_second", 1, 1'000'000)},
+  };
+  return keys;
+}
+
+void read_table(ServerConfig& config, const toml::table& table, const std::map<std::string, Reader>& keys,
+                std::string_view source, const std::string& section) {
+  for (const auto& [key, node] : table) {
+    const std::string name(key.str());
+    auto reader = keys.find(name);
+    if (reader == keys.end()) {
+      if (section.empty() && name == "limits") continue;  // read separately
+      fail(where(source, node) + "unknown key '" + name + "'" + (section.empty() ? "" : " in [" + section + "]"));
+    }
+    reader->second(config, node, where(source, node));
+  }
+}
+
+}  // namespace
+
+ServerConfig parse_config(std::string_view toml_text, std::string_view source) {
+  toml::table table;
+  try {
+    table = toml::parse(toml_text, source);
+  } catch (const toml::parse_error& e) {
+    fail(std::string(source) + ":" + std::to_string(e.source().begin.line) + ": " + std::string(e.description()));
+  }
+  ServerConfig config;
+  read_table(config, table, top_level_keys(), source, "");
+  if (const toml::node* limits = table.get("limits")) {
+    const toml::table* limits_table = limits->as_table();
+    if (!limits_table) fail(where(source, *limits) + "'limits' must be a table ([limits])");
+    read_table(config, *limits_table, limit_keys(), source, "limits");
+  }
+  validate_config(config);
+  return config;
+}
+
+ServerConfig load_config(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(ErrorCode::kIo, "cannot read config file " + path.string());
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_config(text.str(), path.string());
+}
+
+void validate_config(const ServerConfig& config) {
+  static constexpr std::string_view kLevels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
+  if (std::find(std::begin(kLevels), std::end(kLevels), config.log_level) == std::end(kLevels)) {
+    fail("log level '" + config.log_level + "' is not one of trace, debug, info, warn, error, critical, off");
+  }
+  if (config.threads < 1 || config.threads > 256) fail("threads must be between 1 and 256");
+  if (config.address.empty()) fail("the listen address is empty");
+  if (config.data_dir.empty()) fail("the data directory is empty");
+}
+
+void apply_listen_address(ServerConfig& config, std::string_view listen) {
+  const auto colon = listen.rfind(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 == listen.size()) {
+    fail("--listen wants ADDR:PORT (e.g. 0.0.0.0:8787 or [::1]:8787), not '" + std::string(listen) + "'");
+  }
+  std::string_view address = listen.substr(0, colon);
+  const std::string_view port_text = listen.substr(colon + 1);
+  if (address.front() == '[') {
+    if (address.back() != ']' || address.size() < 3) fail("--listen: unbalanced brackets in '" + std::string(listen) + "'");
+    address = address.substr(1, address.size() - 2);
+  } else if (address.find(':') != std::string_view::npos) {
+    fail("--listen: put an IPv6 address in brackets, e.g. [::1]:8787");
+  }
+  unsigned port = 0;
+  auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (ec != std::errc() || end != port_text.data() + port_text.size() || port > 65535) {
+    fail("--listen: '" + std::string(port_text) + "' is not a port number (0-65535)");
+  }
+  config.address = std::string(address);
+  config.port = static_cast<std::uint16_t>(port);
+}
+
+}  // namespace fieldsync::server

@@ -1,0 +1,113 @@
+#include "http_routes.hpp"
+
+#include <cctype>
+
+#include <spdlog/spdlog.h>
+
+#include <boost/beast/http/field.hpp>
+#include <boost/beast/http/verb.hpp>
+
+#include "history_json.hpp"
+#include "log_fields.hpp"
+
+namespace fieldsync::server {
+namespace http = boost::beast::http;
+namespace {
+
+constexpr std::string_view kHistoryPrefix = "/api/history/";
+
+HttpResponse unauthorized(const HttpRequest& request, const std::string& why) {
+  HttpResponse response = text_response(request, http::status::unauthorized, why + "\n");
+  response.set(http::field::www_authenticate, "Bearer");
+  return response;
+}
+
+HttpResponse history(ServerContext& context, const HttpRequest& request, std::string_view rest) {
+  const auto slash = rest.find('/');
+  if (slash == std::string_view::npos || slash == 0 || slash + 1 == rest.size()) {
+    return text_response(request, http::status::not_found, "use /api/history/<collection>/<record id>\n");
+  }
+  const std::string collection(rest.substr(0, slash));
+  const std::string_view id_text = rest.substr(slash + 1);
+
+  Principal who;
+  try {
+    who = context.service.authenticate(bearer_token(request));
+  } catch (const Error& e) {
+    return unauthorized(request, e.what());
+  }
+  if (!context.schema.collection(collection)) {
+    return text_response(request, http::status::not_found, "unknown collection '" + collection + "'\n");
+  }
+  auto id = Uuid::parse(id_text);
+  if (!id) return text_response(request, http::status::bad_request, "the record id is not a UUID\n");
+  if (!who.sees_everything()) {
+    // A rep sees the history of the records they may read, nothing else; a record the
+    // server does not hold has no territory to check, so it is not theirs to see.
+    auto state = context.store.get(collection, *id);
+    if (!state) return text_response(request, http::status::not_found, "no such record\n");
+    if (!context.scope.may_read(who, *state)) {
+      return text_response(request, http::status::forbidden, "this record is outside your territories\n");
+    }
+  }
+  return text_response(request, http::status::ok, history_json(context.store.history(collection, *id)),
+                       "application/json");
+}
+
+}  // namespace
+
+std::string_view request_path(std::string_view target) {
+  return target.substr(0, target.find('?'));
+}
+
+std::string bearer_token(const HttpRequest& request) {
+  auto header = request.find(http::field::authorization);
+  if (header == request.end()) return {};
+  std::string_view value = header->value();
+  constexpr std::string_view kScheme = "bearer ";
+  if (value.size() <= kScheme.size()) return {};
+  for (std::size_t i = 0; i < kScheme.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(value[i])) != kScheme[i]) return {};
+  }
+  value.remove_prefix(kScheme.size());
+  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+  while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
+  return std::string(value);
+}
+
+HttpResponse text_response(const HttpRequest& request, http::status status, std::string body,
+                           std::string_view content_type) {
+  HttpResponse response{status, request.version()};
+  response.set(http::field::server, "fieldsync-server");
+  response.set(http::field::content_type, content_type);
+  response.keep_alive(request.keep_alive());
+  response.body() = std::move(body);
+  response.prepare_payload();
+  return response;
+}
+
+HttpResponse route_http(ServerContext& context, const HttpRequest& request) {
+  const std::string_view path = request_path(request.target());
+  const bool known = path == "/healthz" || path == "/metrics" || path.starts_with(kHistoryPrefix) || path == "/sync";
+  if (!known) return text_response(request, http::status::not_found, "not found\n");
+  if (path == "/sync") {
+    return text_response(request, http::status::upgrade_required, "/sync speaks WebSocket only\n");
+  }
+  if (request.method() != http::verb::get) {
+    HttpResponse response = text_response(request, http::status::method_not_allowed, "only GET is allowed here\n");
+    response.set(http::field::allow, "GET");
+    return response;
+  }
+  try {
+    if (path == "/healthz") return text_response(request, http::status::ok, "ok");
+    if (path == "/metrics") {
+      return text_response(request, http::status::ok, context.metrics.render(), "text/plain; version=0.0.4");
+    }
+    return history(context, request, path.substr(kHistoryPrefix.size()));
+  } catch (const std::exception& e) {
+    spdlog::error("event=http_error path={} error={}", quote_field(path), quote_field(e.what()));
+    return text_response(request, http::status::internal_server_error, "internal error\n");
+  }
+}
+
+}  // namespace fieldsync::server

@@ -1,0 +1,61 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include "http_routes.hpp"
+#include "server_context.hpp"
+#include "session_registry.hpp"
+
+namespace fieldsync::server {
+
+// HTTP limits. Nothing the server serves takes a request body, so a small one is plenty;
+// headers carry at most a bearer token.
+inline constexpr std::size_t kMaxRequestBodyBytes = 4 * 1024;
+inline constexpr std::uint32_t kMaxRequestHeaderBytes = 16 * 1024;
+
+// One accepted TCP connection speaking HTTP/1.1: reads one request at a time (each read
+// under the handshake timeout, so an idle or trickling client is dropped), answers it
+// through route_http(), and on a WebSocket upgrade of /sync authenticates the bearer token
+// BEFORE accepting: a bad token gets a 401 with the reason, a good one hands the socket to
+// a WsSession. Everything runs on the socket's strand; create it with make_shared.
+class HttpSession final : public Stoppable, public std::enable_shared_from_this<HttpSession> {
+ public:
+  HttpSession(ServerContext& context, boost::asio::ip::tcp::socket&& socket);
+
+  void run();
+  void shutdown() override;  // any thread
+
+ private:
+  void start();
+  void read_request();
+  void on_read(boost::beast::error_code ec, std::size_t bytes);
+  void upgrade(HttpRequest request);
+  void respond(HttpResponse response, bool close_after);
+  void on_write(bool close_after, boost::beast::error_code ec, std::size_t bytes);
+  void close();
+
+  ServerContext& context_;
+  boost::beast::tcp_stream stream_;
+  // A copy of the strand: stream_ is moved into the WebSocket session on upgrade, and a
+  // late shutdown() must still have somewhere to post to.
+  boost::asio::any_io_executor executor_;
+  std::string remote_;
+  boost::beast::flat_buffer buffer_;
+  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  std::shared_ptr<HttpResponse> response_;  // kept alive while it is being written
+  SessionRegistry::Registration registration_;
+  bool reading_ = false;
+  bool stopping_ = false;
+  bool handed_over_ = false;  // the socket now belongs to a WsSession
+};
+
+}  // namespace fieldsync::server

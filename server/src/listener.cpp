@@ -1,0 +1,77 @@
+#include "listener.hpp"
+
+#include <chrono>
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+
+#include "http_session.hpp"
+#include "log_fields.hpp"
+
+namespace fieldsync::server {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+
+namespace {
+
+// After an accept error such as running out of file descriptors, wait a little instead
+// of spinning on the same error.
+constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
+
+}  // namespace
+
+Listener::Listener(asio::io_context& ioc, const asio::ip::tcp::endpoint& endpoint, ServerContext& context)
+    : ioc_(ioc), context_(context), acceptor_(asio::make_strand(ioc)), retry_timer_(acceptor_.get_executor()) {
+  const std::string where = endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+  beast::error_code ec;
+  auto check = [&](const char* what) {
+    if (ec) throw Error(ErrorCode::kIo, std::string("cannot ") + what + " " + where + ": " + ec.message());
+  };
+  acceptor_.open(endpoint.protocol(), ec);
+  check("open a socket for");
+  acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+  check("set SO_REUSEADDR on");
+  acceptor_.bind(endpoint, ec);
+  check("bind");
+  acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  check("listen on");
+  port_ = acceptor_.local_endpoint().port();
+}
+
+void Listener::run() {
+  asio::post(acceptor_.get_executor(), beast::bind_front_handler(&Listener::accept_next, shared_from_this()));
+}
+
+void Listener::stop() {
+  asio::post(acceptor_.get_executor(), [self = shared_from_this()] {
+    self->stopped_ = true;
+    beast::error_code ignored;
+    self->acceptor_.close(ignored);
+    self->retry_timer_.cancel();
+  });
+}
+
+void Listener::accept_next() {
+  if (stopped_) return;
+  // Each connection gets its own strand: its handlers never run concurrently.
+  acceptor_.async_accept(asio::make_strand(ioc_), beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
+}
+
+void Listener::on_accept(beast::error_code ec, asio::ip::tcp::socket socket) {
+  if (stopped_ || ec == asio::error::operation_aborted) return;
+  if (ec) {
+    spdlog::warn("event=accept_failed error={}", quote_field(ec.message()));
+    retry_timer_.expires_after(kAcceptRetryDelay);
+    retry_timer_.async_wait([self = shared_from_this()](beast::error_code timer_ec) {
+      if (!timer_ec) self->accept_next();
+    });
+    return;
+  }
+  std::make_shared<HttpSession>(context_, std::move(socket))->run();
+  accept_next();
+}
+
+}  // namespace fieldsync::server

@@ -1,0 +1,39 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/error.hpp>
+
+#include "server_context.hpp"
+
+namespace fieldsync::server {
+
+// Accepts TCP connections on one endpoint and starts an HttpSession on its own strand for
+// each. Plain TCP for now; TLS detection goes here later. Runs on its own strand; stop()
+// may be called from any thread. Create with make_shared.
+class Listener : public std::enable_shared_from_this<Listener> {
+ public:
+  // Opens, binds and listens; throws Error(kIo) naming the endpoint if that fails.
+  Listener(boost::asio::io_context& ioc, const boost::asio::ip::tcp::endpoint& endpoint, ServerContext& context);
+
+  std::uint16_t port() const { return port_; }
+  void run();
+  void stop();
+
+ private:
+  void accept_next();
+  void on_accept(boost::beast::error_code ec, boost::asio::ip::tcp::socket socket);
+
+  boost::asio::io_context& ioc_;
+  ServerContext& context_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::steady_timer retry_timer_;
+  std::uint16_t port_ = 0;
+  bool stopped_ = false;
+};
+
+}  // namespace fieldsync::server

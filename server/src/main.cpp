@@ -1,0 +1,125 @@
+// fieldsync-server: runs the sync server, or an admin command on its data directory.
+// The server is a library (fieldsync::server); this file only reads the configuration,
+// sets up logging and waits for SIGINT/SIGTERM.
+#include <csignal>
+#include <iostream>
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include "admin_commands.hpp"
+#include "fieldsync/core/error.hpp"
+#include "fieldsync/core/schema.hpp"
+#include "fieldsync/server/config.hpp"
+#include "fieldsync/server/server.hpp"
+#include "fieldsync/server/sqlite_store.hpp"
+
+namespace {
+
+using namespace fieldsync;
+using namespace fieldsync::server;
+
+struct Flags {
+  std::string config;
+  std::string listen;
+  std::string data_dir;
+  std::string log_level;
+  unsigned threads = 0;
+};
+
+// One log line per event, as key=value fields after a UTC time stamp and the level,
+// on stderr (stdout is for admin command output).
+void setup_logging(const std::string& level) {
+  auto logger = spdlog::stderr_logger_mt("fieldsync");
+  spdlog::set_default_logger(logger);
+  spdlog::set_pattern("ts=%Y-%m-%dT%H:%M:%S.%eZ level=%l thread=%t %v", spdlog::pattern_time_type::utc);
+  spdlog::set_level(spdlog::level::from_str(level));
+  spdlog::flush_on(spdlog::level::info);
+}
+
+// The configuration file (if any), then the flags on top of it.
+ServerConfig resolve_config(const Flags& flags) {
+  ServerConfig config = flags.config.empty() ? ServerConfig{} : load_config(flags.config);
+  if (!flags.listen.empty()) apply_listen_address(config, flags.listen);
+  if (!flags.data_dir.empty()) config.data_dir = flags.data_dir;
+  if (!flags.log_level.empty()) config.log_level = flags.log_level;
+  if (flags.threads != 0) config.threads = flags.threads;
+  validate_config(config);
+  return config;
+}
+
+int run_server(const ServerConfig& config) {
+  setup_logging(config.log_level);
+  Server server(config);
+  server.start();
+  boost::asio::io_context signals_context;
+  boost::asio::signal_set signals(signals_context, SIGINT, SIGTERM);
+  signals.async_wait([](const boost::system::error_code& ec, int signal) {
+    if (!ec) spdlog::info("event=signal signal={}", signal == SIGINT ? "SIGINT" : "SIGTERM");
+  });
+  signals_context.run();  // returns once a signal arrived
+  server.stop();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"FieldSync sync server. Without a command it serves; `user` and `token` manage its data directory."};
+  app.fallthrough();  // global flags may also follow the command
+  Flags flags;
+  app.add_option("--config", flags.config, "TOML configuration file (see fieldsync-server.example.toml)")
+      ->check(CLI::ExistingFile);
+  app.add_option("--listen", flags.listen, "ADDR:PORT to listen on, e.g. 0.0.0.0:8787 or [::1]:8787");
+  app.add_option("--data-dir", flags.data_dir, "directory holding the server's database");
+  app.add_option("--log-level", flags.log_level, "trace, debug, info, warn, error, critical or off")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+  app.add_option("--threads", flags.threads, "I/O threads")->check(CLI::Range(1, 256));
+
+  std::string name, role, territories, user_name, token_id;
+  std::int64_t ttl_days = 30;
+  auto* user = app.add_subcommand("user", "manage users")->require_subcommand(1);
+  auto* user_add_cmd = user->add_subcommand("add", "add a user");
+  user_add_cmd->add_option("name", name, "user name")->required();
+  user_add_cmd->add_option("--role", role, "rep, supervisor or admin")->required();
+  user_add_cmd->add_option("--territory", territories, "comma-separated territories (required for reps)");
+  auto* user_list_cmd = user->add_subcommand("list", "list users");
+
+  auto* token = app.add_subcommand("token", "manage access tokens")->require_subcommand(1);
+  auto* token_issue_cmd = token->add_subcommand("issue", "issue a token for a user (printed once)");
+  token_issue_cmd->add_option("user", user_name, "user name")->required();
+  token_issue_cmd->add_option("--ttl-days", ttl_days, "days until the token expires (default 30)");
+  auto* token_revoke_cmd = token->add_subcommand("revoke", "revoke a token");
+  token_revoke_cmd->add_option("token_id", token_id, "the token's id, from `token list`")->required();
+  auto* token_list_cmd = token->add_subcommand("list", "list tokens");
+  app.require_subcommand(0, 1);
+
+  CLI11_PARSE(app, argc, argv);
+
+  try {
+    const ServerConfig config = resolve_config(flags);
+    if (!user->parsed() && !token->parsed()) return run_server(config);
+
+    spdlog::set_level(spdlog::level::warn);  // admin output is for people, not logs
+    SystemClock clock;
+    auto store = open_sqlite_store(config.data_dir, Schema::domain(), clock, config.durable);
+    if (user_add_cmd->parsed()) user_add(*store, name, role, territories, std::cout);
+    if (user_list_cmd->parsed()) user_list(*store, std::cout);
+    if (token_issue_cmd->parsed()) token_issue(*store, clock, user_name, ttl_days, std::cout, std::cerr);
+    if (token_revoke_cmd->parsed()) token_revoke(*store, token_id, std::cout);
+    if (token_list_cmd->parsed()) token_list(*store, clock, std::cout);
+    return 0;
+  } catch (const Error& e) {
+    std::cerr << "fieldsync-server: " << e.what() << " (" << error_code_name(e.code()) << ")\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "fieldsync-server: " << e.what() << "\n";
+    return 1;
+  }
+}

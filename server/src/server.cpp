@@ -1,0 +1,120 @@
+#include "fieldsync/server/server.hpp"
+
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+
+#include "fieldsync/server/scope.hpp"
+#include "fieldsync/server/sqlite_store.hpp"
+#include "fieldsync/server/sync_service.hpp"
+#include "listener.hpp"
+#include "log_fields.hpp"
+#include "server_context.hpp"
+#include "session_registry.hpp"
+
+namespace fieldsync::server {
+namespace asio = boost::asio;
+
+namespace {
+
+// On top of the handshake timeout (which bounds a WebSocket closing handshake), how long
+// stop() waits for sessions to finish before dropping what is left.
+constexpr std::chrono::seconds kStopGrace{1};
+
+}  // namespace
+
+// Members are declared in dependency order: the io_context is destroyed first, and with it
+// every handler and session still queued, while the service, store and registry they
+// reach into are still alive.
+struct Server::Impl {
+  explicit Impl(ServerConfig cfg, const Clock* given_clock)
+      : config(std::move(cfg)),
+        clock(given_clock ? given_clock : &system_clock),
+        store(open_sqlite_store(config.data_dir, Schema::domain(), *clock, config.durable)),
+        service(*store, Schema::domain(), config.limits, metrics, *clock),
+        scope(Schema::domain(), *store),
+        context{service, *store, metrics, Schema::domain(), scope, config.limits, sessions},
+        ioc(static_cast<int>(config.threads)) {}
+
+  ServerConfig config;
+  SystemClock system_clock;
+  const Clock* clock;
+  std::unique_ptr<Store> store;
+  Metrics metrics;
+  SyncService service;
+  ScopePolicy scope;
+  SessionRegistry sessions;
+  ServerContext context;
+  asio::io_context ioc;
+  std::shared_ptr<Listener> listener;
+  std::vector<std::thread> threads;
+  std::uint16_t port = 0;
+  bool started = false;
+  bool stopped = false;
+};
+
+Server::Server(ServerConfig config, const Clock* clock) {
+  validate_config(config);
+  impl_ = std::make_unique<Impl>(std::move(config), clock);
+}
+
+Server::~Server() { stop(); }
+
+void Server::start() {
+  Impl& s = *impl_;
+  if (s.started) throw Error(ErrorCode::kInvalidArgument, "the server was already started");
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(s.config.address, ec);
+  if (ec) throw Error(ErrorCode::kInvalidArgument, "'" + s.config.address + "' is not an IP address");
+  s.listener = std::make_shared<Listener>(s.ioc, asio::ip::tcp::endpoint(address, s.config.port), s.context);
+  s.port = s.listener->port();
+  s.listener->run();
+  s.started = true;
+  for (unsigned i = 0; i < s.config.threads; ++i) {
+    s.threads.emplace_back([&ioc = s.ioc] {
+      // Handlers do not throw by design; if one slips, log it and keep the thread serving
+      // rather than take the process down.
+      for (;;) {
+        try {
+          ioc.run();
+          return;
+        } catch (const std::exception& e) {
+          spdlog::error("event=handler_exception error={}", quote_field(e.what()));
+        }
+      }
+    });
+  }
+  spdlog::info("event=server_started address={} port={} data_dir={} threads={} durable={}", s.config.address, s.port,
+               quote_field(s.config.data_dir.string()), s.config.threads, s.config.durable);
+}
+
+std::uint16_t Server::port() const { return impl_->port; }
+
+void Server::stop() {
+  Impl& s = *impl_;
+  if (!s.started || s.stopped) return;
+  s.stopped = true;
+  spdlog::info("event=server_stopping sessions={}", s.sessions.size());
+  s.listener->stop();
+  s.sessions.stop_all();
+  const auto grace = s.config.limits.handshake_timeout + kStopGrace;
+  if (!s.sessions.wait_empty(std::chrono::duration_cast<std::chrono::milliseconds>(grace))) {
+    spdlog::warn("event=server_stop_forced sessions={} reason={}", s.sessions.size(),
+                 quote_field("sessions did not close in time; dropping them"));
+  }
+  s.ioc.stop();
+  for (auto& t : s.threads) t.join();
+  s.threads.clear();
+  spdlog::info("event=server_stopped");
+}
+
+Store& Server::store() { return *impl_->store; }
+Metrics& Server::metrics() { return impl_->metrics; }
+const ServerConfig& Server::config() const { return impl_->config; }
+
+}  // namespace fieldsync::server

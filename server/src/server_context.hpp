@@ -1,0 +1,25 @@
+#pragma once
+
+#include "fieldsync/core/schema.hpp"
+#include "fieldsync/server/limits.hpp"
+#include "fieldsync/server/metrics.hpp"
+#include "fieldsync/server/scope.hpp"
+#include "fieldsync/server/store.hpp"
+#include "fieldsync/server/sync_service.hpp"
+#include "session_registry.hpp"
+
+namespace fieldsync::server {
+
+// What every session needs from the server, owned by Server and outliving every session
+// (the Server destroys its io_context, and with it any session left, before these).
+struct ServerContext {
+  SyncService& service;
+  Store& store;
+  Metrics& metrics;
+  const Schema& schema;
+  const ScopePolicy& scope;
+  const Limits& limits;
+  SessionRegistry& sessions;
+};
+
+}  // namespace fieldsync::server

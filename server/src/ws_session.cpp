@@ -1,0 +1,335 @@
+#include "ws_session.hpp"
+
+#include <algorithm>
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/websocket/error.hpp>
+
+#include "log_fields.hpp"
+
+namespace fieldsync::server {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+
+namespace {
+
+// A close frame's reason is at most 123 bytes; cut on a UTF-8 character boundary.
+std::string close_text(std::string text) {
+  constexpr std::size_t kMax = 123;
+  if (text.size() <= kMax) return text;
+  std::size_t end = kMax;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  text.resize(end);
+  return text;
+}
+
+// Payload bytes read per read_some: bounds the work per handler, not the message size.
+constexpr std::size_t kReadChunkBytes = 64 * 1024;
+// Beast's hard message limit, as a multiple of limits.max_frame_bytes.
+constexpr std::size_t kBackstopFactor = 4;
+
+std::string replica_text(const std::optional<Connection>& connection) {
+  return connection && connection->replica ? connection->replica->to_string() : "-";
+}
+
+}  // namespace
+
+WsSession::WsSession(ServerContext& context, beast::tcp_stream&& stream, Principal principal, std::string remote)
+    : context_(context),
+      ws_(std::move(stream)),
+      executor_(ws_.get_executor()),
+      remote_(std::move(remote)),
+      principal_(std::move(principal)),
+      handshake_timer_(executor_),
+      rate_(context.limits.max_messages_per_second),
+      opened_at_(std::chrono::steady_clock::now()) {}
+
+WsSession::~WsSession() {
+  // Normally finish() has said goodbye to the service on the strand. Only when the server
+  // tears its io_context down with this session's handlers still queued (stop() gave up
+  // waiting) does it fall to the destructor; no service lock is held then.
+  if (connection_ && !finished_) context_.service.disconnect(*connection_);
+}
+
+void WsSession::run(HttpRequest upgrade) {
+  asio::dispatch(executor_, [self = shared_from_this(), upgrade = std::move(upgrade)]() mutable {
+    self->start(std::move(upgrade));
+  });
+}
+
+void WsSession::start(HttpRequest upgrade) {
+  try {
+    connection_ = context_.service.connect(principal_, weak_from_this());
+  } catch (const Error& e) {
+    refuse_upgrade(upgrade, e);
+    return;
+  }
+  registration_ = context_.sessions.add(weak_from_this());
+
+  const Limits& limits = context_.limits;
+  websocket::stream_base::timeout timeout{};
+  timeout.handshake_timeout = limits.handshake_timeout;  // the upgrade and the closing handshake
+  // Beast pings after half the idle timeout without a frame and drops the peer if the
+  // whole timeout passes without one: pinging every ping_interval while idle and giving
+  // up after idle_timeout at the latest.
+  timeout.idle_timeout = std::min<std::chrono::steady_clock::duration>(limits.idle_timeout, 2 * limits.ping_interval);
+  timeout.keep_alive_pings = true;
+  ws_.set_option(timeout);
+  ws_.set_option(websocket::stream_base::decorator(
+      [](websocket::response_type& response) { response.set(http::field::server, "fieldsync-server"); }));
+  // The message limit is enforced in on_read(), which answers an oversized message with an
+  // Error kTooLarge and a 1009 close while draining the rest. Beast's own limit is only a
+  // backstop for absurd sizes: when it trips, Beast closes at once without draining
+  // (boost 1.81 teardown stops reading after 2 KiB), so the client sees a reset instead.
+  ws_.read_message_max(limits.max_frame_bytes * kBackstopFactor);
+  ws_.binary(true);
+
+  // The hello must be answered within the handshake timeout, counted from the upgrade
+  // request: a client that connects and says nothing does not hold a connection slot.
+  handshake_timer_.expires_after(limits.handshake_timeout);
+  handshake_timer_.async_wait(beast::bind_front_handler(&WsSession::on_handshake_timer, shared_from_this()));
+
+  ws_.async_accept(upgrade, beast::bind_front_handler(&WsSession::on_accept, shared_from_this()));
+}
+
+void WsSession::refuse_upgrade(const HttpRequest& upgrade, const Error& why) {
+  spdlog::warn("event=ws_refused user={} remote={} status=429 reason={}", principal_.user, remote_, quote_field(why.what()));
+  context_.metrics.error(why.code());
+  auto response = std::make_shared<HttpResponse>(
+      text_response(upgrade, http::status::too_many_requests, std::string(why.what()) + "\n"));
+  response->keep_alive(false);
+  auto& stream = ws_.next_layer();
+  stream.expires_after(context_.limits.handshake_timeout);
+  http::async_write(stream, *response, [self = shared_from_this(), response](beast::error_code, std::size_t) {
+    beast::error_code ignored;
+    self->ws_.next_layer().socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    self->ws_.next_layer().close();
+  });
+}
+
+void WsSession::on_accept(beast::error_code ec) {
+  if (ec) return finish(ec);
+  accepted_ = true;
+  spdlog::info("event=ws_accepted user={} role={} remote={}", principal_.user, role_name(principal_.role), remote_);
+  if (closing_) {  // shutdown() arrived during the upgrade
+    close_when_flushed();
+  }
+  read_next();
+}
+
+void WsSession::on_handshake_timer(beast::error_code ec) {
+  if (ec || finished_ || hello_done_ || closing_) return;
+  context_.metrics.error(ErrorCode::kTimeout);
+  if (!accepted_) {
+    // Still in the upgrade: nothing can be sent yet.
+    end_reason_ = "handshake timeout during the upgrade";
+    ws_.next_layer().close();
+    return;
+  }
+  fail(ErrorCode::kTimeout,
+       "no hello within " + std::to_string(context_.limits.handshake_timeout.count()) + " ms of connecting",
+       CloseCode::policy_error);
+}
+
+void WsSession::read_next() {
+  // Never buffer more than one byte over the limit: that byte is what tells an oversized
+  // message from one exactly at the limit.
+  const std::size_t allowance = context_.limits.max_frame_bytes + 1 - std::min(read_buffer_.size(), context_.limits.max_frame_bytes);
+  ws_.async_read_some(read_buffer_, std::min(kReadChunkBytes, allowance),
+                      beast::bind_front_handler(&WsSession::on_read, shared_from_this()));
+}
+
+void WsSession::on_read(beast::error_code ec, std::size_t) {
+  if (ec) return finish(ec);
+  // After a close was decided, data is read only to reach the peer's close frame.
+  if (closing_) {
+    read_buffer_.consume(read_buffer_.size());
+    return read_next();
+  }
+  if (read_buffer_.size() > context_.limits.max_frame_bytes) {
+    read_buffer_.consume(read_buffer_.size());
+    fail(ErrorCode::kTooLarge,
+         "a message over the " + std::to_string(context_.limits.max_frame_bytes) + "-byte limit",
+         CloseCode::too_big);
+    return read_next();
+  }
+  if (!ws_.is_message_done()) return read_next();
+
+  ++frames_in_;
+  const auto data = read_buffer_.cdata();
+  const std::string_view frame(static_cast<const char*>(data.data()), data.size());
+  if (!rate_.allow()) {
+    fail(ErrorCode::kRateLimited,
+         "more than " + std::to_string(context_.limits.max_messages_per_second) + " messages per second",
+         CloseCode::policy_error);
+  } else if (!ws_.got_binary()) {
+    fail(ErrorCode::kProtocol, "FieldSync messages are binary frames (protobuf Envelope), not text",
+         CloseCode::unknown_data);
+  } else {
+    handle_frame(frame);
+  }
+  read_buffer_.consume(read_buffer_.size());
+  read_next();
+}
+
+void WsSession::handle_frame(std::string_view frame) {
+  Reply reply;
+  try {
+    reply = context_.service.handle_frame(*connection_, frame);
+  } catch (const std::exception& e) {  // handle_frame promises not to throw; a slip must not kill the thread
+    spdlog::error("event=ws_internal_error user={} remote={} error={}", principal_.user, remote_, quote_field(e.what()));
+    context_.metrics.error(ErrorCode::kInternal);
+    return fail(ErrorCode::kInternal, "internal error", CloseCode::internal_error);
+  }
+  if (!hello_done_ && connection_->replica) {
+    hello_done_ = true;
+    handshake_timer_.cancel();
+    spdlog::info("event=ws_hello user={} replica={} remote={}", principal_.user, replica_text(connection_), remote_);
+  }
+  for (const auto& message : reply.messages) enqueue(message);
+  if (reply.close) {
+    std::string reason = "closed after a fatal error";
+    for (const auto& message : reply.messages) {
+      if (message.has_error()) {
+        reason = std::string(error_code_name(static_cast<ErrorCode>(message.error().code()))) + ": " +
+                 message.error().message();
+      }
+    }
+    begin_close(CloseCode::policy_error, reason);
+  }
+}
+
+void WsSession::deliver(proto::Envelope message) {
+  if (pending_deliveries_.fetch_add(1) >= context_.limits.send_queue_messages) {
+    pending_deliveries_.fetch_sub(1);
+    if (!overflowed_.exchange(true)) asio::post(executor_, [self = shared_from_this()] { self->on_overflow(); });
+    return;
+  }
+  asio::post(executor_, [self = shared_from_this(), message = std::move(message)] {
+    self->pending_deliveries_.fetch_sub(1);
+    self->enqueue(message);
+  });
+}
+
+void WsSession::enqueue(const proto::Envelope& message) {
+  if (closing_ || finished_) return;
+  if (send_queue_.size() >= context_.limits.send_queue_messages) return on_overflow();
+  send_queue_.push_back(message.SerializeAsString());
+  if (!writing_ && accepted_) write_next();
+}
+
+void WsSession::write_next() {
+  writing_ = true;
+  ws_.async_write(asio::buffer(send_queue_.front()), beast::bind_front_handler(&WsSession::on_write, shared_from_this()));
+}
+
+void WsSession::on_write(beast::error_code ec, std::size_t) {
+  writing_ = false;
+  if (!send_queue_.empty()) send_queue_.pop_front();
+  if (ec || finished_) {
+    // The stream has failed; the pending read ends with an error too and finishes us.
+    send_queue_.clear();
+    if (end_reason_.empty()) end_reason_ = "write failed: " + ec.message();
+    return;
+  }
+  ++frames_out_;
+  if (!send_queue_.empty()) return write_next();
+  close_when_flushed();
+}
+
+void WsSession::on_overflow() {
+  if (closing_ || finished_) return;
+  spdlog::warn("event=ws_send_queue_full user={} replica={} remote={} limit={}", principal_.user,
+               replica_text(connection_), remote_, context_.limits.send_queue_messages);
+  // Nothing is lost: the client reconnects and pulls from its checkpoint. Keep only the
+  // message being written (its buffer is in use).
+  if (writing_) {
+    send_queue_.erase(send_queue_.begin() + 1, send_queue_.end());
+  } else {
+    send_queue_.clear();
+  }
+  begin_close(CloseCode::policy_error, "send queue full: reconnect and pull");
+}
+
+void WsSession::shutdown() {
+  asio::post(executor_, [self = shared_from_this()] { self->on_shutdown(); });
+}
+
+void WsSession::on_shutdown() {
+  if (finished_ || closing_) return;
+  if (!accepted_) {
+    closing_ = true;
+    close_reason_ = websocket::close_reason(CloseCode::going_away, "server shutting down");
+    end_reason_ = "server shutting down";
+    ws_.next_layer().close();  // the pending upgrade fails and finishes the session
+    return;
+  }
+  if (send_queue_.size() < context_.limits.send_queue_messages) {
+    enqueue(SyncService::error_message(ErrorCode::kShuttingDown, "the server is shutting down; reconnect later", true));
+  }
+  begin_close(CloseCode::going_away, "server shutting down");
+}
+
+void WsSession::fail(ErrorCode code, const std::string& text, CloseCode close_code) {
+  context_.metrics.error(code);
+  enqueue(SyncService::error_message(code, text, true));
+  begin_close(close_code, std::string(error_code_name(code)) + ": " + text);
+}
+
+void WsSession::begin_close(CloseCode code, const std::string& reason) {
+  if (closing_) return;
+  closing_ = true;
+  close_reason_ = websocket::close_reason(code, close_text(reason));
+  end_reason_ = reason;
+  close_when_flushed();
+}
+
+void WsSession::close_when_flushed() {
+  if (!closing_ || close_started_ || writing_ || !send_queue_.empty() || !accepted_ || finished_) return;
+  close_started_ = true;
+  ws_.async_close(close_reason_, [self = shared_from_this()](beast::error_code ec) {
+    if (ec) spdlog::debug("event=ws_close_failed user={} remote={} error={}", self->principal_.user, self->remote_,
+                          quote_field(ec.message()));
+  });
+}
+
+void WsSession::finish(beast::error_code ec) {
+  if (finished_) return;
+  finished_ = true;
+  handshake_timer_.cancel();
+
+  std::string reason = end_reason_;
+  if (ec == websocket::error::message_too_big) {
+    // Beast's backstop tripped and it failed the connection with close code 1009 itself:
+    // there was no way left to send an Error envelope first.
+    context_.metrics.error(ErrorCode::kTooLarge);
+    reason = "too_large: a message over " + std::to_string(context_.limits.max_frame_bytes * kBackstopFactor) + " bytes";
+  } else if (reason.empty()) {
+    if (ec == websocket::error::closed) {
+      reason = "closed by the client (code " + std::to_string(static_cast<unsigned>(ws_.reason().code)) + ")";
+    } else if (ec == beast::error::timeout) {
+      reason = accepted_ ? "idle timeout: no answer to pings" : "handshake timeout during the upgrade";
+      context_.metrics.error(ErrorCode::kTimeout);
+    } else {
+      reason = "connection lost: " + ec.message();
+    }
+  }
+  if (connection_) context_.service.disconnect(*connection_);
+  // Queued messages will never go out; the one being written keeps its buffer until its
+  // handler runs.
+  send_queue_.erase(writing_ ? send_queue_.begin() + 1 : send_queue_.begin(), send_queue_.end());
+
+  const auto lived = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - opened_at_);
+  spdlog::info("event=ws_closed user={} replica={} remote={} reason={} frames_in={} frames_out={} duration_ms={}",
+               principal_.user, replica_text(connection_), remote_, quote_field(reason), frames_in_, frames_out_,
+               lived.count());
+}
+
+}  // namespace fieldsync::server

@@ -1,0 +1,99 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/websocket/stream.hpp>
+
+#include "fieldsync/server/sync_service.hpp"
+#include "http_routes.hpp"
+#include "rate_limiter.hpp"
+#include "server_context.hpp"
+#include "session_registry.hpp"
+
+namespace fieldsync::server {
+
+// One authenticated WebSocket sync connection. Owns the socket, its Connection in the
+// SyncService, a bounded send queue with exactly one async_write in flight, a handshake
+// timer (no hello answered in time: Error kTimeout) and a message rate limiter.
+//
+// Threads: everything runs on the socket's strand. deliver() and shutdown() may be called
+// from any thread and only post to the strand. Create with make_shared; pending operations
+// keep the session alive, and it ends (SyncService::disconnect, log line) when its read
+// loop ends.
+class WsSession final : public SessionSink, public Stoppable, public std::enable_shared_from_this<WsSession> {
+ public:
+  WsSession(ServerContext& context, boost::beast::tcp_stream&& stream, Principal principal, std::string remote);
+  ~WsSession() override;
+
+  // Takes over the upgrade request the HTTP session read (and authenticated).
+  void run(HttpRequest upgrade);
+
+  void deliver(proto::Envelope message) override;
+  void shutdown() override;
+
+ private:
+  using CloseCode = boost::beast::websocket::close_code;
+
+  void start(HttpRequest upgrade);
+  void refuse_upgrade(const HttpRequest& upgrade, const Error& why);
+  void on_accept(boost::beast::error_code ec);
+  void on_handshake_timer(boost::beast::error_code ec);
+  void read_next();
+  void on_read(boost::beast::error_code ec, std::size_t bytes);
+  void handle_frame(std::string_view frame);
+  void enqueue(const proto::Envelope& message);
+  void write_next();
+  void on_write(boost::beast::error_code ec, std::size_t bytes);
+  void on_overflow();
+  void on_shutdown();
+  // Queues a fatal Error envelope for the client, then closes with `close_code`.
+  void fail(ErrorCode code, const std::string& text, CloseCode close_code);
+  // Stops handling frames; closes (WebSocket close frame) once the queue is flushed.
+  void begin_close(CloseCode code, const std::string& reason);
+  void close_when_flushed();
+  void finish(boost::beast::error_code ec);
+
+  ServerContext& context_;
+  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  boost::asio::any_io_executor executor_;  // the strand
+  std::string remote_;
+  Principal principal_;
+  std::optional<Connection> connection_;  // set once SyncService::connect() accepted us
+  SessionRegistry::Registration registration_;
+  boost::asio::steady_timer handshake_timer_;
+  RateLimiter rate_;
+  boost::beast::flat_buffer read_buffer_;
+
+  // Serialised envelopes waiting to be written; the front one is being written while
+  // writing_. Never longer than limits.send_queue_messages.
+  std::deque<std::string> send_queue_;
+  bool writing_ = false;
+  // deliver() calls posted to the strand and not yet queued: bounded as well, so that a
+  // busy strand cannot collect an unbounded backlog of posted handlers.
+  std::atomic<std::size_t> pending_deliveries_{0};
+  std::atomic<bool> overflowed_{false};
+
+  bool accepted_ = false;     // the WebSocket upgrade completed
+  bool hello_done_ = false;   // the SyncService answered a hello
+  bool closing_ = false;      // a close was decided: no more frames handled or messages queued
+  bool close_started_ = false;
+  bool finished_ = false;
+  boost::beast::websocket::close_reason close_reason_;
+  std::string end_reason_;  // why the server ended the session, for the log
+
+  std::chrono::steady_clock::time_point opened_at_;
+  std::uint64_t frames_in_ = 0;
+  std::uint64_t frames_out_ = 0;
+};
+
+}  // namespace fieldsync::server

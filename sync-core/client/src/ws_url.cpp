@@ -1,0 +1,98 @@
+#include "fieldsync/client/ws_url.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+#include "fieldsync/core/error.hpp"
+
+namespace fieldsync::client {
+namespace {
+
+// The endpoint of the FieldSync server (DESIGN: Wire), assumed when a URL names only a host.
+constexpr std::string_view kDefaultTarget = "/sync";
+
+[[noreturn]] void invalid(std::string_view url, const std::string& why) {
+  throw Error(ErrorCode::kInvalidArgument, "invalid server URL '" + std::string(url) + "': " + why);
+}
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+}  // namespace
+
+std::string WsUrl::host_header() const {
+  const bool ipv6 = host.find(':') != std::string::npos;
+  return (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+std::string WsUrl::text() const { return "ws://" + host_header() + target; }
+
+WsUrl parse_ws_url(std::string_view url) {
+  const auto scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) invalid(url, "expected ws://HOST:PORT/PATH");
+  const std::string scheme = lower(url.substr(0, scheme_end));
+  if (scheme == "wss") {
+    invalid(url, "wss:// (TLS) is not supported by this client yet; use ws:// on a trusted network");
+  }
+  if (scheme != "ws") invalid(url, "the scheme must be ws://, not " + scheme + "://");
+
+  std::string_view rest = url.substr(scheme_end + 3);
+  if (rest.find('#') != std::string_view::npos) invalid(url, "a fragment (#...) has no meaning here");
+  const auto path_start = rest.find_first_of("/?");
+  std::string_view authority = rest.substr(0, path_start);
+  WsUrl result;
+  if (path_start == std::string_view::npos) {
+    result.target = kDefaultTarget;
+  } else {
+    result.target = rest.substr(path_start);
+    if (result.target.front() == '?') result.target = "/" + result.target;
+  }
+  if (authority.find('@') != std::string_view::npos) {
+    invalid(url, "user info (user@) is not supported: the token goes in the Authorization header");
+  }
+  if (std::any_of(result.target.begin(), result.target.end(),
+                  [](unsigned char c) { return c <= ' ' || c == 0x7f; })) {
+    invalid(url, "the path contains spaces or control characters");
+  }
+
+  std::string_view host;
+  std::string_view port;
+  if (!authority.empty() && authority.front() == '[') {
+    const auto close = authority.find(']');
+    if (close == std::string_view::npos) invalid(url, "an IPv6 address lacks its closing ']'");
+    host = authority.substr(1, close - 1);
+    std::string_view after = authority.substr(close + 1);
+    if (!after.empty()) {
+      if (after.front() != ':') invalid(url, "expected ':PORT' after the IPv6 address");
+      port = after.substr(1);
+      if (port.empty()) invalid(url, "the port is empty");
+    }
+  } else {
+    const auto colon = authority.find(':');
+    host = authority.substr(0, colon);
+    if (colon != std::string_view::npos) {
+      port = authority.substr(colon + 1);
+      if (port.empty()) invalid(url, "the port is empty");
+    }
+  }
+  if (host.empty()) invalid(url, "the host is missing");
+  if (std::any_of(host.begin(), host.end(), [](unsigned char c) { return c <= ' ' || c == '/' || c == 0x7f; })) {
+    invalid(url, "the host contains invalid characters");
+  }
+  result.host = host;
+  if (!port.empty()) {
+    unsigned value = 0;
+    auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+    if (ec != std::errc() || end != port.data() + port.size() || value == 0 || value > 65535) {
+      invalid(url, "the port must be a number from 1 to 65535, not '" + std::string(port) + "'");
+    }
+    result.port = static_cast<std::uint16_t>(value);
+  }
+  return result;
+}
+
+}  // namespace fieldsync::client

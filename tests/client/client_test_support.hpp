@@ -1,0 +1,82 @@
+#pragma once
+
+// Shared helpers of the client tests: a temporary directory, replicas on real SQLite
+// files, a way to compare two replicas byte for byte, and a check for the Error type.
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "fieldsync/core/error.hpp"
+#include "fieldsync/core/replica.hpp"
+#include "fieldsync/core/schema.hpp"
+#include "fieldsync/core/state_codec.hpp"
+
+namespace fieldsync::test {
+
+// A fresh directory under the system temp dir, removed with everything in it on scope exit.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "fieldsync-client-XXXXXX").string();
+    if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+    path_ = pattern;
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+
+  const std::filesystem::path& path() const { return path_; }
+  std::string file(std::string_view name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+inline Replica open_replica(const TempDir& dir, std::string_view name) {
+  return Replica::open(dir.file(name), Schema::domain());
+}
+
+// Every record of every collection (deleted ones too) as "collection id <encoded state>"
+// lines: two replicas that converged give the same bytes.
+inline std::string replica_states(const Replica& replica) {
+  std::string out;
+  ListQuery all;
+  all.include_deleted = true;
+  for (const auto& collection : replica.schema().collections()) {
+    for (const auto& record : replica.list(collection.name, all)) {
+      out += collection.name + " " + record.state.id.to_string() + " " + encode_state(record.state) + "\n";
+    }
+  }
+  return out;
+}
+
+inline std::size_t record_count(const Replica& replica) {
+  std::size_t n = 0;
+  ListQuery all;
+  all.include_deleted = true;
+  for (const auto& collection : replica.schema().collections()) n += replica.list(collection.name, all).size();
+  return n;
+}
+
+// Runs `body`, expecting it to throw fieldsync::Error with `code`; returns the message.
+inline std::string expect_error(ErrorCode code, const std::function<void()>& body) {
+  try {
+    body();
+  } catch (const Error& e) {
+    EXPECT_EQ(error_code_name(e.code()), error_code_name(code)) << e.what();
+    return e.what();
+  }
+  ADD_FAILURE() << "expected Error " << error_code_name(code) << ", nothing was thrown";
+  return {};
+}
+
+}  // namespace fieldsync::test

@@ -1,0 +1,250 @@
+// Live syncs against a real server on loopback: edits travel without being asked for,
+// and a lost server is reconnected to.
+
+#include <gtest/gtest.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "client_test_support.hpp"
+#include "fieldsync/client/live_sync.hpp"
+#include "fieldsync/client/sync_once.hpp"
+#include "loopback_server.hpp"
+
+namespace fieldsync::client {
+namespace {
+
+using std::chrono::milliseconds;
+using test::record_count;
+using test::replica_states;
+
+constexpr auto kDeadline = std::chrono::seconds(15);
+
+FieldValues customer(const std::string& name) {
+  return {{"name", Value(name)}, {"territory", Value(std::string("north"))}};
+}
+
+// Runs a LiveSync on its own thread (which then owns the replica) and lets the test wait
+// for a condition on its status and replica, evaluated on that thread.
+class LiveRunner {
+ public:
+  using Condition = std::function<bool(const LiveStatus&, const Replica&)>;
+
+  LiveRunner(Replica& replica, const std::string& url, const std::string& token, LiveOptions options = {})
+      : replica_(&replica) {
+    options.on_status = [this](const LiveStatus& status) {
+      std::lock_guard lock(mutex_);
+      last_ = status;
+      check();
+    };
+    live_.emplace(replica, url, token, std::move(options));
+    thread_ = std::thread([this] {
+      try {
+        live_->run();
+      } catch (const Error& e) {
+        std::lock_guard lock(mutex_);
+        error_ = e;
+      }
+      std::lock_guard lock(mutex_);
+      finished_ = true;
+      changed_.notify_all();
+    });
+  }
+  ~LiveRunner() { stop(); }
+
+  void stop() {
+    if (!thread_.joinable()) return;
+    live_->stop();
+    thread_.join();
+  }
+
+  // Waits until `condition` holds (checked now and after every status), at most `timeout`.
+  bool wait(Condition condition, std::chrono::milliseconds timeout = kDeadline) {
+    std::unique_lock lock(mutex_);
+    condition_ = std::move(condition);
+    met_ = false;
+    lock.unlock();
+    live_->with_replica([this](Replica&) {
+      std::lock_guard inner(mutex_);
+      check();
+    });
+    lock.lock();
+    changed_.wait_for(lock, timeout, [&] { return met_ || finished_; });
+    condition_ = nullptr;
+    return met_;
+  }
+
+  bool wait_finished(std::chrono::milliseconds timeout = kDeadline) {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, timeout, [&] { return finished_; });
+  }
+
+  LiveSync& live() { return *live_; }
+  std::optional<Error> error() {
+    std::lock_guard lock(mutex_);
+    return error_;
+  }
+  LiveStatus last() {
+    std::lock_guard lock(mutex_);
+    return last_;
+  }
+
+ private:
+  void check() {  // with mutex_ held, on the sync thread
+    if (condition_ && !met_ && condition_(last_, *replica_)) {
+      met_ = true;
+      changed_.notify_all();
+    }
+  }
+
+  Replica* replica_;
+  std::optional<LiveSync> live_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  LiveStatus last_;
+  Condition condition_;
+  bool met_ = false;
+  bool finished_ = false;
+  std::optional<Error> error_;
+  std::thread thread_;
+};
+
+bool caught_up(const LiveStatus& status, const Replica&) { return status.connected && status.caught_up; }
+
+LiveOptions quick_retries() {
+  LiveOptions options;
+  options.backoff = BackoffOptions{milliseconds(20), milliseconds(200), 2.0, 0.5};
+  return options;
+}
+
+class LiveSyncTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_.start();
+    token_ = server_.add_user("sam", server::Role::kSupervisor);
+  }
+
+  test::TempDir dir_;
+  test::LoopbackServer server_{dir_.path() / "server"};
+  std::string token_;
+};
+
+TEST_F(LiveSyncTest, AnEditOnOneReplicaReachesTheOtherWithoutAsking) {
+  Replica a = test::open_replica(dir_, "a.db");
+  Replica b = test::open_replica(dir_, "b.db");
+  LiveRunner live_a(a, server_.url(), token_);
+  LiveRunner live_b(b, server_.url(), token_);
+  ASSERT_TRUE(live_a.wait(caught_up));
+  ASSERT_TRUE(live_b.wait(caught_up));
+
+  auto id = live_a.live().with_replica([](Replica& r) { return r.create("customers", customer("Acme")); }).get();
+  ASSERT_TRUE(live_b.wait([&](const LiveStatus&, const Replica& r) { return r.get("customers", id).has_value(); }))
+      << "B never received A's edit";
+
+  // An update goes the same way, and both end byte-identical.
+  live_a.live().with_replica([&](Replica& r) { r.update("customers", id, {{"tier", Value(std::string("vip"))}}); }).get();
+  ASSERT_TRUE(live_b.wait([&](const LiveStatus&, const Replica& r) {
+    auto record = r.get("customers", id);
+    return record && record->value("tier") == Value(std::string("vip"));
+  }));
+  ASSERT_TRUE(live_a.wait([](const LiveStatus&, const Replica& r) { return r.outbox_size() == 0; }));
+  live_a.stop();
+  live_b.stop();
+  EXPECT_FALSE(live_a.error());
+  EXPECT_FALSE(live_b.error());
+  EXPECT_EQ(replica_states(a), replica_states(b));
+}
+
+TEST_F(LiveSyncTest, AnEditThroughTheAppsOwnConnectionGoesWhenNotified) {
+  // The app's UI thread and the sync thread each hold a connection to the same file.
+  Replica a_sync = test::open_replica(dir_, "a.db");
+  Replica a_ui = test::open_replica(dir_, "a.db");
+  Replica b = test::open_replica(dir_, "b.db");
+  LiveRunner live_a(a_sync, server_.url(), token_);
+  LiveRunner live_b(b, server_.url(), token_);
+  ASSERT_TRUE(live_a.wait(caught_up));
+  ASSERT_TRUE(live_b.wait(caught_up));
+
+  auto id = a_ui.create("customers", customer("Entered in the app"));
+  live_a.live().notify_local_change();
+  ASSERT_TRUE(live_b.wait([&](const LiveStatus&, const Replica& r) { return r.get("customers", id).has_value(); }))
+      << "the notified edit never reached B";
+  ASSERT_TRUE(live_a.wait([](const LiveStatus&, const Replica& r) { return r.outbox_size() == 0; }));
+}
+
+TEST_F(LiveSyncTest, EditsMadeBeforeConnectingArePushedOnConnect) {
+  Replica a = test::open_replica(dir_, "a.db");
+  Replica b = test::open_replica(dir_, "b.db");
+  a.create("customers", customer("Offline edit"));
+  LiveRunner live_b(b, server_.url(), token_);
+  ASSERT_TRUE(live_b.wait(caught_up));
+  {
+    LiveRunner live_a(a, server_.url(), token_);
+    ASSERT_TRUE(live_a.wait([](const LiveStatus& s, const Replica& r) { return s.caught_up && r.outbox_size() == 0; }));
+  }
+  ASSERT_TRUE(live_b.wait([](const LiveStatus&, const Replica& r) { return record_count(r) == 1; }));
+}
+
+TEST_F(LiveSyncTest, ReconnectsAfterTheServerRestarts) {
+  Replica a = test::open_replica(dir_, "a.db");
+  Replica b = test::open_replica(dir_, "b.db");
+  LiveRunner live_b(b, server_.url(), token_, quick_retries());
+  ASSERT_TRUE(live_b.wait(caught_up));
+  const auto port = server_.port();
+
+  server_.stop();
+  ASSERT_TRUE(live_b.wait([](const LiveStatus& s, const Replica&) { return !s.connected && s.last_error; }));
+  {
+    auto status = live_b.last();
+    ASSERT_TRUE(status.last_error);
+    EXPECT_EQ(error_code_name(status.last_error->code()), error_code_name(ErrorCode::kIo))
+        << status.last_error->what();
+    EXPECT_GT(status.retry_in.count(), 0);
+  }
+
+  server_.start(port);  // the same data directory and port: a restarted process
+  a.create("customers", customer("After the restart"));
+  sync_once(a, server_.url(), token_);
+
+  ASSERT_TRUE(live_b.wait([](const LiveStatus& s, const Replica& r) {
+    return s.connected && s.caught_up && s.connections >= 2 && record_count(r) == 1;
+  })) << "B did not reconnect and pull the edit made while it was away";
+  live_b.stop();
+  EXPECT_FALSE(live_b.error());
+  EXPECT_EQ(replica_states(a), replica_states(b));
+}
+
+TEST_F(LiveSyncTest, KeepsRetryingWhileTheServerIsDownAndStopsOnRequest) {
+  Replica b = test::open_replica(dir_, "b.db");
+  const std::string url = server_.url();
+  server_.stop();
+  LiveRunner live_b(b, url, token_, quick_retries());
+  ASSERT_TRUE(live_b.wait([](const LiveStatus& s, const Replica&) { return s.connections >= 3; }))
+      << "the live sync gave up instead of retrying";
+  live_b.stop();
+  EXPECT_TRUE(live_b.wait_finished());
+  EXPECT_FALSE(live_b.error()) << "a lost server is not an error that ends the live sync";
+}
+
+TEST_F(LiveSyncTest, ABadTokenEndsTheLiveSyncInsteadOfRetrying) {
+  Replica b = test::open_replica(dir_, "b.db");
+  LiveRunner live_b(b, server_.url(), "not-a-token", quick_retries());
+  ASSERT_TRUE(live_b.wait_finished()) << "run() kept retrying a token that cannot work";
+  auto error = live_b.error();
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error_code_name(error->code()), error_code_name(ErrorCode::kUnauthenticated)) << error->what();
+  EXPECT_EQ(live_b.last().connections, 1u);
+}
+
+TEST_F(LiveSyncTest, StopBeforeRunReturnsAtOnce) {
+  Replica b = test::open_replica(dir_, "b.db");
+  LiveSync live(b, server_.url(), token_);
+  live.stop();
+  live.run();  // must return, not connect and stay
+  SUCCEED();
+}
+
+}  // namespace
+}  // namespace fieldsync::client

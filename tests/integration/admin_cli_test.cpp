@@ -1,0 +1,102 @@
+// The admin commands of the fieldsync-server executable, run as a process on a data
+// directory: exit codes, messages, and that an issued token really authenticates.
+#include <array>
+#include <cstdio>
+#include <sys/wait.h>
+
+#include <gtest/gtest.h>
+
+#include "fieldsync/core/clock.hpp"
+#include "fieldsync/server/sqlite_store.hpp"
+#include "server_fixture.hpp"
+
+namespace fieldsync::testing {
+namespace {
+
+struct CommandRun {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr
+};
+
+class AdminCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::random_device random;
+    data_dir_ = std::filesystem::temp_directory_path() / ("fieldsync-cli-" + std::to_string(random()));
+  }
+  void TearDown() override {
+    std::error_code ignored;
+    std::filesystem::remove_all(data_dir_, ignored);
+  }
+
+  CommandRun run(const std::string& arguments) {
+    const std::string command =
+        std::string(FIELDSYNC_SERVER_EXE) + " --data-dir '" + data_dir_.string() + "' " + arguments + " 2>&1";
+    CommandRun result;
+    FILE* pipe = popen(command.c_str(), "r");
+    if (!pipe) return result;
+    std::array<char, 512> chunk{};
+    while (std::fgets(chunk.data(), chunk.size(), pipe)) result.output += chunk.data();
+    const int status = pclose(pipe);
+    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return result;
+  }
+
+  std::filesystem::path data_dir_;
+};
+
+TEST_F(AdminCliTest, UserAddAndList) {
+  CommandRun added = run("user add ana --role rep --territory north,south");
+  ASSERT_EQ(added.exit_code, 0) << added.output;
+  ASSERT_EQ(run("user add sue --role supervisor").exit_code, 0);
+  CommandRun listed = run("user list");
+  ASSERT_EQ(listed.exit_code, 0) << listed.output;
+  EXPECT_NE(listed.output.find("ana"), std::string::npos) << listed.output;
+  EXPECT_NE(listed.output.find("north,south"), std::string::npos) << listed.output;
+  EXPECT_NE(listed.output.find("supervisor"), std::string::npos) << listed.output;
+}
+
+TEST_F(AdminCliTest, BadInputFailsWithAClearMessage) {
+  ASSERT_EQ(run("user add ana --role rep --territory north").exit_code, 0);
+  CommandRun duplicate = run("user add ana --role rep --territory north");
+  EXPECT_NE(duplicate.exit_code, 0);
+  EXPECT_NE(duplicate.output.find("already exists"), std::string::npos) << duplicate.output;
+  CommandRun role = run("user add bob --role boss");
+  EXPECT_NE(role.exit_code, 0);
+  EXPECT_NE(role.output.find("unknown role 'boss'"), std::string::npos) << role.output;
+  CommandRun no_territory = run("user add carl --role rep");
+  EXPECT_NE(no_territory.exit_code, 0);
+  EXPECT_NE(no_territory.output.find("territory"), std::string::npos) << no_territory.output;
+  CommandRun unknown_user = run("token issue nobody");
+  EXPECT_NE(unknown_user.exit_code, 0);
+  EXPECT_NE(unknown_user.output.find("nobody"), std::string::npos) << unknown_user.output;
+  CommandRun unknown_token = run("token revoke deadbeef");
+  EXPECT_NE(unknown_token.exit_code, 0);
+  EXPECT_NE(unknown_token.output.find("deadbeef"), std::string::npos) << unknown_token.output;
+}
+
+TEST_F(AdminCliTest, IssuedTokenAuthenticatesUntilRevoked) {
+  ASSERT_EQ(run("user add ana --role rep --territory north").exit_code, 0);
+  CommandRun issued = run("token issue ana --ttl-days 2");
+  ASSERT_EQ(issued.exit_code, 0) << issued.output;
+  const std::string token = issued.output.substr(0, issued.output.find('\n'));
+  ASSERT_EQ(token.rfind("fs1.", 0), 0u) << issued.output;
+  const std::string token_id = token.substr(4, token.find('.', 4) - 4);
+
+  CommandRun listed = run("token list");
+  EXPECT_NE(listed.output.find(token_id), std::string::npos) << listed.output;
+  EXPECT_NE(listed.output.find("active"), std::string::npos) << listed.output;
+  EXPECT_EQ(listed.output.find(token.substr(token.rfind('.') + 1)), std::string::npos) << "the secret is never listed";
+  {
+    SystemClock clock;
+    auto store = server::open_sqlite_store(data_dir_, Schema::domain(), clock, false);
+    EXPECT_EQ(store->authenticate(token, clock.now_ms()).user, "ana");
+  }
+  ASSERT_EQ(run("token revoke " + token_id).exit_code, 0);
+  SystemClock clock;
+  auto store = server::open_sqlite_store(data_dir_, Schema::domain(), clock, false);
+  EXPECT_THROW(store->authenticate(token, clock.now_ms()), Error);
+}
+
+}  // namespace
+}  // namespace fieldsync::testing

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "fieldsync/core/record_state.hpp"
+
+namespace fieldsync::bench {
+
+// The eight customer fields of the domain schema, in schema order.
+inline constexpr std::string_view kCustomerFields[] = {"name",    "tier",      "industry", "phone",
+                                                       "email",   "address",   "territory", "owner"};
+
+// A realistic, deterministic customer: the same `n` always gives the same values.
+FieldValues customer(std::size_t n);
+
+// The bare-SQLite stand-in for the engine's customers table.
+enum class BareShape {
+  kPlain,        // id TEXT PRIMARY KEY + the eight typed columns
+  kWithState,    // plus a state blob column
+  kLikeEngine,   // plus the blob, _seq and the engine's secondary indexes
+};
+
+std::string bare_customers_ddl(BareShape shape);
+// ?1 is the id, ?2..?9 the fields; then ?10 the blob and ?11 the seq where the shape has them.
+std::string bare_customers_insert(BareShape shape);
+
+}  // namespace fieldsync::bench

@@ -1,0 +1,261 @@
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+#include <span>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "bare_sqlite.hpp"
+#include "customers.hpp"
+#include "fieldsync/core/error.hpp"
+#include "fieldsync/core/replica.hpp"
+#include "fieldsync/core/state_codec.hpp"
+#include "suites.hpp"
+
+namespace fieldsync::bench {
+namespace {
+
+constexpr const char* kBase = "base.db";  // the full replica every edits run starts from
+constexpr const char* kRun = "run.db";
+
+// Throws when a merge did not do what the scenario means it to: a figure for a merge
+// that rejected everything would be fast and worthless.
+void expect(bool ok, const std::string& what) {
+  if (!ok) throw Error(ErrorCode::kInvalidArgument, "benchmark scenario went wrong: " + what);
+}
+
+// The timed calls, each under its own name so that a profiler can select one scenario
+// (valgrind --toggle-collect, perf report --parent); noipa also keeps GCC from folding
+// the identical bodies into one.
+[[gnu::noipa]] MergeReport merge_new_states(Replica& replica, std::span<const RecordState> states) {
+  return replica.merge(states);
+}
+[[gnu::noipa]] MergeReport merge_redelivered(Replica& replica, std::span<const RecordState> states) {
+  return replica.merge(states);
+}
+[[gnu::noipa]] MergeReport merge_edits(Replica& replica, std::span<const RecordState> states) {
+  return replica.merge(states);
+}
+[[gnu::noipa]] ChangeBatch export_changes_since(const Replica& replica, std::uint64_t seq, std::size_t limit) {
+  return replica.changes_since(seq, limit);
+}
+
+// Creates `n` customers on an in-memory replica and returns their states, as a pull from
+// a server full of them would deliver.
+std::vector<RecordState> customer_states(std::size_t n) {
+  auto source = Replica::open(":memory:", Schema::domain());
+  for (std::size_t start = 0; start < n; start += 10'000) {
+    source.transaction([&] {
+      for (std::size_t i = start; i < std::min(n, start + 10'000); ++i) source.create("customers", customer(i));
+    });
+  }
+  return source.changes_since(0).states;
+}
+
+// Merges `states` in slices of `batch` (0: all in one call), one transaction each.
+void merge_in_batches(Replica& replica, std::span<const RecordState> states, std::size_t batch) {
+  if (batch == 0) batch = states.size();
+  for (std::size_t start = 0; start < states.size(); start += batch) {
+    merge_new_states(replica, states.subspan(start, std::min(batch, states.size() - start)));
+  }
+}
+
+class MergeSuites {
+ public:
+  MergeSuites(const Options& options, const TempDir& dir, Report& report)
+      : options_(options), dir_(dir), report_(report) {
+    std::cerr << "preparing " << options.records << " customer states (not timed)\n";
+    states_ = customer_states(options.records);
+    expect(states_.size() == options.records, "the source replica lost records");
+  }
+
+  // 2. A new device's first pull: every state is new to it.
+  void merge_into_empty() {
+    const std::size_t n = states_.size();
+    const std::string count = std::to_string(n);
+    for (std::size_t batch : {std::size_t{0}, std::size_t{10'000}, std::size_t{1'000}}) {
+      const std::string how = batch ? " in batches of " + std::to_string(batch) : " in one merge";
+      report_.add(measure("merge.empty." + std::to_string(batch), "merge " + count + " new states" + how, n,
+                          options_.repeats, [&] {
+                            dir_.remove_database(kRun);
+                            auto replica = Replica::open(dir_.file(kRun), Schema::domain());
+                            Stopwatch watch;
+                            merge_in_batches(replica, states_, batch);
+                            const double seconds = watch.seconds();
+                            expect(replica.last_seq() == n, "not every state was inserted");
+                            return seconds;
+                          }));
+    }
+    // The target is set for 100k states; a smaller run says nothing about it.
+    if (n == 100'000) {
+      report_.check({"merge " + count + " new states in one merge", report_.find("merge.empty.0")->median_seconds(),
+                     0.5, "s"});
+    }
+
+    // Redelivery after a lost ack: every state is one the replica already holds.
+    report_.add(measure("merge.redelivery", "merge " + count + " states already held (redelivery)", n,
+                        options_.repeats, [&] {
+                          auto replica = Replica::open(dir_.file(kRun), Schema::domain());
+                          Stopwatch watch;
+                          auto result = merge_redelivered(replica, states_);
+                          const double seconds = watch.seconds();
+                          expect(result.unchanged == n, "a redelivered state changed the replica");
+                          return seconds;
+                        }));
+    dir_.remove_database(kRun);
+
+    for (BareShape shape : {BareShape::kWithState, BareShape::kLikeEngine}) {
+      const bool like_engine = shape == BareShape::kLikeEngine;
+      report_.add(measure(like_engine ? "merge.bare_like_engine" : "merge.bare",
+                          like_engine ? "  bare INSERT + blob + engine's indexes, 1 tx"
+                                      : "bare SQLite INSERT " + count + " rows + blob, 1 tx",
+                          n, options_.repeats, [&] { return bare_pipeline(shape); }));
+    }
+  }
+
+  // 3. Merging a batch of edits made on another device, some concurrent with local ones.
+  void merge_concurrent_edits() {
+    prepare_base();
+    const std::size_t n = edits_.size();
+    report_.add(measure("merge.edits",
+                        "merge " + std::to_string(n) + " edits into " + std::to_string(states_.size()) + " records, " +
+                            std::to_string(expected_conflicts_) + " conflicts",
+                        n, options_.repeats, [&] {
+                          dir_.remove_database(kRun);
+                          std::filesystem::copy_file(dir_.file(kBase), dir_.file(kRun));
+                          auto replica = Replica::open(dir_.file(kRun), Schema::domain());
+                          Stopwatch watch;
+                          auto result = merge_edits(replica, edits_);
+                          const double seconds = watch.seconds();
+                          expect(result.updated == n, "an edit was not merged");
+                          expect(result.conflicts_opened == expected_conflicts_, "unexpected conflict count");
+                          return seconds;
+                        }));
+    dir_.remove_database(kRun);
+  }
+
+  // 4. Exporting every change: a full changes_since(0), then the same in pages of 1000.
+  void export_changes() {
+    prepare_base();
+    auto replica = Replica::open(dir_.file(kBase), Schema::domain());
+    const std::size_t n = states_.size();
+    report_.add(measure("export.all", "changes_since(0) over " + std::to_string(n) + " records", n,
+                        options_.repeats, [&] {
+                          Stopwatch watch;
+                          auto batch = export_changes_since(replica, 0, 0);
+                          const double seconds = watch.seconds();
+                          expect(batch.states.size() == n, "the export missed records");
+                          return seconds;
+                        }));
+    report_.add(measure("export.paged", "changes_since, pages of 1000, over " + std::to_string(n) + " records", n,
+                        options_.repeats, [&] {
+                          Stopwatch watch;
+                          std::size_t seen = 0;
+                          std::uint64_t from = 0;
+                          for (bool more = true; more;) {
+                            auto batch = export_changes_since(replica, from, 1000);
+                            seen += batch.states.size();
+                            from = batch.to_seq;
+                            more = batch.more;
+                          }
+                          const double seconds = watch.seconds();
+                          expect(seen == n, "the paged export missed records");
+                          return seconds;
+                        }));
+  }
+
+ private:
+  double bare_pipeline(BareShape shape) {
+    // Ids and blobs are made beforehand: this is what SQLite alone costs.
+    if (blobs_.empty()) {
+      for (std::size_t i = 0; i < states_.size(); ++i) {
+        ids_.push_back(states_[i].id.to_string());
+        blobs_.push_back(encode_state(states_[i]));
+        values_.push_back(customer(i));
+      }
+    }
+    dir_.remove_database(kRun);
+    double seconds = 0;
+    {
+      BareDatabase db(dir_.file(kRun));
+      db.exec(bare_customers_ddl(shape));
+      BareStatement insert(db.handle(), bare_customers_insert(shape));
+      Stopwatch watch;
+      BareTransaction tx(db);
+      for (std::size_t i = 0; i < states_.size(); ++i) {
+        insert.text(1, ids_[i]);
+        int index = 2;
+        for (const auto& [field, value] : values_[i]) insert.text(index++, std::get<std::string>(value));
+        insert.blob(10, blobs_[i]);
+        if (shape == BareShape::kLikeEngine) insert.integer(11, static_cast<std::int64_t>(i + 1));
+        insert.run();
+      }
+      tx.commit();
+      seconds = watch.seconds();
+    }
+    dir_.remove_database(kRun);
+    return seconds;
+  }
+
+  // The base replica B holds every customer and has edited some of them; device C synced
+  // the same customers and edited `edits` of them without seeing B's edits. Every fifth
+  // of C's records B also gave a different phone (a conflict); another fifth B gave a new
+  // tier (concurrent, but different fields: merged without conflict).
+  void prepare_base() {
+    if (!edits_.empty()) return;
+    std::cerr << "preparing a " << states_.size() << "-record replica and " << options_.edits
+              << " concurrent edits (not timed)\n";
+    const std::size_t stride = states_.size() / options_.edits;
+    dir_.remove_database(kBase);
+    {
+      auto base = Replica::open(dir_.file(kBase), Schema::domain());
+      base.merge(states_);
+      base.transaction([&] {
+        for (std::size_t k = 0; k < options_.edits; ++k) {
+          const RecordId& id = states_[k * stride].id;
+          if (k % 5 == 0) {
+            base.update("customers", id, {{"phone", "+44 117 496 " + std::to_string(1000 + k % 9000)}});
+            ++expected_conflicts_;
+          } else if (k % 5 == 1) {
+            base.update("customers", id, {{"tier", std::string("vip")}});
+          }
+        }
+      });
+    }  // closing the last connection checkpoints the WAL into the file we copy
+    auto device = Replica::open(":memory:", Schema::domain());
+    device.merge(states_);
+    const std::uint64_t synced = device.last_seq();
+    device.transaction([&] {
+      for (std::size_t k = 0; k < options_.edits; ++k) {
+        device.update("customers", states_[k * stride].id,
+                      {{"phone", "+44 20 7946 " + std::to_string(1000 + k % 9000) + "9"},
+                       {"owner", std::string("rep-moved")}});
+      }
+    });
+    edits_ = device.changes_since(synced).states;
+    expect(edits_.size() == options_.edits, "the device's edits went missing");
+  }
+
+  const Options& options_;
+  const TempDir& dir_;
+  Report& report_;
+  std::vector<RecordState> states_;
+  std::vector<RecordState> edits_;
+  std::size_t expected_conflicts_ = 0;
+  std::vector<std::string> ids_;
+  std::vector<std::string> blobs_;
+  std::vector<FieldValues> values_;
+};
+
+}  // namespace
+
+void run_merge_suites(const Options& options, const TempDir& dir, Report& report) {
+  if (!wants(options, "merge") && !wants(options, "edits") && !wants(options, "export")) return;
+  MergeSuites suites(options, dir, report);
+  if (wants(options, "merge")) suites.merge_into_empty();
+  if (wants(options, "edits")) suites.merge_concurrent_edits();
+  if (wants(options, "export")) suites.export_changes();
+}
+
+}  // namespace fieldsync::bench
