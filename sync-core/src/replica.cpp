@@ -138,11 +138,14 @@ struct Replica::Impl {
       const bool outermost = sqlite3_get_autocommit(db.handle()) != 0;
       sqlite::Transaction tx(db);
       if (outermost) load_identity();
+      // The identity row is written once per transaction, not once per write.
       if constexpr (std::is_void_v<decltype(body())>) {
         body();
+        if (outermost) save_identity();
         tx.commit();
       } else {
         auto result = body();
+        if (outermost) save_identity();
         tx.commit();
         return result;
       }
@@ -204,7 +207,6 @@ struct Replica::Impl {
       sqlite::ResetGuard reset(outbox);
       outbox.bind(1, table.name()).bind(2, key).bind(3, static_cast<std::int64_t>(dot.counter));
       outbox.run();
-      save_identity();
     });
   }
 
@@ -393,16 +395,17 @@ MergeReport Replica::merge(std::span<const RecordState> incoming) {
         if (!before || before->siblings != f.siblings) outcome.changed_fields.push_back(f.name);
         if (f.conflicted() && (!before || !before->conflicted())) outcome.opened_conflicts.push_back(f.name);
       }
+      Hlc newest;
       for (const auto& f : remote.fields) {
-        for (const auto& s : f.siblings) impl.hlc.observe(s.hlc, impl.options.max_clock_skew_ms);
+        for (const auto& s : f.siblings) newest = std::max(newest, s.hlc);
       }
+      impl.hlc.observe(newest, impl.options.max_clock_skew_ms);
       table.store(impl.db, merged, outcome.seq);
       outcome.state = std::move(merged);
       ++(stored ? report.updated : report.inserted);
       report.conflicts_opened += outcome.opened_conflicts.size();
       report.merged.push_back(std::move(outcome));
     }
-    impl.save_identity();
     report.last_seq = impl.seq;
     return report;
   });

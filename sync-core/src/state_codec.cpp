@@ -79,16 +79,6 @@ RecordState from_proto(const proto::RecordState& message) {
   return state;
 }
 
-std::string encode_state(const RecordState& state) { return to_proto(state).SerializeAsString(); }
-
-RecordState decode_state(std::string_view bytes) {
-  proto::RecordState message;
-  if (!message.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    throw Error(ErrorCode::kCorruptData, "a record state does not decode");
-  }
-  return from_proto(message);
-}
-
 void validate_state(const Schema& schema, const RecordState& state) {
   const auto& collection = schema.require(state.collection);
   if (state.id.is_nil()) throw Error(ErrorCode::kInvalidValue, "the record id is empty");
