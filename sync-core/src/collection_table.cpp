@@ -83,7 +83,15 @@ void CollectionTable::store(sqlite::Database& db, const RecordState& state, std:
   sqlite::ResetGuard reset(statement);
   statement.bind(1, state.id.to_string());
   int index = 2;
-  for (const auto& value : resolve_all(*schema_, state)) statement.bind_value(index++, value);
+  // Bound straight from the state's siblings: no copy of the resolved values.
+  for (const auto& field : schema_->fields) {
+    const FieldState* f = state.field(field.name);
+    if (f) {
+      statement.bind_value(index++, resolve(field, f->siblings).value);
+    } else {
+      statement.bind_null(index++);
+    }
+  }
   statement.bind(index++, static_cast<std::int64_t>(state.conflicted() ? 1 : 0));
   statement.bind(index++, static_cast<std::int64_t>(seq));
   statement.bind_blob(index, encode_state(state));
