@@ -54,6 +54,12 @@ void Listener::stop() {
   });
 }
 
+void Listener::close_now() {
+  stopped_ = true;
+  beast::error_code ignored;
+  acceptor_.close(ignored);
+}
+
 void Listener::accept_next() {
   if (stopped_) return;
   // Each connection gets its own strand: its handlers never run concurrently.
@@ -70,6 +76,9 @@ void Listener::on_accept(beast::error_code ec, asio::ip::tcp::socket socket) {
     });
     return;
   }
+  // Small protocol messages go out at once (no Nagle delay behind the peer's delayed ACK).
+  beast::error_code ignored;
+  socket.set_option(asio::ip::tcp::no_delay(true), ignored);
   std::make_shared<HttpSession>(context_, std::move(socket))->run();
   accept_next();
 }

@@ -23,6 +23,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
   std::uint16_t port() const { return port_; }
   void run();
   void stop();
+  // Closes the acceptor at once. Only when no thread runs the io_context any more.
+  void close_now();
 
  private:
   void accept_next();

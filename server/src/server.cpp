@@ -110,6 +110,9 @@ void Server::stop() {
   s.ioc.stop();
   for (auto& t : s.threads) t.join();
   s.threads.clear();
+  // The posted close may not have run before the io_context stopped: close the listening
+  // socket now, so that new connections are refused rather than left hanging.
+  s.listener->close_now();
   spdlog::info("event=server_stopped");
 }
 

@@ -70,7 +70,7 @@ std::vector<std::string> split(std::string_view text) {
 class SqliteStore final : public Store {
  public:
   SqliteStore(const std::filesystem::path& data_dir, const Schema& schema, const Clock& clock, bool durable)
-      : replica_(open_replica(data_dir, schema, clock, durable)), db_(&replica_.database()) {
+      : clock_(&clock), replica_(open_replica(data_dir, schema, clock, durable)), db_(&replica_.database()) {
     migrate();
   }
 
@@ -343,11 +343,13 @@ class SqliteStore final : public Store {
     return UserRecord{std::string(s.column_text(first)), *role, split(s.column_text(first + 2))};
   }
 
-  std::int64_t now() const { return static_cast<std::int64_t>(replica_.clock().ms()); }
+  // Wall-clock time from the injected clock (tests control it), in Unix milliseconds.
+  std::int64_t now() const { return static_cast<std::int64_t>(clock_->now_ms()); }
 
   // Recursive: write and read checks run inside push() and changes_since() and look up
   // parent records through get().
   std::recursive_mutex mutex_;
+  const Clock* clock_;
   Replica replica_;
   sqlite::Database* db_;
 };

@@ -181,13 +181,15 @@ Reply SyncService::push(Connection& connection, const proto::Envelope& message) 
   };
   PushContext context{who.user, *connection.replica, now};
 
+  // Declared before the lock: the sessions publish() reached are released after it.
+  std::vector<std::shared_ptr<SessionSink>> delivered_to;
   std::lock_guard lock(mutex_);
   PushResult result = store_->push(context, states, check);
   for (const auto& refusal : result.refused) reject(wire_index[refusal.index], refusal.code, refusal.reason);
   ack->set_server_seq(result.head);
   metrics_->pushed(states.size() - result.refused.size(), static_cast<std::size_t>(ack->rejected_size()),
                    result.conflicts_opened);
-  publish(result.committed, result.head, connection.id);
+  publish(result.committed, result.head, delivered_to);
   return Reply{{std::move(ack_message)}, false};
 }
 
@@ -214,9 +216,17 @@ Reply SyncService::pull(Connection& connection, const proto::Envelope& message) 
   return Reply{{std::move(reply)}, false};
 }
 
+// The pusher's own connection, if live, gets its commits back like everyone else's, on
+// purpose. A live batch's to_seq is the head after its commit: a connection skipped for
+// its own commit n would move its checkpoint past n with the next batch it does get,
+// without having applied the state the server stored at n (the merge of what it pushed
+// with what the server held). Sending it back keeps every checkpoint contiguous: a
+// connection only ever moves past commits it has applied, and merging a state it already
+// holds changes nothing. The cost is one message per push to a live pusher.
 void SyncService::publish(const std::vector<CommittedChange>& committed, std::uint64_t head,
-                          std::uint64_t /*from_connection*/) {
+                          std::vector<std::shared_ptr<SessionSink>>& keep_alive) {
   if (committed.empty()) return;
+  keep_alive.reserve(keep_alive.size() + live_.size());
   for (auto it = live_.begin(); it != live_.end();) {
     auto sink = it->second.sink.lock();
     if (!sink) {
@@ -234,6 +244,7 @@ void SyncService::publish(const std::vector<CommittedChange>& committed, std::ui
       metrics_->pulled(static_cast<std::size_t>(batch->records_size()));
       sink->deliver(std::move(message));
     }
+    keep_alive.push_back(std::move(sink));  // released by the caller, after the lock
     ++it;
   }
 }

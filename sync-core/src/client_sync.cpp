@@ -52,7 +52,7 @@ void ClientSync::on_open() {
   hello->set_replica_id(std::string(replica_->replica_id().raw()));
   hello->set_replica_counter(replica_->counter());
   hello->set_checkpoint(stats_.checkpoint);
-  hello->set_client_clock_ms(replica_->clock().ms());
+  hello->set_client_clock_ms(replica_->now_ms());
   hello->set_client_name(options_.client_name);
   send(std::move(message));
 }
@@ -93,7 +93,7 @@ void ClientSync::on_message(const proto::Envelope& message) {
 void ClientSync::handle_welcome(const proto::Welcome& welcome) {
   stats_.server_seq = welcome.server_seq();
   stats_.clock_offset_ms =
-      static_cast<std::int64_t>(welcome.server_clock_ms()) - static_cast<std::int64_t>(replica_->clock().ms());
+      static_cast<std::int64_t>(welcome.server_clock_ms()) - static_cast<std::int64_t>(replica_->now_ms());
   stats_.user = welcome.scope().user();
   stats_.role = welcome.scope().role();
   stats_.territories.assign(welcome.scope().territories().begin(), welcome.scope().territories().end());

@@ -251,6 +251,7 @@ const Schema& Replica::schema() const { return *impl_->schema; }
 ReplicaId Replica::replica_id() const { return impl_->replica_id; }
 std::uint64_t Replica::counter() const { return impl_->counter; }
 Hlc Replica::clock() const { return impl_->hlc.last(); }
+std::uint64_t Replica::now_ms() const { return impl_->clock->now_ms(); }
 std::uint64_t Replica::last_seq() const { return impl_->seq; }
 
 RecordId Replica::create(std::string_view collection, const FieldValues& values) {

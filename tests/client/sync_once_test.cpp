@@ -1,5 +1,5 @@
-// One-shot syncs through the WebSocket client against a real server on loopback: the
-// SyncService and SQLite store of server/, behind the loopback WebSocket front.
+// One-shot syncs through the WebSocket client against the production server
+// (fieldsync::server::Server) on loopback.
 
 #include <gtest/gtest.h>
 
@@ -13,7 +13,7 @@
 
 #include "client_test_support.hpp"
 #include "fieldsync/client/sync_once.hpp"
-#include "loopback_server.hpp"
+#include "test_server.hpp"
 
 namespace fieldsync::client {
 namespace {
@@ -39,7 +39,7 @@ class SyncOnceTest : public ::testing::Test {
   }
 
   test::TempDir dir_;
-  test::LoopbackServer server_{dir_.path() / "server"};
+  test::TestServer server_{dir_.path() / "server"};
   std::string token_;
 };
 

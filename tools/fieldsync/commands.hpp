@@ -12,5 +12,7 @@ void add_record_commands(CLI::App& app, const Context& context);        // put, 
 void add_conflict_commands(CLI::App& app, const Context& context);      // conflicts, resolve
 void add_sync_file_commands(CLI::App& app, const Context& context);     // export-changes, merge-changes
 void add_csv_commands(CLI::App& app, const Context& context);           // import, export
+// sync, history, rejections: with a sync server. `history` alone works without --db.
+void add_server_sync_commands(CLI::App& app, const Context& context);
 
 }  // namespace fieldsync::cli

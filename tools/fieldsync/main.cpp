@@ -8,13 +8,15 @@
 
 int main(int argc, char** argv) {
   using namespace fieldsync::cli;
-  CLI::App app{"fieldsync: inspect and edit a FieldSync replica, sync it by change files, import and export CSV"};
+  CLI::App app{
+      "fieldsync: inspect and edit a FieldSync replica, sync it with a server or by change files, import and "
+      "export CSV"};
   app.require_subcommand(1);
   // Global options may also follow the subcommand: `fieldsync get ... --json`.
   app.fallthrough();
 
   Context context;
-  app.add_option("--db", context.db_path, "Replica database file")->required();
+  auto* db = app.add_option("--db", context.db_path, "Replica database file");
   app.add_flag("--json", context.json, "Machine-readable output where the command has any");
 
   add_admin_commands(app, context);
@@ -22,6 +24,11 @@ int main(int argc, char** argv) {
   add_conflict_commands(app, context);
   add_sync_file_commands(app, context);
   add_csv_commands(app, context);
+  add_server_sync_commands(app, context);
+  // Every command works on a replica, except `history`, which only asks the server.
+  for (CLI::App* command : app.get_subcommands({})) {
+    if (command->get_name() != "history") command->needs(db);
+  }
 
   try {
     app.parse(argc, argv);

@@ -96,6 +96,10 @@ void WebSocketClient::on_connect(beast::error_code ec) {
     return finish();
   }
   if (close_requested_) return finish();
+  // Small protocol messages go out at once: with Nagle's algorithm an ack queued behind a
+  // live batch waits for the peer's delayed ACK (~40 ms).
+  beast::error_code ignored;
+  beast::get_lowest_layer(ws_).socket().set_option(tcp::no_delay(true), ignored);
   // From here on the WebSocket layer owns the timeouts; the TCP layer's must be off.
   beast::get_lowest_layer(ws_).expires_never();
   websocket::stream_base::timeout timeouts{};

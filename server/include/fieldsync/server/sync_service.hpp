@@ -21,9 +21,13 @@
 namespace fieldsync::server {
 
 // Where live changes for one connection go. Implemented by the WebSocket session:
-// deliver() may be called from any thread, must not block, and must not call back into
-// the SyncService. A session whose bounded queue is full closes itself (the client then
-// reconnects and pulls from its checkpoint, so nothing is lost).
+// deliver() may be called from any thread and runs while the SyncService holds its lock
+// (so that every connection gets live batches in commit order): it must not block and
+// must not call back into the SyncService. The service keeps the sink alive (a locked
+// shared_ptr) until after it released the lock, so a session's destructor, which calls
+// disconnect(), never runs inside deliver's caller. A session whose bounded queue is full
+// closes itself (the client then reconnects and pulls from its checkpoint, so nothing is
+// lost).
 class SessionSink {
  public:
   virtual ~SessionSink() = default;
@@ -74,7 +78,12 @@ class SyncService {
   Reply hello(Connection& connection, const proto::Envelope& message);
   Reply push(Connection& connection, const proto::Envelope& message);
   Reply pull(Connection& connection, const proto::Envelope& message);
-  void publish(const std::vector<CommittedChange>& committed, std::uint64_t head, std::uint64_t from_connection);
+  // Sends each live connection the committed changes it may read. Call with mutex_ held.
+  // The sinks it delivered to (or found) are appended to `keep_alive`, which the caller
+  // must destroy only after releasing mutex_: dropping the last reference to a session
+  // runs its destructor, which calls disconnect() and would deadlock under the lock.
+  void publish(const std::vector<CommittedChange>& committed, std::uint64_t head,
+               std::vector<std::shared_ptr<SessionSink>>& keep_alive);
 
   struct LiveSubscriber {
     Principal principal;

@@ -1,0 +1,58 @@
+#pragma once
+
+// The production sync server (fieldsync::server::Server) in-process on 127.0.0.1, for the
+// client tests: the real HTTP upgrade, sessions, SyncService and SQLite store, on a data
+// directory that survives a stop() so that start() again behaves like a restarted process.
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "fieldsync/core/clock.hpp"
+#include "fieldsync/server/server.hpp"
+
+namespace fieldsync::test {
+
+// start() and stop() from the test thread only (Server's own rule).
+class TestServer {
+ public:
+  explicit TestServer(std::filesystem::path data_dir) : data_dir_(std::move(data_dir)) {}
+  TestServer(const TestServer&) = delete;
+  TestServer& operator=(const TestServer&) = delete;
+
+  // Listens on 127.0.0.1:`port` (0: any free port), on the same data directory as before.
+  void start(std::uint16_t port = 0) {
+    if (running()) return;
+    server::ServerConfig config;
+    config.address = "127.0.0.1";
+    config.port = port;
+    config.data_dir = data_dir_;
+    config.threads = 2;
+    config.durable = false;  // the tests need speed, not power-loss safety
+    server_ = std::make_unique<server::Server>(config);
+    server_->start();
+    port_ = server_->port();
+  }
+  // Graceful, as on SIGTERM: sessions get Error shutting_down and a close frame.
+  void stop() { server_.reset(); }
+  bool running() const { return server_ != nullptr; }
+
+  std::uint16_t port() const { return port_; }
+  std::string url() const { return "ws://127.0.0.1:" + std::to_string(port_) + "/sync"; }
+  // Adds a user and returns a fresh token for them. Server running only.
+  std::string add_user(const std::string& name, server::Role role, std::vector<std::string> territories = {}) {
+    store().add_user(server::UserRecord{name, role, std::move(territories)});
+    constexpr std::uint64_t kDay = 24ull * 60 * 60 * 1000;
+    return store().issue_token(name, kDay, SystemClock().now_ms()).token;
+  }
+  server::Store& store() { return server_->store(); }
+
+ private:
+  std::filesystem::path data_dir_;
+  std::unique_ptr<server::Server> server_;
+  std::uint16_t port_ = 0;
+};
+
+}  // namespace fieldsync::test

@@ -1,0 +1,523 @@
+// sync, history, rejections: the replica and the sync server. `sync` runs the protocol
+// (fieldsync::client) once or stays live; `history` reads the server's audit log over
+// HTTP; `rejections` lists the pushes the server refused, kept in the replica.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <condition_variable>
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <sstream>
+#include <thread>
+#include <tuple>
+
+#include "commands.hpp"
+#include "fieldsync/client/live_sync.hpp"
+#include "fieldsync/client/sync_once.hpp"
+#include "fieldsync/client/ws_url.hpp"
+#include "http_get.hpp"
+#include "json_output.hpp"
+#include "text_table.hpp"
+#include "time_format.hpp"
+
+namespace fieldsync::cli {
+// A named namespace around this file's helpers: the release build compiles the target's
+// files as one unit, where every file's anonymous namespace is the same one.
+namespace server_sync {
+namespace {
+
+// The replica remembers the server it last synced with, so that later `sync` and
+// `history` calls on it may leave --server out.
+constexpr std::string_view kServerUrlSetting = "cli.server_url";
+constexpr const char* kTokenVariable = "FIELDSYNC_TOKEN";
+
+// How to reach the server: its URL and the user's token, given one of three ways.
+struct ServerAccess {
+  std::string server;
+  std::string token;
+  std::string token_file;
+};
+
+struct SyncCommand {
+  ServerAccess access;
+  bool live = false;
+};
+
+struct HistoryCommand {
+  ServerAccess access;
+  std::string collection;
+  std::string id;
+};
+
+void add_access_options(CLI::App& command, ServerAccess& access, const std::string& server_help) {
+  command.add_option("--server", access.server, server_help);
+  auto* token = command.add_option("--token", access.token,
+                                   "Access token (visible to other users in the process list: prefer --token-file or "
+                                   "the FIELDSYNC_TOKEN variable)");
+  auto* token_file = command.add_option("--token-file", access.token_file, "File holding the access token");
+  token->excludes(token_file);
+}
+
+std::string trimmed(std::string text) {
+  const auto not_space = [](unsigned char c) { return !std::isspace(c); };
+  text.erase(std::find_if(text.rbegin(), text.rend(), not_space).base(), text.end());
+  text.erase(text.begin(), std::find_if(text.begin(), text.end(), not_space));
+  return text;
+}
+
+// --token, else --token-file, else $FIELDSYNC_TOKEN; none of them is a usage error.
+std::string resolve_token(const ServerAccess& access) {
+  if (!access.token.empty()) return access.token;
+  if (!access.token_file.empty()) {
+    std::ifstream in(access.token_file, std::ios::binary);
+    if (!in) throw Error(ErrorCode::kIo, "cannot read the token file '" + access.token_file + "'");
+    std::ostringstream content;
+    content << in.rdbuf();
+    std::string token = trimmed(content.str());
+    if (token.empty()) throw Error(ErrorCode::kInvalidArgument, "the token file '" + access.token_file + "' is empty");
+    if (token.find_first_of(" \t\r\n") != std::string::npos) {
+      throw Error(ErrorCode::kInvalidArgument,
+                  "the token file '" + access.token_file + "' holds more than one word; it must hold the token alone");
+    }
+    return token;
+  }
+  if (const char* variable = std::getenv(kTokenVariable); variable && *variable) return trimmed(variable);
+  throw CLI::RequiredError("a token (--token TOKEN, --token-file FILE or the FIELDSYNC_TOKEN variable)");
+}
+
+// The sync endpoint: ws://HOST:PORT[/path] as given (path /sync by default), or the
+// same server given as http://HOST:PORT; without --server, the one the replica last
+// synced with.
+std::string resolve_sync_url(const Replica& replica, const std::string& server) {
+  std::string url = server;
+  if (url.empty()) {
+    auto remembered = replica.setting(kServerUrlSetting);
+    if (!remembered) throw CLI::RequiredError("--server (this replica has never synced)");
+    url = *remembered;
+  }
+  if (url.starts_with("http://")) url = "ws://" + url.substr(7);
+  return client::parse_ws_url(url).text();  // throws a readable error for a bad URL
+}
+
+std::string plural(std::size_t n, std::string_view noun, std::string_view nouns = {}) {
+  if (n == 1) return "1 " + std::string(noun);
+  return std::to_string(n) + " " + (nouns.empty() ? std::string(noun) + "s" : std::string(nouns));
+}
+
+std::string describe_scope(const ClientSyncStats& stats) {
+  std::string text = stats.user + " (" + stats.role;
+  if (stats.role == "rep") {
+    text += "; territories: ";
+    for (std::size_t i = 0; i < stats.territories.size(); ++i) text += (i ? ", " : "") + stats.territories[i];
+  } else {
+    text += "; all territories";
+  }
+  return text + ")";
+}
+
+using RejectionKey = std::tuple<std::string, std::string, std::uint64_t, std::string>;
+
+RejectionKey key_of(const PushRejection& rejection) {
+  return {rejection.collection, rejection.id.to_string(), rejection.at_ms, rejection.reason};
+}
+
+std::set<RejectionKey> rejection_keys(const Replica& replica) {
+  std::set<RejectionKey> keys;
+  for (const auto& rejection : replica.rejections()) keys.insert(key_of(rejection));
+  return keys;
+}
+
+// The refusals recorded since `before` was taken.
+std::vector<PushRejection> new_rejections(const Replica& replica, const std::set<RejectionKey>& before) {
+  std::vector<PushRejection> fresh;
+  for (auto& rejection : replica.rejections()) {
+    if (!before.contains(key_of(rejection))) fresh.push_back(std::move(rejection));
+  }
+  return fresh;
+}
+
+nlohmann::json rejection_json(const PushRejection& rejection) {
+  return {{"collection", rejection.collection},
+          {"id", rejection.id.to_string()},
+          {"code", std::string(error_code_name(rejection.code))},
+          {"reason", rejection.reason},
+          {"at_ms", rejection.at_ms},
+          {"time", iso8601_utc(rejection.at_ms)}};
+}
+
+std::string rejection_line(const PushRejection& rejection) {
+  return rejection.collection + " " + rejection.id.to_string() + "  " + std::string(error_code_name(rejection.code)) +
+         ": " + rejection.reason;
+}
+
+// One JSON object per line, for --live --json.
+void print_event(const nlohmann::json& event) {
+  std::cout << event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << std::endl;
+}
+
+// A few words that tell a person which record this is.
+std::string record_label(const Record& record) {
+  for (const char* name : {"name", "order_number", "sku", "summary", "description"}) {
+    const FieldSchema* field = record.collection->field(name);
+    if (!field) continue;
+    const Value& value = record.value(name);
+    if (!is_null(value)) return "\"" + truncate_display(format_value(*field, value), 60) + "\"";
+  }
+  return "";
+}
+
+// ---- sync, once ---------------------------------------------------------------------
+
+void print_sync_summary(const std::string& url, const ClientSyncStats& stats,
+                        const std::vector<PushRejection>& refused) {
+  std::cout << "synced with " << url << " as " << describe_scope(stats) << '\n';
+  std::cout << "  pushed:     " << plural(stats.pushed, "record") << '\n';
+  std::cout << "  refused:    " << plural(std::max(stats.rejected, refused.size()), "record") << '\n';
+  for (const auto& rejection : refused) std::cout << "    " << rejection_line(rejection) << '\n';
+  std::cout << "  pulled:     " << plural(stats.pulled, "record") << '\n';
+  std::cout << "  checkpoint: " << stats.checkpoint << " (server head " << stats.server_seq << ")\n";
+}
+
+void run_sync_once(const Context& context, Replica& replica, const std::string& url, const std::string& token) {
+  const auto before = rejection_keys(replica);
+  const ClientSyncStats stats = client::sync_once(replica, url, token);
+  replica.set_setting(kServerUrlSetting, url);
+  const auto refused = new_rejections(replica, before);
+  if (context.json) {
+    auto refused_json = nlohmann::json::array();
+    for (const auto& rejection : refused) refused_json.push_back(rejection_json(rejection));
+    std::cout << to_pretty_json({{"server", url},
+                                 {"user", stats.user},
+                                 {"role", stats.role},
+                                 {"territories", stats.territories},
+                                 {"pushed", stats.pushed},
+                                 {"refused", refused_json},
+                                 {"pulled", stats.pulled},
+                                 {"checkpoint", stats.checkpoint},
+                                 {"server_seq", stats.server_seq},
+                                 {"clock_offset_ms", stats.clock_offset_ms}});
+  } else {
+    print_sync_summary(url, stats, refused);
+  }
+  const std::size_t refused_count = std::max(stats.rejected, refused.size());
+  if (refused_count > 0) {
+    // Like merge-changes: the rest was synced, but the user must hear about the refusal.
+    throw Error(ErrorCode::kForbidden, "the server refused " + plural(refused_count, "record") +
+                                           "; they are listed by `fieldsync rejections`");
+  }
+}
+
+// ---- sync --live --------------------------------------------------------------------
+
+// Turns the live sync's status reports into lines on stdout. Runs on the sync thread,
+// which owns the replica.
+class LiveReporter {
+ public:
+  LiveReporter(Replica& replica, std::string url, bool json)
+      : replica_(&replica), url_(std::move(url)), json_(json), rejections_before_(rejection_keys(replica)) {}
+
+  void on_status(const client::LiveStatus& status) {
+    if (status.connections != connection_) {
+      connection_ = status.connections;
+      announced_ = false;
+      caught_up_ = false;
+      pushed_ = 0;
+      pulled_ = 0;
+    }
+    if (!status.connected) return report_disconnected(status);
+    if (!announced_ && !status.stats.user.empty()) {
+      announced_ = true;
+      if (json_) {
+        print_event({{"event", "connected"},
+                     {"server", url_},
+                     {"user", status.stats.user},
+                     {"role", status.stats.role},
+                     {"territories", status.stats.territories}});
+      } else {
+        std::cout << "connected to " << url_ << " as " << describe_scope(status.stats) << std::endl;
+      }
+    }
+    report_refusals();
+    if (!caught_up_) {
+      if (!status.caught_up) return;
+      caught_up_ = true;
+      pushed_ = status.stats.pushed;
+      pulled_ = status.stats.pulled;
+      seen_seq_ = replica_->last_seq();
+      const auto& stats = status.stats;
+      if (json_) {
+        print_event({{"event", "caught_up"},
+                     {"pushed", stats.pushed},
+                     {"refused", stats.rejected},
+                     {"pulled", stats.pulled},
+                     {"checkpoint", stats.checkpoint}});
+      } else {
+        std::cout << "up to date: pushed " << stats.pushed << ", refused " << stats.rejected << ", pulled "
+                  << stats.pulled << ", checkpoint " << stats.checkpoint
+                  << "; waiting for changes (Ctrl-C to stop)" << std::endl;
+      }
+      return;
+    }
+    if (status.stats.pushed > pushed_) {
+      const std::size_t count = status.stats.pushed - pushed_;
+      pushed_ = status.stats.pushed;
+      if (json_) {
+        print_event({{"event", "pushed"}, {"records", count}});
+      } else {
+        std::cout << "pushed " << plural(count, "local edit") << std::endl;
+      }
+    }
+    if (status.stats.pulled > pulled_) {
+      pulled_ = status.stats.pulled;
+      report_received();
+    }
+  }
+
+  void report_stopped() {
+    if (json_) {
+      print_event({{"event", "stopped"}});
+    } else {
+      std::cout << "stopped" << std::endl;
+    }
+  }
+
+ private:
+  void report_disconnected(const client::LiveStatus& status) {
+    const std::string why = status.last_error ? status.last_error->what() : "closed";
+    if (json_) {
+      nlohmann::json event{{"event", "disconnected"}, {"reason", why}};
+      if (status.retry_in.count() > 0) event["retry_in_ms"] = status.retry_in.count();
+      return print_event(event);
+    }
+    std::cout << "disconnected: " << why;
+    if (status.retry_in.count() > 0) {
+      std::ostringstream seconds;
+      seconds.precision(1);
+      seconds << std::fixed << static_cast<double>(status.retry_in.count()) / 1000.0;
+      std::cout << "; retrying in " << seconds.str() << " s";
+    }
+    std::cout << std::endl;
+  }
+
+  void report_refusals() {
+    for (const auto& rejection : new_rejections(*replica_, rejections_before_)) {
+      rejections_before_.insert(key_of(rejection));
+      if (json_) {
+        nlohmann::json event = rejection_json(rejection);
+        event["event"] = "refused";
+        print_event(event);
+      } else {
+        std::cout << "refused " << rejection_line(rejection) << std::endl;
+      }
+    }
+  }
+
+  // The records that changed here since the last report, as received from the server.
+  void report_received() {
+    const ChangeBatch changes = replica_->changes_since(seen_seq_);
+    seen_seq_ = std::max(seen_seq_, changes.to_seq);
+    for (const auto& state : changes.states) {
+      auto record = replica_->get(state.collection, state.id);
+      if (!record || record->pending) continue;  // a local edit (through another process)
+      const std::string label = record_label(*record);
+      if (json_) {
+        print_event({{"event", "received"},
+                     {"collection", state.collection},
+                     {"id", state.id.to_string()},
+                     {"deleted", record->deleted()},
+                     {"record", state_to_json(*record->collection, record->state)["values"]}});
+      } else {
+        std::cout << "received " << state.collection << ' ' << state.id.to_string() << (label.empty() ? "" : "  ")
+                  << label << (record->deleted() ? "  (deleted)" : "") << std::endl;
+      }
+    }
+  }
+
+  Replica* replica_;
+  std::string url_;
+  bool json_;
+  std::set<RejectionKey> rejections_before_;
+  unsigned connection_ = 0;
+  bool announced_ = false;
+  bool caught_up_ = false;
+  std::size_t pushed_ = 0;
+  std::size_t pulled_ = 0;
+  std::uint64_t seen_seq_ = 0;
+};
+
+void run_sync_live(const Context& context, Replica& replica, const std::string& url, const std::string& token) {
+  LiveReporter reporter(replica, url, context.json);
+  client::LiveOptions options;
+  options.on_status = [&reporter](const client::LiveStatus& status) { reporter.on_status(status); };
+  client::LiveSync live(replica, url, token, options);
+
+  // SIGINT and SIGTERM end the run cleanly: the connection closes after what is queued.
+  boost::asio::io_context signal_io(1);
+  boost::asio::signal_set signals(signal_io, SIGINT, SIGTERM);
+  signals.async_wait([&live](const boost::system::error_code& ec, int) {
+    if (!ec) live.stop();
+  });
+  std::thread signal_thread([&signal_io] { signal_io.run(); });
+
+  // Edits made meanwhile by other fieldsync commands on the same file are pushed within a
+  // second: with_replica() looks at the outbox on the sync thread, then pushes what is there.
+  std::mutex mutex;
+  std::condition_variable wake;
+  bool finished = false;
+  std::thread outbox_watch([&] {
+    std::unique_lock lock(mutex);
+    while (!wake.wait_for(lock, std::chrono::seconds(1), [&] { return finished; })) {
+      (void)live.with_replica([](Replica& r) { return r.outbox_size(); });
+    }
+  });
+
+  const auto stop_helpers = [&] {
+    {
+      std::lock_guard lock(mutex);
+      finished = true;
+    }
+    wake.notify_all();
+    outbox_watch.join();
+    signal_io.stop();
+    signal_thread.join();
+  };
+  try {
+    live.run();
+  } catch (...) {
+    stop_helpers();
+    throw;  // an error no retry can cure: a bad token, a refused replica id
+  }
+  stop_helpers();
+  replica.set_setting(kServerUrlSetting, url);
+  reporter.report_stopped();
+}
+
+void run_sync(const Context& context, const SyncCommand& command) {
+  Replica replica = context.open_existing();
+  const std::string url = resolve_sync_url(replica, command.access.server);
+  const std::string token = resolve_token(command.access);
+  if (command.live) return run_sync_live(context, replica, url, token);
+  run_sync_once(context, replica, url, token);
+}
+
+// ---- history ------------------------------------------------------------------------
+
+std::string describe_http_failure(const HttpResponse& response) {
+  return trimmed(response.body).empty() ? "HTTP " + std::to_string(response.status)
+                                        : trimmed(response.body) + " (HTTP " + std::to_string(response.status) + ")";
+}
+
+void run_history(const Context& context, const HistoryCommand& command) {
+  const auto& collection = Schema::domain().require(command.collection);
+  const RecordId id = parse_record_id(command.id);
+  std::string server = command.access.server;
+  if (server.empty() && !context.db_path.empty()) {
+    if (auto remembered = context.open_existing().setting(kServerUrlSetting)) server = *remembered;
+  }
+  if (server.empty()) throw CLI::RequiredError("--server");
+  const HttpServer http_server = parse_http_server(server);
+  const std::string token = resolve_token(command.access);
+
+  HttpGetOptions options;
+  options.headers.emplace_back("Authorization", "Bearer " + token);
+  const HttpResponse response =
+      http_get(http_server, "/api/history/" + collection.name + "/" + id.to_string(), options);
+  switch (response.status) {
+    case 200: break;
+    case 401: throw Error(ErrorCode::kUnauthenticated, "the server refused the token: " + describe_http_failure(response));
+    case 403: throw Error(ErrorCode::kForbidden, "not allowed: " + describe_http_failure(response));
+    case 404:
+      throw Error(ErrorCode::kNotFound, collection.name + " " + id.to_string() +
+                                            " is not on the server (or not in your territories): " +
+                                            describe_http_failure(response));
+    default: throw Error(ErrorCode::kIo, http_server.text() + " answered: " + describe_http_failure(response));
+  }
+  nlohmann::json entries = nlohmann::json::parse(response.body, nullptr, /*allow_exceptions=*/false);
+  if (!entries.is_array()) throw Error(ErrorCode::kIo, http_server.text() + " answered with something that is not a history");
+  if (context.json) {
+    std::cout << to_pretty_json(entries);
+    return;
+  }
+  if (entries.empty()) {
+    std::cout << "no history for " << collection.name << ' ' << id.to_string() << " on " << http_server.text() << '\n';
+    return;
+  }
+  std::cout << "history of " << collection.name << ' ' << id.to_string() << '\n';
+  TextTable table({"time", "user", "replica", "action", "fields", "detail"}, 80);
+  for (const auto& entry : entries) {
+    // Every edit also writes `_deleted` (false); name it only when nothing else changed,
+    // that is for a delete (or an undelete).
+    std::string fields;
+    bool deleted_field = false;
+    for (const auto& field : entry.value("fields", nlohmann::json::array())) {
+      if (!field.is_string()) continue;
+      if (field.get<std::string>() == kDeletedField) {
+        deleted_field = true;
+      } else {
+        fields += (fields.empty() ? "" : ",") + field.get<std::string>();
+      }
+    }
+    if (fields.empty() && deleted_field) fields = std::string(kDeletedField);
+    table.add_row({iso8601_utc(entry.value("at_ms", std::uint64_t{0})), entry.value("user", ""),
+                   entry.value("replica", ""), entry.value("action", ""), fields, entry.value("detail", "")});
+  }
+  table.print(std::cout);
+  std::cout << '(' << plural(table.rows(), "entry", "entries") << ")\n";
+}
+
+// ---- rejections ---------------------------------------------------------------------
+
+void run_rejections(const Context& context) {
+  Replica replica = context.open_existing();
+  const auto rejections = replica.rejections();
+  if (context.json) {
+    auto array = nlohmann::json::array();
+    for (const auto& rejection : rejections) array.push_back(rejection_json(rejection));
+    std::cout << to_pretty_json(array);
+    return;
+  }
+  if (rejections.empty()) {
+    std::cout << "no refused records\n";
+    return;
+  }
+  TextTable table({"refused at", "collection", "id", "code", "reason"}, 120);
+  for (const auto& r : rejections) {
+    table.add_row({iso8601_utc(r.at_ms), r.collection, r.id.to_string(), std::string(error_code_name(r.code)), r.reason});
+  }
+  table.print(std::cout);
+  std::cout << '(' << plural(rejections.size(), "refused record") << ")\n";
+}
+
+}  // namespace
+}  // namespace server_sync
+
+void add_server_sync_commands(CLI::App& app, const Context& context) {
+  using namespace server_sync;
+
+  auto sync = std::make_shared<SyncCommand>();
+  auto* sync_cmd = app.add_subcommand("sync", "Sync with a FieldSync server: push local edits, pull to the head");
+  add_access_options(*sync_cmd, sync->access,
+                     "Sync URL, ws://HOST:PORT[/sync] (http://HOST:PORT too); default: the last one used");
+  sync_cmd->add_flag("--live", sync->live, "Stay connected, print changes as they arrive, until SIGINT or SIGTERM");
+  sync_cmd->callback([&context, sync] { run_sync(context, *sync); });
+
+  auto history = std::make_shared<HistoryCommand>();
+  auto* history_cmd = app.add_subcommand("history", "A record's audit log on the server: who changed what, when");
+  history_cmd->add_option("collection", history->collection)->required();
+  history_cmd->add_option("id", history->id)->required();
+  add_access_options(*history_cmd, history->access,
+                     "Server URL, http://HOST:PORT (the ws:// sync URL too); default: the replica's (with --db)");
+  history_cmd->callback([&context, history] { run_history(context, *history); });
+
+  auto* rejections_cmd = app.add_subcommand("rejections", "Local edits the server refused, with the reason");
+  rejections_cmd->callback([&context] { run_rejections(context); });
+}
+
+}  // namespace fieldsync::cli

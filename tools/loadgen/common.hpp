@@ -1,0 +1,56 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "fieldsync/core/record_state.hpp"
+
+namespace fieldsync::loadgen {
+
+using SteadyClock = std::chrono::steady_clock;
+
+inline double seconds_between(SteadyClock::time_point from, SteadyClock::time_point to) {
+  return std::chrono::duration<double>(to - from).count();
+}
+
+std::uint64_t wall_clock_ms();
+
+// A fresh directory, removed with everything in it when this goes out of scope.
+class ScratchDir {
+ public:
+  // Under `parent`, or the system temp dir when `parent` is empty. Throws Error(kIo).
+  explicit ScratchDir(const std::string& parent);
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  ~ScratchDir();
+
+  const std::filesystem::path& path() const { return path_; }
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// A deterministic customer: the same `n` always gives the same values. `territory` is
+// the scope the writing user may write in.
+FieldValues customer_fields(std::size_t n, const std::string& territory);
+
+// Order statistics of a sample (any unit).
+struct Distribution {
+  std::size_t count = 0;
+  double min = 0, p50 = 0, p90 = 0, p99 = 0, max = 0, mean = 0;
+};
+Distribution distribution(std::vector<double> sample);
+
+// Resident memory of a process in KiB, from /proc/<pid>/status (`VmRSS`, or `VmHWM` for
+// the peak); 0 when it cannot be read. pid 0: this process.
+std::size_t resident_kib(int pid, const char* key = "VmRSS");
+
+// Raises RLIMIT_NOFILE's soft limit to the hard limit; returns the new soft limit.
+std::size_t raise_open_file_limit();
+
+}  // namespace fieldsync::loadgen

@@ -1,0 +1,212 @@
+// `pull`: a fresh replica pulls every record of a loaded server (a first sync).
+#include <algorithm>
+#include <iostream>
+
+#include "common.hpp"
+#include "fieldsync/core/error.hpp"
+#include "fieldsync/client/sync_once.hpp"
+#include "fieldsync/core/replica.hpp"
+#include "fieldsync/core/schema.hpp"
+#include "fieldsync/core/state_codec.hpp"
+#include "fieldsync/server/scope.hpp"
+#include "progress.hpp"
+#include "raw_session.hpp"
+#include "scenarios.hpp"
+#include "target.hpp"
+
+namespace fieldsync::loadgen {
+
+std::vector<std::string> loadgen_territories() {
+  std::vector<std::string> territories;
+  for (int i = 0; i < 20; ++i) territories.push_back(std::string(i < 10 ? "T0" : "T").append(std::to_string(i)));
+  return territories;
+}
+
+namespace pull_scenario {
+
+constexpr std::size_t kDefaultRecords = 100'000;
+
+// Loads `count` customers into the server: made on an in-memory replica, then pushed as
+// raw push messages of `batch` records (no pull back, unlike a ClientSync). Untimed.
+void load_server(const std::string& url, const std::string& token, const std::vector<std::string>& territories,
+                 std::size_t count, std::size_t batch, bool progress) {
+  Replica loader = Replica::open(":memory:", Schema::domain());
+  {
+    ProgressLine line("setup: creating customers", count, progress);
+    for (std::size_t done = 0; done < count;) {
+      const std::size_t end = std::min(count, done + 1000);
+      loader.transaction([&] {
+        for (std::size_t n = done; n < end; ++n) loader.create("customers", customer_fields(n, territories[n % territories.size()]));
+      });
+      done = end;
+      line.update(done);
+    }
+  }
+  HelloFields hello;
+  hello.replica_id = std::string(loader.replica_id().raw());
+  hello.counter = loader.counter();
+  hello.client_name = "fieldsync-loadgen loader";
+  RawSession session(url, token, hello);
+  ProgressLine line("setup: pushing to the server", count, progress);
+  std::uint64_t after = 0;
+  std::size_t pushed = 0;
+  for (;;) {
+    ChangeBatch page = loader.changes_since(after, batch);
+    if (page.states.empty()) break;
+    proto::Envelope message;
+    auto* push = message.mutable_push();
+    for (const auto& state : page.states) *push->add_records() = to_proto(state);
+    const proto::Envelope reply = session.request(std::move(message));
+    if (!reply.has_ack()) throw Error(ErrorCode::kProtocol, "setup: no ack for a push");
+    if (reply.ack().rejected_size() > 0) {
+      throw Error(ErrorCode::kForbidden, "setup: the server refused records: " + reply.ack().rejected(0).reason());
+    }
+    pushed += page.states.size();
+    line.update(pushed);
+    after = page.to_seq;
+    if (!page.more) break;
+  }
+  session.close();
+}
+
+std::size_t read_count(const std::vector<std::vector<RecordState>>& pages) {
+  std::size_t count = 0;
+  for (const auto& page : pages) count += page.size();
+  return count;
+}
+
+// Reference figures, in-process only: the parts a pull is made of, each done alone on this
+// thread, so that the wall time of the pull can be split without a profiler.
+void measure_parts(server::Server& server, const std::vector<std::string>& territories, const std::string& replica_path,
+                   std::size_t batch, Report& report) {
+  // 1. The server reading pages from its store (no scope filter: a supervisor's read).
+  std::vector<std::vector<RecordState>> pages;
+  auto t0 = SteadyClock::now();
+  for (std::uint64_t after = 0;;) {
+    server::ChangePage page = server.store().changes_since(after, batch, [](const RecordState&) { return true; });
+    if (page.states.empty()) break;
+    after = page.to_seq;
+    pages.push_back(std::move(page.states));
+    if (!page.more) break;
+  }
+  const double read_s = seconds_between(t0, SteadyClock::now());
+  // 1b. The same with the rep's scope check, as SyncService::pull does it.
+  const server::ScopePolicy scope(Schema::domain(), server.store());
+  const server::Principal rep{"loadgen-pull", server::Role::kRep, territories};
+  std::size_t visible_count = 0;
+  t0 = SteadyClock::now();
+  for (std::uint64_t after = 0;;) {
+    server::ChangePage page =
+        server.store().changes_since(after, batch, [&](const RecordState& state) { return scope.may_read(rep, state); });
+    visible_count += page.states.size();
+    after = page.to_seq;
+    if (!page.more || page.states.empty()) break;
+  }
+  const double scoped_read_s = seconds_between(t0, SteadyClock::now());
+  // 2. Encoding each page as a batch message (what the server sends).
+  std::vector<std::string> frames;
+  t0 = SteadyClock::now();
+  for (const auto& page : pages) {
+    proto::Envelope message;
+    auto* out = message.mutable_batch();
+    for (const auto& state : page) *out->add_records() = to_proto(state);
+    frames.push_back(message.SerializeAsString());
+  }
+  const double encode_s = seconds_between(t0, SteadyClock::now());
+  // 3. Decoding them on the client.
+  std::vector<std::vector<RecordState>> decoded;
+  t0 = SteadyClock::now();
+  for (const auto& frame : frames) {
+    proto::Envelope message;
+    message.ParseFromString(frame);
+    std::vector<RecordState> states;
+    states.reserve(static_cast<std::size_t>(message.batch().records_size()));
+    for (const auto& record : message.batch().records()) states.push_back(from_proto(record));
+    decoded.push_back(std::move(states));
+  }
+  const double decode_s = seconds_between(t0, SteadyClock::now());
+  // 4. Merging them into a fresh replica file, a transaction per batch with the checkpoint.
+  Replica replica = Replica::open(replica_path, Schema::domain());
+  t0 = SteadyClock::now();
+  std::size_t n = 0;
+  for (const auto& states : decoded) {
+    replica.transaction([&] {
+      replica.merge(states);
+      replica.set_setting("loadgen.checkpoint", std::to_string(++n));
+    });
+  }
+  const double merge_s = seconds_between(t0, SteadyClock::now());
+  std::size_t bytes = 0;
+  for (const auto& frame : frames) bytes += frame.size();
+  report.figure("  part: server store.changes_since, all pages, no scope check", read_s, "s");
+  report.figure("  part: the same with the rep's ScopePolicy::may_read", scoped_read_s, "s");
+  report.figure("  part: encode batches (to_proto + serialize)", encode_s, "s");
+  report.figure("  part: decode batches (parse + from_proto)", decode_s, "s");
+  report.figure("  part: client merge + checkpoint, per batch tx", merge_s, "s");
+  report.figure("  part: sum of the parts (scoped read)", scoped_read_s + encode_s + decode_s + merge_s, "s");
+  if (visible_count < read_count(pages)) {
+    report.notes.push_back("the scope check hid records: " + std::to_string(visible_count) + " visible");
+  }
+  report.figure("  batch frames on the wire", static_cast<double>(bytes) / (1024.0 * 1024.0), "MiB");
+}
+
+}  // namespace pull_scenario
+
+Report run_pull(const Options& options) {
+  using namespace pull_scenario;
+  const std::size_t records = options.records ? options.records : kDefaultRecords;
+  Report report;
+  report.scenario = "pull";
+  SyncTarget target(options);
+  const std::string token = target.rep_token("loadgen-pull", loadgen_territories());
+  const auto territories = target.writable_territories(token, loadgen_territories());
+  const std::size_t batch = options.push_batch ? options.push_batch : target.max_batch_records(token);
+  report.parameter("server", target.description());
+  report.parameter("records", std::to_string(records));
+  report.parameter("batch", std::to_string(batch) + " records per push (setup) and per pull batch (server limit)");
+  report.parameter("repeats", std::to_string(options.repeats));
+  report.parameter("puller", "rep covering every territory of the records; replica = SQLite file (WAL, synchronous=NORMAL)");
+
+  ScratchDir scratch(options.dir);
+  const auto setup_start = SteadyClock::now();
+  load_server(target.url(), token, territories, records, batch, options.progress);
+  report.parameter("setup", "loaded in " + format_figure(seconds_between(setup_start, SteadyClock::now())) + " s (untimed)");
+
+  std::vector<double> totals, connects;
+  std::size_t pulled = 0;
+  ProgressLine line("pull", options.repeats, options.progress);
+  for (unsigned run = 0; run < options.repeats; ++run) {
+    Replica replica = Replica::open(scratch.file("device-" + std::to_string(run) + ".db"), Schema::domain());
+    client::SyncOptions sync;
+    SteadyClock::time_point opened{};
+    sync.on_progress = [&](const ClientSync&) {
+      if (opened == SteadyClock::time_point{}) opened = SteadyClock::now();
+    };
+    const auto start = SteadyClock::now();
+    const ClientSyncStats stats = client::sync_once(replica, target.url(), token, sync);
+    const auto end = SteadyClock::now();
+    totals.push_back(seconds_between(start, end));
+    connects.push_back(seconds_between(start, opened));
+    pulled = stats.pulled;
+    if (stats.pulled < records) {
+      throw Error(ErrorCode::kInternal, "pull: got " + std::to_string(stats.pulled) + " records of " + std::to_string(records));
+    }
+    line.update(run + 1);
+  }
+  line.finish();
+  const Distribution total = distribution(totals);
+  report.figure_at_most("first sync: connect to caught-up (median)", total.p50, "s", 0.5);
+  report.figure("  fastest run", total.min, "s");
+  report.figure("  slowest run", total.max, "s");
+  report.figure("  connect + upgrade (median)", distribution(connects).p50 * 1000, "ms");
+  report.figure("records pulled", static_cast<double>(pulled), "records");
+  report.figure("records/s (median run)", static_cast<double>(pulled) / total.p50, "records/s");
+  if (target.in_process()) {
+    measure_parts(target.server(), territories, scratch.file("parts.db"), batch, report);
+  } else {
+    report.notes.push_back("the split into parts needs the in-process server");
+  }
+  return report;
+}
+
+}  // namespace fieldsync::loadgen
