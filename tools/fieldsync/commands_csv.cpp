@@ -8,7 +8,7 @@
 #include "commands.hpp"
 #include "csv.hpp"
 #include "csv_import.hpp"
-#include "progress_bar.hpp"
+#include "fieldsync/tools/progress_bar.hpp"
 
 namespace fieldsync::cli {
 namespace {
@@ -58,7 +58,7 @@ void run_import(const Context& context, const ImportOptions& options) {
                                               "; nothing was imported");
   }
 
-  ProgressBar progress("importing " + collection.name, plan.rows.size(), stderr_is_terminal());
+  tools::ProgressBar progress("importing " + collection.name, plan.rows.size(), tools::stderr_is_terminal());
   apply_import(replica, collection, plan.rows, kImportBatchRows, [&](std::size_t done) { progress.update(done); });
   progress.finish();
   std::size_t updated = static_cast<std::size_t>(

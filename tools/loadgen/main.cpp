@@ -8,7 +8,7 @@
 
 #include "fieldsync/core/error.hpp"
 #include "options.hpp"
-#include "progress.hpp"
+#include "fieldsync/tools/progress_bar.hpp"
 #include "report.hpp"
 #include "scenarios.hpp"
 
@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
   app.add_flag("--no-progress", no_progress, "no progress bar even on a terminal");
   CLI11_PARSE(app, argc, argv);
   options.durable = !not_durable;
-  options.progress = !no_progress && stderr_is_terminal();
+  options.progress = !no_progress && fieldsync::tools::stderr_is_terminal();
 
   spdlog::set_level(spdlog::level::warn);  // the in-process server logs through the default logger
   try {

@@ -3,7 +3,7 @@
 
 #include "common.hpp"
 #include "fieldsync/core/error.hpp"
-#include "progress.hpp"
+#include "fieldsync/tools/progress_bar.hpp"
 #include "raw_session.hpp"
 #include "scenarios.hpp"
 #include "server_process.hpp"
@@ -71,7 +71,7 @@ Report run_idle(const Options& options) {
   const auto start = SteadyClock::now();
   pool.open(clients);
   {
-    ProgressLine line("idle: connecting", clients, options.progress);
+    tools::ProgressBar line("idle: connecting", clients, options.progress, "");
     std::size_t last_settled = 0;
     auto last_change = SteadyClock::now();
     while (pool.settled() < clients) {

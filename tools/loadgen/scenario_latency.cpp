@@ -8,7 +8,7 @@
 #include "fieldsync/client/live_sync.hpp"
 #include "fieldsync/core/replica.hpp"
 #include "fieldsync/core/schema.hpp"
-#include "progress.hpp"
+#include "fieldsync/tools/progress_bar.hpp"
 #include "scenarios.hpp"
 #include "target.hpp"
 
@@ -146,7 +146,7 @@ Report run_latency(const Options& options) {
 
   std::vector<double> to_b_ms, ack_ms;
   std::size_t lost = 0;
-  ProgressLine line("latency", edits, options.progress);
+  tools::ProgressBar line("latency", edits, options.progress, "");
   for (std::size_t i = 0; i < edits; ++i) {
     const RecordId id = ids[i % ids.size()];
     const std::string phone = "+44 113 496 " + std::to_string(100000 + i);

@@ -9,7 +9,7 @@
 #include "fieldsync/core/schema.hpp"
 #include "fieldsync/core/state_codec.hpp"
 #include "fieldsync/server/scope.hpp"
-#include "progress.hpp"
+#include "fieldsync/tools/progress_bar.hpp"
 #include "raw_session.hpp"
 #include "scenarios.hpp"
 #include "target.hpp"
@@ -32,7 +32,7 @@ void load_server(const std::string& url, const std::string& token, const std::ve
                  std::size_t count, std::size_t batch, bool progress) {
   Replica loader = Replica::open(":memory:", Schema::domain());
   {
-    ProgressLine line("setup: creating customers", count, progress);
+    tools::ProgressBar line("setup: creating customers", count, progress, "");
     for (std::size_t done = 0; done < count;) {
       const std::size_t end = std::min(count, done + 1000);
       loader.transaction([&] {
@@ -47,7 +47,7 @@ void load_server(const std::string& url, const std::string& token, const std::ve
   hello.counter = loader.counter();
   hello.client_name = "fieldsync-loadgen loader";
   RawSession session(url, token, hello);
-  ProgressLine line("setup: pushing to the server", count, progress);
+  tools::ProgressBar line("setup: pushing to the server", count, progress, "");
   std::uint64_t after = 0;
   std::size_t pushed = 0;
   for (;;) {
@@ -174,7 +174,7 @@ Report run_pull(const Options& options) {
 
   std::vector<double> totals, connects;
   std::size_t pulled = 0;
-  ProgressLine line("pull", options.repeats, options.progress);
+  tools::ProgressBar line("pull", options.repeats, options.progress, "");
   for (unsigned run = 0; run < options.repeats; ++run) {
     Replica replica = Replica::open(scratch.file("device-" + std::to_string(run) + ".db"), Schema::domain());
     client::SyncOptions sync;

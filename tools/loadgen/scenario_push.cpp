@@ -6,7 +6,7 @@
 #include "fieldsync/client/sync_once.hpp"
 #include "fieldsync/core/replica.hpp"
 #include "fieldsync/core/schema.hpp"
-#include "progress.hpp"
+#include "fieldsync/tools/progress_bar.hpp"
 #include "scenarios.hpp"
 #include "target.hpp"
 
@@ -37,7 +37,7 @@ Report run_push(const Options& options) {
   std::vector<RecordId> ids;
   ids.reserve(records);
   {
-    ProgressLine line("setup: creating customers", records, options.progress);
+    tools::ProgressBar line("setup: creating customers", records, options.progress, "");
     for (std::size_t done = 0; done < records;) {
       const std::size_t end = std::min(records, done + 1000);
       device.transaction([&] {
@@ -55,7 +55,7 @@ Report run_push(const Options& options) {
 
   std::vector<double> acked, totals;
   std::size_t rejected = 0;
-  ProgressLine line("push", options.repeats, options.progress);
+  tools::ProgressBar line("push", options.repeats, options.progress, "");
   for (unsigned run = 0; run < options.repeats; ++run) {
     device.transaction([&] {
       for (std::size_t n = 0; n < ids.size(); ++n) {

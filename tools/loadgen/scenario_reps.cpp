@@ -11,7 +11,7 @@
 #include "fieldsync/client/sync_once.hpp"
 #include "fieldsync/core/replica.hpp"
 #include "fieldsync/core/schema.hpp"
-#include "progress.hpp"
+#include "fieldsync/tools/progress_bar.hpp"
 #include "scenarios.hpp"
 #include "target.hpp"
 
@@ -115,7 +115,7 @@ Report run_reps(const Options& options) {
   const auto start = SteadyClock::now();
   const auto duration = std::chrono::duration<double>(options.duration_s);
   {
-    ProgressLine line("reps: seconds", static_cast<std::size_t>(options.duration_s + 0.5), options.progress);
+    tools::ProgressBar line("reps: seconds", static_cast<std::size_t>(options.duration_s + 0.5), options.progress, "");
     while (SteadyClock::now() - start < duration) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
       line.update(static_cast<std::size_t>(seconds_between(start, SteadyClock::now())));

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "json_output.hpp"
-#include "progress_bar.hpp"
+#include "fieldsync/tools/progress_bar.hpp"
 #include "text_table.hpp"
 #include "time_format.hpp"
 
@@ -32,8 +32,8 @@ TEST(TextTable, PadsColumnsToTheWidestCell) {
 }
 
 TEST(Progress, ShowsPercentageAndRate) {
-  EXPECT_EQ(render_progress("importing", 50, 200, 2.0, 8), "importing [##......]  25%  50/200 rows  25 rows/s");
-  EXPECT_EQ(render_progress("x", 10, 10, 0, 4), "x [####] 100%  10/10 rows  0 rows/s");
+  EXPECT_EQ(tools::render_progress("importing", 50, 200, 2.0, 8), "importing [##......]  25%  50/200 rows  25 rows/s");
+  EXPECT_EQ(tools::render_progress("x", 10, 10, 0, 4), "x [####] 100%  10/10 rows  0 rows/s");
 }
 
 TEST(JsonOutput, MoneyIsExactTextAndNullIsNull) {
