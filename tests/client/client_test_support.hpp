@@ -16,30 +16,9 @@
 #include "fieldsync/core/replica.hpp"
 #include "fieldsync/core/schema.hpp"
 #include "fieldsync/core/state_codec.hpp"
+#include "fieldsync/test/temp_dir.hpp"
 
 namespace fieldsync::test {
-
-// A fresh directory under the system temp dir, removed with everything in it on scope exit.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "fieldsync-client-XXXXXX").string();
-    if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-
-  const std::filesystem::path& path() const { return path_; }
-  std::string file(std::string_view name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
 
 inline Replica open_replica(const TempDir& dir, std::string_view name) {
   return Replica::open(dir.file(name), Schema::domain());

@@ -24,6 +24,7 @@
 #include "fieldsync/core/error.hpp"
 #include "fieldsync/core/replica.hpp"
 #include "fieldsync/core/state_codec.hpp"
+#include "fieldsync/test/temp_dir.hpp"
 #include "killed_child.hpp"
 
 namespace fieldsync::test {
@@ -35,26 +36,6 @@ constexpr std::size_t kBatchSize = 500;
 constexpr std::size_t kBatches = 120;  // more than the merge rounds get through (a few ms each)
 constexpr std::uint64_t kMaxWriteDelayUs = 120'000;
 constexpr std::uint64_t kMaxMergeDelayUs = 25'000;
-
-// A fresh directory for the replica files, removed on scope exit.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "fieldsync-crash-XXXXXX").string();
-    if (!::mkdtemp(pattern.data())) throw Error(ErrorCode::kIo, "cannot make a directory like " + pattern);
-    path_ = pattern;
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  std::string file(const char* name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
 
 std::uint64_t crash_seed() {
   if (const char* text = std::getenv("FIELDSYNC_SEED"); text && *text) return std::strtoull(text, nullptr, 10);

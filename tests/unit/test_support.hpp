@@ -20,30 +20,9 @@
 #include "fieldsync/core/record_state.hpp"
 #include "fieldsync/core/schema.hpp"
 #include "fieldsync/core/uuid.hpp"
+#include "fieldsync/test/temp_dir.hpp"
 
 namespace fieldsync::test {
-
-// A fresh directory under the system temp dir, removed with everything in it on scope exit.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "fieldsync-unit-XXXXXX").string();
-    if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-
-  const std::filesystem::path& path() const { return path_; }
-  std::string file(std::string_view name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
 
 // An id whose bytes are all `fill`: ids with a known order (id(1) < id(2) < ...).
 inline Uuid id_of(std::uint8_t fill) {
