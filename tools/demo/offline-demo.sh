@@ -24,23 +24,9 @@ fi
 WORK="$(mktemp -d -t fieldsync-demo.XXXXXX)"
 trap 'rm -rf "$WORK"' EXIT
 cd "$WORK"
+# shellcheck source=demo-lib.sh
+source "$HERE/demo-lib.sh"
 
-# Colour only on a terminal, so CI logs stay plain.
-if [[ -t 1 ]]; then
-  BOLD=$'\e[1m' DIM=$'\e[2m' GREEN=$'\e[32m' RED=$'\e[31m' RESET=$'\e[0m'
-else
-  BOLD='' DIM='' GREEN='' RED='' RESET=''
-fi
-
-section() { printf '\n%s=== %s ===%s\n' "$BOLD" "$*" "$RESET"; }
-ok() { printf '%s  ok: %s%s\n' "$GREEN" "$*" "$RESET"; }
-fail() {
-  printf '%sFAILED: %s%s\n' "$RED" "$*" "$RESET" >&2
-  exit 1
-}
-expect_eq() {  # DESCRIPTION ACTUAL EXPECTED
-  if [[ "$2" == "$3" ]]; then ok "$1"; else fail "$1: expected '$3', got '$2'"; fi
-}
 
 # fs WHO ARGS...: fieldsync on WHO's replica (office, anna or ben).
 fs() {
@@ -53,14 +39,6 @@ fs() {
 OFFICE_ID='' ANNA_ID='' BEN_ID=''
 named() { sed -e "s/$OFFICE_ID/office/g" -e "s/$ANNA_ID/anna/g" -e "s/$BEN_ID/ben/g"; }
 
-# The command line as one would type it: arguments with spaces in quotes.
-typed() {
-  local arg out=''
-  for arg in "$@"; do
-    if [[ "$arg" == *[[:space:]]* ]]; then out+=" \"$arg\""; else out+=" $arg"; fi
-  done
-  printf '%s' "${out# }"
-}
 
 # show WHO ARGS...: prints the command, then its output (ids named, indented).
 show() {

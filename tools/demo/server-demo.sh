@@ -74,26 +74,8 @@ for binary in "$FIELDSYNC" "$SERVER"; do
   fi
 done
 
-# Colour only on a terminal, so CI logs stay plain.
-if [[ -t 1 ]]; then
-  BOLD=$'\e[1m' DIM=$'\e[2m' GREEN=$'\e[32m' RED=$'\e[31m' RESET=$'\e[0m'
-else
-  BOLD='' DIM='' GREEN='' RED='' RESET=''
-fi
-
-section() { printf '\n%s=== %s ===%s\n' "$BOLD" "$*" "$RESET"; }
-say() { printf '  %s\n' "$*"; }
-ok() { printf '%s  ok: %s%s\n' "$GREEN" "$*" "$RESET"; }
-fail() {
-  printf '%sFAILED: %s%s\n' "$RED" "$*" "$RESET" >&2
-  exit 1
-}
-expect_eq() {  # DESCRIPTION ACTUAL EXPECTED
-  if [[ "$2" == "$3" ]]; then ok "$1"; else fail "$1: expected '$3', got '$2'"; fi
-}
-expect_contains() {  # DESCRIPTION TEXT NEEDLE
-  if [[ "$2" == *"$3"* ]]; then ok "$1"; else fail "$1: '$3' not found in:"$'\n'"$2"; fi
-}
+# shellcheck source=demo-lib.sh
+source "$HERE/demo-lib.sh"
 
 # ---- the server ----------------------------------------------------------------------
 
@@ -220,14 +202,6 @@ named_table() {
   sed "${args[@]}"
 }
 
-# The command line as one would type it: arguments with spaces in quotes, tokens as files.
-typed() {
-  local arg out=''
-  for arg in "$@"; do
-    if [[ "$arg" == *[[:space:]]* ]]; then out+=" \"$arg\""; else out+=" $arg"; fi
-  done
-  printf '%s' "${out# }"
-}
 # show WHO ARGS...: prints the command, then its output (ids named, indented).
 show() {
   local who=$1
