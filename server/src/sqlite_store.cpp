@@ -45,6 +45,10 @@ constexpr const char* kMigrations[] = {
         detail TEXT NOT NULL);
       CREATE INDEX srv_audit_by_record ON srv_audit (collection, id);
     )sql",
+    // 2: replica epochs, to tell a copied database from the original.
+    R"sql(
+      ALTER TABLE srv_replicas ADD COLUMN epoch TEXT NOT NULL DEFAULT '';
+    )sql",
 };
 
 constexpr std::string_view kMigrationSetting = "server.migration";
@@ -150,25 +154,27 @@ class SqliteStore final : public Store {
     return replica_.last_seq();
   }
 
-  ReplicaStatus register_replica(const ReplicaId& replica, std::uint64_t counter, const std::string& user) override {
+  ReplicaCheck register_replica(const ReplicaId& replica, std::uint64_t counter, const std::string& epoch,
+                                const std::string& user) override {
     std::lock_guard lock(mutex_);
     const std::string id = replica.to_string();
-    auto& select = db_->cached("SELECT max_counter FROM srv_replicas WHERE replica_id = ?1");
-    std::optional<std::uint64_t> known;
+    auto& select = db_->cached("SELECT max_counter, epoch FROM srv_replicas WHERE replica_id = ?1");
+    std::optional<std::pair<std::uint64_t, std::string>> known;
     {
       sqlite::ResetGuard reset(select);
       select.bind(1, id);
-      if (select.step()) known = static_cast<std::uint64_t>(select.column_int(0));
+      if (select.step()) known.emplace(static_cast<std::uint64_t>(select.column_int(0)), std::string(select.column_text(1)));
     }
-    if (known && counter < *known) return ReplicaStatus::kCounterWentBack;
+    if (known && (counter < known->first || epoch != known->second)) return {ReplicaStatus::kCounterWentBack, {}};
+    ReplicaCheck check{known ? ReplicaStatus::kKnown : ReplicaStatus::kNew, random_hex(8)};
     auto& upsert = db_->cached(
-        "INSERT INTO srv_replicas (replica_id, user, max_counter, first_seen_ms, last_seen_ms) "
-        "VALUES (?1, ?2, 0, ?3, ?3) ON CONFLICT (replica_id) DO UPDATE SET last_seen_ms = excluded.last_seen_ms, "
-        "user = excluded.user");
+        "INSERT INTO srv_replicas (replica_id, user, max_counter, first_seen_ms, last_seen_ms, epoch) "
+        "VALUES (?1, ?2, 0, ?3, ?3, ?4) ON CONFLICT (replica_id) DO UPDATE SET last_seen_ms = excluded.last_seen_ms, "
+        "user = excluded.user, epoch = excluded.epoch");
     sqlite::ResetGuard reset(upsert);
-    upsert.bind(1, id).bind(2, user).bind(3, now());
+    upsert.bind(1, id).bind(2, user).bind(3, now()).bind(4, check.epoch);
     upsert.run();
-    return known ? ReplicaStatus::kKnown : ReplicaStatus::kNew;
+    return check;
   }
 
   void add_user(const UserRecord& user) override {

@@ -117,12 +117,11 @@ Reply SyncService::hello(Connection& connection, const proto::Envelope& message)
                                             std::to_string(distance(hello.client_clock_ms(), now) / 1000) +
                                             " s away from the server's; set the device's date and time");
   }
-  switch (store_->register_replica(*replica, hello.replica_counter(), connection.principal.user)) {
-    case ReplicaStatus::kCounterWentBack:
-      return fatal(ErrorCode::kReplicaIdReused,
-                   "this database was restored from a backup or copied: it must take a new replica id");
-    case ReplicaStatus::kNew:
-    case ReplicaStatus::kKnown: break;
+  const ReplicaCheck check =
+      store_->register_replica(*replica, hello.replica_counter(), hello.replica_epoch(), connection.principal.user);
+  if (check.status == ReplicaStatus::kCounterWentBack) {
+    return fatal(ErrorCode::kReplicaIdReused,
+                 "this database was restored from a backup or copied: it must take a new replica id");
   }
   connection.replica = *replica;
   proto::Envelope welcome_message;
@@ -135,6 +134,7 @@ Reply SyncService::hello(Connection& connection, const proto::Envelope& message)
   for (const auto& t : connection.principal.territories) welcome->mutable_scope()->add_territories(t);
   welcome->set_max_frame_bytes(static_cast<std::uint32_t>(limits_.max_frame_bytes));
   welcome->set_max_batch_records(static_cast<std::uint32_t>(limits_.max_batch_records));
+  welcome->set_replica_epoch(check.epoch);
   return Reply{{std::move(welcome_message)}, false};
 }
 

@@ -9,6 +9,7 @@ namespace {
 
 constexpr std::string_view kCheckpointSetting = "sync.checkpoint";
 constexpr std::string_view kClockOffsetSetting = "sync.clock_offset_ms";
+constexpr std::string_view kEpochSetting = "sync.replica_epoch";
 
 std::uint64_t stored_checkpoint(const Replica& replica) {
   auto text = replica.setting(kCheckpointSetting);
@@ -54,6 +55,7 @@ void ClientSync::on_open() {
   hello->set_checkpoint(stats_.checkpoint);
   hello->set_client_clock_ms(replica_->now_ms());
   hello->set_client_name(options_.client_name);
+  hello->set_replica_epoch(replica_->setting(kEpochSetting).value_or(""));
   send(std::move(message));
 }
 
@@ -74,8 +76,17 @@ void ClientSync::on_message(const proto::Envelope& message) {
         }
         return handle_ack(message.ack());
       case proto::Envelope::kBatch: return handle_batch(message);
-      case proto::Envelope::kError:
-        return fail(static_cast<ErrorCode>(message.error().code()), message.error().message());
+      case proto::Envelope::kError: {
+        const auto code = static_cast<ErrorCode>(message.error().code());
+        if (code == ErrorCode::kReplicaIdReused) {
+          // This database was restored or copied: never write with that id again.
+          const ReplicaId fresh = replica_->take_new_replica_id();
+          replica_->set_setting(kEpochSetting, "");  // the new id has had no welcome yet
+          return fail(code, message.error().message() + "; took the new replica id " + fresh.to_string() +
+                                " and re-stamped the unpushed edits: sync again");
+        }
+        return fail(code, message.error().message());
+      }
       case proto::Envelope::kPing: {
         proto::Envelope pong;
         pong.set_request_id(message.request_id());
@@ -99,6 +110,7 @@ void ClientSync::handle_welcome(const proto::Welcome& welcome) {
   stats_.territories.assign(welcome.scope().territories().begin(), welcome.scope().territories().end());
   server_batch_limit_ = welcome.max_batch_records();
   replica_->set_setting(kClockOffsetSetting, std::to_string(stats_.clock_offset_ms));
+  replica_->set_setting(kEpochSetting, welcome.replica_epoch());
   push_or_pull();
 }
 

@@ -498,6 +498,40 @@ std::string Replica::integrity_check() const {
   return result;
 }
 
+ReplicaId Replica::take_new_replica_id() {
+  auto& impl = *impl_;
+  impl.in_transaction([&] {
+    const ReplicaId old_id = impl.replica_id;
+    impl.replica_id = impl.ids.make_v4();
+    auto& rename = impl.db.cached("UPDATE fs_replica SET replica_id = ?1");
+    {
+      sqlite::ResetGuard reset(rename);
+      rename.bind_blob(1, impl.replica_id.raw());
+      rename.run();
+    }
+    auto& requeue = impl.db.cached("UPDATE fs_outbox SET change = ?3 WHERE collection = ?1 AND id = ?2");
+    for (const auto& entry : outbox()) {
+      RecordState state = entry.state;
+      const Dot dot{impl.replica_id, ++impl.counter};
+      const Hlc stamp = impl.hlc.tick();
+      for (auto& field : state.fields) {
+        for (auto& sibling : field.siblings) {
+          if (sibling.dot.replica == old_id) sibling = Sibling{sibling.value, dot, stamp};
+        }
+      }
+      state.vv.erase(old_id);
+      state.vv.advance(dot.replica, dot.counter);
+      canonicalize(state);
+      const auto& table = impl.table(state.collection);
+      table.store(impl.db, state, ++impl.seq);
+      sqlite::ResetGuard reset(requeue);
+      requeue.bind(1, state.collection).bind(2, id_text(state.id)).bind(3, static_cast<std::int64_t>(dot.counter));
+      requeue.run();
+    }
+  });
+  return impl.replica_id;
+}
+
 sqlite::Database& Replica::database() { return impl_->db; }
 
 bool Record::deleted() const {

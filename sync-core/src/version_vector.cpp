@@ -27,6 +27,11 @@ void VersionVector::advance(const ReplicaId& replica, std::uint64_t counter) {
   }
 }
 
+void VersionVector::erase(const ReplicaId& replica) {
+  auto it = lower_bound_of(entries_, replica);
+  if (it != entries_.end() && it->first == replica) entries_.erase(it);
+}
+
 Causality VersionVector::compare(const VersionVector& other) const {
   bool some_less = false;     // other has seen something *this has not
   bool some_greater = false;  // *this has seen something other has not

@@ -45,14 +45,17 @@ TEST(ServerRegressionTest, TheReplicaRegistryStampsWallClockTimeFromTheInjectedC
 
   Device device;
   const std::uint64_t first = clock.now_ms();
+  std::string epoch;
   {
     TestClient client(server.port(), token);
-    ASSERT_TRUE(client.hello(device.id()).has_welcome());
+    auto welcome = client.hello(device.id());
+    ASSERT_TRUE(welcome.has_welcome());
+    epoch = welcome.welcome().replica_epoch();
   }
   clock.advance(60'000);
   {
     TestClient client(server.port(), token);
-    ASSERT_TRUE(client.hello(device.id()).has_welcome());
+    ASSERT_TRUE(client.hello(device.id(), 0, 0, epoch).has_welcome());
   }
   auto [first_seen, last_seen] = seen_ms(dir.path(), device.id());
   EXPECT_EQ(first_seen, static_cast<std::int64_t>(first));

@@ -187,12 +187,14 @@ CloseResult TestClient::wait_closed(std::chrono::milliseconds timeout) {
   }
 }
 
-proto::Envelope TestClient::hello(const ReplicaId& replica, std::uint64_t counter, std::uint64_t checkpoint) {
+proto::Envelope TestClient::hello(const ReplicaId& replica, std::uint64_t counter, std::uint64_t checkpoint,
+                                  const std::string& epoch) {
   proto::Envelope message = envelope();
   auto* hello = message.mutable_hello();
   hello->set_replica_id(std::string(replica.raw()));
   hello->set_replica_counter(counter);
   hello->set_checkpoint(checkpoint);
+  hello->set_replica_epoch(epoch);
   hello->set_client_clock_ms(static_cast<std::uint64_t>(
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
           .count()));

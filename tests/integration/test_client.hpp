@@ -70,7 +70,8 @@ class TestClient {
   // Reads until the server closes the connection.
   CloseResult wait_closed(std::chrono::milliseconds timeout = 3s);
 
-  proto::Envelope hello(const ReplicaId& replica, std::uint64_t counter = 0, std::uint64_t checkpoint = 0);
+  proto::Envelope hello(const ReplicaId& replica, std::uint64_t counter = 0, std::uint64_t checkpoint = 0,
+                        const std::string& epoch = "");
   proto::Envelope pull(std::uint64_t after_seq);
 
  private:

@@ -145,3 +145,22 @@ TEST(VersionVector, ContainsDot) {
 
 }  // namespace
 }  // namespace fieldsync
+
+namespace fieldsync {
+namespace {
+
+TEST(VersionVectorErase, ForgetsOneReplicaOnly) {
+  VersionVector vv;
+  const ReplicaId a = test::id_of(1), b = test::id_of(2);
+  vv.advance(a, 4);
+  vv.advance(b, 7);
+  vv.erase(a);
+  EXPECT_EQ(vv.get(a), 0u);
+  EXPECT_EQ(vv.get(b), 7u);
+  EXPECT_FALSE(vv.contains(Dot{a, 1}));
+  vv.erase(a);  // erasing an absent replica changes nothing
+  EXPECT_EQ(vv.entries().size(), 1u);
+}
+
+}  // namespace
+}  // namespace fieldsync

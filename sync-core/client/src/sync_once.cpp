@@ -9,8 +9,10 @@
 
 namespace fieldsync::client {
 
-ClientSyncStats sync_once(Replica& replica, std::string_view url, const std::string& token,
-                          const SyncOptions& options) {
+namespace {
+
+ClientSyncStats sync_attempt(Replica& replica, std::string_view url, const std::string& token,
+                             const SyncOptions& options) {
   WsUrl target = parse_ws_url(url);
   boost::asio::io_context io(1);
   auto client = std::make_shared<WebSocketClient>(boost::asio::make_strand(io), std::move(target), token,
@@ -31,6 +33,19 @@ ClientSyncStats sync_once(Replica& replica, std::string_view url, const std::str
   io.run();
   if (auto failure = sync_failure(*client, sync)) throw *failure;
   return sync.stats();
+}
+
+}  // namespace
+
+ClientSyncStats sync_once(Replica& replica, std::string_view url, const std::string& token,
+                          const SyncOptions& options) {
+  try {
+    return sync_attempt(replica, url, token, options);
+  } catch (const Error& e) {
+    // ClientSync has already taken a new replica id: the second attempt goes through.
+    if (e.code() != ErrorCode::kReplicaIdReused) throw;
+    return sync_attempt(replica, url, token, options);
+  }
 }
 
 }  // namespace fieldsync::client

@@ -17,7 +17,6 @@ bool is_permanent(const Error& error) {
     case ErrorCode::kInvalidArgument:    // a bad URL stays bad
     case ErrorCode::kUnauthenticated:    // the user must sign in again
     case ErrorCode::kUnsupportedVersion: // the app must be updated
-    case ErrorCode::kReplicaIdReused:    // the database must take a new id
     case ErrorCode::kResyncRequired:     // the replica must start over
     case ErrorCode::kSchemaMismatch:
     case ErrorCode::kCorruptData:

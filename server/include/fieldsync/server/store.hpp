@@ -35,8 +35,13 @@ struct TokenInfo {
 
 enum class ReplicaStatus {
   kNew,               // first time seen: registered
-  kKnown,             // counter at or ahead of what the server holds
+  kKnown,             // the epoch it presents is the current one, its counter is not behind
   kCounterWentBack,   // a restored backup or a copied database: must take a new id
+};
+
+struct ReplicaCheck {
+  ReplicaStatus status = ReplicaStatus::kNew;
+  std::string epoch;  // accepted: the replica's next epoch, for the welcome
 };
 
 // Why one pushed record was refused.
@@ -105,7 +110,11 @@ class Store {
   virtual std::optional<RecordState> get(const std::string& collection, const RecordId& id) = 0;
   virtual std::uint64_t head() = 0;
 
-  virtual ReplicaStatus register_replica(const ReplicaId& replica, std::uint64_t counter, const std::string& user) = 0;
+  // Checks a replica at its hello. A counter below the highest one the server holds, or an
+  // epoch other than the last one handed out, means the database was restored or copied.
+  // Otherwise hands out a new epoch.
+  virtual ReplicaCheck register_replica(const ReplicaId& replica, std::uint64_t counter, const std::string& epoch,
+                                        const std::string& user) = 0;
 
   virtual void add_user(const UserRecord& user) = 0;  // throws kAlreadyExists
   virtual std::vector<UserRecord> users() = 0;

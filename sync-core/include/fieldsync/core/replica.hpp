@@ -163,6 +163,15 @@ class Replica {
   void record_rejection(const std::string& collection, const RecordId& id, ErrorCode code, const std::string& reason);
   std::vector<PushRejection> rejections() const;
 
+  // For a database restored from a backup or copied to a second phone (the server answers
+  // replica_id_reused): takes a fresh replica id and re-stamps the unpushed edits with it,
+  // so that no dot of the old id is ever written twice with different values. Each
+  // outbox record's own siblings get a new dot, and its context forgets the old id (its
+  // pushed writes then meet the re-stamped ones as concurrent siblings: equal values show
+  // no conflict, different ones are a conflict for review; nothing is lost).
+  // Returns the new id.
+  ReplicaId take_new_replica_id();
+
   // Small persistent key/value settings (sync checkpoint, server address, ...).
   std::optional<std::string> setting(std::string_view key) const;
   void set_setting(std::string_view key, std::string_view value);

@@ -32,6 +32,9 @@ class VersionVector {
   std::uint64_t get(const ReplicaId& replica) const;
   // Sets replica's counter; a smaller value than the current one is ignored.
   void advance(const ReplicaId& replica, std::uint64_t counter);
+  // Forgets a replica: the context then claims none of its writes (never loses a write:
+  // siblings it no longer covers survive merges as concurrent ones).
+  void erase(const ReplicaId& replica);
   bool contains(const Dot& dot) const { return dot.counter <= get(dot.replica); }
 
   // How *this relates to other: kOlder means other has seen everything *this has, and more.
