@@ -119,17 +119,7 @@ LiveOptions quick_retries() {
   return options;
 }
 
-class LiveSyncTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    server_.start();
-    token_ = server_.add_user("sam", server::Role::kSupervisor);
-  }
-
-  test::TempDir dir_;
-  test::TestServer server_{dir_.path() / "server"};
-  std::string token_;
-};
+class LiveSyncTest : public test::ServerFixture {};
 
 TEST_F(LiveSyncTest, AnEditOnOneReplicaReachesTheOtherWithoutAsking) {
   Replica a = test::open_replica(dir_, "a.db");

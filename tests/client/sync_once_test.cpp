@@ -31,17 +31,7 @@ std::string lower(std::string text) {
   return text;
 }
 
-class SyncOnceTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    server_.start();
-    token_ = server_.add_user("sam", server::Role::kSupervisor);
-  }
-
-  test::TempDir dir_;
-  test::TestServer server_{dir_.path() / "server"};
-  std::string token_;
-};
+class SyncOnceTest : public test::ServerFixture {};
 
 TEST_F(SyncOnceTest, TwoReplicasConvergeThroughTheServer) {
   Replica a = test::open_replica(dir_, "a.db");

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <gtest/gtest.h>
+
 // The production sync server (fieldsync::server::Server) in-process on 127.0.0.1, for the
 // client tests: the real HTTP upgrade, sessions, SyncService and SQLite store, on a data
 // directory that survives a stop() so that start() again behaves like a restarted process.
@@ -12,6 +14,7 @@
 
 #include "fieldsync/core/clock.hpp"
 #include "fieldsync/server/server.hpp"
+#include "fieldsync/test/temp_dir.hpp"
 
 namespace fieldsync::test {
 
@@ -53,6 +56,19 @@ class TestServer {
   std::filesystem::path data_dir_;
   std::unique_ptr<server::Server> server_;
   std::uint16_t port_ = 0;
+};
+
+// A running server with one supervisor, sam, whose token is token_.
+class ServerFixture : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_.start();
+    token_ = server_.add_user("sam", server::Role::kSupervisor);
+  }
+
+  TempDir dir_;
+  TestServer server_{dir_.path() / "server"};
+  std::string token_;
 };
 
 }  // namespace fieldsync::test
