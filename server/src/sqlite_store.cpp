@@ -100,7 +100,7 @@ class SqliteStore final : public Store {
         accepted_index.push_back(i);
         conflicted_before.push_back(std::move(before));
       }
-      MergeReport report = replica_.merge(accepted);
+      MergeReport report = replica_.merge(accepted, MergeDetail::kPerRecord);
       for (const auto& rejection : report.rejected) {  // vet() validated already; kept for safety
         result.refused.push_back({accepted_index[rejection.index], rejection.code, rejection.reason});
       }

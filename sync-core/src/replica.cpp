@@ -367,7 +367,7 @@ ChangeBatch Replica::changes_since(std::uint64_t seq, std::size_t limit) const {
   return batch;
 }
 
-MergeReport Replica::merge(std::span<const RecordState> incoming) {
+MergeReport Replica::merge(std::span<const RecordState> incoming, MergeDetail detail) {
   auto& impl = *impl_;
   return impl.in_transaction([&] {
     MergeReport report;
@@ -385,7 +385,9 @@ MergeReport Replica::merge(std::span<const RecordState> incoming) {
       const auto& table = impl.table(remote.collection);
       const std::string key = id_text(remote.id);
       auto stored = table.load(impl.db, key);
-      RecordState merged = stored ? fieldsync::merge(stored->state, remote) : remote;
+      std::optional<RecordState> merged_copy;  // only an existing record needs a merged copy
+      if (stored) merged_copy = fieldsync::merge(stored->state, remote);
+      const RecordState& merged = stored ? *merged_copy : remote;
       if (stored && merged == stored->state) {
         ++report.unchanged;
         continue;
@@ -393,8 +395,13 @@ MergeReport Replica::merge(std::span<const RecordState> incoming) {
       MergedRecord outcome{i, ++impl.seq, !stored, {}, {}, {}};
       for (const auto& f : merged.fields) {
         const FieldState* before = stored ? stored->state.field(f.name) : nullptr;
-        if (!before || before->siblings != f.siblings) outcome.changed_fields.push_back(f.name);
-        if (f.conflicted() && (!before || !before->conflicted())) outcome.opened_conflicts.push_back(f.name);
+        if (f.conflicted() && (!before || !before->conflicted())) {
+          ++report.conflicts_opened;
+          if (detail == MergeDetail::kPerRecord) outcome.opened_conflicts.push_back(f.name);
+        }
+        if (detail == MergeDetail::kPerRecord && (!before || before->siblings != f.siblings)) {
+          outcome.changed_fields.push_back(f.name);
+        }
       }
       Hlc newest;
       for (const auto& f : remote.fields) {
@@ -402,10 +409,11 @@ MergeReport Replica::merge(std::span<const RecordState> incoming) {
       }
       impl.hlc.observe(newest, impl.options.max_clock_skew_ms);
       table.store(impl.db, merged, outcome.seq);
-      outcome.state = std::move(merged);
       ++(stored ? report.updated : report.inserted);
-      report.conflicts_opened += outcome.opened_conflicts.size();
-      report.merged.push_back(std::move(outcome));
+      if (detail == MergeDetail::kPerRecord) {
+        outcome.state = merged_copy ? std::move(*merged_copy) : remote;
+        report.merged.push_back(std::move(outcome));
+      }
     }
     report.last_seq = impl.seq;
     return report;

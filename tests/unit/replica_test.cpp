@@ -291,7 +291,7 @@ TEST_F(ReplicaTest, MergeCountsInsertedUpdatedUnchangedAndIsIdempotent) {
 
   auto batch = a.changes_since(0).states;
   ASSERT_EQ(batch.size(), 2u);
-  MergeReport first = b.merge(batch);
+  MergeReport first = b.merge(batch, MergeDetail::kPerRecord);
   EXPECT_EQ(first.inserted, 2u);
   EXPECT_EQ(first.updated, 0u);
   EXPECT_EQ(first.unchanged, 0u);
@@ -322,7 +322,7 @@ TEST_F(ReplicaTest, MergeCountsInsertedUpdatedUnchangedAndIsIdempotent) {
 
   clock_.advance(5);
   a.update("customers", x, {{"phone", std::string("1")}});
-  MergeReport third = b.merge(a.changes_since(0).states);
+  MergeReport third = b.merge(a.changes_since(0).states, MergeDetail::kPerRecord);
   EXPECT_EQ(third.updated, 1u);
   EXPECT_EQ(third.unchanged, 1u);
   ASSERT_EQ(third.merged.size(), 1u);
@@ -380,7 +380,7 @@ TEST_F(ReplicaTest, MergeOfAStateWithFieldsOutOfOrderStoresItCanonically) {
   ASSERT_NE(remote, canonical);
 
   Replica r = open();
-  MergeReport report = r.merge(std::vector<RecordState>{remote});
+  MergeReport report = r.merge(std::vector<RecordState>{remote}, MergeDetail::kPerRecord);
   ASSERT_EQ(report.inserted, 1u);
   ASSERT_EQ(report.merged.size(), 1u);
   EXPECT_EQ(report.merged[0].state, canonical);
@@ -428,7 +428,7 @@ TEST_F(ReplicaTest, ConflictsListEveryConflictingFieldAndAnUpdateSettlesIt) {
   a.update("customers", id, {{"name", std::string("Acme Ltd")}, {"phone", std::string("1")}});
   b.update("customers", id, {{"name", std::string("ACME")}, {"phone", std::string("1")}});
 
-  MergeReport report = a.merge(b.changes_since(0).states);
+  MergeReport report = a.merge(b.changes_since(0).states, MergeDetail::kPerRecord);
   EXPECT_EQ(report.updated, 1u);
   EXPECT_EQ(report.conflicts_opened, 1u);
   ASSERT_EQ(report.merged.size(), 1u);
@@ -754,6 +754,32 @@ TEST_F(ReplicaTest, IntegrityCheckIsOkAfterMixedWork) {
   EXPECT_EQ(a.integrity_check(), "ok");
   EXPECT_EQ(b.integrity_check(), "ok");
   EXPECT_EQ(b.list("customers", Query().with_deleted()).size(), 20u);
+}
+
+}  // namespace
+}  // namespace fieldsync
+
+namespace fieldsync {
+namespace {
+
+TEST(ReplicaMergeDetail, CountsOnlyByDefaultAndTheSameStoredStates) {
+  ManualClock clock{1'700'000'000'000};
+  ReplicaOptions options;
+  options.clock = &clock;
+  Replica source = Replica::open(":memory:", Schema::domain(), options);
+  for (int i = 0; i < 3; ++i) {
+    source.create("customers", {{"name", Value("C" + std::to_string(i))}, {"territory", Value(std::string("north"))}});
+  }
+  auto states = source.changes_since(0).states;
+  Replica counts = Replica::open(":memory:", Schema::domain(), options);
+  Replica detailed = Replica::open(":memory:", Schema::domain(), options);
+  MergeReport a = counts.merge(states);
+  MergeReport b = detailed.merge(states, MergeDetail::kPerRecord);
+  EXPECT_TRUE(a.merged.empty());
+  EXPECT_EQ(b.merged.size(), 3u);
+  EXPECT_EQ(a.inserted, b.inserted);
+  EXPECT_EQ(a.last_seq, b.last_seq);
+  EXPECT_EQ(counts.changes_since(0).states, detailed.changes_since(0).states);
 }
 
 }  // namespace

@@ -76,13 +76,17 @@ struct MergedRecord {
   RecordState state;  // the merged state as stored
 };
 
+// How much Replica::merge reports: counts only, or also what changed in each record
+// (the server's audit log and live fan-out need it; it costs a copy of every merged state).
+enum class MergeDetail { kCounts, kPerRecord };
+
 struct MergeReport {
   std::size_t inserted = 0;
   std::size_t updated = 0;
   std::size_t unchanged = 0;
   std::size_t conflicts_opened = 0;  // fields that were not in conflict before
   std::vector<RecordRejection> rejected;
-  std::vector<MergedRecord> merged;  // the inserted and updated records, in batch order
+  std::vector<MergedRecord> merged;  // with MergeDetail::kPerRecord: inserted and updated records, in batch order
   std::uint64_t last_seq = 0;
 };
 
@@ -154,7 +158,7 @@ class Replica {
   ChangeBatch changes_since(std::uint64_t seq, std::size_t limit = 0) const;
   // Merges received states in one transaction. Invalid states are rejected one by one
   // with a reason; the rest of the batch is merged.
-  MergeReport merge(std::span<const RecordState> incoming);
+  MergeReport merge(std::span<const RecordState> incoming, MergeDetail detail = MergeDetail::kCounts);
 
   std::vector<OutboxEntry> outbox(std::size_t limit = 0) const;
   std::size_t outbox_size() const;
