@@ -144,9 +144,7 @@ class SqliteStore final : public Store {
   std::optional<RecordState> get(const std::string& collection, const RecordId& id) override {
     std::lock_guard lock(mutex_);
     if (!replica_.schema().collection(collection)) return std::nullopt;
-    auto record = replica_.get(collection, id);
-    if (!record) return std::nullopt;
-    return std::move(record->state);
+    return replica_.state(collection, id);
   }
 
   std::uint64_t head() override {
@@ -298,12 +296,12 @@ class SqliteStore final : public Store {
     } catch (const Error& e) {
       return PushRefusal{index, e.code(), e.what()};
     }
-    auto stored = replica_.get(incoming.collection, incoming.id);
-    auto refusal = check(incoming, stored ? &stored->state : nullptr);
+    auto stored = replica_.state(incoming.collection, incoming.id);
+    auto refusal = check(incoming, stored ? &*stored : nullptr);
     if (refusal) {
       refusal->index = index;
     } else if (stored) {
-      conflicted_before = conflicted_fields(stored->state);
+      conflicted_before = conflicted_fields(*stored);
     }
     return refusal;
   }

@@ -284,6 +284,12 @@ std::optional<Record> Replica::get(std::string_view collection, const RecordId& 
   return record;
 }
 
+std::optional<RecordState> Replica::state(std::string_view collection, const RecordId& id) const {
+  auto stored = impl_->table(collection).load(impl_->db, id_text(id));
+  if (!stored) return std::nullopt;
+  return std::move(stored->state);
+}
+
 std::vector<Record> Replica::list(std::string_view collection, const ListQuery& query) const {
   const auto& table = impl_->table(collection);
   const auto& schema = table.schema();

@@ -151,6 +151,8 @@ class Replica {
   void transaction(const std::function<void()>& body);
 
   std::optional<Record> get(std::string_view collection, const RecordId& id) const;
+  // Just the replicated state (no resolved values, no outbox lookup): for merging code.
+  std::optional<RecordState> state(std::string_view collection, const RecordId& id) const;
   std::vector<Record> list(std::string_view collection, const ListQuery& query = {}) const;
   std::vector<Conflict> conflicts() const;
 
