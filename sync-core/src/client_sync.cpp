@@ -45,9 +45,6 @@ void ClientSync::send(proto::Envelope message) {
 
 void ClientSync::on_open() {
   phase_ = Phase::kHandshake;
-  // Another connection to the same file (the app's UI) may have written since we last
-  // looked: a stale counter in the hello would look like a restored backup.
-  replica_->transaction([] {});
   proto::Envelope message;
   auto* hello = message.mutable_hello();
   hello->set_replica_id(std::string(replica_->replica_id().raw()));

@@ -87,16 +87,13 @@ struct Replica::Impl {
       tables.emplace_back(c);
       tables.back().create_or_migrate(db);
     }
-    db.exec("INSERT OR IGNORE INTO fs_replica (singleton, replica_id, counter, hlc, seq) VALUES (1, x'" +
-            hex(ids.make_v4()) + "', 0, 0, 0)");
+    sqlite::Statement identity(db.handle(),
+                               "INSERT OR IGNORE INTO fs_replica (singleton, replica_id, counter, hlc, seq) "
+                               "VALUES (1, ?1, 0, 0, 0)");
+    identity.bind_blob(1, ids.make_v4().raw());
+    identity.run();
     tx.commit();
     load_identity();
-  }
-
-  static std::string hex(const Uuid& id) {
-    std::string text = id.to_string();
-    std::erase(text, '-');
-    return text;
   }
 
   // Reads the identity row. Called when opening, at the start of every write transaction
@@ -249,7 +246,13 @@ Replica Replica::open(const std::string& path, const Schema& schema, ReplicaOpti
 
 const Schema& Replica::schema() const { return *impl_->schema; }
 ReplicaId Replica::replica_id() const { return impl_->replica_id; }
-std::uint64_t Replica::counter() const { return impl_->counter; }
+// Outside a transaction the identity row is read afresh: another connection to the same
+// file (the app's UI, its sync thread) may have written since. Inside one, the in-memory
+// counters are ahead of the row until the commit and are the truth.
+std::uint64_t Replica::counter() const {
+  if (sqlite3_get_autocommit(impl_->db.handle())) impl_->load_identity();
+  return impl_->counter;
+}
 Hlc Replica::clock() const { return impl_->hlc.last(); }
 std::uint64_t Replica::now_ms() const { return impl_->clock->now_ms(); }
 std::uint64_t Replica::last_seq() const { return impl_->seq; }

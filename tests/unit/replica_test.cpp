@@ -784,3 +784,25 @@ TEST(ReplicaMergeDetail, CountsOnlyByDefaultAndTheSameStoredStates) {
 
 }  // namespace
 }  // namespace fieldsync
+
+namespace fieldsync {
+namespace {
+
+TEST(ReplicaTwoConnections, CounterSeesWritesOfTheOtherConnectionAndDotsNeverRepeat) {
+  test::TempDir dir("fieldsync-unit");
+  Replica ui = Replica::open(dir.file("phone.db"), Schema::domain());
+  Replica sync = Replica::open(dir.file("phone.db"), Schema::domain());
+  const FieldValues customer{{"name", Value(std::string("Aurora"))}, {"territory", Value(std::string("north"))}};
+  ui.create("customers", customer);
+  ui.create("customers", customer);
+  EXPECT_EQ(sync.counter(), 2u);  // the hello of a sync thread must not send a stale counter
+  sync.create("customers", customer);
+  EXPECT_EQ(ui.counter(), 3u);
+  std::vector<std::uint64_t> dots;
+  for (const auto& record : ui.list("customers")) dots.push_back(record.state.vv.get(ui.replica_id()));
+  std::sort(dots.begin(), dots.end());
+  EXPECT_EQ(dots, (std::vector<std::uint64_t>{1, 2, 3}));
+}
+
+}  // namespace
+}  // namespace fieldsync

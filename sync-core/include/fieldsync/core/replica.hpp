@@ -136,7 +136,7 @@ class Replica {
 
   const Schema& schema() const;
   ReplicaId replica_id() const;
-  std::uint64_t counter() const;  // dot counter of the last local write
+  std::uint64_t counter() const;  // dot counter of the last local write, by any connection
   Hlc clock() const;            // the last stamp issued or adopted
   std::uint64_t now_ms() const;  // the wall clock the replica stamps with
   std::uint64_t last_seq() const;  // local change sequence of the last change
