@@ -160,7 +160,7 @@ Reply SyncService::push(Connection& connection, const proto::Envelope& message) 
   };
   for (int i = 0; i < records.size(); ++i) {
     try {
-      RecordState state = from_proto(records[i]);
+      RecordState state = decode_wire_state(records[i]);
       for (const auto& f : state.fields) {
         for (const auto& s : f.siblings) {
           if (s.hlc.ms() > now + limits_.max_clock_skew_ms) {
@@ -209,7 +209,7 @@ Reply SyncService::pull(Connection& connection, const proto::Envelope& message) 
   reply.set_protocol_version(kProtocolVersion);
   reply.set_request_id(message.request_id());
   auto* batch = reply.mutable_batch();
-  for (const auto& state : page.states) *batch->add_records() = to_proto(state);
+  for (const auto& state : page.states) append_wire_state(*batch->add_records(), state);
   batch->set_to_seq(page.to_seq);
   batch->set_more(page.more);
   metrics_->pulled(page.states.size());
@@ -237,7 +237,7 @@ void SyncService::publish(const std::vector<CommittedChange>& committed, std::ui
     message.set_protocol_version(kProtocolVersion);
     auto* batch = message.mutable_batch();
     for (const auto& change : committed) {
-      if (scope_.may_read(it->second.principal, change.state)) *batch->add_records() = to_proto(change.state);
+      if (scope_.may_read(it->second.principal, change.state)) append_wire_state(*batch->add_records(), change.state);
     }
     batch->set_to_seq(head);
     if (batch->records_size() > 0) {

@@ -127,13 +127,13 @@ void ClientSync::push_or_pull() {
     auto* push = message.mutable_push();
     in_flight_.clear();
     for (auto& entry : entries) {
-      *push->add_records() = to_proto(entry.state);
+      append_wire_state(*push->add_records(), entry.state);
       in_flight_.push_back({entry.state.collection, entry.state.id, entry.change});
     }
     phase_ = Phase::kPushing;
     return send(std::move(message));
   }
-  if (!caught_up_) return pull();
+  if (!caught_up_) return pull(stats_.checkpoint);
   if (options_.live) {
     phase_ = Phase::kLive;
   } else {
@@ -142,11 +142,11 @@ void ClientSync::push_or_pull() {
   }
 }
 
-void ClientSync::pull() {
+void ClientSync::pull(std::uint64_t after_seq) {
   proto::Envelope message;
   pull_request_ = next_request_++;
   message.set_request_id(pull_request_);
-  message.mutable_pull()->set_after_seq(stats_.checkpoint);
+  message.mutable_pull()->set_after_seq(after_seq);
   message.mutable_pull()->set_max_records(options_.pull_batch);
   phase_ = Phase::kPulling;
   send(std::move(message));
@@ -178,10 +178,17 @@ void ClientSync::handle_batch(const proto::Envelope& message) {
     return fail(ErrorCode::kProtocol, "a batch for no pull in flight");
   }
   const auto& batch = message.batch();
+  const std::uint64_t checkpoint = std::max(stats_.checkpoint, batch.to_seq());
+  if (reply) {
+    pull_request_ = 0;
+    // Ask for the next page before applying this one, so that the server reads and sends
+    // it while this replica merges. If applying fails, the connection ends and the reply
+    // is never used: the stored checkpoint still says where to resume.
+    if (batch.more()) pull(checkpoint);
+  }
   std::vector<RecordState> states;
   states.reserve(static_cast<std::size_t>(batch.records_size()));
-  for (const auto& record : batch.records()) states.push_back(from_proto(record));
-  const std::uint64_t checkpoint = std::max(stats_.checkpoint, batch.to_seq());
+  for (const auto& record : batch.records()) states.push_back(decode_wire_state(record));
   // The batch and its checkpoint commit together: a crash resumes from the checkpoint.
   replica_->transaction([&] {
     replica_->merge(states);
@@ -190,9 +197,8 @@ void ClientSync::handle_batch(const proto::Envelope& message) {
   stats_.checkpoint = checkpoint;
   stats_.server_seq = std::max(stats_.server_seq, checkpoint);
   stats_.pulled += states.size();
-  if (!reply) return;  // a live batch: nothing else to do
-  pull_request_ = 0;
-  if (batch.more()) return pull();
+  if (!reply) return;          // a live batch: nothing else to do
+  if (batch.more()) return;    // the next page is on its way
   caught_up_ = true;
   push_or_pull();
 }

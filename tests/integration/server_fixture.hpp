@@ -85,7 +85,7 @@ class Device {
   // A push of every record in the outbox, in creation order.
   proto::Envelope push_outbox() {
     proto::Envelope message = envelope();
-    for (const auto& entry : replica_.outbox()) *message.mutable_push()->add_records() = to_proto(entry.state);
+    for (const auto& entry : replica_.outbox()) append_wire_state(*message.mutable_push()->add_records(), entry.state);
     return message;
   }
 
@@ -99,7 +99,7 @@ class Device {
 // The ids (UUID text) of the records in a batch.
 inline std::vector<std::string> record_ids(const proto::Batch& batch) {
   std::vector<std::string> ids;
-  for (const auto& record : batch.records()) ids.push_back(Uuid::from_bytes(record.id())->to_string());
+  for (const auto& record : batch.records()) ids.push_back(decode_wire_state(record).id.to_string());
   return ids;
 }
 

@@ -56,7 +56,7 @@ TEST_F(ServerTest, OutOfScopeRecordIsRefusedPerRecordAndTheRestAccepted) {
   ASSERT_EQ(push.push().records_size(), 3);
   int refused_index = -1;
   for (int i = 0; i < push.push().records_size(); ++i) {
-    if (push.push().records(i).id() == refused.raw()) refused_index = i;
+    if (decode_wire_state(push.push().records(i)).id == refused) refused_index = i;
   }
   ASSERT_GE(refused_index, 0);
 

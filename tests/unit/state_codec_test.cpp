@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <string>
 
+#include "fieldsync/record.pb.h"
 #include "test_support.hpp"
 
 namespace fieldsync {
@@ -28,6 +29,16 @@ RecordState sample_state() {
   RecordState on_b = StateBuilder(base).edit(kReplicaB, 1, kT + 2, {{"status", std::string("cancelled")}});
   return merge(on_a, on_b);
 }
+
+// The wire form read back by libprotobuf's generated class: edits to it go through the
+// message, as a client in another language would make them.
+proto::RecordState wire_message(const RecordState& state) {
+  proto::RecordState message;
+  EXPECT_TRUE(message.ParseFromString(encode_wire_state(state)));
+  return message;
+}
+
+RecordState from_message(const proto::RecordState& message) { return decode_wire_state(message.SerializeAsString()); }
 
 TEST(StateCodec, EncodeDecodeRoundTrip) {
   RecordState state = sample_state();
@@ -60,13 +71,33 @@ TEST(StateCodec, SameStateEncodesToIdenticalBytes) {
   EXPECT_EQ(encode_state(through_wire), encode_state(state));
 }
 
-TEST(StateCodec, FromProtoCanonicalizesItsInput) {
-  proto::RecordState message = to_proto(sample_state());
+TEST(WireState, DecodeCanonicalizesItsInput) {
+  proto::RecordState message = wire_message(sample_state());
   // Reverse the fields and each field's siblings: the decoded state is canonical anyway.
   auto* fields = message.mutable_fields();
   std::reverse(fields->begin(), fields->end());
   for (auto& f : *fields) std::reverse(f.mutable_siblings()->begin(), f.mutable_siblings()->end());
-  EXPECT_EQ(from_proto(message), sample_state());
+  EXPECT_EQ(from_message(message), sample_state());
+}
+
+// Databases written before the hlc deltas (storage format 1) still read.
+TEST(StateCodec, DecodesTheFormerWholeHlcFormat) {
+  RecordState expected;
+  expected.collection = "c";
+  expected.id = test::kRecordId;
+  apply_write(expected, Dot{kReplicaA, 3}, Hlc(kT, 2), {{"f", std::string("hi")}});
+  std::string v1 = "\x01\x01" "c" + std::string(test::kRecordId.raw()) + "\x01" + std::string(kReplicaA.raw()) +
+                   std::string("\x03\x01\x01" "f\x01\x00\x03", 7);
+  std::uint64_t hlc = Hlc(kT, 2).packed();
+  while (hlc >= 0x80) {
+    v1.push_back(static_cast<char>(hlc | 0x80));
+    hlc >>= 7;
+  }
+  v1.push_back(static_cast<char>(hlc));
+  v1 += "\x03\x02hi";
+  EXPECT_EQ(decode_state(v1), expected);
+  EXPECT_NE(encode_state(expected), v1);  // written in the current format
+  EXPECT_EQ(decode_state(encode_state(expected)), expected);
 }
 
 TEST(StateCodec, DecodeOfJunkThrowsCorruptData) {
@@ -75,24 +106,24 @@ TEST(StateCodec, DecodeOfJunkThrowsCorruptData) {
   EXPECT_TRUE(throws_error([&] { decode_state(bytes.substr(0, bytes.size() - 3)); }, ErrorCode::kCorruptData));
 }
 
-TEST(StateCodec, FromProtoRejectsShortIds) {
-  proto::RecordState message = to_proto(sample_state());
+TEST(WireState, RejectsShortIds) {
+  proto::RecordState message = wire_message(sample_state());
   message.set_id(std::string(15, 'x'));
-  EXPECT_TRUE(throws_error([&] { from_proto(message); }, ErrorCode::kCorruptData, "record id"));
+  EXPECT_TRUE(throws_error([&] { from_message(message); }, ErrorCode::kCorruptData, "record id"));
 
-  message = to_proto(sample_state());
+  message = wire_message(sample_state());
   message.mutable_vv(0)->set_replica(std::string(15, 'x'));
-  EXPECT_TRUE(throws_error([&] { from_proto(message); }, ErrorCode::kCorruptData));
+  EXPECT_TRUE(throws_error([&] { from_message(message); }, ErrorCode::kCorruptData));
 
-  message = to_proto(sample_state());
+  message = wire_message(sample_state());
   message.mutable_fields(0)->mutable_siblings(0)->mutable_dot()->set_replica(std::string(17, 'x'));
-  EXPECT_TRUE(throws_error([&] { from_proto(message); }, ErrorCode::kCorruptData));
+  EXPECT_TRUE(throws_error([&] { from_message(message); }, ErrorCode::kCorruptData));
 }
 
-TEST(StateCodec, FromProtoRejectsSiblingWithoutDot) {
-  proto::RecordState message = to_proto(sample_state());
+TEST(WireState, RejectsSiblingWithoutDot) {
+  proto::RecordState message = wire_message(sample_state());
   message.mutable_fields(0)->mutable_siblings(0)->mutable_dot()->set_counter(0);
-  EXPECT_TRUE(throws_error([&] { from_proto(message); }, ErrorCode::kCorruptData));
+  EXPECT_TRUE(throws_error([&] { from_message(message); }, ErrorCode::kCorruptData));
 }
 
 TEST(ValidateState, AcceptsAStateReplicasMake) {
@@ -145,7 +176,7 @@ TEST(ValidateState, RejectsFieldWithoutSiblings) {
 // A state received from the wire can name the same field twice; merge() walks fields in
 // sorted order and would then keep both copies, so replicas would diverge.
 TEST(ValidateState, RejectsTheSameFieldTwice) {
-  proto::RecordState message = to_proto(sample_state());
+  proto::RecordState message = wire_message(sample_state());
   int territory = -1;
   for (int i = 0; i < message.fields_size(); ++i) {
     if (message.fields(i).name() == "territory") territory = i;
@@ -156,7 +187,7 @@ TEST(ValidateState, RejectsTheSameFieldTwice) {
   message.mutable_fields(message.fields_size() - 1)->mutable_siblings(0)->mutable_value()->set_text("south");
   bool rejected = false;
   try {
-    RecordState state = from_proto(message);
+    RecordState state = from_message(message);
     validate_state(Schema::domain(), state);
   } catch (const Error& e) {
     rejected = true;

@@ -36,23 +36,24 @@ FieldValues customer(std::size_t n) {
 std::string bare_customers_ddl(BareShape shape) {
   std::string ddl = "CREATE TABLE customers (id TEXT PRIMARY KEY NOT NULL";
   for (auto field : kCustomerFields) ddl += ", \"" + std::string(field) + "\" TEXT";
+  const std::string field_indexes =
+      "CREATE INDEX customers_by_name ON customers (name);"
+      "CREATE INDEX customers_by_tier ON customers (tier);"
+      "CREATE INDEX customers_by_territory ON customers (territory);";
   if (shape == BareShape::kPlain) return ddl + ");";
+  if (shape == BareShape::kAppTable) return ddl + ");" + field_indexes;
   ddl += ", state BLOB NOT NULL";
   if (shape == BareShape::kWithState) return ddl + ");";
   // The indexes CollectionTable makes for customers: by seq, and for the indexed fields.
-  return ddl +
-         ", seq INTEGER NOT NULL);"
-         "CREATE UNIQUE INDEX customers_by_seq ON customers (seq);"
-         "CREATE INDEX customers_by_name ON customers (name);"
-         "CREATE INDEX customers_by_tier ON customers (tier);"
-         "CREATE INDEX customers_by_territory ON customers (territory);";
+  return ddl + ", seq INTEGER NOT NULL);CREATE UNIQUE INDEX customers_by_seq ON customers (seq);" + field_indexes;
 }
 
 std::string bare_customers_insert(BareShape shape) {
   std::string sql = "INSERT INTO customers (id";
   for (auto field : kCustomerFields) sql += ", \"" + std::string(field) + "\"";
   switch (shape) {
-    case BareShape::kPlain: return sql + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+    case BareShape::kPlain:
+    case BareShape::kAppTable: return sql + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
     case BareShape::kWithState: return sql + ", state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
     case BareShape::kLikeEngine: break;
   }

@@ -18,6 +18,8 @@ FieldValues customer(std::size_t n);
 // The bare-SQLite stand-in for the engine's customers table.
 enum class BareShape {
   kPlain,        // id TEXT PRIMARY KEY + the eight typed columns
+  kAppTable,     // the same, with the indexes the schema declares (name, tier, territory):
+                 // the table an app without sync would write the same row into
   kWithState,    // plus a state blob column
   kLikeEngine,   // plus the blob, _seq and the engine's secondary indexes
 };

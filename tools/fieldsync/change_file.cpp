@@ -62,7 +62,7 @@ ChangeFileSummary export_change_file(const Replica& replica, std::uint64_t since
   file.set_source_replica(std::string(replica.replica_id().raw()));
   file.set_from_seq(since);
   file.set_to_seq(batch.to_seq);
-  for (const auto& state : batch.states) *file.add_records() = to_proto(state);
+  for (const auto& state : batch.states) append_wire_state(*file.add_records(), state);
   std::string bytes;
   if (!file.SerializeToString(&bytes)) throw Error(ErrorCode::kIo, "cannot encode the change file");
   write_atomically(path, bytes);
@@ -99,10 +99,13 @@ ChangeFileContents read_change_file(const std::string& path) {
     const auto& message = file.records(i);
     const auto index = static_cast<std::size_t>(i);
     try {
-      contents.states.push_back(from_proto(message));
+      contents.states.push_back(decode_wire_state(message));
       contents.state_positions.push_back(index);
     } catch (const Error& e) {
-      contents.undecodable.push_back({index, message.collection(), printable_id(message.id()), e.code(), e.what()});
+      // Name the record if its envelope at least parses.
+      proto::RecordState named;
+      named.ParsePartialFromString(message);
+      contents.undecodable.push_back({index, named.collection(), printable_id(named.id()), e.code(), e.what()});
     }
   }
   return contents;

@@ -55,7 +55,7 @@ void load_server(const std::string& url, const std::string& token, const std::ve
     if (page.states.empty()) break;
     proto::Envelope message;
     auto* push = message.mutable_push();
-    for (const auto& state : page.states) *push->add_records() = to_proto(state);
+    for (const auto& state : page.states) append_wire_state(*push->add_records(), state);
     const proto::Envelope reply = session.request(std::move(message));
     if (!reply.has_ack()) throw Error(ErrorCode::kProtocol, "setup: no ack for a push");
     if (reply.ack().rejected_size() > 0) {
@@ -109,7 +109,7 @@ void measure_parts(server::Server& server, const std::vector<std::string>& terri
   for (const auto& page : pages) {
     proto::Envelope message;
     auto* out = message.mutable_batch();
-    for (const auto& state : page) *out->add_records() = to_proto(state);
+    for (const auto& state : page) append_wire_state(*out->add_records(), state);
     frames.push_back(message.SerializeAsString());
   }
   const double encode_s = seconds_between(t0, SteadyClock::now());
@@ -121,7 +121,7 @@ void measure_parts(server::Server& server, const std::vector<std::string>& terri
     message.ParseFromString(frame);
     std::vector<RecordState> states;
     states.reserve(static_cast<std::size_t>(message.batch().records_size()));
-    for (const auto& record : message.batch().records()) states.push_back(from_proto(record));
+    for (const auto& record : message.batch().records()) states.push_back(decode_wire_state(record));
     decoded.push_back(std::move(states));
   }
   const double decode_s = seconds_between(t0, SteadyClock::now());
@@ -140,8 +140,8 @@ void measure_parts(server::Server& server, const std::vector<std::string>& terri
   for (const auto& frame : frames) bytes += frame.size();
   report.figure("  part: server store.changes_since, all pages, no scope check", read_s, "s");
   report.figure("  part: the same with the rep's ScopePolicy::may_read", scoped_read_s, "s");
-  report.figure("  part: encode batches (to_proto + serialize)", encode_s, "s");
-  report.figure("  part: decode batches (parse + from_proto)", decode_s, "s");
+  report.figure("  part: encode batches (wire encode + serialize)", encode_s, "s");
+  report.figure("  part: decode batches (parse + wire decode)", decode_s, "s");
   report.figure("  part: client merge + checkpoint, per batch tx", merge_s, "s");
   report.figure("  part: sum of the parts (scoped read)", scoped_read_s + encode_s + decode_s + merge_s, "s");
   if (visible_count < read_count(pages)) {

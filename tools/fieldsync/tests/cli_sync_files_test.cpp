@@ -197,9 +197,16 @@ TEST_F(CliSyncFiles, BadRecordsAreRejectedWithAReasonAndTheRestMerged) {
   proto::ChangeFile file;
   ASSERT_TRUE(file.ParseFromString(box_.read_file("good.fsc")));
   ASSERT_EQ(file.records_size(), 2);
-  file.mutable_records(0)->set_collection("invoices");  // unknown collection
+  // Records travel as serialised RecordStates: edit them through the message.
+  auto edit_record = [&](int index, auto&& change) {
+    proto::RecordState record;
+    ASSERT_TRUE(record.ParseFromString(file.records(index)));
+    change(record);
+    *file.mutable_records(index) = record.SerializeAsString();
+  };
+  edit_record(0, [](proto::RecordState& r) { r.set_collection("invoices"); });  // unknown collection
   *file.add_records() = file.records(1);
-  file.mutable_records(2)->set_id("short");  // does not decode
+  edit_record(2, [](proto::RecordState& r) { r.set_id("short"); });  // does not decode
   box_.write_file("mixed.fsc", file.SerializeAsString());
 
   CliResult r = box_.run_db("b.db", {"merge-changes", box_.path("mixed.fsc")});

@@ -63,7 +63,7 @@ class ClientSync {
  private:
   void send(proto::Envelope message);
   void push_or_pull();
-  void pull();
+  void pull(std::uint64_t after_seq);
   void fail(ErrorCode code, const std::string& message);
   void handle_welcome(const proto::Welcome& welcome);
   void handle_ack(const proto::Ack& ack);

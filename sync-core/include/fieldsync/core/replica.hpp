@@ -119,6 +119,8 @@ struct ReplicaOptions {
   // Synchronous=FULL makes each commit durable across power loss; NORMAL (WAL) only
   // across process crashes.
   bool durable_commits = false;
+  // SQLite's page cache for this connection (allocated as it fills).
+  std::size_t cache_kib = 32 * 1024;
 };
 
 // One replica: a SQLite file (WAL) with a typed table per collection plus the engine's

@@ -4,14 +4,15 @@
 #include <string_view>
 
 #include "fieldsync/core/record_state.hpp"
-#include "fieldsync/record.pb.h"
 
 namespace fieldsync {
 
-// Between the engine's RecordState and its protobuf form (storage and wire).
-proto::RecordState to_proto(const RecordState& state);
-// Throws Error(kCorruptData) on malformed ids or dots; the result is canonical.
-RecordState from_proto(const proto::RecordState& message);
+// The wire form (wire_state.cpp): the protobuf encoding of fieldsync.proto.RecordState
+// (record.proto), as sync messages and change files carry it in their `bytes records`.
+std::string encode_wire_state(const RecordState& state);
+void append_wire_state(std::string& out, const RecordState& state);
+// Throws Error(kCorruptData) on malformed input, ids or dots; the result is canonical.
+RecordState decode_wire_state(std::string_view bytes);
 
 // The compact storage form of a state (state_bytes.cpp): what a replica keeps in its
 // `_state` column. Deterministic: equal canonical states encode to equal bytes.
