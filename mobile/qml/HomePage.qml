@@ -1,0 +1,166 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Controls.Material
+import QtQuick.Layouts
+import FieldSync.App
+
+// The rep's home: follow-ups due today or overdue, then the customers, searchable,
+// filtered by tier and territory, sorted by name or next follow-up.
+Page {
+    id: page
+    required property AppController app
+    property var navigator
+    title: qsTr("Customers")
+
+    ListView {
+        id: list
+        objectName: "customerList"
+        anchors.fill: parent
+        clip: true
+        model: page.app.customers
+        bottomMargin: 80
+
+        header: ColumnLayout {
+            width: list.width
+            spacing: 4
+
+            ColumnLayout {
+                visible: page.app.dueFollowUps.count > 0
+                Layout.fillWidth: true
+                Layout.margins: 12
+                spacing: 4
+                Label {
+                    text: qsTr("Due today / overdue")
+                    font.bold: true
+                    font.capitalization: Font.AllUppercase
+                    font.pixelSize: 13
+                    color: "#c62828"
+                }
+                Repeater {
+                    model: page.app.dueFollowUps
+                    delegate: ItemDelegate {
+                        required property string customerId
+                        required property string customerName
+                        required property string dueDate
+                        required property bool overdue
+                        required property string summary
+                        objectName: "due:" + customerName
+                        Layout.fillWidth: true
+                        padding: 6
+                        contentItem: RowLayout {
+                            ColumnLayout {
+                                spacing: 0
+                                Layout.fillWidth: true
+                                Label { text: customerName; font.bold: true; elide: Label.ElideRight; Layout.fillWidth: true }
+                                Label { text: summary; color: "#616161"; elide: Label.ElideRight; Layout.fillWidth: true }
+                            }
+                            Badge {
+                                text: overdue ? qsTr("overdue %1").arg(dueDate) : qsTr("today")
+                                tone: overdue ? "#c62828" : "#ef6c00"
+                            }
+                        }
+                        onClicked: page.navigator.openCustomer(customerId)
+                    }
+                }
+            }
+
+            TextField {
+                objectName: "searchField"
+                placeholderText: qsTr("Search name, phone, e-mail")
+                Layout.fillWidth: true
+                Layout.leftMargin: 12
+                Layout.rightMargin: 12
+                onTextChanged: page.app.customers.search = text
+            }
+            RowLayout {
+                Layout.fillWidth: true
+                Layout.leftMargin: 12
+                Layout.rightMargin: 12
+                ComboBox {
+                    objectName: "tierFilter"
+                    Layout.fillWidth: true
+                    model: [qsTr("All tiers"), "vip", "potential", "regular"]
+                    onActivated: page.app.customers.tier = currentIndex === 0 ? "" : currentText
+                }
+                ComboBox {
+                    objectName: "territoryFilter"
+                    Layout.fillWidth: true
+                    model: [qsTr("All areas")].concat(page.app.customers.territories)
+                    onActivated: page.app.customers.territory = currentIndex === 0 ? "" : currentText
+                }
+            }
+            RowLayout {
+                Layout.leftMargin: 12
+                Label { text: qsTr("Sort by"); color: "#616161" }
+                RadioButton {
+                    objectName: "sortByName"
+                    text: qsTr("Name")
+                    checked: page.app.customers.sortBy === "name"
+                    onClicked: page.app.customers.sortBy = "name"
+                }
+                RadioButton {
+                    objectName: "sortByFollowUp"
+                    text: qsTr("Follow-up")
+                    checked: page.app.customers.sortBy === "followUp"
+                    onClicked: page.app.customers.sortBy = "followUp"
+                }
+            }
+            Label {
+                visible: page.app.customers.count === 0
+                text: qsTr("No customers match.")
+                color: "#616161"
+                Layout.margins: 12
+            }
+        }
+
+        delegate: ItemDelegate {
+            id: row
+            required property string recordId
+            required property string name
+            required property string tier
+            required property string territory
+            required property string nextFollowUp
+            required property bool pending
+            required property bool conflicted
+            objectName: "customer:" + name
+            width: ListView.view.width
+            contentItem: RowLayout {
+                ColumnLayout {
+                    spacing: 0
+                    Layout.fillWidth: true
+                    Label { text: row.name; font.pixelSize: 16; elide: Label.ElideRight; Layout.fillWidth: true }
+                    Label {
+                        text: [row.tier, row.territory, row.nextFollowUp ? qsTr("follow up %1").arg(row.nextFollowUp) : ""]
+                              .filter(s => s.length > 0).join(" · ")
+                        color: "#616161"
+                        elide: Label.ElideRight
+                        Layout.fillWidth: true
+                    }
+                }
+                Badge { objectName: "pendingBadge"; visible: row.pending; text: qsTr("pending"); tone: "#ef6c00" }
+                Badge { objectName: "conflictBadge"; visible: row.conflicted; text: qsTr("conflict"); tone: "#c62828" }
+            }
+            onClicked: page.navigator.openCustomer(recordId)
+        }
+    }
+
+    RoundButton {
+        objectName: "newCustomerButton"
+        text: "+"
+        font.pixelSize: 28
+        width: 64
+        height: 64
+        anchors.right: parent.right
+        anchors.bottom: parent.bottom
+        anchors.margins: 16
+        onClicked: page.navigator.openNewCustomer()
+        contentItem: Label {
+            text: "+"
+            font.pixelSize: 30
+            color: "white"
+            horizontalAlignment: Text.AlignHCenter
+            verticalAlignment: Text.AlignVCenter
+        }
+        background: Rectangle { radius: width / 2; color: page.Material.accent; border.color: Qt.darker(page.Material.accent, 1.2) }
+    }
+}

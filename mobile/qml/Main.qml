@@ -1,0 +1,101 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Controls.Material
+import QtQuick.Layouts
+import FieldSync.App
+
+// The window: a page stack under a toolbar, the sync status always visible at the bottom.
+// Navigation functions are called by pages, by the screenshot runner and by tests.
+ApplicationWindow {
+    id: window
+    required property AppController app
+
+    width: 400
+    height: 800
+    visible: true
+    title: qsTr("FieldSync")
+    Material.theme: Material.Light
+    Material.primary: Material.Indigo
+    Material.accent: Material.Teal
+
+    function showHome() { stack.pop(null, StackView.Immediate) }
+    function openCustomer(id) { stack.push(customerPage, { customerId: id }) }
+    function openOrder(id) { stack.push(orderPage, { orderId: id }) }
+    function openReview() { stack.push(reviewPage) }
+    function openReports() { stack.push(reportsPage) }
+    function openSettings() { stack.push(settingsPage) }
+    function openHistory(collection, id, title) {
+        stack.push(historyPage, { model: app.history(collection, id), title: title })
+    }
+    function openNewCustomer() { openForm(app.newForm("customers", ""), qsTr("New customer")) }
+    function openNewOrder(customerId) {
+        const form = app.newOrderForm(customerId)
+        if (form) stack.push(orderFormPage, { form: form })
+    }
+    function openForm(form, title) {
+        if (form) stack.push(recordFormPage, { form: form, title: title })
+    }
+
+    header: ToolBar {
+        // Drawn here: the style's tool bar casts its shadow with a shader effect.
+        background: Rectangle { color: window.Material.primary }
+        RowLayout {
+            anchors.fill: parent
+            spacing: 0
+            ToolButton {
+                objectName: "backButton"
+                text: "‹"
+                Material.foreground: "white"
+                font.pixelSize: 28
+                visible: stack.depth > 1
+                onClicked: stack.pop()
+            }
+            Label {
+                text: stack.currentItem && stack.currentItem.title ? stack.currentItem.title : qsTr("Customers")
+                elide: Label.ElideRight
+                font.pixelSize: 20
+                Layout.fillWidth: true
+                Layout.leftMargin: stack.depth > 1 ? 0 : 16
+                color: "white"
+            }
+            ToolButton {
+                objectName: "reviewButton"
+                Material.foreground: "white"
+                visible: stack.depth === 1
+                text: app.conflicts.count > 0 ? qsTr("Review (%1)").arg(app.conflicts.count) : qsTr("Review")
+                onClicked: window.openReview()
+            }
+            ToolButton {
+                objectName: "menuButton"
+                visible: stack.depth === 1
+                text: "⋮"
+                Material.foreground: "white"
+                font.pixelSize: 22
+                onClicked: menu.open()
+                Menu {
+                    id: menu
+                    MenuItem { text: qsTr("Reports"); onTriggered: window.openReports() }
+                    MenuItem { text: qsTr("Settings"); onTriggered: window.openSettings() }
+                }
+            }
+        }
+    }
+
+    StackView {
+        id: stack
+        objectName: "stack"
+        anchors.fill: parent
+        initialItem: HomePage { app: window.app; navigator: window }
+    }
+
+    footer: SyncStatusBar { app: window.app }
+
+    Component { id: customerPage; CustomerPage { app: window.app; navigator: window } }
+    Component { id: orderPage; OrderPage { app: window.app; navigator: window } }
+    Component { id: reviewPage; ReviewPage { app: window.app } }
+    Component { id: reportsPage; ReportsPage { app: window.app } }
+    Component { id: settingsPage; SettingsPage { app: window.app } }
+    Component { id: historyPage; HistoryPage {} }
+    Component { id: recordFormPage; RecordFormPage { onDone: stack.pop() } }
+    Component { id: orderFormPage; OrderFormPage { onDone: stack.pop() } }
+}

@@ -1,0 +1,103 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Controls.Material
+import QtQuick.Layouts
+import FieldSync.App
+
+// Any RecordForm: one input per field (a choice for enums), the form's message per field
+// under it. The text stays in the form when a save fails, and in its draft across restarts.
+Page {
+    id: page
+    property var form  // a RecordForm (var: the typed property refused objects made by AppController)
+    signal done()
+
+    ScrollView {
+        anchors.fill: parent
+        contentWidth: availableWidth
+
+        ColumnLayout {
+            width: parent.width
+            spacing: 2
+
+            Label {
+                objectName: "formMessage"
+                visible: text.length > 0
+                text: page.form ? page.form.message : ""
+                color: "#c62828"
+                wrapMode: Label.Wrap
+                Layout.fillWidth: true
+                Layout.margins: 12
+            }
+            Label {
+                visible: page.form && page.form.restoredDraft
+                text: qsTr("Restored what you typed last time.")
+                color: "#ef6c00"
+                Layout.margins: 12
+            }
+
+            Repeater {
+                model: page.form ? page.form.fields : []
+                delegate: ColumnLayout {
+                    id: field
+                    required property var modelData
+                    readonly property string name: modelData.name
+                    readonly property string error: page.form.errors[name] || ""
+                    Layout.fillWidth: true
+                    Layout.leftMargin: 12
+                    Layout.rightMargin: 12
+                    spacing: 0
+
+                    Label {
+                        text: field.modelData.label + (field.modelData.required ? " *" : "")
+                        color: field.error ? "#c62828" : "#616161"
+                        font.pixelSize: 12
+                    }
+                    TextField {
+                        objectName: "field:" + field.name
+                        visible: field.modelData.type !== "enum"
+                        Layout.fillWidth: true
+                        placeholderText: field.modelData.type === "date" ? "YYYY-MM-DD"
+                                         : field.modelData.type === "money" ? "1234.50" : ""
+                        inputMethodHints: field.modelData.type === "date" ? Qt.ImhDate
+                                          : field.modelData.type === "money" ? Qt.ImhFormattedNumbersOnly
+                                          : field.modelData.type === "integer" ? Qt.ImhDigitsOnly : Qt.ImhNone
+                        Component.onCompleted: text = page.form.value(field.name)
+                        onTextEdited: page.form.setValue(field.name, text)
+                    }
+                    ComboBox {
+                        objectName: "choice:" + field.name
+                        visible: field.modelData.type === "enum"
+                        Layout.fillWidth: true
+                        model: [""].concat(field.modelData.options)
+                        Component.onCompleted: currentIndex = Math.max(0, indexOfValue(page.form.value(field.name)))
+                        onActivated: page.form.setValue(field.name, currentText)
+                    }
+                    Label {
+                        objectName: "error:" + field.name
+                        visible: field.error.length > 0
+                        text: field.error
+                        color: "#c62828"
+                        font.pixelSize: 12
+                        wrapMode: Label.Wrap
+                        Layout.fillWidth: true
+                    }
+                }
+            }
+
+            RowLayout {
+                Layout.margins: 12
+                ActionButton {
+                    objectName: "saveButton"
+                    text: qsTr("Save")
+                    primary: true
+                    onClicked: if (page.form.save()) page.done()
+                }
+                ActionButton {
+                    objectName: "discardButton"
+                    text: qsTr("Discard")
+                    onClicked: { page.form.discard(); page.done() }
+                }
+            }
+        }
+    }
+}

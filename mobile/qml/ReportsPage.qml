@@ -1,0 +1,69 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Controls.Material
+import QtQuick.Layouts
+import FieldSync.App
+
+// Reports computed on the phone from its replica: works offline.
+Page {
+    id: page
+    required property AppController app
+    readonly property ReportBuilder reports: app.reports
+    title: qsTr("Reports")
+
+    component Row3: RowLayout {
+        property string first
+        property string second
+        property string third
+        Layout.fillWidth: true
+        Label { text: parent.first; Layout.fillWidth: true }
+        Label { text: parent.second; Layout.preferredWidth: 40; horizontalAlignment: Text.AlignRight }
+        Label { text: parent.third; Layout.preferredWidth: 110; horizontalAlignment: Text.AlignRight; font.bold: true }
+    }
+
+    ScrollView {
+        anchors.fill: parent
+        contentWidth: availableWidth
+        ColumnLayout {
+            width: parent.width - 24
+            x: 12
+            SectionHeader { text: qsTr("Follow-ups") }
+            Label {
+                objectName: "followUpReport"
+                text: qsTr("%1 overdue · %2 today · %3 in the next 7 days")
+                      .arg(page.reports.followUps.overdue).arg(page.reports.followUps.today).arg(page.reports.followUps.upcoming)
+                wrapMode: Label.Wrap
+                Layout.fillWidth: true
+            }
+            SectionHeader { text: qsTr("Conversion of potential customers") }
+            Label {
+                objectName: "conversionReport"
+                text: qsTr("%1 of %2 potential customers ordered (%3%)")
+                      .arg(page.reports.conversion.converted).arg(page.reports.conversion.potential).arg(page.reports.conversion.percent)
+                wrapMode: Label.Wrap
+                Layout.fillWidth: true
+            }
+            ProgressBar { value: page.reports.conversion.percent / 100; Layout.fillWidth: true }
+            SectionHeader { text: qsTr("Orders by status") }
+            Repeater {
+                model: page.reports.ordersByStatus
+                delegate: Row3 {
+                    required property var modelData
+                    first: modelData.status.replace("_", " ")
+                    second: modelData.count
+                    third: modelData.amount
+                }
+            }
+            SectionHeader { text: qsTr("Orders by month") }
+            Repeater {
+                model: page.reports.ordersByMonth
+                delegate: Row3 {
+                    required property var modelData
+                    first: modelData.month
+                    second: modelData.count
+                    third: modelData.amount
+                }
+            }
+        }
+    }
+}

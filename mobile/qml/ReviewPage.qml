@@ -1,0 +1,91 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Controls.Material
+import QtQuick.Layouts
+import FieldSync.App
+
+// The review queue: each open conflict with the concurrent values side by side (author
+// replica, time), the value shown now, and a way to settle it: keep one value or type another.
+Page {
+    id: page
+    required property AppController app
+    title: qsTr("Review conflicts")
+
+    ListView {
+        id: list
+        objectName: "conflictList"
+        anchors.fill: parent
+        anchors.margins: 8
+        spacing: 8
+        clip: true
+        model: page.app.conflicts
+
+        Label {
+            anchors.centerIn: parent
+            visible: list.count === 0
+            text: qsTr("Nothing to review.")
+            color: "#616161"
+        }
+
+        delegate: Card {
+            id: card
+            required property int index
+            required property string collection
+            required property string recordTitle
+            required property string field
+            required property string shown
+            required property var siblings
+            property string message
+            objectName: "conflict:" + recordTitle + ":" + field
+            width: ListView.view.width
+
+            ColumnLayout {
+                anchors.fill: parent
+                spacing: 4
+                Label { text: card.recordTitle; font.bold: true; font.pixelSize: 16; wrapMode: Label.Wrap; Layout.fillWidth: true }
+                Label { text: qsTr("%1 · %2").arg(card.collection).arg(card.field.replace("_", " ")); color: "#616161" }
+                Label { text: qsTr("Shown now: %1").arg(card.shown); font.italic: true }
+                Repeater {
+                    model: card.siblings
+                    delegate: RowLayout {
+                        required property var modelData
+                        required property int index
+                        Layout.fillWidth: true
+                        ColumnLayout {
+                            spacing: 0
+                            Layout.fillWidth: true
+                            Label { text: modelData.value || qsTr("(empty)"); font.bold: true; wrapMode: Label.Wrap; Layout.fillWidth: true }
+                            Label {
+                                text: (modelData.mine ? qsTr("this phone") : qsTr("device %1").arg(modelData.author)) + " · " + modelData.time
+                                color: "#616161"
+                                font.pixelSize: 12
+                            }
+                        }
+                        ActionButton {
+                            objectName: "keep:" + index
+                            text: qsTr("Keep")
+                            onClicked: card.message = page.app.conflicts.settle(card.index, modelData.value)
+                        }
+                    }
+                }
+                RowLayout {
+                    Layout.fillWidth: true
+                    TextField {
+                        id: other
+                        objectName: "otherValue"
+                        placeholderText: qsTr("Or type another value")
+                        Layout.fillWidth: true
+                    }
+                    ActionButton {
+                        objectName: "useOtherButton"
+                        primary: true
+                        text: qsTr("Use")
+                        enabled: other.text.length > 0
+                        onClicked: card.message = page.app.conflicts.settle(card.index, other.text)
+                    }
+                }
+                Label { visible: card.message.length > 0; text: card.message; color: "#c62828"; wrapMode: Label.Wrap; Layout.fillWidth: true }
+            }
+        }
+    }
+}

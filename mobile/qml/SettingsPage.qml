@@ -1,0 +1,66 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Controls.Material
+import QtQuick.Layouts
+import FieldSync.App
+
+// The office server and this phone's token, and the edits the office refused.
+Page {
+    id: page
+    required property AppController app
+    property string message
+    title: qsTr("Settings")
+
+    ScrollView {
+        anchors.fill: parent
+        contentWidth: availableWidth
+        ColumnLayout {
+            width: parent.width - 24
+            x: 12
+            SectionHeader { text: qsTr("Office server") }
+            TextField {
+                id: url
+                objectName: "serverUrlField"
+                placeholderText: "ws://office.example.com:8787/sync"
+                text: page.app.serverUrl
+                inputMethodHints: Qt.ImhUrlCharactersOnly | Qt.ImhNoAutoUppercase
+                Layout.fillWidth: true
+            }
+            TextField {
+                id: token
+                objectName: "tokenField"
+                placeholderText: qsTr("Token from the office")
+                text: page.app.token
+                echoMode: TextInput.PasswordEchoOnEdit
+                Layout.fillWidth: true
+            }
+            ActionButton {
+                objectName: "saveSettingsButton"
+                text: qsTr("Save and sync")
+                primary: true
+                onClicked: {
+                    page.message = page.app.saveSettings(url.text, token.text)
+                    if (page.message.length === 0) page.message = qsTr("Saved.")
+                }
+            }
+            Label { objectName: "settingsMessage"; text: page.message; wrapMode: Label.Wrap; Layout.fillWidth: true }
+            Label {
+                visible: page.app.sync.role.length > 0
+                text: qsTr("Signed in as %1").arg(page.app.sync.role)
+                color: "#616161"
+            }
+            SectionHeader { text: qsTr("Refused by the office") }
+            Label { visible: page.app.rejections.length === 0; text: qsTr("Nothing refused."); color: "#616161" }
+            Repeater {
+                model: page.app.rejections
+                delegate: Label {
+                    required property var modelData
+                    text: modelData.time + " · " + modelData.collection + ": " + modelData.message
+                    wrapMode: Label.Wrap
+                    color: "#c62828"
+                    Layout.fillWidth: true
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,198 @@
+#include "app_controller.hpp"
+
+#include <QDateTime>
+#include <QQmlEngine>
+
+#include "fieldsync/client/ws_url.hpp"
+#include "order_lifecycle.hpp"
+#include "sync_error_text.hpp"
+#include "value_text.hpp"
+
+namespace fieldsync::app {
+namespace {
+
+constexpr std::string_view kServerUrlKey = "app.server_url";
+constexpr std::string_view kTokenKey = "app.token";
+constexpr std::string_view kLastSyncKey = "app.last_sync_ms";
+
+std::optional<RecordId> parse_id(const QString& id) { return Uuid::parse(id.toStdString()); }
+
+}  // namespace
+
+AppController::AppController(const QString& database_path, QObject* parent)
+    : QObject(parent),
+      replica_(Replica::open(database_path.toStdString(), Schema::domain())),
+      sync_(database_path),
+      customers_(replica_),
+      due_(replica_),
+      conflicts_(replica_),
+      reports_(replica_) {
+  refresh_timer_.setSingleShot(true);
+  refresh_timer_.setInterval(100);
+  connect(&refresh_timer_, &QTimer::timeout, this, &AppController::refresh);
+  connect(&sync_, &SyncController::replicaChanged, &refresh_timer_, qOverload<>(&QTimer::start));
+  connect(&sync_, &SyncController::caughtUp, this, [this] {
+    replica_.set_setting(kLastSyncKey, std::to_string(QDateTime::currentMSecsSinceEpoch()));
+    emit lastSyncChanged();
+  });
+  connect(&conflicts_, &ConflictModel::localWrite, this, &AppController::localWriteDone);
+  sync_.start(serverUrl(), token());
+}
+
+AppController::~AppController() { sync_.stop(); }
+
+void AppController::refresh() {
+  ++revision_;
+  customers_.reload();
+  due_.reload();
+  conflicts_.reload();
+  reports_.reload();
+  emit replicaChanged();
+}
+
+void AppController::localWriteDone() {
+  sync_.notifyLocalChange();
+  refresh();
+}
+
+QVariantList AppController::rejections() const {
+  QVariantList out;
+  for (const auto& r : replica_.rejections()) {
+    out.push_back(QVariantMap{{QStringLiteral("collection"), QString::fromStdString(r.collection)},
+                              {QStringLiteral("recordId"), QString::fromStdString(r.id.to_string())},
+                              {QStringLiteral("message"), describe_rejection(r)},
+                              {QStringLiteral("time"), time_text(r.at_ms)}});
+  }
+  return out;
+}
+
+QString AppController::lastSync() const {
+  const auto ms = replica_.setting(kLastSyncKey);
+  if (!ms || ms->empty()) return tr("never");
+  return time_text(std::stoull(*ms));
+}
+
+QString AppController::serverUrl() const { return QString::fromStdString(replica_.setting(kServerUrlKey).value_or("")); }
+
+QString AppController::token() const { return QString::fromStdString(replica_.setting(kTokenKey).value_or("")); }
+
+QVariantMap AppController::record(const QString& collection, const QString& id) const {
+  QVariantMap out{{QStringLiteral("id"), id}, {QStringLiteral("exists"), false}};
+  const auto rid = parse_id(id);
+  const CollectionSchema* schema = replica_.schema().collection(collection.toStdString());
+  if (!rid || !schema) return out;
+  const auto record = replica_.get(schema->name, *rid);
+  if (!record || record->deleted()) return out;
+  out.insert(QStringLiteral("exists"), true);
+  out.insert(QStringLiteral("pending"), record->pending);
+  out.insert(QStringLiteral("conflicted"), record->state.conflicted());
+  QStringList conflict_fields;
+  for (const auto& field : record->state.fields) {
+    if (field.conflicted()) conflict_fields.push_back(QString::fromStdString(field.name));
+  }
+  out.insert(QStringLiteral("conflictFields"), conflict_fields);
+  for (std::size_t i = 0; i < schema->fields.size(); ++i) {
+    out.insert(QString::fromStdString(schema->fields[i].name), to_text(schema->fields[i], record->values[i]));
+  }
+  return out;
+}
+
+void AppController::adopt(QObject* object) {
+  QQmlEngine::setObjectOwnership(object, QQmlEngine::JavaScriptOwnership);
+}
+
+RecordForm* AppController::editForm(const QString& collection, const QString& id) {
+  const auto rid = parse_id(id);
+  if (!rid) return nullptr;
+  try {
+    auto* form = new RecordForm(replica_, collection.toStdString(), *rid, {});
+    connect(form, &RecordForm::localWrite, this, &AppController::localWriteDone);
+    adopt(form);
+    return form;
+  } catch (const Error&) {
+    return nullptr;  // the record is gone (deleted by a sync meanwhile)
+  }
+}
+
+RecordForm* AppController::newForm(const QString& collection, const QString& customer_id) {
+  FieldValues fixed;
+  if (!customer_id.isEmpty()) fixed.emplace_back("customer_id", Value(customer_id.toStdString()));
+  auto* form = new RecordForm(replica_, collection.toStdString(), std::nullopt, std::move(fixed));
+  connect(form, &RecordForm::localWrite, this, &AppController::localWriteDone);
+  adopt(form);
+  return form;
+}
+
+OrderForm* AppController::newOrderForm(const QString& customer_id) {
+  const auto rid = parse_id(customer_id);
+  if (!rid) return nullptr;
+  try {
+    auto* form = new OrderForm(replica_, *rid);
+    connect(form, &OrderForm::localWrite, this, &AppController::localWriteDone);
+    adopt(form);
+    return form;
+  } catch (const Error&) {
+    return nullptr;
+  }
+}
+
+RecordListModel* AppController::related(const QString& collection, const QString& parent_field,
+                                        const QString& parent_id) {
+  auto* model = new RecordListModel(replica_, collection.toStdString(), parent_field.toStdString(),
+                                    parent_id.toStdString());
+  connect(this, &AppController::replicaChanged, model, &RecordListModel::reload);
+  adopt(model);
+  return model;
+}
+
+HistoryModel* AppController::history(const QString& collection, const QString& id) {
+  auto* model = new HistoryModel();
+  adopt(model);
+  model->load(serverUrl(), token(), collection, id);
+  return model;
+}
+
+QStringList AppController::orderMoves(const QString& order_id) const {
+  const auto rid = parse_id(order_id);
+  if (!rid) return {};
+  const auto order = replica_.get("orders", *rid);
+  if (!order || order->deleted()) return {};
+  const auto* status = std::get_if<std::string>(&order->value("status"));
+  QStringList moves;
+  for (const auto& stage : legal_order_moves(*order->collection->field("status"), status ? *status : "received")) {
+    moves.push_back(QString::fromStdString(stage));
+  }
+  return moves;
+}
+
+QString AppController::moveOrder(const QString& order_id, const QString& status) {
+  if (!orderMoves(order_id).contains(status)) {
+    return tr("An order cannot move to \"%1\" from where it is now.").arg(label_for(status));
+  }
+  try {
+    replica_.update("orders", *parse_id(order_id), {{"status", Value(status.toStdString())}});
+  } catch (const Error& e) {
+    return QString::fromStdString(e.what());
+  }
+  localWriteDone();
+  return {};
+}
+
+QString AppController::saveSettings(const QString& url, const QString& token) {
+  const QString u = url.trimmed();
+  if (!u.isEmpty()) {
+    try {
+      client::parse_ws_url(u.toStdString());
+    } catch (const Error& e) {
+      return describe_sync_error(e);
+    }
+    if (token.trimmed().isEmpty()) return tr("Enter the token the office gave you.");
+  }
+  replica_.set_setting(kServerUrlKey, u.toStdString());
+  replica_.set_setting(kTokenKey, token.trimmed().toStdString());
+  emit settingsChanged();
+  sync_.start(u, token);
+  return {};
+}
+
+}  // namespace fieldsync::app

@@ -1,0 +1,102 @@
+#pragma once
+
+#include <QObject>
+#include <QTimer>
+#include <QVariantList>
+#include <QVariantMap>
+#include <QtQml/qqmlregistration.h>
+
+#include "conflict_model.hpp"
+#include "customer_list_model.hpp"
+#include "due_follow_up_model.hpp"
+#include "fieldsync/core/replica.hpp"
+#include "history_model.hpp"
+#include "order_form.hpp"
+#include "record_form.hpp"
+#include "record_list_model.hpp"
+#include "report_builder.hpp"
+#include "sync_controller.hpp"
+
+namespace fieldsync::app {
+
+// The app's services, built by main() (or a test) and handed to the QML root as its
+// required `app` property: the UI thread's connection to the replica file, the models over
+// it, the sync controller, and the actions QML calls. QML only presents; every rule
+// (validation, legal order moves, what a conflict is) lives here and in the models.
+//
+// Threads: lives on the UI thread and owns the UI thread's Replica. The sync runs on its
+// own thread with its own Replica on the same file (see SyncController for why).
+class AppController : public QObject {
+  Q_OBJECT
+  QML_ELEMENT
+  QML_UNCREATABLE("made by main()")
+  Q_PROPERTY(SyncController* sync READ sync CONSTANT)
+  Q_PROPERTY(CustomerListModel* customers READ customers CONSTANT)
+  Q_PROPERTY(DueFollowUpModel* dueFollowUps READ dueFollowUps CONSTANT)
+  Q_PROPERTY(ConflictModel* conflicts READ conflicts CONSTANT)
+  Q_PROPERTY(ReportBuilder* reports READ reports CONSTANT)
+  Q_PROPERTY(int outboxSize READ outboxSize NOTIFY replicaChanged)
+  Q_PROPERTY(int revision READ revision NOTIFY replicaChanged)
+  Q_PROPERTY(QVariantList rejections READ rejections NOTIFY replicaChanged)
+  Q_PROPERTY(QString lastSync READ lastSync NOTIFY lastSyncChanged)
+  Q_PROPERTY(QString serverUrl READ serverUrl NOTIFY settingsChanged)
+  Q_PROPERTY(QString token READ token NOTIFY settingsChanged)
+
+ public:
+  // Opens (or creates) the replica at `database_path` and starts syncing if a server is set.
+  explicit AppController(const QString& database_path, QObject* parent = nullptr);
+  ~AppController() override;
+
+  Replica& replica() { return replica_; }
+  SyncController* sync() { return &sync_; }
+  CustomerListModel* customers() { return &customers_; }
+  DueFollowUpModel* dueFollowUps() { return &due_; }
+  ConflictModel* conflicts() { return &conflicts_; }
+  ReportBuilder* reports() { return &reports_; }
+  int outboxSize() const { return static_cast<int>(replica_.outbox_size()); }
+  // Grows with every change of the replica: QML bindings that read a record depend on it.
+  int revision() const { return revision_; }
+  QVariantList rejections() const;
+  QString lastSync() const;
+  QString serverUrl() const;
+  QString token() const;
+
+  // A record for a detail page: {id, exists, pending, conflicted, conflictFields, <field>: text}.
+  Q_INVOKABLE QVariantMap record(const QString& collection, const QString& id) const;
+  // Forms and lists owned by the caller (QML's garbage collector).
+  Q_INVOKABLE fieldsync::app::RecordForm* editForm(const QString& collection, const QString& id);
+  Q_INVOKABLE fieldsync::app::RecordForm* newForm(const QString& collection, const QString& customer_id);
+  Q_INVOKABLE fieldsync::app::OrderForm* newOrderForm(const QString& customer_id);
+  Q_INVOKABLE fieldsync::app::RecordListModel* related(const QString& collection, const QString& parent_field,
+                                                       const QString& parent_id);
+  Q_INVOKABLE fieldsync::app::HistoryModel* history(const QString& collection, const QString& id);
+  // The statuses an order may move to now.
+  Q_INVOKABLE QStringList orderMoves(const QString& order_id) const;
+  // Moves an order on; returns "" or why not (nothing written then).
+  Q_INVOKABLE QString moveOrder(const QString& order_id, const QString& status);
+  // Stores the server address and token and restarts the sync; returns "" or what is wrong.
+  Q_INVOKABLE QString saveSettings(const QString& url, const QString& token);
+
+  // A local write went through this controller's replica: push it and refresh the views.
+  void localWriteDone();
+
+ signals:
+  void replicaChanged();
+  void lastSyncChanged();
+  void settingsChanged();
+
+ private:
+  void refresh();
+  void adopt(QObject* form);
+
+  Replica replica_;
+  SyncController sync_;
+  CustomerListModel customers_;
+  DueFollowUpModel due_;
+  ConflictModel conflicts_;
+  ReportBuilder reports_;
+  QTimer refresh_timer_;  // coalesces the sync thread's many reports into one refresh
+  int revision_ = 0;
+};
+
+}  // namespace fieldsync::app

@@ -1,0 +1,100 @@
+#include "conflict_model.hpp"
+
+#include "value_text.hpp"
+
+namespace fieldsync::app {
+namespace {
+
+// What a reviewer recognises a record by: a customer's or contact's name, an order's number.
+QString record_title(const Replica& replica, const std::string& collection, const RecordId& id) {
+  const auto record = replica.get(collection, id);
+  if (!record) return QString::fromStdString(id.to_string());
+  for (const char* name : {"name", "order_number", "summary", "description"}) {
+    if (const FieldSchema* field = record->collection->field(name)) {
+      const QString text = to_text(*field, record->value(name));
+      if (!text.isEmpty()) return text;
+    }
+  }
+  return QString::fromStdString(id.to_string());
+}
+
+}  // namespace
+
+ConflictModel::ConflictModel(Replica& replica, QObject* parent) : QAbstractListModel(parent), replica_(&replica) {
+  reload();
+}
+
+int ConflictModel::rowCount(const QModelIndex& parent) const {
+  return parent.isValid() ? 0 : static_cast<int>(rows_.size());
+}
+
+QVariant ConflictModel::data(const QModelIndex& index, int role) const {
+  if (!index.isValid() || index.row() >= rowCount()) return {};
+  const Row& row = rows_[static_cast<std::size_t>(index.row())];
+  switch (role) {
+    case kCollection: return row.collection;
+    case kRecordId: return row.record_id;
+    case Qt::DisplayRole:
+    case kRecordTitle: return row.record_title;
+    case kField: return row.field;
+    case kShown: return row.shown;
+    case kSiblings: return row.siblings;
+    default: return {};
+  }
+}
+
+QHash<int, QByteArray> ConflictModel::roleNames() const {
+  return {{kCollection, "collection"}, {kRecordId, "recordId"}, {kRecordTitle, "recordTitle"},
+          {kField, "field"},           {kShown, "shown"},       {kSiblings, "siblings"}};
+}
+
+void ConflictModel::reload() {
+  const auto conflicts = replica_->conflicts();
+  const ReplicaId me = replica_->replica_id();
+  beginResetModel();
+  rows_.clear();
+  for (const auto& c : conflicts) {
+    const FieldSchema* field = replica_->schema().require(c.collection).field(c.field);
+    if (!field) continue;
+    Row row{QString::fromStdString(c.collection), QString::fromStdString(c.id.to_string()),
+            record_title(*replica_, c.collection, c.id), QString::fromStdString(c.field), to_text(*field, c.shown), {}};
+    for (const auto& sibling : c.siblings) {
+      row.siblings.push_back(QVariantMap{{QStringLiteral("value"), to_text(*field, sibling.value)},
+                                         {QStringLiteral("author"), short_replica(sibling.dot.replica)},
+                                         {QStringLiteral("mine"), sibling.dot.replica == me},
+                                         {QStringLiteral("time"), time_text(sibling.hlc.ms())}});
+    }
+    rows_.push_back(std::move(row));
+  }
+  endResetModel();
+  emit countChanged();
+}
+
+QVariantMap ConflictModel::get(int row) const {
+  QVariantMap out;
+  if (row < 0 || row >= rowCount()) return out;
+  const auto names = roleNames();
+  for (auto it = names.begin(); it != names.end(); ++it) {
+    out.insert(QString::fromUtf8(it.value()), data(index(row), it.key()));
+  }
+  return out;
+}
+
+QString ConflictModel::settle(int row, const QString& value) {
+  if (row < 0 || row >= rowCount()) return tr("This conflict is no longer open.");
+  const Row& r = rows_[static_cast<std::size_t>(row)];
+  try {
+    const std::string collection = r.collection.toStdString();
+    const std::string field_name = r.field.toStdString();
+    const FieldSchema* field = replica_->schema().require(collection).field(field_name);
+    const auto id = Uuid::parse(r.record_id.toStdString());
+    if (!field || !id) return tr("This conflict is no longer open.");
+    replica_->update(collection, *id, {{field_name, from_text(*field, value)}});
+  } catch (const Error& e) {
+    return QString::fromStdString(e.what());
+  }
+  emit localWrite();
+  return {};
+}
+
+}  // namespace fieldsync::app

@@ -1,0 +1,50 @@
+#pragma once
+
+#include <QAbstractListModel>
+#include <QtQml/qqmlregistration.h>
+
+#include <vector>
+
+#include "fieldsync/core/replica.hpp"
+
+namespace fieldsync::app {
+
+// The review queue: every open conflict (a field whose concurrent values disagree) with
+// the value shown now and each sibling's value, author replica and time, side by side.
+// settle() writes the chosen value as an ordinary update, which has seen every sibling and
+// so replaces them wherever it syncs to. UI thread only.
+class ConflictModel : public QAbstractListModel {
+  Q_OBJECT
+  QML_ELEMENT
+  QML_UNCREATABLE("owned by AppController")
+  Q_PROPERTY(int count READ rowCount NOTIFY countChanged)
+
+ public:
+  enum Role { kCollection = Qt::UserRole + 1, kRecordId, kRecordTitle, kField, kShown, kSiblings };
+
+  explicit ConflictModel(Replica& replica, QObject* parent = nullptr);
+
+  int rowCount(const QModelIndex& parent = {}) const override;
+  QVariant data(const QModelIndex& index, int role) const override;
+  QHash<int, QByteArray> roleNames() const override;
+
+  Q_INVOKABLE void reload();
+  Q_INVOKABLE QVariantMap get(int row) const;
+  // Writes `value` (text, as typed or as one sibling shows it) into the conflicted field.
+  // Returns an empty string, or why the value was refused (nothing written then).
+  Q_INVOKABLE QString settle(int row, const QString& value);
+
+ signals:
+  void countChanged();
+  void localWrite();
+
+ private:
+  struct Row {
+    QString collection, record_id, record_title, field, shown;
+    QVariantList siblings;  // {value, author, mine, time}
+  };
+  Replica* replica_;
+  std::vector<Row> rows_;
+};
+
+}  // namespace fieldsync::app

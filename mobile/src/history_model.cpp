@@ -1,0 +1,99 @@
+#include "history_model.hpp"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkRequest>
+#include <QUrl>
+
+#include <algorithm>
+
+#include "value_text.hpp"
+
+namespace fieldsync::app {
+
+HistoryModel::HistoryModel(QObject* parent) : QAbstractListModel(parent) {}
+
+int HistoryModel::rowCount(const QModelIndex& parent) const {
+  return parent.isValid() ? 0 : static_cast<int>(rows_.size());
+}
+
+QVariant HistoryModel::data(const QModelIndex& index, int role) const {
+  if (!index.isValid() || index.row() >= rowCount()) return {};
+  const Row& row = rows_[static_cast<std::size_t>(index.row())];
+  switch (role) {
+    case kTime: return row.time;
+    case kUser: return row.user;
+    case kReplica: return row.replica;
+    case Qt::DisplayRole:
+    case kAction: return row.action;
+    case kFields: return row.fields;
+    case kDetail: return row.detail;
+    default: return {};
+  }
+}
+
+QHash<int, QByteArray> HistoryModel::roleNames() const {
+  return {{kTime, "time"}, {kUser, "user"}, {kReplica, "replica"}, {kAction, "action"}, {kFields, "fields"},
+          {kDetail, "detail"}};
+}
+
+QUrl HistoryModel::history_url(const QString& sync_url, const QString& collection, const QString& id) {
+  QUrl url(sync_url);
+  url.setScheme(url.scheme() == QLatin1String("wss") ? QStringLiteral("https") : QStringLiteral("http"));
+  url.setPath(QStringLiteral("/api/history/%1/%2").arg(collection, id));
+  url.setQuery(QString());
+  return url;
+}
+
+void HistoryModel::load(const QString& sync_url, const QString& token, const QString& collection, const QString& id) {
+  if (reply_) reply_->abort();
+  error_.clear();
+  if (sync_url.isEmpty()) {
+    error_ = tr("History comes from the office server: set its address in Settings.");
+    emit stateChanged();
+    return;
+  }
+  QNetworkRequest request(history_url(sync_url, collection, id));
+  request.setRawHeader("Authorization", "Bearer " + token.toUtf8());
+  request.setTransferTimeout(10'000);
+  reply_ = network_.get(request);
+  connect(reply_, &QNetworkReply::finished, this, [this, reply = reply_.data()] { finish(reply); });
+  emit stateChanged();
+}
+
+void HistoryModel::finish(QNetworkReply* reply) {
+  reply->deleteLater();
+  if (reply != reply_) return;  // superseded by a newer request
+  reply_ = nullptr;
+  const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+  const QByteArray body = reply->readAll();
+  beginResetModel();
+  rows_.clear();
+  if (status == 200) {
+    const auto entries = QJsonDocument::fromJson(body).array();
+    for (const auto& value : entries) {
+      const QJsonObject e = value.toObject();
+      QStringList fields;
+      for (const auto& f : e.value(QLatin1String("fields")).toArray()) fields.push_back(f.toString());
+      rows_.push_back(Row{time_text(static_cast<std::uint64_t>(e.value(QLatin1String("at_ms")).toDouble())),
+                          e.value(QLatin1String("user")).toString(), e.value(QLatin1String("replica")).toString().left(8),
+                          label_for(e.value(QLatin1String("action")).toString()), fields.join(QStringLiteral(", ")),
+                          e.value(QLatin1String("detail")).toString()});
+    }
+    // Newest first.
+    std::reverse(rows_.begin(), rows_.end());
+  } else if (status == 401) {
+    error_ = tr("The office did not accept your token. Check it in Settings.");
+  } else if (status == 403) {
+    error_ = tr("This record is outside your territories.");
+  } else if (status == 404) {
+    error_ = tr("The office has no history for this record yet: it has not been synced.");
+  } else {
+    error_ = tr("Could not load the history: %1").arg(reply->errorString());
+  }
+  endResetModel();
+  emit stateChanged();
+}
+
+}  // namespace fieldsync::app

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <QAbstractListModel>
+#include <QNetworkAccessManager>
+#include <QPointer>
+#include <QNetworkReply>
+#include <QtQml/qqmlregistration.h>
+
+#include <vector>
+
+namespace fieldsync::app {
+
+// A record's history from the server's audit log (GET /api/history/<collection>/<id> on
+// the server's HTTP port, the same host and port as its ws:// sync URL): who changed which
+// fields when, conflicts opened and settled, refusals. Fetched asynchronously with
+// QNetworkAccessManager, so the UI thread never waits on the network. UI thread only.
+class HistoryModel : public QAbstractListModel {
+  Q_OBJECT
+  QML_ELEMENT
+  QML_UNCREATABLE("made by AppController")
+  Q_PROPERTY(bool loading READ loading NOTIFY stateChanged)
+  Q_PROPERTY(QString error READ error NOTIFY stateChanged)
+  Q_PROPERTY(int count READ rowCount NOTIFY stateChanged)
+
+ public:
+  enum Role { kTime = Qt::UserRole + 1, kUser, kReplica, kAction, kFields, kDetail };
+
+  explicit HistoryModel(QObject* parent = nullptr);
+
+  int rowCount(const QModelIndex& parent = {}) const override;
+  QVariant data(const QModelIndex& index, int role) const override;
+  QHash<int, QByteArray> roleNames() const override;
+
+  bool loading() const { return reply_ != nullptr; }
+  QString error() const { return error_; }
+
+  // Starts fetching; `sync_url` is the ws:// URL the replica syncs with.
+  void load(const QString& sync_url, const QString& token, const QString& collection, const QString& id);
+  // The history URL for a sync URL: ws://host:port/sync -> http://host:port/api/history/c/id.
+  static QUrl history_url(const QString& sync_url, const QString& collection, const QString& id);
+
+ signals:
+  void stateChanged();
+
+ private:
+  struct Row {
+    QString time, user, replica, action, fields, detail;
+  };
+  void finish(QNetworkReply* reply);
+
+  QNetworkAccessManager network_;
+  QPointer<QNetworkReply> reply_;
+  QString error_;
+  std::vector<Row> rows_;
+};
+
+}  // namespace fieldsync::app

@@ -1,0 +1,75 @@
+// fieldsync-app: builds the app's services and hands them to the QML root.
+//
+//   fieldsync-app [--db FILE] [--demo] [--screenshots DIR]
+//
+// The replica lives in the platform's app data folder unless --db says otherwise.
+
+#include <QCommandLineParser>
+#include <QDir>
+#include <QGuiApplication>
+#include <QQmlApplicationEngine>
+#include <QQuickStyle>
+#include <QQuickWindow>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QtQml/qqmlextensionplugin.h>
+
+#include <cstdio>
+#include <memory>
+
+#include "app_controller.hpp"
+#include "demo_data.hpp"
+#include "screenshot_runner.hpp"
+
+Q_IMPORT_QML_PLUGIN(FieldSync_AppPlugin)
+
+int main(int argc, char* argv[]) {
+  QGuiApplication application(argc, argv);
+  QGuiApplication::setApplicationName(QStringLiteral("FieldSync"));
+  QGuiApplication::setOrganizationName(QStringLiteral("FieldSync"));
+  QQuickStyle::setStyle(QStringLiteral("Material"));
+
+  QCommandLineParser options;
+  options.setApplicationDescription(QStringLiteral("FieldSync: offline-first field sales"));
+  options.addHelpOption();
+  const QCommandLineOption db_option(QStringLiteral("db"), QStringLiteral("The replica database file."), QStringLiteral("file"));
+  const QCommandLineOption demo_option(QStringLiteral("demo"), QStringLiteral("Fill an empty replica with demo data."));
+  const QCommandLineOption shots_option(QStringLiteral("screenshots"),
+                                        QStringLiteral("Render the main pages with demo data into DIR and exit."),
+                                        QStringLiteral("dir"));
+  options.addOptions({db_option, demo_option, shots_option});
+  options.process(application);
+
+  // Screenshots use a throwaway replica, so they never touch a real one.
+  std::unique_ptr<QTemporaryDir> scratch;
+  QString db_path = options.value(db_option);
+  if (options.isSet(shots_option)) {
+    scratch = std::make_unique<QTemporaryDir>();
+    db_path = scratch->filePath(QStringLiteral("screenshots.db"));
+  } else if (db_path.isEmpty()) {
+    const QString folder = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    QDir().mkpath(folder);
+    db_path = QDir(folder).filePath(QStringLiteral("replica.db"));
+  }
+
+  try {
+    fieldsync::app::AppController app(db_path);
+    if (options.isSet(demo_option) || options.isSet(shots_option)) {
+      fieldsync::app::seed_demo_data(app.replica(), QDate::currentDate());
+      app.localWriteDone();
+    }
+
+    QQmlApplicationEngine engine;
+    engine.setInitialProperties({{QStringLiteral("app"), QVariant::fromValue(&app)}});
+    engine.load(QUrl(QStringLiteral("qrc:/qt/qml/FieldSync/App/qml/Main.qml")));
+    if (engine.rootObjects().isEmpty()) return 1;
+    auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().constFirst());
+    if (options.isSet(shots_option)) {
+      return window ? fieldsync::app::take_screenshots(*window, app, options.value(shots_option)) : 1;
+    }
+    return QGuiApplication::exec();
+  } catch (const fieldsync::Error& e) {
+    std::fprintf(stderr, "fieldsync-app: %s\n", e.what());
+    return 1;
+  }
+}

@@ -1,0 +1,163 @@
+#include "record_form.hpp"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <algorithm>
+
+#include "value_text.hpp"
+
+namespace fieldsync::app {
+namespace {
+
+// The engine says "field 'tier': 'gold' is not one of: ..."; beside the field itself the
+// prefix is noise.
+QString field_message(const Error& error) {
+  QString text = QString::fromStdString(error.what());
+  const auto colon = text.indexOf(QLatin1String("': "));
+  if (text.startsWith(QLatin1String("field '")) && colon > 0) text = text.mid(colon + 3);
+  if (!text.isEmpty()) text[0] = text[0].toUpper();
+  return text;
+}
+
+}  // namespace
+
+RecordForm::RecordForm(Replica& replica, std::string collection, std::optional<RecordId> id, FieldValues fixed,
+                       QObject* parent)
+    : QObject(parent),
+      replica_(&replica),
+      collection_(&replica.schema().require(collection)),
+      id_(id),
+      fixed_(std::move(fixed)) {
+  if (collection_->read_only_for_reps) throw Error(ErrorCode::kReadOnly, collection + " cannot be edited on a phone");
+  if (id_) {
+    const auto record = replica_->get(collection_->name, *id_);
+    if (!record) throw Error(ErrorCode::kNotFound, "no record " + id_->to_string() + " in " + collection_->name);
+    for (std::size_t i = 0; i < collection_->fields.size(); ++i) {
+      const FieldSchema& field = collection_->fields[i];
+      if (shown(field)) original_.insert(QString::fromStdString(field.name), to_text(field, record->values[i]));
+    }
+  } else {
+    for (const auto& field : collection_->fields) {
+      if (shown(field)) original_.insert(QString::fromStdString(field.name), QString());
+    }
+  }
+  values_ = original_;
+  if (const auto draft = replica_->setting(draft_key())) {
+    const QJsonObject saved = QJsonDocument::fromJson(QByteArray::fromStdString(*draft)).object();
+    for (auto it = saved.begin(); it != saved.end(); ++it) {
+      if (values_.contains(it.key())) values_.insert(it.key(), it.value().toString());
+    }
+    restored_draft_ = values_ != original_;
+  }
+}
+
+QString RecordForm::recordId() const { return id_ ? QString::fromStdString(id_->to_string()) : QString(); }
+
+bool RecordForm::shown(const FieldSchema& field) const {
+  if (field.name == kDeletedField || field.type == FieldType::kReference) return false;
+  return std::none_of(fixed_.begin(), fixed_.end(), [&](const auto& f) { return f.first == field.name; });
+}
+
+QVariantList RecordForm::fields() const {
+  QVariantList out;
+  for (const auto& field : collection_->fields) {
+    if (!shown(field)) continue;
+    QStringList options;
+    for (const auto& v : field.values) options.push_back(QString::fromStdString(v));
+    out.push_back(QVariantMap{{QStringLiteral("name"), QString::fromStdString(field.name)},
+                              {QStringLiteral("label"), label_for(QString::fromStdString(field.name))},
+                              {QStringLiteral("type"), QString::fromUtf8(field_type_name(field.type).data())},
+                              {QStringLiteral("required"), field.required},
+                              {QStringLiteral("options"), options}});
+  }
+  return out;
+}
+
+std::string RecordForm::draft_key() const {
+  std::string key = "app.draft/" + collection_->name + "/";
+  if (id_) return key + id_->to_string();
+  key += "new";
+  for (const auto& [name, value] : fixed_) {
+    if (const auto* text = std::get_if<std::string>(&value)) key += "/" + name + "=" + *text;
+  }
+  return key;
+}
+
+void RecordForm::store_draft() {
+  QJsonObject draft;
+  for (auto it = values_.begin(); it != values_.end(); ++it) draft.insert(it.key(), it.value().toString());
+  try {
+    replica_->set_setting(draft_key(), QJsonDocument(draft).toJson(QJsonDocument::Compact).toStdString());
+  } catch (const Error& e) {
+    // The form still holds the text; only the copy that survives a restart is missing.
+    message_ = tr("Could not keep a draft: %1").arg(QString::fromStdString(e.what()));
+    emit errorsChanged();
+  }
+}
+
+void RecordForm::setValue(const QString& field, const QString& text) {
+  if (!values_.contains(field) || values_.value(field).toString() == text) return;
+  values_.insert(field, text);
+  if (errors_.remove(field) > 0) emit errorsChanged();
+  emit valuesChanged();
+  store_draft();
+}
+
+bool RecordForm::save() {
+  const std::string draft = draft_key();  // before a create gives the form its id
+  errors_.clear();
+  message_.clear();
+  FieldValues changes;
+  for (const auto& field : collection_->fields) {
+    if (!shown(field)) continue;
+    const QString name = QString::fromStdString(field.name);
+    const QString text = values_.value(name).toString();
+    if (id_ && text == original_.value(name).toString()) continue;
+    if (field.required && text.trimmed().isEmpty()) {
+      errors_.insert(name, tr("%1 is required.").arg(label_for(name)));
+      continue;
+    }
+    try {
+      Value value = from_text(field, text);
+      validate_value(field, value);
+      changes.emplace_back(field.name, std::move(value));
+    } catch (const Error& e) {
+      errors_.insert(name, field_message(e));
+    }
+  }
+  if (!errors_.isEmpty()) {
+    message_ = tr("Please correct the marked fields. Nothing was saved yet.");
+    emit errorsChanged();
+    return false;
+  }
+  try {
+    if (id_) {
+      if (!changes.empty()) replica_->update(collection_->name, *id_, changes);
+    } else {
+      FieldValues values = fixed_;
+      for (auto& change : changes) {
+        if (!is_null(change.second)) values.push_back(std::move(change));
+      }
+      id_ = replica_->create(collection_->name, values);
+    }
+  } catch (const Error& e) {
+    message_ = tr("Not saved: %1").arg(QString::fromStdString(e.what()));
+    emit errorsChanged();
+    return false;
+  }
+  replica_->set_setting(draft, "");
+  original_ = values_;
+  emit errorsChanged();
+  emit localWrite();
+  emit saved();
+  return true;
+}
+
+void RecordForm::discard() {
+  replica_->set_setting(draft_key(), "");
+  values_ = original_;
+  emit valuesChanged();
+}
+
+}  // namespace fieldsync::app

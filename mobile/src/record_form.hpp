@@ -1,0 +1,81 @@
+#pragma once
+
+#include <QObject>
+#include <QVariantList>
+#include <QVariantMap>
+#include <QtQml/qqmlregistration.h>
+
+#include <optional>
+#include <string>
+
+#include "fieldsync/core/replica.hpp"
+
+namespace fieldsync::app {
+
+// An edit form for one record of a collection (customers, contacts, visits, tickets): the
+// text of every field as typed, checked against the schema on save with a message per
+// field, and written as one create or update of only the fields that changed (writing an
+// unchanged field would make a needless conflict with someone else's edit).
+//
+// Nothing typed is lost: a failed save keeps the text, and every keystroke is kept as a
+// draft in the replica's settings, restored when the same form is opened again (after a
+// crash or a restart) and cleared by a successful save or discard(). UI thread only.
+class RecordForm : public QObject {
+  Q_OBJECT
+  QML_ELEMENT
+  QML_UNCREATABLE("made by AppController")
+  Q_PROPERTY(QString collection READ collection CONSTANT)
+  Q_PROPERTY(QString recordId READ recordId NOTIFY saved)
+  Q_PROPERTY(bool isNew READ isNew NOTIFY saved)
+  Q_PROPERTY(QVariantList fields READ fields CONSTANT)
+  Q_PROPERTY(QVariantMap values READ values NOTIFY valuesChanged)
+  Q_PROPERTY(QVariantMap errors READ errors NOTIFY errorsChanged)
+  Q_PROPERTY(QString message READ message NOTIFY errorsChanged)
+  Q_PROPERTY(bool restoredDraft READ restoredDraft CONSTANT)
+
+ public:
+  // Editing record `id`, or creating one (no id) with `fixed` values the form does not
+  // show (a visit's customer_id, say).
+  RecordForm(Replica& replica, std::string collection, std::optional<RecordId> id, FieldValues fixed,
+             QObject* parent = nullptr);
+
+  QString collection() const { return QString::fromStdString(collection_->name); }
+  QString recordId() const;
+  bool isNew() const { return !id_.has_value(); }
+  // Each shown field: {name, label, type, required, options (enum values)}.
+  QVariantList fields() const;
+  QVariantMap values() const { return values_; }
+  QVariantMap errors() const { return errors_; }
+  QString message() const { return message_; }
+  bool restoredDraft() const { return restored_draft_; }
+
+  Q_INVOKABLE QString value(const QString& field) const { return values_.value(field).toString(); }
+  Q_INVOKABLE void setValue(const QString& field, const QString& text);
+  // Validates and writes. False (with errors() and message()) when nothing was written.
+  Q_INVOKABLE bool save();
+  // Forgets the draft; the record stays as it was.
+  Q_INVOKABLE void discard();
+
+ signals:
+  void valuesChanged();
+  void errorsChanged();
+  void saved();
+  void localWrite();
+
+ private:
+  bool shown(const FieldSchema& field) const;
+  std::string draft_key() const;
+  void store_draft();
+
+  Replica* replica_;
+  const CollectionSchema* collection_;
+  std::optional<RecordId> id_;
+  FieldValues fixed_;
+  QVariantMap original_;  // the record's values when the form opened
+  QVariantMap values_;
+  QVariantMap errors_;
+  QString message_;
+  bool restored_draft_ = false;
+};
+
+}  // namespace fieldsync::app

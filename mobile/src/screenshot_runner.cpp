@@ -1,0 +1,84 @@
+#include "screenshot_runner.hpp"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QGuiApplication>
+#include <QImage>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QQuickWindow>
+#include <QTimer>
+
+#include <cstdio>
+
+#include "app_controller.hpp"
+
+namespace fieldsync::app {
+namespace {
+
+// Lets animations (page transitions) finish and the scene graph render.
+void settle(int ms) {
+  QEventLoop loop;
+  QTimer::singleShot(ms, &loop, &QEventLoop::quit);
+  loop.exec();
+}
+
+bool shoot(QQuickWindow& window, const QDir& dir, const QString& name) {
+  settle(700);
+  const QImage image = window.grabWindow();
+  const QString path = dir.filePath(name + QStringLiteral(".png"));
+  if (image.isNull() || !image.save(path)) {
+    std::fprintf(stderr, "fieldsync-app: could not write %s\n", qPrintable(path));
+    return false;
+  }
+  std::printf("%s\n", qPrintable(path));
+  return true;
+}
+
+bool call(QQuickWindow& window, const char* function, const QVariant& argument = {}) {
+  return argument.isValid() ? QMetaObject::invokeMethod(&window, function, Q_ARG(QVariant, argument))
+                            : QMetaObject::invokeMethod(&window, function);
+}
+
+}  // namespace
+
+int take_screenshots(QQuickWindow& window, AppController& app, const QString& directory) {
+  QDir dir(directory);
+  if (!dir.mkpath(QStringLiteral("."))) {
+    std::fprintf(stderr, "fieldsync-app: cannot create %s\n", qPrintable(directory));
+    return 1;
+  }
+  const QVariantMap first = app.customers()->get(0);
+  QString vip_id;
+  for (int i = 0; i < app.customers()->rowCount(); ++i) {
+    if (app.customers()->get(i).value(QStringLiteral("name")) == QLatin1String("Hotel Aurora")) {
+      vip_id = app.customers()->get(i).value(QStringLiteral("recordId")).toString();
+    }
+  }
+  if (vip_id.isEmpty()) vip_id = first.value(QStringLiteral("recordId")).toString();
+
+  // A half-finished order, as a rep would have left it: the new-order page restores it.
+  QJsonArray lines;
+  for (const auto& product : app.replica().list("products")) {
+    if (lines.size() == 2) break;
+    lines.push_back(QJsonObject{{QStringLiteral("product"), QString::fromStdString(product.state.id.to_string())},
+                                {QStringLiteral("quantity"), QString::number(lines.size() * 2 + 3)}});
+  }
+  app.replica().set_setting(
+      OrderForm::draft_key(*Uuid::parse(vip_id.toStdString())),
+      QJsonDocument(QJsonObject{{QStringLiteral("lines"), lines}, {QStringLiteral("due"), QStringLiteral("2026-12-18")}})
+          .toJson(QJsonDocument::Compact)
+          .toStdString());
+
+  bool ok = shoot(window, dir, QStringLiteral("rep-home"));
+  ok = ok && call(window, "openCustomer", vip_id) && shoot(window, dir, QStringLiteral("customer-page"));
+  ok = ok && call(window, "showHome") && call(window, "openReview") && shoot(window, dir, QStringLiteral("review-queue"));
+  ok = ok && call(window, "showHome") && call(window, "openReports") && shoot(window, dir, QStringLiteral("reports"));
+  ok = ok && call(window, "showHome") && call(window, "openNewOrder", vip_id) && shoot(window, dir, QStringLiteral("new-order"));
+  ok = ok && call(window, "showHome") && call(window, "openSettings") && shoot(window, dir, QStringLiteral("settings"));
+  return ok ? 0 : 1;
+}
+
+}  // namespace fieldsync::app

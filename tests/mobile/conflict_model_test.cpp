@@ -1,0 +1,67 @@
+#include <gtest/gtest.h>
+
+#include "conflict_model.hpp"
+#include "model_test_support.hpp"
+
+namespace fieldsync::app {
+namespace {
+
+using test::text;
+
+class ConflictModelTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    aurora_ = office_.create("customers", {{"name", text("Hotel Aurora")}, {"territory", text("north")}});
+    test::deliver(office_, phone_);
+    phone_.update("customers", aurora_, {{"tier", text("vip")}});
+    office_.update("customers", aurora_, {{"tier", text("regular")}});
+    test::deliver(office_, phone_);
+  }
+
+  fieldsync::test::TempDir dir_;
+  Replica office_ = test::open_file(dir_, "office.db");
+  Replica phone_ = test::open_file(dir_, "phone.db");
+  RecordId aurora_;
+};
+
+TEST_F(ConflictModelTest, ShowsEachConcurrentValueWithItsAuthor) {
+  ConflictModel model(phone_);
+  ASSERT_EQ(model.rowCount(), 1);
+  const QVariantMap row = model.get(0);
+  EXPECT_EQ(row.value(QStringLiteral("recordTitle")).toString(), QStringLiteral("Hotel Aurora"));
+  EXPECT_EQ(row.value(QStringLiteral("field")).toString(), QStringLiteral("tier"));
+  const auto engine = phone_.conflicts().front();
+  EXPECT_EQ(row.value(QStringLiteral("shown")).toString().toStdString(), std::get<std::string>(engine.shown));
+
+  QStringList values;
+  int mine = 0;
+  for (const auto& s : row.value(QStringLiteral("siblings")).toList()) {
+    values << s.toMap().value(QStringLiteral("value")).toString();
+    mine += s.toMap().value(QStringLiteral("mine")).toBool() ? 1 : 0;
+  }
+  values.sort();
+  EXPECT_EQ(values, (QStringList{"regular", "vip"}));
+  EXPECT_EQ(mine, 1);
+}
+
+TEST_F(ConflictModelTest, SettlingWritesOneValueThatReplacesBoth) {
+  ConflictModel model(phone_);
+  EXPECT_FALSE(model.settle(0, QStringLiteral("gold")).isEmpty());  // not a tier: refused
+  EXPECT_EQ(phone_.conflicts().size(), 1u);
+
+  int writes = 0;
+  QObject::connect(&model, &ConflictModel::localWrite, [&] { ++writes; });
+  EXPECT_EQ(model.settle(0, QStringLiteral("potential")), QString());
+  EXPECT_EQ(writes, 1);
+  model.reload();
+  EXPECT_EQ(model.rowCount(), 0);
+  EXPECT_EQ(std::get<std::string>(phone_.get("customers", aurora_)->value("tier")), "potential");
+
+  // The settling write has seen both values: on the office it replaces them too.
+  test::deliver(phone_, office_);
+  EXPECT_TRUE(office_.conflicts().empty());
+  EXPECT_EQ(std::get<std::string>(office_.get("customers", aurora_)->value("tier")), "potential");
+}
+
+}  // namespace
+}  // namespace fieldsync::app

@@ -1,0 +1,94 @@
+#include <gtest/gtest.h>
+
+#include "model_test_support.hpp"
+#include "record_form.hpp"
+
+namespace fieldsync::app {
+namespace {
+
+using test::text;
+
+class RecordFormTest : public ::testing::Test {
+ protected:
+  fieldsync::test::TempDir dir_;
+  Replica phone_ = test::open_file(dir_, "phone.db");
+};
+
+TEST_F(RecordFormTest, FailedSaveKeepsTheTextAndSaysWhyPerField) {
+  RecordForm form(phone_, "customers", std::nullopt, {});
+  form.setValue(QStringLiteral("territory"), QStringLiteral("north"));
+  form.setValue(QStringLiteral("tier"), QStringLiteral("gold"));
+  EXPECT_FALSE(form.save());
+  EXPECT_EQ(form.errors().value(QStringLiteral("name")).toString(), QStringLiteral("Name is required."));
+  EXPECT_TRUE(form.errors().value(QStringLiteral("tier")).toString().contains(QLatin1String("gold")));
+  EXPECT_FALSE(form.errors().contains(QStringLiteral("territory")));
+  EXPECT_FALSE(form.message().isEmpty());
+  EXPECT_EQ(form.value(QStringLiteral("territory")), QStringLiteral("north"));
+  EXPECT_EQ(form.value(QStringLiteral("tier")), QStringLiteral("gold"));
+  EXPECT_TRUE(phone_.list("customers").empty());
+  EXPECT_EQ(phone_.outbox_size(), 0u);
+}
+
+TEST_F(RecordFormTest, DraftSurvivesARestartUntilSaved) {
+  {
+    RecordForm form(phone_, "customers", std::nullopt, {});
+    form.setValue(QStringLiteral("name"), QStringLiteral("Half typed"));
+  }
+  // "Restart": a new connection to the file, a new form.
+  Replica reopened = test::open_file(dir_, "phone.db");
+  RecordForm again(reopened, "customers", std::nullopt, {});
+  EXPECT_TRUE(again.restoredDraft());
+  EXPECT_EQ(again.value(QStringLiteral("name")), QStringLiteral("Half typed"));
+  again.setValue(QStringLiteral("territory"), QStringLiteral("north"));
+  ASSERT_TRUE(again.save());
+
+  RecordForm fresh(reopened, "customers", std::nullopt, {});
+  EXPECT_FALSE(fresh.restoredDraft());
+  EXPECT_EQ(fresh.value(QStringLiteral("name")), QString());
+}
+
+TEST_F(RecordFormTest, UpdateWritesOnlyTheChangedFields) {
+  const auto id = phone_.create("customers", {{"name", text("Aurora")}, {"territory", text("north")}});
+  const auto before = phone_.get("customers", id)->state;
+  RecordForm form(phone_, "customers", id, {});
+  EXPECT_EQ(form.value(QStringLiteral("name")), QStringLiteral("Aurora"));
+  form.setValue(QStringLiteral("phone"), QStringLiteral("+49 30 1"));
+  ASSERT_TRUE(form.save());
+
+  const auto after = phone_.get("customers", id);
+  EXPECT_EQ(std::get<std::string>(after->value("phone")), "+49 30 1");
+  // The name keeps the dot of its first write: an unchanged field is not rewritten, so it
+  // cannot conflict with someone else's edit of it.
+  EXPECT_EQ(after->state.field("name")->siblings, before.field("name")->siblings);
+  EXPECT_NE(after->state.field("phone")->siblings.front().dot, before.field("name")->siblings.front().dot);
+}
+
+TEST_F(RecordFormTest, ChildFormsFixTheirParentAndHideReferences) {
+  const auto customer = phone_.create("customers", {{"name", text("Aurora")}, {"territory", text("north")}});
+  RecordForm form(phone_, "visits", std::nullopt, {{"customer_id", text(customer.to_string())}});
+  ASSERT_FALSE(form.fields().isEmpty());
+  for (const auto& f : form.fields()) EXPECT_NE(f.toMap().value(QStringLiteral("type")).toString(), QStringLiteral("reference"));
+  form.setValue(QStringLiteral("visited_on"), QStringLiteral("31.12.2024"));
+  EXPECT_FALSE(form.save());
+  EXPECT_TRUE(form.errors().value(QStringLiteral("visited_on")).toString().contains(QLatin1String("date like")));
+  form.setValue(QStringLiteral("visited_on"), QStringLiteral("2024-12-31"));
+  form.setValue(QStringLiteral("summary"), QStringLiteral("Tasting"));
+  ASSERT_TRUE(form.save());
+  ListQuery query;
+  query.equals.emplace_back("customer_id", text(customer.to_string()));
+  const auto visits = phone_.list("visits", query);
+  ASSERT_EQ(visits.size(), 1u);
+  EXPECT_EQ(std::get<std::string>(visits.front().value("summary")), "Tasting");
+}
+
+TEST_F(RecordFormTest, ProductsAreNotEditableOnAPhone) {
+  try {
+    RecordForm form(phone_, "products", std::nullopt, {});
+    ADD_FAILURE() << "a products form was made";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kReadOnly);
+  }
+}
+
+}  // namespace
+}  // namespace fieldsync::app

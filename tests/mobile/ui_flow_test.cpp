@@ -1,0 +1,265 @@
+// The real QML of the app, driven by mouse clicks and key presses under
+// QT_QPA_PLATFORM=offscreen, against the production sync server on loopback: a rep works
+// offline, syncs, sees a supervisor's edit merged in; both edit one field while the server
+// is down; the supervisor settles the conflict in the review queue and the rep sees it.
+
+#include <gtest/gtest.h>
+
+#include <QQmlApplicationEngine>
+#include <QQuickItem>
+#include <QQuickWindow>
+#include <QTest>
+#include <QtQml/qqmlextensionplugin.h>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+
+#include "app_controller.hpp"
+#include "fieldsync/test/temp_dir.hpp"
+#include "test_server.hpp"
+
+Q_IMPORT_QML_PLUGIN(FieldSync_AppPlugin)
+
+namespace fieldsync::app {
+namespace {
+
+bool wait_until(const std::function<bool()>& condition, int timeout_ms = 10'000) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    QTest::qWait(20);
+  }
+  return true;
+}
+
+// One running app: its services and its QML window, with ways to find, click and type.
+class AppWindow {
+ public:
+  explicit AppWindow(const std::string& database) : app_(QString::fromStdString(database)) {
+    engine_.setInitialProperties({{QStringLiteral("app"), QVariant::fromValue(&app_)}});
+    engine_.load(QUrl(QStringLiteral("qrc:/qt/qml/FieldSync/App/qml/Main.qml")));
+    if (engine_.rootObjects().isEmpty()) throw Error(ErrorCode::kInternal, "Main.qml did not load");
+    window_ = qobject_cast<QQuickWindow*>(engine_.rootObjects().constFirst());
+    // Tall enough that every form fits without scrolling; the width is a phone's.
+    window_->resize(400, 1400);
+    window_->show();
+    EXPECT_TRUE(QTest::qWaitForWindowExposed(window_));
+  }
+
+  AppController& app() { return app_; }
+  QQuickWindow* window() { return window_; }
+
+  // Every item of the scene, in the visual tree's order (delegates made by a Repeater or a
+  // ListView are visual children, not always QObject children).
+  std::vector<QQuickItem*> items(QQuickItem* root = nullptr) {
+    std::vector<QQuickItem*> out;
+    std::function<void(QQuickItem*)> walk = [&](QQuickItem* item) {
+      out.push_back(item);
+      for (auto* child : item->childItems()) walk(child);
+    };
+    walk(root ? root : window_->contentItem());
+    return out;
+  }
+  // Whether the visible item `outer` holds a visible item named `inner` (a row's badge).
+  bool shows_within(const QString& outer, const QString& inner) {
+    QQuickItem* root = find(outer);
+    if (!root) return false;
+    for (auto* item : items(root)) {
+      if (item->objectName() == inner && item->isVisible()) return true;
+    }
+    return false;
+  }
+
+  // The visible item named `name` on top (the page pushed last), or nullptr.
+  QQuickItem* find(const QString& name) {
+    QQuickItem* found = nullptr;
+    for (auto* item : items()) {
+      if (item->objectName() == name && item->isVisible() && item->width() > 0) found = item;
+    }
+    return found;
+  }
+  bool shows(const QString& name) { return find(name) != nullptr; }
+  QString text(const QString& name) {
+    QQuickItem* item = find(name);
+    return item ? item->property("text").toString() : QStringLiteral("<no %1>").arg(name);
+  }
+
+  // Every visible named item: what a failed lookup prints.
+  std::string visible_names() {
+    std::string out;
+    for (auto* item : items()) {
+      if (!item->objectName().isEmpty() && item->isVisible()) out += item->objectName().toStdString() + " ";
+    }
+    return out;
+  }
+
+  void click(const QString& name) {
+    ASSERT_TRUE(wait_until([&] { return shows(name); }))
+        << "nothing visible named " << name.toStdString() << "; visible: " << visible_names();
+    // Let a page transition finish: its items move until then.
+    ASSERT_TRUE(wait_until([&] { return !find(QStringLiteral("stack"))->property("busy").toBool(); }));
+    QQuickItem* item = find(name);
+    const QPointF centre = item->mapToScene(QPointF(item->width() / 2, item->height() / 2));
+    QTest::mouseClick(window_, Qt::LeftButton, Qt::NoModifier, centre.toPoint());
+  }
+  // Replaces a text field's content as a user would: focus, select all, type.
+  void type(const QString& name, const QString& text) {
+    // Keys go to the active window's focus item: with two apps open, make this one active.
+    window_->requestActivate();
+    ASSERT_TRUE(QTest::qWaitForWindowActive(window_));
+    click(name);
+    QQuickItem* item = find(name);
+    ASSERT_NE(item, nullptr);
+    item->forceActiveFocus();
+    QTest::keyClick(window_, Qt::Key_A, Qt::ControlModifier);
+    QTest::keyClick(window_, Qt::Key_Backspace);
+    for (const QChar c : text) QTest::keyClick(window_, c.toLatin1());
+  }
+  void call(const char* function) { QMetaObject::invokeMethod(window_, function); }
+
+ private:
+  AppController app_;
+  QQmlApplicationEngine engine_;
+  QQuickWindow* window_ = nullptr;
+};
+
+class UiFlowTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_.start();
+    rep_token_ = server_.add_user("rita", server::Role::kRep, {"north"});
+    supervisor_token_ = server_.add_user("sam", server::Role::kSupervisor);
+  }
+
+  void connect(AppWindow& w, const std::string& token) {
+    w.call("openSettings");
+    w.type(QStringLiteral("serverUrlField"), QString::fromStdString(server_.url()));
+    w.type(QStringLiteral("tokenField"), QString::fromStdString(token));
+    w.click(QStringLiteral("saveSettingsButton"));
+    EXPECT_TRUE(wait_until([&] { return w.text(QStringLiteral("onlineLabel")) == QLatin1String("Online"); }))
+        << w.text(QStringLiteral("onlineLabel")).toStdString() << " " << w.text(QStringLiteral("syncErrorLabel")).toStdString();
+    w.call("showHome");
+  }
+
+  test::TempDir dir_;
+  test::TestServer server_{dir_.path() / "server"};
+  std::string rep_token_;
+  std::string supervisor_token_;
+};
+
+TEST_F(UiFlowTest, OfflineEditSyncMergeAndSettledConflict) {
+  AppWindow rep(dir_.file("rep.db"));
+  AppWindow supervisor(dir_.file("supervisor.db"));
+  EXPECT_TRUE(rep.text(QStringLiteral("onlineLabel")).contains(QLatin1String("no server")));
+
+  // Offline: a failed save keeps what was typed and says why.
+  rep.click(QStringLiteral("newCustomerButton"));
+  rep.type(QStringLiteral("field:territory"), QStringLiteral("north"));
+  rep.click(QStringLiteral("saveButton"));
+  ASSERT_TRUE(wait_until([&] { return rep.shows(QStringLiteral("error:name")); }));
+  EXPECT_EQ(rep.text(QStringLiteral("error:name")), QStringLiteral("Name is required."));
+  EXPECT_EQ(rep.text(QStringLiteral("field:territory")), QStringLiteral("north"));
+  EXPECT_EQ(rep.app().replica().outbox_size(), 0u);
+
+  rep.type(QStringLiteral("field:name"), QStringLiteral("Kiosk Nord"));
+  rep.click(QStringLiteral("saveButton"));
+  ASSERT_TRUE(wait_until([&] { return rep.shows(QStringLiteral("customer:Kiosk Nord")); }));
+  EXPECT_TRUE(rep.shows_within(QStringLiteral("customer:Kiosk Nord"), QStringLiteral("pendingBadge")));
+
+  // Edit it, still offline: the page shows the new value and the pending badge.
+  rep.click(QStringLiteral("customer:Kiosk Nord"));
+  rep.click(QStringLiteral("editCustomerButton"));
+  rep.type(QStringLiteral("field:phone"), QStringLiteral("+49 40 1"));
+  rep.click(QStringLiteral("saveButton"));
+  ASSERT_TRUE(wait_until([&] { return rep.text(QStringLiteral("value:phone")) == QLatin1String("+49 40 1"); }));
+  EXPECT_TRUE(rep.shows(QStringLiteral("customerPendingBadge")));
+  EXPECT_EQ(rep.text(QStringLiteral("outboxLabel")), QStringLiteral("1 edit waiting"));
+
+  // Online: the edits go out, the badge goes.
+  connect(rep, rep_token_);
+  connect(supervisor, supervisor_token_);
+  ASSERT_TRUE(wait_until([&] { return rep.text(QStringLiteral("outboxLabel")) == QLatin1String("0 edits waiting"); }));
+  EXPECT_TRUE(wait_until([&] { return !rep.shows_within(QStringLiteral("customer:Kiosk Nord"), QStringLiteral("pendingBadge")); }));
+  rep.click(QStringLiteral("customer:Kiosk Nord"));
+  EXPECT_TRUE(wait_until([&] { return !rep.shows(QStringLiteral("customerPendingBadge")); }));
+
+  // The supervisor's phone received it; an edit there reaches the rep live, merged with hers.
+  ASSERT_TRUE(wait_until([&] { return supervisor.shows(QStringLiteral("customer:Kiosk Nord")); }));
+  supervisor.click(QStringLiteral("customer:Kiosk Nord"));
+  supervisor.click(QStringLiteral("editCustomerButton"));
+  supervisor.type(QStringLiteral("field:industry"), QStringLiteral("Newsagent"));
+  supervisor.click(QStringLiteral("saveButton"));
+  ASSERT_TRUE(wait_until([&] { return rep.text(QStringLiteral("value:industry")) == QLatin1String("Newsagent"); }));
+  EXPECT_EQ(rep.text(QStringLiteral("value:phone")), QStringLiteral("+49 40 1"));
+
+  // The server goes away; both change the phone number.
+  const auto port = server_.port();
+  server_.stop();
+  ASSERT_TRUE(wait_until([&] { return rep.text(QStringLiteral("onlineLabel")) == QLatin1String("Offline"); }));
+  rep.click(QStringLiteral("editCustomerButton"));
+  rep.type(QStringLiteral("field:phone"), QStringLiteral("+49 40 2"));
+  rep.click(QStringLiteral("saveButton"));
+  ASSERT_TRUE(wait_until([&] { return supervisor.shows(QStringLiteral("editCustomerButton")); }));
+  supervisor.click(QStringLiteral("editCustomerButton"));
+  supervisor.type(QStringLiteral("field:phone"), QStringLiteral("+49 40 3"));
+  supervisor.click(QStringLiteral("saveButton"));
+  ASSERT_TRUE(wait_until([&] { return rep.text(QStringLiteral("value:phone")) == QLatin1String("+49 40 2"); }));
+
+  server_.start(port);
+  rep.click(QStringLiteral("syncNowButton"));
+  supervisor.click(QStringLiteral("syncNowButton"));
+  ASSERT_TRUE(wait_until([&] { return rep.shows(QStringLiteral("customerConflictBadge")); }));
+  ASSERT_TRUE(wait_until([&] { return supervisor.text(QStringLiteral("conflictLabel")) == QStringLiteral("· 1 conflict"); }))
+      << supervisor.text(QStringLiteral("conflictLabel")).toStdString() << " | "
+      << supervisor.text(QStringLiteral("onlineLabel")).toStdString() << " | "
+      << supervisor.text(QStringLiteral("outboxLabel")).toStdString() << " | "
+      << supervisor.text(QStringLiteral("syncErrorLabel")).toStdString() << " | "
+      << supervisor.text(QStringLiteral("value:phone")).toStdString();
+
+  // The supervisor settles it with a new value; the rep sees the result, conflict gone.
+  supervisor.call("showHome");
+  supervisor.click(QStringLiteral("reviewButton"));
+  ASSERT_TRUE(wait_until([&] { return supervisor.shows(QStringLiteral("conflict:Kiosk Nord:phone")); }));
+  supervisor.type(QStringLiteral("otherValue"), QStringLiteral("+49 40 9"));
+  supervisor.click(QStringLiteral("useOtherButton"));
+  EXPECT_TRUE(wait_until([&] { return supervisor.app().conflicts()->rowCount() == 0; }));
+  EXPECT_TRUE(wait_until([&] { return rep.text(QStringLiteral("value:phone")) == QLatin1String("+49 40 9"); }));
+  EXPECT_TRUE(wait_until([&] { return !rep.shows(QStringLiteral("customerConflictBadge")); }));
+  EXPECT_EQ(rep.text(QStringLiteral("conflictLabel")), QStringLiteral("· 0 conflicts"));
+
+  // The history the supervisor reviews comes from the server's audit log.
+  const QString id = rep.app().customers()->get(0).value(QStringLiteral("recordId")).toString();
+  std::unique_ptr<HistoryModel> history(supervisor.app().history(QStringLiteral("customers"), id));
+  ASSERT_TRUE(wait_until([&] { return !history->loading(); }));
+  EXPECT_EQ(history->error(), QString());
+  QStringList actions;
+  for (int i = 0; i < history->rowCount(); ++i) actions << history->index(i).data(HistoryModel::kAction).toString();
+  EXPECT_TRUE(actions.contains(QStringLiteral("Conflict settled"))) << actions.join(", ").toStdString();
+}
+
+TEST_F(UiFlowTest, RecordOutsideTheTerritoryIsRefusedInWords) {
+  AppWindow rep(dir_.file("rep.db"));
+  rep.click(QStringLiteral("newCustomerButton"));
+  rep.type(QStringLiteral("field:name"), QStringLiteral("Far Away Ltd"));
+  rep.type(QStringLiteral("field:territory"), QStringLiteral("south"));
+  rep.click(QStringLiteral("saveButton"));
+  ASSERT_TRUE(wait_until([&] { return rep.shows(QStringLiteral("customer:Far Away Ltd")); }));
+  connect(rep, rep_token_);
+  ASSERT_TRUE(wait_until([&] { return !rep.app().rejections().isEmpty(); }));
+  EXPECT_TRUE(rep.app().rejections().front().toMap().value(QStringLiteral("message")).toString().contains(
+      QLatin1String("outside your territories")));
+}
+
+TEST_F(UiFlowTest, RevokedTokenIsExplained) {
+  AppWindow rep(dir_.file("rep.db"));
+  rep.call("openSettings");
+  rep.type(QStringLiteral("serverUrlField"), QString::fromStdString(server_.url()));
+  rep.type(QStringLiteral("tokenField"), QStringLiteral("not-a-token"));
+  rep.click(QStringLiteral("saveSettingsButton"));
+  ASSERT_TRUE(wait_until([&] { return !rep.text(QStringLiteral("syncErrorLabel")).isEmpty() && rep.shows(QStringLiteral("syncErrorLabel")); }));
+  EXPECT_TRUE(rep.text(QStringLiteral("syncErrorLabel")).contains(QLatin1String("token"))) << rep.text(QStringLiteral("syncErrorLabel")).toStdString();
+}
+
+}  // namespace
+}  // namespace fieldsync::app
