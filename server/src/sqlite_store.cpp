@@ -49,9 +49,17 @@ constexpr const char* kMigrations[] = {
     R"sql(
       ALTER TABLE srv_replicas ADD COLUMN epoch TEXT NOT NULL DEFAULT '';
     )sql",
+    // 3: the store generation each replica last registered under (restores start a new one).
+    R"sql(
+      ALTER TABLE srv_replicas ADD COLUMN generation TEXT NOT NULL DEFAULT '';
+    )sql",
 };
 
 constexpr std::string_view kMigrationSetting = "server.migration";
+// Changes when the store is restored from a backup (restore_sqlite_store); replicas that
+// see a new one re-send everything they hold.
+constexpr std::string_view kGenerationSetting = "server.generation";
+constexpr const char* kDatabaseFile = "fieldsync-server.db";
 
 std::string join(const std::vector<std::string>& items) {
   std::string out;
@@ -76,6 +84,25 @@ class SqliteStore final : public Store {
   SqliteStore(const std::filesystem::path& data_dir, const Schema& schema, const Clock& clock, bool durable)
       : clock_(&clock), replica_(open_replica(data_dir, schema, clock, durable)), db_(&replica_.database()) {
     migrate();
+    if (!replica_.setting(kGenerationSetting)) replica_.set_setting(kGenerationSetting, random_hex(8));
+    generation_ = *replica_.setting(kGenerationSetting);
+  }
+
+  std::string generation() override {
+    std::lock_guard lock(mutex_);
+    return generation_;
+  }
+
+  void backup(const std::filesystem::path& file) override {
+    std::lock_guard lock(mutex_);
+    db_->backup_to(file.string());
+  }
+
+  // Only for restore_sqlite_store: the restored data is older than what replicas hold.
+  void start_new_generation() {
+    std::lock_guard lock(mutex_);
+    generation_ = random_hex(8);
+    replica_.set_setting(kGenerationSetting, generation_);
   }
 
   PushResult push(const PushContext& context, std::span<const RecordState> records, const WriteCheck& check) override {
@@ -156,21 +183,34 @@ class SqliteStore final : public Store {
                                 const std::string& user) override {
     std::lock_guard lock(mutex_);
     const std::string id = replica.to_string();
-    auto& select = db_->cached("SELECT max_counter, epoch FROM srv_replicas WHERE replica_id = ?1");
-    std::optional<std::pair<std::uint64_t, std::string>> known;
+    auto& select = db_->cached("SELECT max_counter, epoch, generation FROM srv_replicas WHERE replica_id = ?1");
+    struct Known {
+      std::uint64_t max_counter;
+      std::string epoch;
+      std::string generation;
+    };
+    std::optional<Known> known;
     {
       sqlite::ResetGuard reset(select);
       select.bind(1, id);
-      if (select.step()) known.emplace(static_cast<std::uint64_t>(select.column_int(0)), std::string(select.column_text(1)));
+      if (select.step()) {
+        known = Known{static_cast<std::uint64_t>(select.column_int(0)), std::string(select.column_text(1)),
+                      std::string(select.column_text(2))};
+      }
     }
-    if (known && (counter < known->first || epoch != known->second)) return {ReplicaStatus::kCounterWentBack, {}};
+    // Epochs handed out after the backup a restored store was made from are unknown to it:
+    // the first hello in a new generation is judged by its counter alone.
+    const bool same_generation = known && (known->generation.empty() || known->generation == generation_);
+    if (known && (counter < known->max_counter || (same_generation && epoch != known->epoch))) {
+      return {ReplicaStatus::kCounterWentBack, {}};
+    }
     ReplicaCheck check{known ? ReplicaStatus::kKnown : ReplicaStatus::kNew, random_hex(8)};
     auto& upsert = db_->cached(
-        "INSERT INTO srv_replicas (replica_id, user, max_counter, first_seen_ms, last_seen_ms, epoch) "
-        "VALUES (?1, ?2, 0, ?3, ?3, ?4) ON CONFLICT (replica_id) DO UPDATE SET last_seen_ms = excluded.last_seen_ms, "
-        "user = excluded.user, epoch = excluded.epoch");
+        "INSERT INTO srv_replicas (replica_id, user, max_counter, first_seen_ms, last_seen_ms, epoch, generation) "
+        "VALUES (?1, ?2, 0, ?3, ?3, ?4, ?5) ON CONFLICT (replica_id) DO UPDATE SET last_seen_ms = excluded.last_seen_ms, "
+        "user = excluded.user, epoch = excluded.epoch, generation = excluded.generation");
     sqlite::ResetGuard reset(upsert);
-    upsert.bind(1, id).bind(2, user).bind(3, now()).bind(4, check.epoch);
+    upsert.bind(1, id).bind(2, user).bind(3, now()).bind(4, check.epoch).bind(5, generation_);
     upsert.run();
     return check;
   }
@@ -273,7 +313,7 @@ class SqliteStore final : public Store {
     ReplicaOptions options;
     options.clock = &clock;
     options.durable_commits = durable;
-    return Replica::open((data_dir / "fieldsync-server.db").string(), schema, options);
+    return Replica::open((data_dir / kDatabaseFile).string(), schema, options);
   }
 
   void migrate() {
@@ -298,6 +338,9 @@ class SqliteStore final : public Store {
     }
     auto stored = replica_.state(incoming.collection, incoming.id);
     auto refusal = check(incoming, stored ? &*stored : nullptr);
+    // A state that brings nothing new is not a write: a replica re-sending everything it
+    // holds after a server restore sends read-only records (products) back unchanged.
+    if (refusal && stored && fieldsync::merge(*stored, incoming) == *stored) refusal.reset();
     if (refusal) {
       refusal->index = index;
     } else if (stored) {
@@ -353,6 +396,7 @@ class SqliteStore final : public Store {
   // Recursive: write and read checks run inside push() and changes_since() and look up
   // parent records through get().
   std::recursive_mutex mutex_;
+  std::string generation_;
   const Clock* clock_;
   Replica replica_;
   sqlite::Database* db_;
@@ -363,6 +407,40 @@ class SqliteStore final : public Store {
 std::unique_ptr<Store> open_sqlite_store(const std::filesystem::path& data_dir, const Schema& schema,
                                          const Clock& clock, bool durable) {
   return std::make_unique<SqliteStore>(data_dir, schema, clock, durable);
+}
+
+void restore_sqlite_store(const std::filesystem::path& data_dir, const std::filesystem::path& backup,
+                          const Schema& schema, const Clock& clock) {
+  namespace fs = std::filesystem;
+  if (!fs::is_regular_file(backup)) throw Error(ErrorCode::kNotFound, "no backup file " + backup.string());
+  // Checked on a copy first: a damaged backup leaves the current store untouched.
+  const fs::path staging = data_dir / "restore-staging";
+  fs::remove_all(staging);
+  fs::create_directories(staging);
+  fs::copy_file(backup, staging / kDatabaseFile);
+  {
+    auto check = Replica::open((staging / kDatabaseFile).string(), schema);
+    const std::string verdict = check.integrity_check();
+    if (verdict != "ok") {
+      throw Error(ErrorCode::kCorruptData, "the backup " + backup.string() + " is damaged: " + verdict);
+    }
+  }
+  // The current store is kept beside it, never deleted.
+  const fs::path live = data_dir / kDatabaseFile;
+  const fs::path kept = data_dir / (std::string(kDatabaseFile) + ".before-restore");
+  if (fs::exists(live)) {
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      const fs::path from = live.string() + suffix;
+      if (fs::exists(from)) fs::rename(from, kept.string() + suffix);
+    }
+  }
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    const fs::path from = (staging / kDatabaseFile).string() + suffix;
+    if (fs::exists(from)) fs::rename(from, live.string() + suffix);
+  }
+  fs::remove_all(staging);
+  SqliteStore restored(data_dir, schema, clock, true);
+  restored.start_new_generation();
 }
 
 }  // namespace fieldsync::server

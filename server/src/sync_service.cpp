@@ -135,6 +135,7 @@ Reply SyncService::hello(Connection& connection, const proto::Envelope& message)
   welcome->set_max_frame_bytes(static_cast<std::uint32_t>(limits_.max_frame_bytes));
   welcome->set_max_batch_records(static_cast<std::uint32_t>(limits_.max_batch_records));
   welcome->set_replica_epoch(check.epoch);
+  welcome->set_store_generation(store_->generation());
   return Reply{{std::move(welcome_message)}, false};
 }
 

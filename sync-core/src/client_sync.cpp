@@ -10,6 +10,7 @@ namespace {
 constexpr std::string_view kCheckpointSetting = "sync.checkpoint";
 constexpr std::string_view kClockOffsetSetting = "sync.clock_offset_ms";
 constexpr std::string_view kEpochSetting = "sync.replica_epoch";
+constexpr std::string_view kGenerationSetting = "sync.store_generation";
 
 std::uint64_t stored_checkpoint(const Replica& replica) {
   auto text = replica.setting(kCheckpointSetting);
@@ -106,8 +107,20 @@ void ClientSync::handle_welcome(const proto::Welcome& welcome) {
   stats_.role = welcome.scope().role();
   stats_.territories.assign(welcome.scope().territories().begin(), welcome.scope().territories().end());
   server_batch_limit_ = welcome.max_batch_records();
-  replica_->set_setting(kClockOffsetSetting, std::to_string(stats_.clock_offset_ms));
-  replica_->set_setting(kEpochSetting, welcome.replica_epoch());
+  replica_->transaction([&] {
+    replica_->set_setting(kClockOffsetSetting, std::to_string(stats_.clock_offset_ms));
+    replica_->set_setting(kEpochSetting, welcome.replica_epoch());
+    const auto known = replica_->setting(kGenerationSetting);
+    if (known && !known->empty() && *known != welcome.store_generation()) {
+      // The server was restored from a backup: it may lack writes it acknowledged, and its
+      // sequence numbers start over. Everything goes back up, and the pull starts afresh.
+      replica_->requeue_all();
+      replica_->set_setting(kCheckpointSetting, "0");
+      stats_.checkpoint = 0;
+      stats_.server_restored = true;
+    }
+    replica_->set_setting(kGenerationSetting, welcome.store_generation());
+  });
   push_or_pull();
 }
 

@@ -460,6 +460,17 @@ std::size_t Replica::outbox_size() const {
   return static_cast<std::size_t>(s.column_int(0));
 }
 
+void Replica::requeue_all() {
+  impl_->in_transaction([&] {
+    for (const auto& table : impl_->tables) {
+      // change 0: the next local edit of a record (a higher counter) stays queued after the
+      // ack of this re-send.
+      impl_->db.exec("INSERT INTO fs_outbox (collection, id, change) SELECT '" + table.name() + "', id, 0 FROM " +
+                     quoted(table.name()) + " WHERE true ON CONFLICT (collection, id) DO NOTHING");
+    }
+  });
+}
+
 void Replica::acknowledge(std::span<const OutboxAck> acks) {
   impl_->in_transaction([&] {
     auto& s = impl_->db.cached("DELETE FROM fs_outbox WHERE collection = ?1 AND id = ?2 AND change <= ?3");

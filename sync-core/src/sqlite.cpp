@@ -1,5 +1,7 @@
 #include "fieldsync/core/sqlite.hpp"
 
+#include <filesystem>
+#include <memory>
 #include <string>
 #include <type_traits>
 
@@ -124,6 +126,25 @@ void Database::exec(std::string_view sql) {
     sqlite3_free(message);
     throw Error(ErrorCode::kStorage, "exec: " + text);
   }
+}
+
+void Database::backup_to(const std::string& path) {
+  const std::string part = path + ".part";
+  std::filesystem::remove(part);
+  {
+    Database target(part);
+    struct Finisher {
+      void operator()(sqlite3_backup* b) const { sqlite3_backup_finish(b); }
+    };
+    std::unique_ptr<sqlite3_backup, Finisher> backup(sqlite3_backup_init(target.handle(), "main", db_.get(), "main"));
+    if (!backup) check(target.handle(), sqlite3_errcode(target.handle()), "backup to " + path);
+    // One step copies every page under one read transaction: a snapshot of one moment.
+    const int rc = sqlite3_backup_step(backup.get(), -1);
+    if (rc != SQLITE_DONE) check(target.handle(), rc, "backup to " + path);
+    backup.reset();
+    check(target.handle(), sqlite3_errcode(target.handle()), "backup to " + path);
+  }
+  std::filesystem::rename(part, path);
 }
 
 Statement& Database::cached(const std::string& sql) {

@@ -163,7 +163,7 @@ std::pair<ReplicaId, std::uint64_t> read_entry(std::string_view in, const char* 
   return entry;
 }
 
-Sibling read_sibling(std::string_view in, const std::string& field_name) {
+Sibling read_sibling(std::string_view in) {
   Sibling sibling;
   read_message(in, [&](std::uint64_t key, Reader& r) {
     switch (key >> 3) {
@@ -178,23 +178,22 @@ Sibling read_sibling(std::string_view in, const std::string& field_name) {
       default: return false;
     }
   });
-  if (sibling.dot.counter == 0) throw Error(ErrorCode::kCorruptData, "field '" + field_name + "': a sibling has no dot");
   return sibling;
 }
 
 FieldState read_field_state(std::string_view in) {
   FieldState f;
-  // The name may follow the siblings on the wire, so siblings are read once it is known.
-  std::vector<std::string_view> siblings;
   read_message(in, [&](std::uint64_t key, Reader& r) {
     switch (key >> 3) {
       case field::kFieldName: expect(r, key, kLength); f.name = std::string(r.text()); return true;
-      case field::kFieldSiblings: expect(r, key, kLength); siblings.push_back(r.text()); return true;
+      case field::kFieldSiblings: expect(r, key, kLength); f.siblings.push_back(read_sibling(r.text())); return true;
       default: return false;
     }
   });
-  f.siblings.reserve(siblings.size());
-  for (auto s : siblings) f.siblings.push_back(read_sibling(s, f.name));
+  // Checked once the name is known: it may follow the siblings on the wire.
+  for (const auto& s : f.siblings) {
+    if (s.dot.counter == 0) throw Error(ErrorCode::kCorruptData, "field '" + f.name + "': a sibling has no dot");
+  }
   return f;
 }
 

@@ -49,6 +49,12 @@ void run_codec_suite(const Options& options, Report& report) {
                      loop([&] { return encode_state(pair.base).size(); })));
   report.add(measure("codec.decode", "decode_state, one customer" + size, n, options.repeats,
                      loop([&] { return decode_state(bytes).fields.size(); })));
+  const std::string wire = encode_wire_state(pair.base);
+  const std::string wire_size = " (" + std::to_string(wire.size()) + " bytes)";
+  report.add(measure("codec.wire_encode", "encode_wire_state, one customer" + wire_size, n, options.repeats,
+                     loop([&] { return encode_wire_state(pair.base).size(); })));
+  report.add(measure("codec.wire_decode", "decode_wire_state, one customer" + wire_size, n, options.repeats,
+                     loop([&] { return decode_wire_state(wire).fields.size(); })));
   report.add(measure("codec.merge_same", "merge() of a state with itself (in memory)", n, options.repeats,
                      loop([&] { return merge(pair.base, pair.base).fields.size(); })));
   report.add(measure("codec.merge_concurrent", "merge() of two concurrent edits (in memory)", n, options.repeats,

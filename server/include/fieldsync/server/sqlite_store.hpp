@@ -16,4 +16,12 @@ namespace fieldsync::server {
 std::unique_ptr<Store> open_sqlite_store(const std::filesystem::path& data_dir, const Schema& schema,
                                          const Clock& clock, bool durable = true);
 
+// Replaces the store in `data_dir` (the server must be stopped) with a copy of `backup`
+// (made by Store::backup) after checking the copy's integrity, and starts a new store
+// generation: replicas seeing it re-send everything they hold and pull from the start, so
+// writes acknowledged after the backup was made come back. The replaced database is kept
+// as fieldsync-server.db.before-restore. Throws Error (nothing replaced) on a bad backup.
+void restore_sqlite_store(const std::filesystem::path& data_dir, const std::filesystem::path& backup,
+                          const Schema& schema, const Clock& clock);
+
 }  // namespace fieldsync::server

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <filesystem>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -125,6 +126,12 @@ class Store {
   virtual Principal authenticate(const std::string& token, std::uint64_t now_ms) = 0;
 
   virtual std::vector<AuditEntry> history(const std::string& collection, const RecordId& id) = 0;
+
+  // Names this incarnation of the store's data; a restore from a backup starts a new one
+  // (sent in every welcome).
+  virtual std::string generation() = 0;
+  // An online, consistent copy of the whole store in `file`, taken while serving.
+  virtual void backup(const std::filesystem::path& file) = 0;
 };
 
 }  // namespace fieldsync::server

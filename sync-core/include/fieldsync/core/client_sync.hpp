@@ -31,6 +31,7 @@ struct ClientSyncStats {
   std::string user;
   std::string role;
   std::vector<std::string> territories;
+  bool server_restored = false;  // the server's store was restored: everything was re-sent
 };
 
 // The client side of the sync protocol for one connection, free of any I/O: it reacts to

@@ -167,6 +167,9 @@ class Replica {
   std::vector<OutboxEntry> outbox(std::size_t limit = 0) const;
   std::size_t outbox_size() const;
   void acknowledge(std::span<const OutboxAck> acks);
+  // Queues every record for pushing again, as it is now (after the server was restored
+  // from a backup it may lack writes it had acknowledged; merging makes the re-send safe).
+  void requeue_all();
   // Keeps the server's refusal of a pushed record (newest replaces older ones for it).
   void record_rejection(const std::string& collection, const RecordId& id, ErrorCode code, const std::string& reason);
   std::vector<PushRejection> rejections() const;

@@ -70,6 +70,10 @@ class Database {
   void exec(std::string_view sql);
   // The cached statement for `sql`, prepared on first use. Callers hold a ResetGuard.
   Statement& cached(const std::string& sql);
+  // Copies the whole database to a new file at `path` with SQLite's online backup: a
+  // consistent snapshot even while other connections write. Written to `path` + ".part"
+  // and renamed, so `path` is never a half-written copy.
+  void backup_to(const std::string& path);
 
  private:
   struct Closer {
