@@ -129,6 +129,7 @@ Page {
                         required property bool pending
                         required property bool conflicted
                         required property string recordId
+                        objectName: "visit:" + title
                         rowTitle: title; rowSubtitle: subtitle; rowPending: pending; rowConflicted: conflicted
                         onClicked: page.navigator.openForm(page.app.editForm("visits", recordId), qsTr("Visit"))
                     }
@@ -164,6 +165,7 @@ Page {
                         required property bool pending
                         required property bool conflicted
                         required property string recordId
+                        objectName: "contact:" + title
                         rowTitle: title; rowSubtitle: subtitle; rowPending: pending; rowConflicted: conflicted
                         onClicked: page.navigator.openForm(page.app.editForm("contacts", recordId), qsTr("Contact"))
                     }
@@ -181,6 +183,7 @@ Page {
                         required property bool pending
                         required property bool conflicted
                         required property string recordId
+                        objectName: "ticket:" + title
                         rowTitle: title; rowSubtitle: subtitle; rowPending: pending; rowConflicted: conflicted
                         onClicked: page.navigator.openForm(page.app.editForm("tickets", recordId), qsTr("Ticket"))
                     }

@@ -24,6 +24,37 @@ Page {
             width: list.width
             spacing: 4
 
+            // Supervisors and admins settle everyone's conflicts: the queue comes first.
+            Card {
+                objectName: "reviewQueueCard"
+                visible: page.app.reviewer
+                Layout.fillWidth: true
+                Layout.leftMargin: 8
+                Layout.rightMargin: 8
+                Layout.topMargin: 8
+                RowLayout {
+                    anchors.fill: parent
+                    ColumnLayout {
+                        spacing: 0
+                        Layout.fillWidth: true
+                        Label { text: qsTr("Review queue"); font.bold: true; font.pixelSize: 16 }
+                        Label {
+                            objectName: "reviewQueueCount"
+                            text: page.app.conflicts.count === 0 ? qsTr("Nothing to review")
+                                  : page.app.conflicts.count === 1 ? qsTr("1 open conflict")
+                                  : qsTr("%1 open conflicts").arg(page.app.conflicts.count)
+                            color: page.app.conflicts.count > 0 ? "#c62828" : "#616161"
+                        }
+                    }
+                    ActionButton {
+                        objectName: "reviewQueueButton"
+                        primary: page.app.conflicts.count > 0
+                        text: qsTr("Review")
+                        onClicked: page.navigator.openReview()
+                    }
+                }
+            }
+
             ColumnLayout {
                 visible: page.app.dueFollowUps.count > 0
                 Layout.fillWidth: true

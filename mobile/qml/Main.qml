@@ -19,6 +19,7 @@ ApplicationWindow {
     Material.accent: Material.Teal
 
     function showHome() { stack.pop(null, StackView.Immediate) }
+    function back() { stack.pop() }
     function openCustomer(id) { stack.push(customerPage, { customerId: id }) }
     function openOrder(id) { stack.push(orderPage, { orderId: id }) }
     function openReview() { stack.push(reviewPage) }
@@ -62,7 +63,9 @@ ApplicationWindow {
                 objectName: "reviewButton"
                 Material.foreground: "white"
                 visible: stack.depth === 1
-                text: app.conflicts.count > 0 ? qsTr("Review (%1)").arg(app.conflicts.count) : qsTr("Review")
+                // A rep's replica holds only their own records: their conflicts, not a queue.
+                text: (app.reviewer ? qsTr("Review") : qsTr("My conflicts"))
+                      + (app.conflicts.count > 0 ? " (%1)".arg(app.conflicts.count) : "")
                 onClicked: window.openReview()
             }
             ToolButton {

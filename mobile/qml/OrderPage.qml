@@ -12,6 +12,7 @@ Page {
     property string orderId
     readonly property var order: app.revision >= 0 ? app.record("orders", orderId) : ({})
     readonly property var moves: app.revision >= 0 ? app.orderMoves(orderId) : []
+    readonly property bool removable: app.revision >= 0 && app.canRemove("orders", orderId)
     readonly property var lines: app.related("order_lines", "order_id", orderId)
     property string message
     title: order.order_number || qsTr("Order")
@@ -71,10 +72,28 @@ Page {
                     Label { text: subtitle; color: "#616161" }
                 }
             }
-            ActionButton {
-                text: qsTr("History")
-                onClicked: page.navigator.openHistory("orders", page.orderId, page.order.order_number)
+            RowLayout {
+                ActionButton {
+                    text: qsTr("History")
+                    onClicked: page.navigator.openHistory("orders", page.orderId, page.order.order_number)
+                }
+                ActionButton {
+                    objectName: "deleteOrderButton"
+                    visible: page.removable
+                    text: qsTr("Delete order")
+                    onClicked: confirmDelete.open()
+                }
             }
+        }
+    }
+
+    ConfirmDialog {
+        id: confirmDelete
+        message: qsTr("Delete order %1 and its lines? It has not been reviewed yet; it is deleted at the office when you sync.")
+                 .arg(page.order.order_number || "")
+        onConfirmed: {
+            page.message = page.app.removeRecord("orders", page.orderId)
+            if (page.message.length === 0) page.navigator.back()
         }
     }
 }

@@ -86,6 +86,7 @@ Page {
 
             RowLayout {
                 Layout.margins: 12
+                Layout.fillWidth: true
                 ActionButton {
                     objectName: "saveButton"
                     text: qsTr("Save")
@@ -97,7 +98,20 @@ Page {
                     text: qsTr("Discard")
                     onClicked: { page.form.discard(); page.done() }
                 }
+                Item { Layout.fillWidth: true }
+                ActionButton {
+                    objectName: "deleteButton"
+                    visible: page.form ? page.form.removable : false
+                    text: qsTr("Delete")
+                    onClicked: confirmDelete.open()
+                }
             }
         }
+    }
+
+    ConfirmDialog {
+        id: confirmDelete
+        message: qsTr("Delete this record? It is deleted on every phone and at the office when you sync.")
+        onConfirmed: if (page.form.remove() === "") page.done()
     }
 }

@@ -4,7 +4,8 @@ import QtQuick.Controls.Material
 import QtQuick.Layouts
 import FieldSync.App
 
-// Reports computed on the phone from its replica: works offline.
+// Reports computed on the phone from its replica: works offline. A selector narrows every
+// report to one territory or one rep.
 Page {
     id: page
     required property AppController app
@@ -27,6 +28,16 @@ Page {
         ColumnLayout {
             width: parent.width - 24
             x: 12
+            ComboBox {
+                objectName: "reportSlice"
+                Layout.fillWidth: true
+                Layout.topMargin: 8
+                model: page.reports.slices
+                textRole: "label"
+                valueRole: "key"
+                currentIndex: page.reports.slices.findIndex(s => s.key === page.reports.slice)
+                onActivated: page.reports.slice = currentValue
+            }
             SectionHeader { text: qsTr("Follow-ups") }
             Label {
                 objectName: "followUpReport"

@@ -9,7 +9,7 @@ import FieldSync.App
 Page {
     id: page
     required property AppController app
-    title: qsTr("Review conflicts")
+    title: app.reviewer ? qsTr("Review queue") : qsTr("My conflicts")
 
     ListView {
         id: list

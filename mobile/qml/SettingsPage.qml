@@ -21,7 +21,7 @@ Page {
             TextField {
                 id: url
                 objectName: "serverUrlField"
-                placeholderText: "ws://office.example.com:8787/sync"
+                placeholderText: "wss://office.example.com:8787/sync"
                 text: page.app.serverUrl
                 inputMethodHints: Qt.ImhUrlCharactersOnly | Qt.ImhNoAutoUppercase
                 Layout.fillWidth: true
@@ -34,12 +34,34 @@ Page {
                 echoMode: TextInput.PasswordEchoOnEdit
                 Layout.fillWidth: true
             }
+            TextField {
+                id: caFile
+                objectName: "caFileField"
+                placeholderText: qsTr("CA certificate file (optional)")
+                text: page.app.caFile
+                inputMethodHints: Qt.ImhNoAutoUppercase | Qt.ImhNoPredictiveText
+                Layout.fillWidth: true
+            }
+            Label {
+                text: qsTr("Only if the office gave you one: the server's certificate must come from it. Empty: the phone's own trusted certificates.")
+                color: "#616161"
+                font.pixelSize: 12
+                wrapMode: Label.Wrap
+                Layout.fillWidth: true
+            }
+            Switch {
+                id: allowPlaintext
+                objectName: "allowPlaintextSwitch"
+                text: qsTr("Allow unencrypted connection (testing only)")
+                checked: page.app.allowPlaintext
+                Layout.fillWidth: true
+            }
             ActionButton {
                 objectName: "saveSettingsButton"
                 text: qsTr("Save and sync")
                 primary: true
                 onClicked: {
-                    page.message = page.app.saveSettings(url.text, token.text)
+                    page.message = page.app.saveSettings(url.text, token.text, caFile.text, allowPlaintext.checked)
                     if (page.message.length === 0) page.message = qsTr("Saved.")
                 }
             }

@@ -1,10 +1,13 @@
 #include "app_controller.hpp"
 
 #include <QDateTime>
+#include <QFileInfo>
 #include <QQmlEngine>
 
+#include "fieldsync/client/connection_options.hpp"
 #include "fieldsync/client/ws_url.hpp"
 #include "order_lifecycle.hpp"
+#include "record_removal.hpp"
 #include "sync_error_text.hpp"
 #include "value_text.hpp"
 
@@ -14,6 +17,9 @@ namespace {
 constexpr std::string_view kServerUrlKey = "app.server_url";
 constexpr std::string_view kTokenKey = "app.token";
 constexpr std::string_view kLastSyncKey = "app.last_sync_ms";
+constexpr std::string_view kRoleKey = "app.role";
+constexpr std::string_view kCaFileKey = "app.ca_file";
+constexpr std::string_view kAllowPlaintextKey = "app.allow_plaintext";
 
 std::optional<RecordId> parse_id(const QString& id) { return Uuid::parse(id.toStdString()); }
 
@@ -35,8 +41,9 @@ AppController::AppController(const QString& database_path, QObject* parent)
     replica_.set_setting(kLastSyncKey, std::to_string(QDateTime::currentMSecsSinceEpoch()));
     emit lastSyncChanged();
   });
+  connect(&sync_, &SyncController::statusChanged, this, &AppController::remember_role);
   connect(&conflicts_, &ConflictModel::localWrite, this, &AppController::localWriteDone);
-  sync_.start(serverUrl(), token());
+  sync_.start(serverUrl(), token(), transport());
 }
 
 AppController::~AppController() { sync_.stop(); }
@@ -75,6 +82,26 @@ QString AppController::lastSync() const {
 QString AppController::serverUrl() const { return QString::fromStdString(replica_.setting(kServerUrlKey).value_or("")); }
 
 QString AppController::token() const { return QString::fromStdString(replica_.setting(kTokenKey).value_or("")); }
+
+QString AppController::caFile() const { return QString::fromStdString(replica_.setting(kCaFileKey).value_or("")); }
+
+bool AppController::allowPlaintext() const { return replica_.setting(kAllowPlaintextKey).value_or("") == "1"; }
+
+TransportSettings AppController::transport() const { return TransportSettings{caFile(), allowPlaintext()}; }
+
+QString AppController::role() const { return QString::fromStdString(replica_.setting(kRoleKey).value_or("")); }
+
+bool AppController::reviewer() const {
+  const QString r = role();
+  return r == QLatin1String("supervisor") || r == QLatin1String("admin");
+}
+
+void AppController::remember_role() {
+  const QString reported = sync_.role();
+  if (reported.isEmpty() || reported == role()) return;
+  replica_.set_setting(kRoleKey, reported.toStdString());
+  emit roleChanged();
+}
 
 QVariantMap AppController::record(const QString& collection, const QString& id) const {
   QVariantMap out{{QStringLiteral("id"), id}, {QStringLiteral("exists"), false}};
@@ -178,21 +205,46 @@ QString AppController::moveOrder(const QString& order_id, const QString& status)
   return {};
 }
 
-QString AppController::saveSettings(const QString& url, const QString& token) {
+QString AppController::saveSettings(const QString& url, const QString& token, const QString& ca_file,
+                                    bool allow_plaintext) {
   const QString u = url.trimmed();
+  const QString ca = ca_file.trimmed();
   if (!u.isEmpty()) {
     try {
-      client::parse_ws_url(u.toStdString());
+      client::ConnectionOptions options;
+      options.allow_plaintext = allow_plaintext;
+      client::check_transport_allowed(client::parse_ws_url(u.toStdString()), options);
     } catch (const Error& e) {
       return describe_sync_error(e);
     }
     if (token.trimmed().isEmpty()) return tr("Enter the token the office gave you.");
   }
+  if (!ca.isEmpty() && !QFileInfo(ca).isReadable()) {
+    return tr("The CA certificate file \"%1\" cannot be read. Check the path, or leave it empty to trust "
+              "the phone's own certificates.").arg(ca);
+  }
+  const bool other_user = token.trimmed() != this->token();
   replica_.set_setting(kServerUrlKey, u.toStdString());
   replica_.set_setting(kTokenKey, token.trimmed().toStdString());
+  replica_.set_setting(kCaFileKey, ca.toStdString());
+  replica_.set_setting(kAllowPlaintextKey, allow_plaintext ? "1" : "");
   emit settingsChanged();
-  sync_.start(u, token);
+  if (other_user && !role().isEmpty()) {  // another token may be another user: learnt again at the next sync
+    replica_.set_setting(kRoleKey, "");
+    emit roleChanged();
+  }
+  sync_.start(u, token, transport());
   return {};
+}
+
+bool AppController::canRemove(const QString& collection, const QString& id) const {
+  return removal_refusal(replica_, collection, id).isEmpty();
+}
+
+QString AppController::removeRecord(const QString& collection, const QString& id) {
+  const QString why = remove_record(replica_, collection, id);
+  if (why.isEmpty()) localWriteDone();
+  return why;
 }
 
 }  // namespace fieldsync::app

@@ -41,6 +41,10 @@ class AppController : public QObject {
   Q_PROPERTY(QString lastSync READ lastSync NOTIFY lastSyncChanged)
   Q_PROPERTY(QString serverUrl READ serverUrl NOTIFY settingsChanged)
   Q_PROPERTY(QString token READ token NOTIFY settingsChanged)
+  Q_PROPERTY(QString caFile READ caFile NOTIFY settingsChanged)
+  Q_PROPERTY(bool allowPlaintext READ allowPlaintext NOTIFY settingsChanged)
+  Q_PROPERTY(QString role READ role NOTIFY roleChanged)
+  Q_PROPERTY(bool reviewer READ reviewer NOTIFY roleChanged)
 
  public:
   // Opens (or creates) the replica at `database_path` and starts syncing if a server is set.
@@ -60,6 +64,18 @@ class AppController : public QObject {
   QString lastSync() const;
   QString serverUrl() const;
   QString token() const;
+  // wss://: the CA certificate (PEM file) the server's certificate must chain to; empty:
+  // the system's trusted CAs.
+  QString caFile() const;
+  // ws:// to a host that is not this device (testing only: the token crosses the network
+  // readable by anyone on the path).
+  bool allowPlaintext() const;
+  // The role the server gave this user at the last sync ("rep", "supervisor", "admin"),
+  // kept in the replica's settings so that it is known offline; "" before the first sync.
+  QString role() const;
+  // Supervisors and admins review everyone's conflicts; a rep sees only the conflicts on
+  // their own records (their replica holds nothing else), labelled as theirs.
+  bool reviewer() const;
 
   // A record for a detail page: {id, exists, pending, conflicted, conflictFields, <field>: text}.
   Q_INVOKABLE QVariantMap record(const QString& collection, const QString& id) const;
@@ -74,8 +90,14 @@ class AppController : public QObject {
   Q_INVOKABLE QStringList orderMoves(const QString& order_id) const;
   // Moves an order on; returns "" or why not (nothing written then).
   Q_INVOKABLE QString moveOrder(const QString& order_id, const QString& status);
-  // Stores the server address and token and restarts the sync; returns "" or what is wrong.
-  Q_INVOKABLE QString saveSettings(const QString& url, const QString& token);
+  // Checks and stores the server address, token and transport settings and restarts the
+  // sync; returns "" or what is wrong (nothing stored then).
+  Q_INVOKABLE QString saveSettings(const QString& url, const QString& token, const QString& ca_file = {},
+                                   bool allow_plaintext = false);
+  // Whether the record may be deleted from the phone now (record_removal.hpp).
+  Q_INVOKABLE bool canRemove(const QString& collection, const QString& id) const;
+  // Deletes it (an ordinary write that syncs); returns "" or why not (nothing written then).
+  Q_INVOKABLE QString removeRecord(const QString& collection, const QString& id);
 
   // A local write went through this controller's replica: push it and refresh the views.
   void localWriteDone();
@@ -84,10 +106,13 @@ class AppController : public QObject {
   void replicaChanged();
   void lastSyncChanged();
   void settingsChanged();
+  void roleChanged();
 
  private:
   void refresh();
   void adopt(QObject* form);
+  void remember_role();
+  TransportSettings transport() const;
 
   Replica replica_;
   SyncController sync_;

@@ -15,16 +15,17 @@ struct DemoCustomer {
   const char* territory;
   const char* industry;
   const char* phone;
+  const char* owner;  // the rep who looks after them
 };
 
 constexpr std::array kCustomers{
-    DemoCustomer{"Hotel Aurora", "vip", "north", "Hospitality", "+49 30 1234 100"},
-    DemoCustomer{"Bäckerei Sonnenschein", "regular", "north", "Bakery", "+49 30 1234 200"},
-    DemoCustomer{"Café Linde", "potential", "north", "Café", "+49 30 1234 300"},
-    DemoCustomer{"Klinik am See", "vip", "north", "Healthcare", "+49 30 1234 400"},
-    DemoCustomer{"Gasthof zur Post", "potential", "south", "Hospitality", "+49 89 555 110"},
-    DemoCustomer{"Kantine Werk 2", "regular", "south", "Catering", "+49 89 555 120"},
-    DemoCustomer{"Bistro Mondo", "potential", "south", "Restaurant", "+49 89 555 130"},
+    DemoCustomer{"Hotel Aurora", "vip", "north", "Hospitality", "+49 30 1234 100", "rita"},
+    DemoCustomer{"Bäckerei Sonnenschein", "regular", "north", "Bakery", "+49 30 1234 200", "rita"},
+    DemoCustomer{"Café Linde", "potential", "north", "Café", "+49 30 1234 300", "otto"},
+    DemoCustomer{"Klinik am See", "vip", "north", "Healthcare", "+49 30 1234 400", "rita"},
+    DemoCustomer{"Gasthof zur Post", "potential", "south", "Hospitality", "+49 89 555 110", "lena"},
+    DemoCustomer{"Kantine Werk 2", "regular", "south", "Catering", "+49 89 555 120", "lena"},
+    DemoCustomer{"Bistro Mondo", "potential", "south", "Restaurant", "+49 89 555 130", "lena"},
 };
 
 }  // namespace
@@ -51,7 +52,7 @@ void seed_demo_data(Replica& phone, const QDate& today) {
   for (const auto& c : kCustomers) {
     customers.push_back(office.create("customers", {{"name", text(c.name)}, {"tier", text(c.tier)},
                                                     {"territory", text(c.territory)}, {"industry", text(c.industry)},
-                                                    {"phone", text(c.phone)}}));
+                                                    {"phone", text(c.phone)}, {"owner", text(c.owner)}}));
   }
   office.create("contacts", {{"customer_id", text(customers[0].to_string())}, {"name", text("Marta Weiss")},
                              {"role", text("Purchasing")}, {"phone", text("+49 30 1234 101")}});

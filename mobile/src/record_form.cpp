@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "record_removal.hpp"
 #include "value_text.hpp"
 
 namespace fieldsync::app {
@@ -158,6 +159,20 @@ void RecordForm::discard() {
   replica_->set_setting(draft_key(), "");
   values_ = original_;
   emit valuesChanged();
+}
+
+bool RecordForm::removable() const { return id_ && removal_refusal(*replica_, collection(), recordId()).isEmpty(); }
+
+QString RecordForm::remove() {
+  const QString why = id_ ? remove_record(*replica_, collection(), recordId()) : tr("This record is not saved yet.");
+  if (!why.isEmpty()) {
+    message_ = why;
+    emit errorsChanged();
+    return why;
+  }
+  replica_->set_setting(draft_key(), "");
+  emit localWrite();
+  return {};
 }
 
 }  // namespace fieldsync::app

@@ -32,6 +32,7 @@ class RecordForm : public QObject {
   Q_PROPERTY(QVariantMap errors READ errors NOTIFY errorsChanged)
   Q_PROPERTY(QString message READ message NOTIFY errorsChanged)
   Q_PROPERTY(bool restoredDraft READ restoredDraft CONSTANT)
+  Q_PROPERTY(bool removable READ removable NOTIFY saved)
 
  public:
   // Editing record `id`, or creating one (no id) with `fixed` values the form does not
@@ -48,6 +49,8 @@ class RecordForm : public QObject {
   QVariantMap errors() const { return errors_; }
   QString message() const { return message_; }
   bool restoredDraft() const { return restored_draft_; }
+  // Whether the record being edited may be deleted from the phone (record_removal.hpp).
+  bool removable() const;
 
   Q_INVOKABLE QString value(const QString& field) const { return values_.value(field).toString(); }
   Q_INVOKABLE void setValue(const QString& field, const QString& text);
@@ -55,6 +58,9 @@ class RecordForm : public QObject {
   Q_INVOKABLE bool save();
   // Forgets the draft; the record stays as it was.
   Q_INVOKABLE void discard();
+  // Deletes the record being edited and forgets the draft. Returns "" or why not (the
+  // message, also in message(); nothing written then).
+  Q_INVOKABLE QString remove();
 
  signals:
   void valuesChanged();

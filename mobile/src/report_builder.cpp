@@ -26,19 +26,63 @@ QString month_of_v7_id(const QString& id) {
   return QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("yyyy-MM"));
 }
 
+constexpr QLatin1String kTerritoryKey("territory:");
+constexpr QLatin1String kOwnerKey("owner:");
+
+// The slice's territory and rep ("" for any), the SQL parameters of every report.
+std::pair<QString, QString> slice_filter(const QString& key) {
+  if (key.startsWith(kTerritoryKey)) return {key.mid(kTerritoryKey.size()), QString()};
+  if (key.startsWith(kOwnerKey)) return {QString(), key.mid(kOwnerKey.size())};
+  return {};
+}
+
+QVariantMap slice_entry(const QString& key, const QString& label) {
+  return {{QStringLiteral("key"), key}, {QStringLiteral("label"), label}};
+}
+
 }  // namespace
 
 ReportBuilder::ReportBuilder(Replica& replica, QObject* parent) : QObject(parent), replica_(&replica) { reload(); }
 
+void ReportBuilder::setSlice(const QString& key) {
+  if (key == slice_) return;
+  slice_ = key;
+  reload(today_.isValid() ? today_ : QDate::currentDate());
+}
+
 void ReportBuilder::reload() { reload(QDate::currentDate()); }
 
 void ReportBuilder::reload(const QDate& today) {
+  today_ = today;
   auto& db = replica_->database();
+  const auto [territory, owner] = slice_filter(slice_);
+
+  slices_ = {slice_entry(QString(), tr("All territories and reps"))};
+  bool current_listed = slice_.isEmpty();
+  for (const auto& r : query_rows(db, R"sql(
+      SELECT territory FROM customers WHERE _deleted = 0 AND COALESCE(territory, '') <> ''
+      UNION SELECT territory FROM orders WHERE _deleted = 0 AND COALESCE(territory, '') <> ''
+      ORDER BY 1)sql", 1)) {
+    slices_.push_back(slice_entry(kTerritoryKey + r[0], tr("Territory %1").arg(r[0])));
+    current_listed = current_listed || slices_.back().toMap().value(QStringLiteral("key")).toString() == slice_;
+  }
+  for (const auto& r : query_rows(db, R"sql(
+      SELECT DISTINCT owner FROM customers WHERE _deleted = 0 AND COALESCE(owner, '') <> '' ORDER BY 1)sql", 1)) {
+    slices_.push_back(slice_entry(kOwnerKey + r[0], tr("Rep %1").arg(r[0])));
+    current_listed = current_listed || slices_.back().toMap().value(QStringLiteral("key")).toString() == slice_;
+  }
+  if (!current_listed) {  // its last record went: keep it selectable, its reports are empty
+    slices_.push_back(slice_entry(slice_, !territory.isEmpty() ? tr("Territory %1").arg(territory) : tr("Rep %1").arg(owner)));
+  }
 
   by_status_.clear();
   std::map<QString, std::pair<qint64, qint64>> status_totals;
   std::map<QString, std::pair<qint64, qint64>, std::greater<>> month_totals;
-  for (const auto& r : query_rows(db, "SELECT id, status, COALESCE(amount, 0) FROM orders WHERE _deleted = 0", 3)) {
+  for (const auto& r : query_rows(db, R"sql(
+      SELECT o.id, o.status, COALESCE(o.amount, 0)
+        FROM orders o LEFT JOIN customers c ON c.id = o.customer_id AND c._deleted = 0
+       WHERE o._deleted = 0 AND (?1 = '' OR o.territory = ?1) AND (?2 = '' OR c.owner = ?2))sql", 3,
+                                     {territory, owner})) {
     auto& s = status_totals[r[1].isEmpty() ? QStringLiteral("received") : r[1]];
     s.first += 1;
     s.second += r[2].toLongLong();
@@ -66,7 +110,9 @@ void ReportBuilder::reload(const QDate& today) {
              COALESCE(SUM(EXISTS (SELECT 1 FROM orders o
                                    WHERE o.customer_id = c.id AND o._deleted = 0
                                      AND COALESCE(o.status, '') <> 'cancelled')), 0)
-        FROM customers c WHERE c._deleted = 0 AND c.tier = 'potential')sql", 2);
+        FROM customers c
+       WHERE c._deleted = 0 AND c.tier = 'potential'
+         AND (?1 = '' OR c.territory = ?1) AND (?2 = '' OR c.owner = ?2))sql", 2, {territory, owner});
   const qint64 potential = conv.front()[0].toLongLong();
   const qint64 converted = conv.front()[1].toLongLong();
   conversion_ = {{QStringLiteral("potential"), potential},
@@ -83,7 +129,8 @@ void ReportBuilder::reload(const QDate& today) {
         JOIN visits latest ON latest.id = (
                SELECT v.id FROM visits v WHERE v.customer_id = c.id AND v._deleted = 0
                 ORDER BY v.visited_on DESC, v.id DESC LIMIT 1)
-       WHERE c._deleted = 0)sql", 3, {t, week});
+       WHERE c._deleted = 0 AND (?3 = '' OR c.territory = ?3) AND (?4 = '' OR c.owner = ?4))sql", 3,
+                              {t, week, territory, owner});
   follow_ups_ = {{QStringLiteral("today"), due.front()[0].toInt()},
                  {QStringLiteral("overdue"), due.front()[1].toInt()},
                  {QStringLiteral("upcoming"), due.front()[2].toInt()}};

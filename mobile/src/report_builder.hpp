@@ -18,6 +18,11 @@ namespace fieldsync::app {
 // schema has no creation date, and the id's first 48 bits are its creation time in ms).
 // Conversion: potential customers with at least one order that is not cancelled, over all
 // potential customers (the tier is current state; the audit log would tell when it changed).
+//
+// Slices: every report can be narrowed to one territory or one rep (slice()). A customer
+// is in a territory by its `territory` and belongs to a rep by its `owner`; an order is in
+// a territory by its own `territory` (the field that scopes it on the server) and belongs
+// to the rep who owns its customer (orders have no owner of their own).
 class ReportBuilder : public QObject {
   Q_OBJECT
   QML_ELEMENT
@@ -26,6 +31,8 @@ class ReportBuilder : public QObject {
   Q_PROPERTY(QVariantList ordersByMonth READ ordersByMonth NOTIFY changed)
   Q_PROPERTY(QVariantMap conversion READ conversion NOTIFY changed)
   Q_PROPERTY(QVariantMap followUps READ followUps NOTIFY changed)
+  Q_PROPERTY(QVariantList slices READ slices NOTIFY changed)
+  Q_PROPERTY(QString slice READ slice WRITE setSlice NOTIFY changed)
 
  public:
   explicit ReportBuilder(Replica& replica, QObject* parent = nullptr);
@@ -38,6 +45,13 @@ class ReportBuilder : public QObject {
   QVariantMap conversion() const { return conversion_; }
   // {today, overdue, upcoming (next 7 days)}
   QVariantMap followUps() const { return follow_ups_; }
+  // What the reports can be narrowed to: {key, label}, "All" (key "") first, then each
+  // territory ("territory:<name>") and each rep ("owner:<name>") the replica knows.
+  QVariantList slices() const { return slices_; }
+  // The key of the slice shown now ("" for everything).
+  QString slice() const { return slice_; }
+  // Narrows the reports and recomputes them; an unknown kind of key means everything.
+  void setSlice(const QString& key);
 
   Q_INVOKABLE void reload();
   void reload(const QDate& today);
@@ -49,6 +63,9 @@ class ReportBuilder : public QObject {
   Replica* replica_;
   QVariantList by_status_, by_month_;
   QVariantMap conversion_, follow_ups_;
+  QVariantList slices_;
+  QString slice_;
+  QDate today_;  // of the last reload, kept when the slice changes
 };
 
 }  // namespace fieldsync::app

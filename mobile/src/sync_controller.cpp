@@ -20,12 +20,14 @@ constexpr auto kNudgeInterval = std::chrono::seconds(30);
 class SyncController::Worker {
  public:
   Worker(SyncController* owner, std::uint64_t generation, std::string database_path, std::string url,
-         std::string token)
+         std::string token, const TransportSettings& transport)
       : owner_(owner),
         generation_(generation),
         database_path_(std::move(database_path)),
         url_(std::move(url)),
         token_(std::move(token)),
+        ca_file_(transport.ca_file.toStdString()),
+        allow_plaintext_(transport.allow_plaintext),
         thread_([this] { run(); }) {}
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
@@ -65,6 +67,8 @@ class SyncController::Worker {
       options.sync.connection.connect_timeout = std::chrono::seconds(5);
       options.sync.connection.handshake_timeout = std::chrono::seconds(5);
       options.sync.connection.user_agent = "fieldsync-app/0.1";
+      options.sync.connection.ca_file = ca_file_;
+      options.sync.connection.allow_plaintext = allow_plaintext_;
       options.sync.sync.client_name = "fieldsync-app";
       options.backoff.max = std::chrono::seconds(20);
       options.on_status = [this](const client::LiveStatus& status) { post(snapshot_of(status)); };
@@ -108,6 +112,8 @@ class SyncController::Worker {
   std::string database_path_;
   std::string url_;
   std::string token_;
+  std::string ca_file_;
+  bool allow_plaintext_;
   std::mutex mutex_;
   client::LiveSync* live_ = nullptr;  // guarded by mutex_; set while run() runs
   bool stop_requested_ = false;       // guarded by mutex_
@@ -128,16 +134,17 @@ SyncController::SyncController(QString database_path, QObject* parent)
 
 SyncController::~SyncController() = default;  // the workers' destructors stop and join
 
-void SyncController::start(const QString& url, const QString& token) {
+void SyncController::start(const QString& url, const QString& token, const TransportSettings& transport) {
   stop();
   url_ = url.trimmed();
   token_ = token.trimmed();
+  transport_ = transport;
   snapshot_ = SyncSnapshot{};
   if (url_.isEmpty()) {
     snapshot_.running = false;
   } else {
     worker_ = std::make_unique<Worker>(this, ++generation_, database_path_.toStdString(), url_.toStdString(),
-                                       token_.toStdString());
+                                       token_.toStdString(), transport_);
   }
   emit statusChanged();
 }
@@ -164,7 +171,7 @@ void SyncController::syncNow() {
     return;
   }
   // Not connected: waiting out a backoff, or stopped on an error. Try again right away.
-  start(url_, token_);
+  start(url_, token_, transport_);
 }
 
 void SyncController::on_snapshot_from(std::uint64_t generation, SyncSnapshot snapshot) {

@@ -31,6 +31,12 @@ struct SyncSnapshot {
   qint64 retry_in_ms = 0;
 };
 
+// How to reach the server safely, from the app's settings (client::ConnectionOptions).
+struct TransportSettings {
+  QString ca_file;               // wss://: a PEM file of the CA to trust; empty: the system's
+  bool allow_plaintext = false;  // ws:// to a host that is not loopback (testing only)
+};
+
 // Keeps the replica file in sync with the server, off the UI thread.
 //
 // Threads: each start() runs a fieldsync::client::LiveSync on a thread of its own, which
@@ -59,7 +65,7 @@ class SyncController : public QObject {
   ~SyncController() override;
 
   // (Re)starts the live sync with this server; an empty url stops syncing.
-  void start(const QString& url, const QString& token);
+  void start(const QString& url, const QString& token, const TransportSettings& transport = {});
   void stop();
   // Local edits were written through the UI's connection: push them.
   void notifyLocalChange();
@@ -89,6 +95,7 @@ class SyncController : public QObject {
   QString database_path_;
   QString url_;
   QString token_;
+  TransportSettings transport_;
   SyncSnapshot snapshot_;
   std::unique_ptr<Worker> worker_;
   std::uint64_t generation_ = 0;  // of worker_: reports of replaced workers are ignored

@@ -2,10 +2,59 @@
 
 #include <QObject>
 
+#include <optional>
+
 namespace fieldsync::app {
+namespace {
+
+// The transport's TLS and plaintext refusals (sync-core/client), whatever their error code:
+// the engine names OpenSSL's reasons and its own options; a rep needs what to check.
+std::optional<QString> describe_transport_error(const QString& detail) {
+  const auto has = [&](const char* text) { return detail.contains(QLatin1String(text), Qt::CaseInsensitive); };
+  if (has("unencrypted") || has("allow plaintext")) {
+    return QObject::tr("This server address is not encrypted (ws://). Use a wss:// address, or, for testing only, "
+                       "turn on \"Allow unencrypted connection\" in Settings.");
+  }
+  // The server's certificate was refused (its messages also name the CA file).
+  if (has("certificate of")) {
+    if (has("not valid for")) {
+      return QObject::tr("The office server's certificate is for another address. Enter the server address "
+                         "exactly as the office gave it to you.");
+    }
+    if (has("expired")) {
+      return QObject::tr("The office server's certificate has expired. Tell the office; your changes are kept on "
+                         "the phone.");
+    }
+    if (has("not yet valid")) {
+      return QObject::tr("The office server's certificate is not valid yet. Check this phone's date and time.");
+    }
+    return QObject::tr("This phone does not trust the office server's certificate, so it did not connect. "
+                       "Check the CA certificate file in Settings, or ask the office for it.");
+  }
+  if (has("CA file")) {
+    if (has("no PEM")) {
+      return QObject::tr("The CA certificate file in Settings is not a certificate (a PEM file is needed). "
+                         "Ask the office for the right file.");
+    }
+    return QObject::tr("The CA certificate file in Settings cannot be read. Check its path.");
+  }
+  if (has("cannot load") && has("certificates")) {
+    return QObject::tr("This phone cannot load its trusted certificates. Set a CA certificate file in Settings.");
+  }
+  if (has("TLS handshake")) {
+    return QObject::tr("Could not open a secure connection to the office server. Check the address in Settings "
+                       "(wss:// needs a server with TLS).");
+  }
+  return std::nullopt;
+}
+
+}  // namespace
 
 QString describe_sync_error(const Error& error) {
   const QString detail = QString::fromStdString(error.what());
+  if (error.code() != ErrorCode::kTimeout) {
+    if (auto transport = describe_transport_error(detail)) return *transport;
+  }
   switch (error.code()) {
     case ErrorCode::kUnauthenticated:
       if (detail.contains(QLatin1String("expired"), Qt::CaseInsensitive)) {

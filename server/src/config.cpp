@@ -11,6 +11,8 @@
 
 #include <toml++/toml.h>
 
+#include <boost/asio/ip/address.hpp>
+
 #include "fieldsync/core/error.hpp"
 
 namespace fieldsync::server {
@@ -80,6 +82,20 @@ const std::map<std::string, Reader>& top_level_keys() {
        [](ServerConfig& c, const toml::node& n, const std::string& at) { c.log_level = text(n, at, "log_level"); }},
       {"durable",
        [](ServerConfig& c, const toml::node& n, const std::string& at) { c.durable = boolean(n, at, "durable"); }},
+      {"allow_plaintext",
+       [](ServerConfig& c, const toml::node& n, const std::string& at) {
+         c.allow_plaintext = boolean(n, at, "allow_plaintext");
+       }},
+  };
+  return keys;
+}
+
+const std::map<std::string, Reader>& tls_keys() {
+  static const std::map<std::string, Reader> keys{
+      {"cert_file",
+       [](ServerConfig& c, const toml::node& n, const std::string& at) { c.tls_cert_file = text(n, at, "cert_file"); }},
+      {"key_file",
+       [](ServerConfig& c, const toml::node& n, const std::string& at) { c.tls_key_file = text(n, at, "key_file"); }},
   };
   return keys;
 }
@@ -109,7 +125,7 @@ void read_table(ServerConfig& config, const toml::table& table, const std::map<s
     const std::string name(key.str());
     auto reader = keys.find(name);
     if (reader == keys.end()) {
-      if (section.empty() && name == "limits") continue;  // read separately
+      if (section.empty() && (name == "limits" || name == "tls")) continue;  // read separately
       fail(where(source, node) + "unknown key '" + name + "'" + (section.empty() ? "" : " in [" + section + "]"));
     }
     reader->second(config, node, where(source, node));
@@ -127,10 +143,13 @@ ServerConfig parse_config(std::string_view toml_text, std::string_view source) {
   }
   ServerConfig config;
   read_table(config, table, top_level_keys(), source, "");
-  if (const toml::node* limits = table.get("limits")) {
-    const toml::table* limits_table = limits->as_table();
-    if (!limits_table) fail(where(source, *limits) + "'limits' must be a table ([limits])");
-    read_table(config, *limits_table, limit_keys(), source, "limits");
+  for (const auto& [name, keys] : {std::pair{"limits", &limit_keys()}, std::pair{"tls", &tls_keys()}}) {
+    const std::string section = name;
+    const toml::node* node = table.get(section);
+    if (!node) continue;
+    const toml::table* section_table = node->as_table();
+    if (!section_table) fail(where(source, *node) + "'" + section + "' must be a table ([" + section + "])");
+    read_table(config, *section_table, *keys, source, section);
   }
   validate_config(config);
   return config;
@@ -152,6 +171,30 @@ void validate_config(const ServerConfig& config) {
   if (config.threads < 1 || config.threads > 256) fail("threads must be between 1 and 256");
   if (config.address.empty()) fail("the listen address is empty");
   if (config.data_dir.empty()) fail("the data directory is empty");
+  if (config.tls_cert_file.empty() != config.tls_key_file.empty()) {
+    fail(config.tls_cert_file.empty()
+             ? "a TLS private key is set but no certificate: set [tls] cert_file (--tls-cert) too"
+             : "a TLS certificate is set but no private key: set [tls] key_file (--tls-key) too");
+  }
+}
+
+bool is_loopback_address(std::string_view address) {
+  boost::system::error_code ec;
+  const auto ip = boost::asio::ip::make_address(std::string(address), ec);
+  if (ec) return false;
+  if (ip.is_v6() && ip.to_v6().is_v4_mapped()) {
+    return boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, ip.to_v6()).is_loopback();
+  }
+  return ip.is_loopback();
+}
+
+void validate_transport(const ServerConfig& config) {
+  if (config.tls_enabled() || config.allow_plaintext || is_loopback_address(config.address)) return;
+  // Tokens travel in every upgrade request: in the clear, anyone on the path can take them.
+  fail("refusing to serve unencrypted ws:// and http:// on " + config.address +
+       ", where bearer tokens could be read off the network. Configure TLS ([tls] cert_file and key_file in the "
+       "config, or --tls-cert and --tls-key), or, if a TLS-terminating proxy is in front, set allow_plaintext = true "
+       "(--allow-plaintext); or listen on 127.0.0.1");
 }
 
 void apply_listen_address(ServerConfig& config, std::string_view listen) {

@@ -11,6 +11,7 @@
 #include <boost/beast/websocket/rfc6455.hpp>
 
 #include "log_fields.hpp"
+#include "remote_endpoint.hpp"
 #include "ws_session.hpp"
 
 namespace fieldsync::server {
@@ -21,54 +22,62 @@ namespace websocket = beast::websocket;
 
 namespace {
 
-std::string endpoint_text(const asio::ip::tcp::socket& socket) {
-  beast::error_code ec;
-  auto endpoint = socket.remote_endpoint(ec);
-  if (ec) return "?";
-  return endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
-}
+constexpr std::string_view kTlsRequired =
+    "this port speaks TLS only: connect with wss:// (sync) or https:// (health, metrics, history)\n";
 
 }  // namespace
 
-HttpSession::HttpSession(ServerContext& context, asio::ip::tcp::socket&& socket)
+template <class Stream>
+HttpSession<Stream>::HttpSession(ServerContext& context, Stream&& stream, std::string_view received,
+                                 PlaintextPolicy policy)
     : context_(context),
-      stream_(std::move(socket)),
+      stream_(std::move(stream)),
       executor_(stream_.get_executor()),
-      remote_(endpoint_text(stream_.socket())),
+      remote_(endpoint_text(beast::get_lowest_layer(stream_).socket())),
       // The buffer bound backs up the parser's limits: a request never costs more memory.
-      buffer_(kMaxRequestHeaderBytes + kMaxRequestBodyBytes) {}
-
-void HttpSession::run() {
-  asio::dispatch(executor_, beast::bind_front_handler(&HttpSession::start, shared_from_this()));
+      buffer_(kMaxRequestHeaderBytes + kMaxRequestBodyBytes),
+      policy_(policy) {
+  // TLS detection reads into a buffer with the same bound as ours: it always fits.
+  buffer_.commit(asio::buffer_copy(buffer_.prepare(received.size()), asio::buffer(received)));
 }
 
-void HttpSession::shutdown() {
-  asio::post(executor_, [self = shared_from_this()] {
+template <class Stream>
+void HttpSession<Stream>::run() {
+  asio::dispatch(executor_, beast::bind_front_handler(&HttpSession::start, this->shared_from_this()));
+}
+
+template <class Stream>
+void HttpSession<Stream>::shutdown() {
+  asio::post(executor_, [self = this->shared_from_this()] {
     if (self->handed_over_ || self->stopping_) return;
     self->stopping_ = true;
     // A pending read is cancelled and the connection closed; a response being written is
     // finished first (on_write sees stopping_).
-    if (self->reading_) self->stream_.cancel();
+    if (self->reading_) beast::get_lowest_layer(self->stream_).cancel();
   });
 }
 
-void HttpSession::start() {
-  registration_ = context_.sessions.add(weak_from_this());
+template <class Stream>
+void HttpSession<Stream>::start() {
+  registration_ = context_.sessions.add(this->weak_from_this());
   read_request();
 }
 
-void HttpSession::read_request() {
+template <class Stream>
+void HttpSession<Stream>::read_request() {
   if (stopping_) return close();
   parser_.emplace();
   parser_->body_limit(kMaxRequestBodyBytes);
   parser_->header_limit(kMaxRequestHeaderBytes);
   // The handshake timeout bounds every request read, and the idle time between requests.
-  stream_.expires_after(context_.limits.handshake_timeout);
+  beast::get_lowest_layer(stream_).expires_after(context_.limits.handshake_timeout);
   reading_ = true;
-  http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
+  http::async_read(stream_, buffer_, *parser_,
+                   beast::bind_front_handler(&HttpSession::on_read, this->shared_from_this()));
 }
 
-void HttpSession::on_read(beast::error_code ec, std::size_t) {
+template <class Stream>
+void HttpSession<Stream>::on_read(beast::error_code ec, std::size_t) {
   reading_ = false;
   if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted || ec == beast::error::timeout ||
       stopping_) {
@@ -98,6 +107,12 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
   }
 
   HttpRequest request = parser_->release();
+  if (policy_ == PlaintextPolicy::kRefuse) {
+    // Say what is wrong in words: a client library would otherwise report a bare failure.
+    spdlog::info("event=plaintext_refused remote={} method={} path={}", remote_, std::string(request.method_string()),
+                 quote_field(request_path(request.target())));
+    return respond(text_response(request, http::status::bad_request, std::string(kTlsRequired)), true);
+  }
   if (websocket::is_upgrade(request)) return upgrade(std::move(request));
   HttpResponse response = route_http(context_, request);
   spdlog::debug("event=http_request remote={} method={} path={} status={}", remote_,
@@ -107,7 +122,8 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
   respond(std::move(response), close_after);
 }
 
-void HttpSession::upgrade(HttpRequest request) {
+template <class Stream>
+void HttpSession<Stream>::upgrade(HttpRequest request) {
   if (request_path(request.target()) != "/sync") {
     return respond(text_response(request, http::status::not_found, "WebSocket sync is served on /sync\n"), true);
   }
@@ -126,28 +142,33 @@ void HttpSession::upgrade(HttpRequest request) {
     return respond(text_response(request, http::status::internal_server_error, "internal error\n"), true);
   }
   handed_over_ = true;
-  stream_.expires_never();  // the WebSocket session sets its own timeouts
-  std::make_shared<WsSession>(context_, std::move(stream_), std::move(principal), remote_)->run(std::move(request));
+  beast::get_lowest_layer(stream_).expires_never();  // the WebSocket session sets its own timeouts
+  std::make_shared<WsSession<Stream>>(context_, std::move(stream_), std::move(principal), remote_)
+      ->run(std::move(request));
 }
 
-void HttpSession::respond(HttpResponse response, bool close_after) {
+template <class Stream>
+void HttpSession<Stream>::respond(HttpResponse response, bool close_after) {
   if (close_after) response.keep_alive(false);
   response_ = std::make_shared<HttpResponse>(std::move(response));
-  stream_.expires_after(context_.limits.handshake_timeout);
+  beast::get_lowest_layer(stream_).expires_after(context_.limits.handshake_timeout);
   http::async_write(stream_, *response_,
-                    beast::bind_front_handler(&HttpSession::on_write, shared_from_this(), close_after));
+                    beast::bind_front_handler(&HttpSession::on_write, this->shared_from_this(), close_after));
 }
 
-void HttpSession::on_write(bool close_after, beast::error_code ec, std::size_t) {
+template <class Stream>
+void HttpSession<Stream>::on_write(bool close_after, beast::error_code ec, std::size_t) {
   response_.reset();
   if (ec || close_after || stopping_) return close();
   read_request();
 }
 
-void HttpSession::close() {
-  beast::error_code ec;
-  stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
-  stream_.close();
+template <class Stream>
+void HttpSession<Stream>::close() {
+  end_connection(stream_, context_.limits.handshake_timeout, this->shared_from_this());
 }
+
+template class HttpSession<PlainStream>;
+template class HttpSession<TlsStream>;
 
 }  // namespace fieldsync::server

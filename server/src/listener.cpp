@@ -10,6 +10,7 @@
 
 #include "http_session.hpp"
 #include "log_fields.hpp"
+#include "tls_handshake.hpp"
 
 namespace fieldsync::server {
 namespace asio = boost::asio;
@@ -79,7 +80,11 @@ void Listener::on_accept(beast::error_code ec, asio::ip::tcp::socket socket) {
   // Small protocol messages go out at once (no Nagle delay behind the peer's delayed ACK).
   beast::error_code ignored;
   socket.set_option(asio::ip::tcp::no_delay(true), ignored);
-  std::make_shared<HttpSession>(context_, std::move(socket))->run();
+  if (context_.tls) {
+    std::make_shared<TlsHandshake>(context_, std::move(socket))->run();
+  } else {
+    std::make_shared<HttpSession<PlainStream>>(context_, PlainStream(std::move(socket)))->run();
+  }
   accept_next();
 }
 

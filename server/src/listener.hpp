@@ -12,9 +12,10 @@
 
 namespace fieldsync::server {
 
-// Accepts TCP connections on one endpoint and starts an HttpSession on its own strand for
-// each. Plain TCP for now; TLS detection goes here later. Runs on its own strand; stop()
-// may be called from any thread. Create with make_shared.
+// Accepts TCP connections on one endpoint and starts each on its own strand: with TLS
+// configured, a TlsHandshake (which then starts the HTTP session), else a plaintext
+// HttpSession. Runs on its own strand; stop() may be called from any thread. Create with
+// make_shared.
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
   // Opens, binds and listens; throws Error(kIo) naming the endpoint if that fails.

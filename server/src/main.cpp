@@ -31,6 +31,9 @@ struct Flags {
   std::string data_dir;
   std::string log_level;
   unsigned threads = 0;
+  std::string tls_cert;
+  std::string tls_key;
+  bool allow_plaintext = false;
 };
 
 // One log line per event, as key=value fields after a UTC time stamp and the level,
@@ -50,6 +53,9 @@ ServerConfig resolve_config(const Flags& flags) {
   if (!flags.data_dir.empty()) config.data_dir = flags.data_dir;
   if (!flags.log_level.empty()) config.log_level = flags.log_level;
   if (flags.threads != 0) config.threads = flags.threads;
+  if (!flags.tls_cert.empty()) config.tls_cert_file = flags.tls_cert;
+  if (!flags.tls_key.empty()) config.tls_key_file = flags.tls_key;
+  if (flags.allow_plaintext) config.allow_plaintext = true;
   validate_config(config);
   return config;
 }
@@ -81,6 +87,10 @@ int main(int argc, char** argv) {
   app.add_option("--log-level", flags.log_level, "trace, debug, info, warn, error, critical or off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
   app.add_option("--threads", flags.threads, "I/O threads")->check(CLI::Range(1, 256));
+  app.add_option("--tls-cert", flags.tls_cert, "PEM certificate chain for wss:// and https:// (with --tls-key)");
+  app.add_option("--tls-key", flags.tls_key, "PEM private key of --tls-cert");
+  app.add_flag("--allow-plaintext", flags.allow_plaintext,
+               "serve ws:// and http:// on a non-loopback address (behind a TLS proxy), or beside TLS");
 
   std::string name, role, territories, user_name, token_id;
   std::int64_t ttl_days = 30;
@@ -98,17 +108,35 @@ int main(int argc, char** argv) {
   auto* token_revoke_cmd = token->add_subcommand("revoke", "revoke a token");
   token_revoke_cmd->add_option("token_id", token_id, "the token's id, from `token list`")->required();
   auto* token_list_cmd = token->add_subcommand("list", "list tokens");
+  std::string backup_file;
+  auto* backup_cmd = app.add_subcommand("backup", "copy the store to FILE, online (the server may be running)");
+  backup_cmd->add_option("file", backup_file, "where to write the copy")->required();
+  std::string restore_file;
+  auto* restore_cmd = app.add_subcommand("restore", "replace the store with a backup (stop the server first)");
+  restore_cmd->add_option("file", restore_file, "a file written by `backup`")->required();
   app.require_subcommand(0, 1);
 
   CLI11_PARSE(app, argc, argv);
 
   try {
     const ServerConfig config = resolve_config(flags);
-    if (!user->parsed() && !token->parsed()) return run_server(config);
+    if (!user->parsed() && !token->parsed() && !backup_cmd->parsed() && !restore_cmd->parsed()) {
+      return run_server(config);
+    }
 
     spdlog::set_level(spdlog::level::warn);  // admin output is for people, not logs
     SystemClock clock;
+    if (restore_cmd->parsed()) {
+      restore_sqlite_store(config.data_dir, restore_file, Schema::domain(), clock);
+      std::cout << "restored " << restore_file << " into " << config.data_dir.string()
+                << " (a new store generation: replicas re-send what they hold)\n";
+      return 0;
+    }
     auto store = open_sqlite_store(config.data_dir, Schema::domain(), clock, config.durable);
+    if (backup_cmd->parsed()) {
+      store->backup(backup_file);
+      std::cout << "backup written to " << backup_file << "\n";
+    }
     if (user_add_cmd->parsed()) user_add(*store, name, role, territories, std::cout);
     if (user_list_cmd->parsed()) user_list(*store, std::cout);
     if (token_issue_cmd->parsed()) token_issue(*store, clock, user_name, ttl_days, std::cout, std::cerr);

@@ -16,6 +16,7 @@
 #include "log_fields.hpp"
 #include "server_context.hpp"
 #include "session_registry.hpp"
+#include "tls_context.hpp"
 
 namespace fieldsync::server {
 namespace asio = boost::asio;
@@ -35,15 +36,20 @@ struct Server::Impl {
   explicit Impl(ServerConfig cfg, const Clock* given_clock)
       : config(std::move(cfg)),
         clock(given_clock ? given_clock : &system_clock),
+        tls(make_tls_context(config)),
         store(open_sqlite_store(config.data_dir, Schema::domain(), *clock, config.durable)),
         service(*store, Schema::domain(), config.limits, metrics, *clock),
         scope(Schema::domain(), *store),
-        context{service, *store, metrics, Schema::domain(), scope, config.limits, sessions},
+        context{service, *store, metrics, Schema::domain(), scope, config.limits, sessions, tls.get(),
+                config.allow_plaintext},
         ioc(static_cast<int>(config.threads)) {}
 
   ServerConfig config;
   SystemClock system_clock;
   const Clock* clock;
+  // Loaded before the store is opened, so that a bad certificate stops the start without
+  // touching the data directory; outlives the io_context, whose TLS streams use it.
+  std::unique_ptr<asio::ssl::context> tls;
   std::unique_ptr<Store> store;
   Metrics metrics;
   SyncService service;
@@ -60,6 +66,7 @@ struct Server::Impl {
 
 Server::Server(ServerConfig config, const Clock* clock) {
   validate_config(config);
+  validate_transport(config);
   impl_ = std::make_unique<Impl>(std::move(config), clock);
 }
 
@@ -89,8 +96,11 @@ void Server::start() {
       }
     });
   }
-  spdlog::info("event=server_started address={} port={} data_dir={} threads={} durable={}", s.config.address, s.port,
-               quote_field(s.config.data_dir.string()), s.config.threads, s.config.durable);
+  // What a client must use: tls=on means wss:// and https://; plaintext says whether ws://
+  // and http:// are served too.
+  spdlog::info("event=server_started address={} port={} data_dir={} threads={} durable={} tls={} plaintext={}",
+               s.config.address, s.port, quote_field(s.config.data_dir.string()), s.config.threads, s.config.durable,
+               s.tls ? "on" : "off", !s.tls || s.config.allow_plaintext ? "served" : "refused");
 }
 
 std::uint16_t Server::port() const { return impl_->port; }

@@ -8,6 +8,10 @@
 #include "fieldsync/server/sync_service.hpp"
 #include "session_registry.hpp"
 
+namespace boost::asio::ssl {
+class context;
+}
+
 namespace fieldsync::server {
 
 // What every session needs from the server, owned by Server and outliving every session
@@ -20,6 +24,10 @@ struct ServerContext {
   const ScopePolicy& scope;
   const Limits& limits;
   SessionRegistry& sessions;
+  // TLS on the port (wss://, https://), or nullptr: plaintext only.
+  boost::asio::ssl::context* tls;
+  // With TLS: plaintext connections are served too, instead of refused with a 400.
+  bool allow_plaintext;
 };
 
 }  // namespace fieldsync::server

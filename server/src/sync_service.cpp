@@ -4,6 +4,7 @@
 
 #include "fieldsync/core/client_sync.hpp"
 #include "fieldsync/core/state_codec.hpp"
+#include "fieldsync/core/utf8.hpp"
 
 namespace fieldsync::server {
 namespace {
@@ -30,7 +31,7 @@ proto::Envelope SyncService::error_message(ErrorCode code, const std::string& te
   message.set_request_id(request_id);
   auto* error = message.mutable_error();
   error->set_code(static_cast<std::uint32_t>(code));
-  error->set_message(text);
+  error->set_message(to_valid_utf8(text));  // it may quote received bytes
   error->set_fatal(fatal_error);
   return message;
 }
@@ -157,7 +158,7 @@ Reply SyncService::push(Connection& connection, const proto::Envelope& message) 
     auto* r = ack->add_rejected();
     r->set_index(static_cast<std::uint32_t>(index));
     r->set_code(static_cast<std::uint32_t>(code));
-    r->set_reason(reason);
+    r->set_reason(to_valid_utf8(reason));  // it may quote the record's bytes
   };
   for (int i = 0; i < records.size(); ++i) {
     try {

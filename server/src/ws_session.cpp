@@ -41,7 +41,8 @@ std::string replica_text(const std::optional<Connection>& connection) {
 
 }  // namespace
 
-WsSession::WsSession(ServerContext& context, beast::tcp_stream&& stream, Principal principal, std::string remote)
+template <class Stream>
+WsSession<Stream>::WsSession(ServerContext& context, Stream&& stream, Principal principal, std::string remote)
     : context_(context),
       ws_(std::move(stream)),
       executor_(ws_.get_executor()),
@@ -51,27 +52,30 @@ WsSession::WsSession(ServerContext& context, beast::tcp_stream&& stream, Princip
       rate_(context.limits.max_messages_per_second),
       opened_at_(std::chrono::steady_clock::now()) {}
 
-WsSession::~WsSession() {
+template <class Stream>
+WsSession<Stream>::~WsSession() {
   // Normally finish() has said goodbye to the service on the strand. Only when the server
   // tears its io_context down with this session's handlers still queued (stop() gave up
   // waiting) does it fall to the destructor; no service lock is held then.
   if (connection_ && !finished_) context_.service.disconnect(*connection_);
 }
 
-void WsSession::run(HttpRequest upgrade) {
-  asio::dispatch(executor_, [self = shared_from_this(), upgrade = std::move(upgrade)]() mutable {
+template <class Stream>
+void WsSession<Stream>::run(HttpRequest upgrade) {
+  asio::dispatch(executor_, [self = this->shared_from_this(), upgrade = std::move(upgrade)]() mutable {
     self->start(std::move(upgrade));
   });
 }
 
-void WsSession::start(HttpRequest upgrade) {
+template <class Stream>
+void WsSession<Stream>::start(HttpRequest upgrade) {
   try {
-    connection_ = context_.service.connect(principal_, weak_from_this());
+    connection_ = context_.service.connect(principal_, this->weak_from_this());
   } catch (const Error& e) {
     refuse_upgrade(upgrade, e);
     return;
   }
-  registration_ = context_.sessions.add(weak_from_this());
+  registration_ = context_.sessions.add(this->weak_from_this());
 
   const Limits& limits = context_.limits;
   websocket::stream_base::timeout timeout{};
@@ -94,27 +98,27 @@ void WsSession::start(HttpRequest upgrade) {
   // The hello must be answered within the handshake timeout, counted from the upgrade
   // request: a client that connects and says nothing does not hold a connection slot.
   handshake_timer_.expires_after(limits.handshake_timeout);
-  handshake_timer_.async_wait(beast::bind_front_handler(&WsSession::on_handshake_timer, shared_from_this()));
+  handshake_timer_.async_wait(beast::bind_front_handler(&WsSession::on_handshake_timer, this->shared_from_this()));
 
-  ws_.async_accept(upgrade, beast::bind_front_handler(&WsSession::on_accept, shared_from_this()));
+  ws_.async_accept(upgrade, beast::bind_front_handler(&WsSession::on_accept, this->shared_from_this()));
 }
 
-void WsSession::refuse_upgrade(const HttpRequest& upgrade, const Error& why) {
+template <class Stream>
+void WsSession<Stream>::refuse_upgrade(const HttpRequest& upgrade, const Error& why) {
   spdlog::warn("event=ws_refused user={} remote={} status=429 reason={}", principal_.user, remote_, quote_field(why.what()));
   context_.metrics.error(why.code());
   auto response = std::make_shared<HttpResponse>(
       text_response(upgrade, http::status::too_many_requests, std::string(why.what()) + "\n"));
   response->keep_alive(false);
   auto& stream = ws_.next_layer();
-  stream.expires_after(context_.limits.handshake_timeout);
-  http::async_write(stream, *response, [self = shared_from_this(), response](beast::error_code, std::size_t) {
-    beast::error_code ignored;
-    self->ws_.next_layer().socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
-    self->ws_.next_layer().close();
+  beast::get_lowest_layer(stream).expires_after(context_.limits.handshake_timeout);
+  http::async_write(stream, *response, [self = this->shared_from_this(), response](beast::error_code, std::size_t) {
+    end_connection(self->ws_.next_layer(), self->context_.limits.handshake_timeout, self);
   });
 }
 
-void WsSession::on_accept(beast::error_code ec) {
+template <class Stream>
+void WsSession<Stream>::on_accept(beast::error_code ec) {
   if (ec) return finish(ec);
   accepted_ = true;
   spdlog::info("event=ws_accepted user={} role={} remote={}", principal_.user, role_name(principal_.role), remote_);
@@ -124,13 +128,14 @@ void WsSession::on_accept(beast::error_code ec) {
   read_next();
 }
 
-void WsSession::on_handshake_timer(beast::error_code ec) {
+template <class Stream>
+void WsSession<Stream>::on_handshake_timer(beast::error_code ec) {
   if (ec || finished_ || hello_done_ || closing_) return;
   context_.metrics.error(ErrorCode::kTimeout);
   if (!accepted_) {
     // Still in the upgrade: nothing can be sent yet.
     end_reason_ = "handshake timeout during the upgrade";
-    ws_.next_layer().close();
+    beast::get_lowest_layer(ws_).close();
     return;
   }
   fail(ErrorCode::kTimeout,
@@ -138,15 +143,17 @@ void WsSession::on_handshake_timer(beast::error_code ec) {
        CloseCode::policy_error);
 }
 
-void WsSession::read_next() {
+template <class Stream>
+void WsSession<Stream>::read_next() {
   // Never buffer more than one byte over the limit: that byte is what tells an oversized
   // message from one exactly at the limit.
   const std::size_t allowance = context_.limits.max_frame_bytes + 1 - std::min(read_buffer_.size(), context_.limits.max_frame_bytes);
   ws_.async_read_some(read_buffer_, std::min(kReadChunkBytes, allowance),
-                      beast::bind_front_handler(&WsSession::on_read, shared_from_this()));
+                      beast::bind_front_handler(&WsSession::on_read, this->shared_from_this()));
 }
 
-void WsSession::on_read(beast::error_code ec, std::size_t) {
+template <class Stream>
+void WsSession<Stream>::on_read(beast::error_code ec, std::size_t) {
   if (ec) return finish(ec);
   // After a close was decided, data is read only to reach the peer's close frame.
   if (closing_) {
@@ -179,7 +186,8 @@ void WsSession::on_read(beast::error_code ec, std::size_t) {
   read_next();
 }
 
-void WsSession::handle_frame(std::string_view frame) {
+template <class Stream>
+void WsSession<Stream>::handle_frame(std::string_view frame) {
   Reply reply;
   try {
     reply = context_.service.handle_frame(*connection_, frame);
@@ -206,31 +214,35 @@ void WsSession::handle_frame(std::string_view frame) {
   }
 }
 
-void WsSession::deliver(proto::Envelope message) {
+template <class Stream>
+void WsSession<Stream>::deliver(proto::Envelope message) {
   if (pending_deliveries_.fetch_add(1) >= context_.limits.send_queue_messages) {
     pending_deliveries_.fetch_sub(1);
-    if (!overflowed_.exchange(true)) asio::post(executor_, [self = shared_from_this()] { self->on_overflow(); });
+    if (!overflowed_.exchange(true)) asio::post(executor_, [self = this->shared_from_this()] { self->on_overflow(); });
     return;
   }
-  asio::post(executor_, [self = shared_from_this(), message = std::move(message)] {
+  asio::post(executor_, [self = this->shared_from_this(), message = std::move(message)] {
     self->pending_deliveries_.fetch_sub(1);
     self->enqueue(message);
   });
 }
 
-void WsSession::enqueue(const proto::Envelope& message) {
+template <class Stream>
+void WsSession<Stream>::enqueue(const proto::Envelope& message) {
   if (closing_ || finished_) return;
   if (send_queue_.size() >= context_.limits.send_queue_messages) return on_overflow();
   send_queue_.push_back(message.SerializeAsString());
   if (!writing_ && accepted_) write_next();
 }
 
-void WsSession::write_next() {
+template <class Stream>
+void WsSession<Stream>::write_next() {
   writing_ = true;
-  ws_.async_write(asio::buffer(send_queue_.front()), beast::bind_front_handler(&WsSession::on_write, shared_from_this()));
+  ws_.async_write(asio::buffer(send_queue_.front()), beast::bind_front_handler(&WsSession::on_write, this->shared_from_this()));
 }
 
-void WsSession::on_write(beast::error_code ec, std::size_t) {
+template <class Stream>
+void WsSession<Stream>::on_write(beast::error_code ec, std::size_t) {
   writing_ = false;
   if (!send_queue_.empty()) send_queue_.pop_front();
   if (ec || finished_) {
@@ -244,7 +256,8 @@ void WsSession::on_write(beast::error_code ec, std::size_t) {
   close_when_flushed();
 }
 
-void WsSession::on_overflow() {
+template <class Stream>
+void WsSession<Stream>::on_overflow() {
   if (closing_ || finished_) return;
   spdlog::warn("event=ws_send_queue_full user={} replica={} remote={} limit={}", principal_.user,
                replica_text(connection_), remote_, context_.limits.send_queue_messages);
@@ -258,17 +271,19 @@ void WsSession::on_overflow() {
   begin_close(CloseCode::policy_error, "send queue full: reconnect and pull");
 }
 
-void WsSession::shutdown() {
-  asio::post(executor_, [self = shared_from_this()] { self->on_shutdown(); });
+template <class Stream>
+void WsSession<Stream>::shutdown() {
+  asio::post(executor_, [self = this->shared_from_this()] { self->on_shutdown(); });
 }
 
-void WsSession::on_shutdown() {
+template <class Stream>
+void WsSession<Stream>::on_shutdown() {
   if (finished_ || closing_) return;
   if (!accepted_) {
     closing_ = true;
     close_reason_ = websocket::close_reason(CloseCode::going_away, "server shutting down");
     end_reason_ = "server shutting down";
-    ws_.next_layer().close();  // the pending upgrade fails and finishes the session
+    beast::get_lowest_layer(ws_).close();  // the pending upgrade fails and finishes the session
     return;
   }
   if (send_queue_.size() < context_.limits.send_queue_messages) {
@@ -277,13 +292,15 @@ void WsSession::on_shutdown() {
   begin_close(CloseCode::going_away, "server shutting down");
 }
 
-void WsSession::fail(ErrorCode code, const std::string& text, CloseCode close_code) {
+template <class Stream>
+void WsSession<Stream>::fail(ErrorCode code, const std::string& text, CloseCode close_code) {
   context_.metrics.error(code);
   enqueue(SyncService::error_message(code, text, true));
   begin_close(close_code, std::string(error_code_name(code)) + ": " + text);
 }
 
-void WsSession::begin_close(CloseCode code, const std::string& reason) {
+template <class Stream>
+void WsSession<Stream>::begin_close(CloseCode code, const std::string& reason) {
   if (closing_) return;
   closing_ = true;
   close_reason_ = websocket::close_reason(code, close_text(reason));
@@ -291,16 +308,18 @@ void WsSession::begin_close(CloseCode code, const std::string& reason) {
   close_when_flushed();
 }
 
-void WsSession::close_when_flushed() {
+template <class Stream>
+void WsSession<Stream>::close_when_flushed() {
   if (!closing_ || close_started_ || writing_ || !send_queue_.empty() || !accepted_ || finished_) return;
   close_started_ = true;
-  ws_.async_close(close_reason_, [self = shared_from_this()](beast::error_code ec) {
+  ws_.async_close(close_reason_, [self = this->shared_from_this()](beast::error_code ec) {
     if (ec) spdlog::debug("event=ws_close_failed user={} remote={} error={}", self->principal_.user, self->remote_,
                           quote_field(ec.message()));
   });
 }
 
-void WsSession::finish(beast::error_code ec) {
+template <class Stream>
+void WsSession<Stream>::finish(beast::error_code ec) {
   if (finished_) return;
   finished_ = true;
   handshake_timer_.cancel();
@@ -331,5 +350,8 @@ void WsSession::finish(beast::error_code ec) {
                principal_.user, replica_text(connection_), remote_, quote_field(reason), frames_in_, frames_out_,
                lived.count());
 }
+
+template class WsSession<PlainStream>;
+template class WsSession<TlsStream>;
 
 }  // namespace fieldsync::server

@@ -11,7 +11,6 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/websocket/stream.hpp>
 
 #include "fieldsync/server/sync_service.hpp"
@@ -19,10 +18,12 @@
 #include "rate_limiter.hpp"
 #include "server_context.hpp"
 #include "session_registry.hpp"
+#include "session_stream.hpp"
 
 namespace fieldsync::server {
 
-// One authenticated WebSocket sync connection. Owns the socket, its Connection in the
+// One authenticated WebSocket sync connection over `Stream` (PlainStream or TlsStream: the
+// session is the same over either). Owns the stream, its Connection in the
 // SyncService, a bounded send queue with exactly one async_write in flight, a handshake
 // timer (no hello answered in time: Error kTimeout) and a message rate limiter.
 //
@@ -30,9 +31,10 @@ namespace fieldsync::server {
 // from any thread and only post to the strand. Create with make_shared; pending operations
 // keep the session alive, and it ends (SyncService::disconnect, log line) when its read
 // loop ends.
-class WsSession final : public SessionSink, public Stoppable, public std::enable_shared_from_this<WsSession> {
+template <class Stream>
+class WsSession final : public SessionSink, public Stoppable, public std::enable_shared_from_this<WsSession<Stream>> {
  public:
-  WsSession(ServerContext& context, boost::beast::tcp_stream&& stream, Principal principal, std::string remote);
+  WsSession(ServerContext& context, Stream&& stream, Principal principal, std::string remote);
   ~WsSession() override;
 
   // Takes over the upgrade request the HTTP session read (and authenticated).
@@ -64,7 +66,7 @@ class WsSession final : public SessionSink, public Stoppable, public std::enable
   void finish(boost::beast::error_code ec);
 
   ServerContext& context_;
-  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  boost::beast::websocket::stream<Stream> ws_;
   boost::asio::any_io_executor executor_;  // the strand
   std::string remote_;
   Principal principal_;

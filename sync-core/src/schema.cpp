@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "fieldsync/core/error.hpp"
+#include "fieldsync/core/utf8.hpp"
 #include "fieldsync/core/uuid.hpp"
 #include "fieldsync/domain_schema_text.hpp"
 #include "fieldsync/schema.pb.h"
@@ -124,12 +125,6 @@ bool is_valid_date(std::string_view text) {
   bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
   int days = kDays[month - 1] + (month == 2 && leap ? 1 : 0);
   return day <= days;
-}
-
-// Characters, not bytes: names with accented letters get the whole limit.
-std::size_t utf8_length(std::string_view text) {
-  return static_cast<std::size_t>(
-      std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 [[noreturn]] void invalid(const FieldSchema& field, const std::string& why) {
@@ -258,8 +253,11 @@ void validate_value(const FieldSchema& field, const Value& value) {
   }
   const auto* text = std::get_if<std::string>(&value);
   if (!text) type_error();
+  // Protobuf carries text as UTF-8 only: anything else could never be synced (nor quoted).
+  if (!is_valid_utf8(*text)) invalid(field, "not valid UTF-8 text");
   switch (field.type) {
     case FieldType::kText:
+      // Characters, not bytes: names with accented letters get the whole limit.
       if (field.max_length && utf8_length(*text) > field.max_length) {
         invalid(field, "longer than " + std::to_string(field.max_length) + " characters");
       }

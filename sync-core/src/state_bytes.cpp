@@ -119,6 +119,7 @@ RecordState decode_state(std::string_view encoded) {
       auto index = r.varint();
       if (index >= replicas.size()) r.corrupt();
       s.dot = Dot{replicas[index], r.varint()};
+      if (s.dot.counter == 0) r.corrupt();  // every write has a dot: counters start at 1
       if (version == kWholeHlcVersion) {
         s.hlc = Hlc(r.varint());
       } else {

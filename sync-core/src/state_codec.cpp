@@ -19,6 +19,7 @@ void validate_state(const Schema& schema, const RecordState& state) {
     if (f.siblings.empty()) throw Error(ErrorCode::kCorruptData, "field '" + f.name + "' has no value");
     const Sibling* before = nullptr;
     for (const auto& s : f.siblings) {
+      if (s.dot.counter == 0) throw Error(ErrorCode::kCorruptData, "field '" + f.name + "': a sibling has no dot");
       validate_value(*field, s.value);
       // Every sibling's write must be inside the causal context that carries it.
       if (!state.vv.contains(s.dot)) {

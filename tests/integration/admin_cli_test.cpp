@@ -2,6 +2,7 @@
 // directory: exit codes, messages, and that an issued token really authenticates.
 #include <array>
 #include <cstdio>
+#include <fstream>
 #include <sys/wait.h>
 
 #include <gtest/gtest.h>
@@ -54,6 +55,29 @@ TEST_F(AdminCliTest, UserAddAndList) {
   EXPECT_NE(listed.output.find("ana"), std::string::npos) << listed.output;
   EXPECT_NE(listed.output.find("north,south"), std::string::npos) << listed.output;
   EXPECT_NE(listed.output.find("supervisor"), std::string::npos) << listed.output;
+}
+
+TEST_F(AdminCliTest, BackupThenRestoreBringsBackTheStoreAsItWas) {
+  ASSERT_EQ(run("user add ana --role rep --territory north").exit_code, 0);
+  const std::string file = data_dir_.string() + "-backup.db";
+  CommandRun backup = run("backup '" + file + "'");
+  ASSERT_EQ(backup.exit_code, 0) << backup.output;
+  ASSERT_EQ(run("user add sue --role supervisor").exit_code, 0);
+
+  CommandRun restored = run("restore '" + file + "'");
+  ASSERT_EQ(restored.exit_code, 0) << restored.output;
+  CommandRun listed = run("user list");
+  EXPECT_NE(listed.output.find("ana"), std::string::npos) << listed.output;
+  EXPECT_EQ(listed.output.find("sue"), std::string::npos) << "added after the backup: " << listed.output;
+
+  const std::string junk = data_dir_.string() + "-junk.db";
+  std::ofstream(junk) << std::string(8192, 'x');
+  CommandRun refused = run("restore '" + junk + "'");
+  EXPECT_EQ(refused.exit_code, 1) << refused.output;
+  EXPECT_NE(refused.output.find("fieldsync-server:"), std::string::npos) << refused.output;
+  EXPECT_NE(run("user list").output.find("ana"), std::string::npos);  // nothing replaced
+  std::filesystem::remove(file);
+  std::filesystem::remove(junk);
 }
 
 TEST_F(AdminCliTest, BadInputFailsWithAClearMessage) {

@@ -1,5 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <QSignalSpy>
+#include <QTest>
+
+#include <fstream>
+
 #include "app_controller.hpp"
 #include "model_test_support.hpp"
 
@@ -44,6 +49,35 @@ TEST_F(AppControllerTest, SettingsAreCheckedAndKeptInTheReplica) {
   EXPECT_TRUE(app_.sync()->configured());
 }
 
+TEST_F(AppControllerTest, TransportSettingsAreCheckedKeptAndUsed) {
+  // ws:// beyond this device only when allowed, in words.
+  const QString refused = app_.saveSettings(QStringLiteral("ws://192.0.2.1:9/sync"), QStringLiteral("t"));
+  EXPECT_TRUE(refused.contains(QLatin1String("not encrypted"))) << refused.toStdString();
+  EXPECT_EQ(app_.serverUrl(), QString());
+  // A CA file that is not there is refused before anything is stored.
+  const QString missing = app_.saveSettings(QStringLiteral("wss://127.0.0.1:9/sync"), QStringLiteral("t"),
+                                            QString::fromStdString(dir_.file("missing.pem")));
+  EXPECT_TRUE(missing.contains(QLatin1String("cannot be read"))) << missing.toStdString();
+  EXPECT_EQ(app_.serverUrl(), QString());
+
+  // Allowed: stored, and the live sync gets it (or it would refuse at once, in words).
+  EXPECT_EQ(app_.saveSettings(QStringLiteral("ws://192.0.2.1:9/sync"), QStringLiteral("t"), {}, true), QString());
+  EXPECT_TRUE(app_.allowPlaintext());
+  EXPECT_EQ(app_.replica().setting("app.allow_plaintext").value_or(""), "1");
+  QTest::qWait(500);
+  EXPECT_FALSE(app_.sync()->error().contains(QLatin1String("not encrypted"))) << app_.sync()->error().toStdString();
+
+  // A CA file that is no certificate reaches the live sync, which says so.
+  const std::string not_pem = dir_.file("not-a-cert.pem");
+  std::ofstream(not_pem) << "hello\n";
+  EXPECT_EQ(app_.saveSettings(QStringLiteral("wss://127.0.0.1:9/sync"), QStringLiteral("t"), QString::fromStdString(not_pem)),
+            QString());
+  EXPECT_EQ(app_.caFile(), QString::fromStdString(not_pem));
+  EXPECT_FALSE(app_.allowPlaintext());
+  EXPECT_TRUE(QTest::qWaitFor([&] { return app_.sync()->error().contains(QLatin1String("not a certificate")); }, 5000))
+      << app_.sync()->error().toStdString();
+}
+
 TEST_F(AppControllerTest, RecordForADetailPageCarriesItsBadges) {
   const auto id = app_.replica().create("customers", {{"name", text("Aurora")}, {"territory", text("north")}});
   const QVariantMap record = app_.record(QStringLiteral("customers"), QString::fromStdString(id.to_string()));
@@ -52,6 +86,36 @@ TEST_F(AppControllerTest, RecordForADetailPageCarriesItsBadges) {
   EXPECT_TRUE(record.value(QStringLiteral("pending")).toBool());
   EXPECT_FALSE(record.value(QStringLiteral("conflicted")).toBool());
   EXPECT_FALSE(app_.record(QStringLiteral("customers"), QStringLiteral("not-an-id")).value(QStringLiteral("exists")).toBool());
+}
+
+TEST(AppControllerRoleTest, RoleLearntAtSyncIsKeptOfflineAndForgottenWithTheToken) {
+  fieldsync::test::TempDir dir;
+  const QString path = QString::fromStdString(dir.file("phone.db"));
+  {
+    AppController app(path);
+    EXPECT_EQ(app.role(), QString());  // never synced: not a reviewer
+    EXPECT_FALSE(app.reviewer());
+    EXPECT_EQ(app.saveSettings(QStringLiteral("ws://127.0.0.1:9/sync"), QStringLiteral("sam-token")), QString());
+    app.replica().set_setting("app.role", "supervisor");  // as remembered after a sync (the UI flow test syncs)
+  }
+  {
+    AppController app(path);  // a restart, offline
+    EXPECT_EQ(app.role(), QStringLiteral("supervisor"));
+    EXPECT_TRUE(app.reviewer());
+    QSignalSpy role_changed(&app, &AppController::roleChanged);
+    EXPECT_EQ(app.saveSettings(QStringLiteral("ws://127.0.0.1:9/sync"), QStringLiteral("sam-token")), QString());
+    EXPECT_TRUE(app.reviewer());  // the same token: the same user
+    EXPECT_EQ(app.saveSettings(QStringLiteral("ws://127.0.0.1:9/sync"), QStringLiteral("rita-token")), QString());
+    EXPECT_FALSE(app.reviewer());  // another token may be another user
+    EXPECT_EQ(role_changed.count(), 1);
+  }
+  {
+    AppController app(path);
+    app.replica().set_setting("app.role", "admin");
+    EXPECT_TRUE(app.reviewer());
+    app.replica().set_setting("app.role", "rep");
+    EXPECT_FALSE(app.reviewer());
+  }
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <QSignalSpy>
+
 #include "model_test_support.hpp"
 #include "report_builder.hpp"
 
@@ -53,6 +55,88 @@ TEST(ReportBuilderTest, OrdersConversionAndFollowUps) {
   EXPECT_EQ(reports.followUps().value("overdue").toInt(), 1);
   EXPECT_EQ(reports.followUps().value("today").toInt(), 1);
   EXPECT_EQ(reports.followUps().value("upcoming").toInt(), 1);
+}
+
+// The reports narrowed to one territory or one rep: every figure is recomputed for the slice.
+TEST(ReportBuilderTest, SlicesByTerritoryAndRep) {
+  fieldsync::test::TempDir dir;
+  Replica phone = test::open_file(dir, "phone.db");
+  const QDate today(2030, 6, 15);
+  auto customer = [&](const char* name, const char* tier, const char* territory, const char* owner) {
+    return phone.create("customers", {{"name", text(name)}, {"tier", text(tier)}, {"territory", text(territory)},
+                                      {"owner", text(owner)}});
+  };
+  auto order = [&](const RecordId& c, const char* territory, const char* status, std::int64_t amount) {
+    phone.create("orders", {{"order_number", text("N")}, {"customer_id", text(c.to_string())}, {"status", text(status)},
+                            {"amount", Value(amount)}, {"territory", text(territory)}});
+  };
+  auto visit = [&](const RecordId& c, const QDate& follow_up) {
+    phone.create("visits", {{"customer_id", text(c.to_string())}, {"visited_on", text("2030-06-01")},
+                            {"next_follow_up", text(follow_up.toString(Qt::ISODate).toStdString())}});
+  };
+  const auto rita_north = customer("A", "potential", "north", "rita");
+  const auto rita_south = customer("B", "potential", "south", "rita");
+  const auto otto_north = customer("C", "potential", "north", "otto");
+  const auto otto_north2 = customer("D", "vip", "north", "otto");
+  order(rita_north, "east", "received", 1000);  // filed under another territory than its customer
+  order(rita_south, "south", "delivered", 2000);
+  order(otto_north2, "north", "received", 400);
+  visit(rita_north, today.addDays(-2));
+  visit(rita_south, today);
+  visit(otto_north, today.addDays(-1));
+  visit(otto_north2, today.addDays(2));
+
+  ReportBuilder reports(phone);
+  reports.reload(today);
+  QStringList keys;
+  for (const auto& s : reports.slices()) keys << s.toMap().value("key").toString();
+  EXPECT_EQ(keys, (QStringList{"", "territory:east", "territory:north", "territory:south", "owner:otto", "owner:rita"}));
+
+  auto status_rows = [&] {
+    QStringList out;
+    for (const auto& row : reports.ordersByStatus()) {
+      const auto m = row.toMap();
+      out << QStringLiteral("%1:%2:%3").arg(m.value("status").toString(), m.value("count").toString(), m.value("amount").toString());
+    }
+    return out;
+  };
+  EXPECT_EQ(status_rows(), (QStringList{"received:2:14.00", "delivered:1:20.00"}));
+
+  QSignalSpy changed(&reports, &ReportBuilder::changed);
+  reports.setSlice(QStringLiteral("owner:rita"));
+  EXPECT_EQ(changed.count(), 1);
+  EXPECT_EQ(reports.slice(), QStringLiteral("owner:rita"));
+  // Rita's orders are those of her customers, whatever territory the order is in.
+  EXPECT_EQ(status_rows(), (QStringList{"received:1:10.00", "delivered:1:20.00"}));
+  ASSERT_EQ(reports.ordersByMonth().size(), 1);
+  EXPECT_EQ(reports.ordersByMonth().front().toMap().value("amount").toString(), QStringLiteral("30.00"));
+  EXPECT_EQ(reports.conversion().value("potential").toInt(), 2);
+  EXPECT_EQ(reports.conversion().value("converted").toInt(), 2);
+  EXPECT_EQ(reports.conversion().value("percent").toInt(), 100);
+  EXPECT_EQ(reports.followUps().value("overdue").toInt(), 1);
+  EXPECT_EQ(reports.followUps().value("today").toInt(), 1);
+  EXPECT_EQ(reports.followUps().value("upcoming").toInt(), 0);
+
+  reports.setSlice(QStringLiteral("territory:north"));
+  // Orders by their own territory: rita's order filed under "east" is not north's.
+  EXPECT_EQ(status_rows(), (QStringList{"received:1:4.00"}));
+  EXPECT_EQ(reports.conversion().value("potential").toInt(), 2);  // A and C
+  EXPECT_EQ(reports.conversion().value("converted").toInt(), 1);
+  EXPECT_EQ(reports.followUps().value("overdue").toInt(), 2);
+  EXPECT_EQ(reports.followUps().value("today").toInt(), 0);
+  EXPECT_EQ(reports.followUps().value("upcoming").toInt(), 1);
+
+  // The slice stays through a reload after a change, and follows the data.
+  phone.create("orders", {{"order_number", text("N2")}, {"customer_id", text(otto_north.to_string())},
+                          {"status", text("reviewed")}, {"amount", Value(std::int64_t{700})}, {"territory", text("north")}});
+  reports.reload(today);
+  EXPECT_EQ(reports.slice(), QStringLiteral("territory:north"));
+  EXPECT_EQ(status_rows(), (QStringList{"received:1:4.00", "reviewed:1:7.00"}));
+  EXPECT_EQ(reports.conversion().value("converted").toInt(), 2);
+
+  reports.setSlice(QString());
+  EXPECT_EQ(status_rows(), (QStringList{"received:2:14.00", "reviewed:1:7.00", "delivered:1:20.00"}));
+  EXPECT_EQ(reports.conversion().value("potential").toInt(), 3);
 }
 
 }  // namespace

@@ -179,6 +179,13 @@ TEST_F(UiFlowTest, OfflineEditSyncMergeAndSettledConflict) {
   // Online: the edits go out, the badge goes.
   connect(rep, rep_token_);
   connect(supervisor, supervisor_token_);
+  // The role the server told each: the supervisor gets the review queue up front, the rep
+  // her own conflicts.
+  ASSERT_TRUE(wait_until([&] { return supervisor.shows(QStringLiteral("reviewQueueCard")); }));
+  EXPECT_EQ(supervisor.text(QStringLiteral("reviewButton")), QStringLiteral("Review"));
+  ASSERT_TRUE(wait_until([&] { return rep.app().role() == QLatin1String("rep"); }));
+  EXPECT_FALSE(rep.shows(QStringLiteral("reviewQueueCard")));
+  EXPECT_EQ(rep.text(QStringLiteral("reviewButton")), QStringLiteral("My conflicts"));
   ASSERT_TRUE(wait_until([&] { return rep.text(QStringLiteral("outboxLabel")) == QLatin1String("0 edits waiting"); }));
   EXPECT_TRUE(wait_until([&] { return !rep.shows_within(QStringLiteral("customer:Kiosk Nord"), QStringLiteral("pendingBadge")); }));
   rep.click(QStringLiteral("customer:Kiosk Nord"));
@@ -219,7 +226,8 @@ TEST_F(UiFlowTest, OfflineEditSyncMergeAndSettledConflict) {
 
   // The supervisor settles it with a new value; the rep sees the result, conflict gone.
   supervisor.call("showHome");
-  supervisor.click(QStringLiteral("reviewButton"));
+  EXPECT_EQ(supervisor.text(QStringLiteral("reviewQueueCount")), QStringLiteral("1 open conflict"));
+  supervisor.click(QStringLiteral("reviewQueueButton"));
   ASSERT_TRUE(wait_until([&] { return supervisor.shows(QStringLiteral("conflict:Kiosk Nord:phone")); }));
   supervisor.type(QStringLiteral("otherValue"), QStringLiteral("+49 40 9"));
   supervisor.click(QStringLiteral("useOtherButton"));
@@ -259,6 +267,128 @@ TEST_F(UiFlowTest, RevokedTokenIsExplained) {
   rep.click(QStringLiteral("saveSettingsButton"));
   ASSERT_TRUE(wait_until([&] { return !rep.text(QStringLiteral("syncErrorLabel")).isEmpty() && rep.shows(QStringLiteral("syncErrorLabel")); }));
   EXPECT_TRUE(rep.text(QStringLiteral("syncErrorLabel")).contains(QLatin1String("token"))) << rep.text(QStringLiteral("syncErrorLabel")).toStdString();
+}
+
+// The reports page narrows every report to the territory or rep chosen at its top.
+TEST_F(UiFlowTest, ReportsForOneTerritoryOrRep) {
+  AppWindow rep(dir_.file("rep.db"));
+  Replica& replica = rep.app().replica();
+  const auto a = replica.create("customers", {{"name", Value(std::string("A"))}, {"tier", Value(std::string("potential"))},
+                                              {"territory", Value(std::string("north"))}, {"owner", Value(std::string("rita"))}});
+  replica.create("customers", {{"name", Value(std::string("B"))}, {"tier", Value(std::string("potential"))},
+                               {"territory", Value(std::string("south"))}, {"owner", Value(std::string("otto"))}});
+  replica.create("orders", {{"order_number", Value(std::string("N-1"))}, {"customer_id", Value(a.to_string())},
+                            {"status", Value(std::string("received"))}, {"amount", Value(std::int64_t{1250})},
+                            {"territory", Value(std::string("north"))}});
+  rep.app().localWriteDone();
+  rep.call("openReports");
+  ASSERT_TRUE(wait_until([&] { return rep.shows(QStringLiteral("conversionReport")); }));
+  EXPECT_EQ(rep.text(QStringLiteral("conversionReport")), QStringLiteral("1 of 2 potential customers ordered (50%)"));
+  EXPECT_EQ(rep.find(QStringLiteral("reportSlice"))->property("currentText").toString(), QStringLiteral("All territories and reps"));
+
+  // All, Territory north, Territory south, Rep otto, Rep rita: pick "Rep otto".
+  rep.click(QStringLiteral("reportSlice"));
+  QTest::qWait(300);  // the popup opens
+  for (int i = 0; i < 3; ++i) QTest::keyClick(rep.window(), Qt::Key_Down);
+  QTest::keyClick(rep.window(), Qt::Key_Return);
+  ASSERT_TRUE(wait_until([&] { return rep.app().reports()->slice() == QLatin1String("owner:otto"); }))
+      << rep.app().reports()->slice().toStdString();
+  EXPECT_EQ(rep.find(QStringLiteral("reportSlice"))->property("currentText").toString(), QStringLiteral("Rep otto"));
+  EXPECT_EQ(rep.text(QStringLiteral("conversionReport")), QStringLiteral("0 of 1 potential customers ordered (0%)"));
+}
+
+// A ws:// address beyond this device needs the "unencrypted" switch; the settings say so.
+TEST_F(UiFlowTest, UnencryptedAddressNeedsTheSwitch) {
+  AppWindow rep(dir_.file("rep.db"));
+  rep.call("openSettings");
+  rep.type(QStringLiteral("serverUrlField"), QStringLiteral("ws://192.0.2.1:9/sync"));
+  rep.type(QStringLiteral("tokenField"), QStringLiteral("t"));
+  rep.click(QStringLiteral("saveSettingsButton"));
+  ASSERT_TRUE(wait_until([&] { return rep.text(QStringLiteral("settingsMessage")).contains(QLatin1String("not encrypted")); }))
+      << rep.text(QStringLiteral("settingsMessage")).toStdString();
+  EXPECT_EQ(rep.app().serverUrl(), QString());
+  rep.click(QStringLiteral("allowPlaintextSwitch"));
+  rep.click(QStringLiteral("saveSettingsButton"));
+  ASSERT_TRUE(wait_until([&] { return rep.text(QStringLiteral("settingsMessage")) == QLatin1String("Saved."); }))
+      << rep.text(QStringLiteral("settingsMessage")).toStdString();
+  EXPECT_TRUE(rep.app().allowPlaintext());
+  EXPECT_EQ(rep.app().serverUrl(), QStringLiteral("ws://192.0.2.1:9/sync"));
+}
+
+// Deleting from the app: a visit from its form, and an order still `received`, each only
+// after the user confirms; the delete waits in the outbox like any edit and reaches the
+// supervisor's phone through the server.
+TEST_F(UiFlowTest, DeletesAfterConfirmationAndSyncs) {
+  AppWindow rep(dir_.file("rep.db"));
+  AppWindow supervisor(dir_.file("supervisor.db"));
+  // The supervisor's records reach the rep's phone through the server; then the server goes.
+  connect(supervisor, supervisor_token_);
+  Replica& office = supervisor.app().replica();
+  const RecordId customer = office.create("customers", {{"name", Value(std::string("Kiosk Nord"))}, {"territory", Value(std::string("north"))}});
+  const std::string c = customer.to_string();
+  const RecordId visit =
+      office.create("visits", {{"customer_id", Value(c)}, {"visited_on", Value(std::string("2030-01-02"))}, {"channel", Value(std::string("phone"))}});
+  const RecordId order = office.create("orders", {{"order_number", Value(std::string("N-1"))}, {"customer_id", Value(c)},
+                                                  {"status", Value(std::string("received"))}, {"territory", Value(std::string("north"))}});
+  const RecordId reviewed = office.create("orders", {{"order_number", Value(std::string("N-2"))}, {"customer_id", Value(c)},
+                                                     {"status", Value(std::string("reviewed"))}, {"territory", Value(std::string("north"))}});
+  supervisor.app().localWriteDone();
+  ASSERT_TRUE(wait_until([&] { return supervisor.app().outboxSize() == 0; }));
+  connect(rep, rep_token_);
+  ASSERT_TRUE(wait_until([&] { return rep.app().replica().get("orders", reviewed).has_value(); }));
+  const auto port = server_.port();
+  server_.stop();
+  ASSERT_TRUE(wait_until([&] { return rep.text(QStringLiteral("onlineLabel")) == QLatin1String("Offline"); }));
+
+  ASSERT_EQ(rep.app().outboxSize(), 0);
+  rep.click(QStringLiteral("customer:Kiosk Nord"));
+  // Every list filled in, so that no row moves under the click.
+  ASSERT_TRUE(wait_until([&] {
+    return rep.shows(QStringLiteral("visit:2030-01-02 · Phone")) && rep.shows(QStringLiteral("order:N-1")) &&
+           rep.shows(QStringLiteral("order:N-2"));
+  })) << rep.visible_names();
+  QTest::qWait(200);
+  rep.click(QStringLiteral("visit:2030-01-02 · Phone"));
+
+  // Asked first; "Keep" keeps it.
+  rep.click(QStringLiteral("deleteButton"));
+  ASSERT_TRUE(wait_until([&] { return rep.shows(QStringLiteral("confirmButton")); }));
+  rep.click(QStringLiteral("cancelConfirmButton"));
+  ASSERT_TRUE(wait_until([&] { return !rep.shows(QStringLiteral("confirmButton")); }));
+  EXPECT_EQ(rep.app().outboxSize(), 0);
+  EXPECT_FALSE(rep.app().replica().get("visits", visit)->deleted());
+
+  rep.click(QStringLiteral("deleteButton"));
+  rep.click(QStringLiteral("confirmButton"));
+  ASSERT_TRUE(wait_until([&] { return rep.shows(QStringLiteral("order:N-1")); }));  // back on the customer
+  EXPECT_TRUE(wait_until([&] { return !rep.shows(QStringLiteral("visit:2030-01-02 · Phone")); }));
+  EXPECT_TRUE(rep.app().replica().get("visits", visit)->deleted());
+  EXPECT_EQ(rep.text(QStringLiteral("outboxLabel")), QStringLiteral("1 edit waiting"));
+
+  // A reviewed order cannot be deleted (it is cancelled instead); a received one can.
+  rep.click(QStringLiteral("order:N-2"));
+  ASSERT_TRUE(wait_until([&] { return rep.shows(QStringLiteral("move:scheduled")); }));
+  EXPECT_FALSE(rep.shows(QStringLiteral("deleteOrderButton")));
+  rep.click(QStringLiteral("backButton"));
+  rep.click(QStringLiteral("order:N-1"));
+  rep.click(QStringLiteral("deleteOrderButton"));
+  ASSERT_TRUE(wait_until([&] { return rep.text(QStringLiteral("confirmMessage")).contains(QLatin1String("N-1")); }));
+  rep.click(QStringLiteral("confirmButton"));
+  ASSERT_TRUE(wait_until([&] { return !rep.shows(QStringLiteral("order:N-1")) && rep.shows(QStringLiteral("order:N-2")); }));
+  EXPECT_EQ(rep.text(QStringLiteral("outboxLabel")), QStringLiteral("2 edits waiting"));
+
+  // Synced: the supervisor's phone no longer shows them.
+  server_.start(port);
+  rep.click(QStringLiteral("syncNowButton"));
+  supervisor.click(QStringLiteral("syncNowButton"));
+  ASSERT_TRUE(wait_until([&] { return rep.text(QStringLiteral("outboxLabel")) == QLatin1String("0 edits waiting"); }))
+      << rep.text(QStringLiteral("syncErrorLabel")).toStdString();
+  ASSERT_TRUE(wait_until([&] {
+    const auto o = supervisor.app().replica().get("orders", order);
+    const auto v = supervisor.app().replica().get("visits", visit);
+    return o && o->deleted() && v && v->deleted();
+  }));
+  EXPECT_FALSE(supervisor.app().replica().get("orders", reviewed)->deleted());
 }
 
 }  // namespace

@@ -157,6 +157,14 @@ TEST(ValidateState, RejectsSiblingDotOutsideVersionVector) {
   EXPECT_TRUE(throws_error([&] { validate_state(Schema::domain(), state); }, ErrorCode::kCorruptData, "territory"));
 }
 
+// A sibling with counter 0 is no write at all: refused by validation (a fuzzer reached an
+// encode failure inside merge with one).
+TEST(ValidateState, RejectsASiblingWithoutADot) {
+  RecordState state = sample_state();
+  state.fields.front().siblings.front().dot.counter = 0;
+  EXPECT_TRUE(throws_error([&] { validate_state(Schema::domain(), state); }, ErrorCode::kCorruptData, "no dot"));
+}
+
 TEST(ValidateState, RejectsNilRecordId) {
   RecordState state = sample_state();
   state.id = Uuid{};

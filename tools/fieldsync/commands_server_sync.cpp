@@ -48,6 +48,8 @@ struct ServerAccess {
 struct SyncCommand {
   ServerAccess access;
   bool live = false;
+  std::string ca_file;         // wss://: the CA to verify the server with; empty: the system's
+  bool allow_plaintext = false;  // ws:// to a host that is not loopback
 };
 
 struct HistoryCommand {
@@ -92,9 +94,9 @@ std::string resolve_token(const ServerAccess& access) {
   throw CLI::RequiredError("a token (--token TOKEN, --token-file FILE or the FIELDSYNC_TOKEN variable)");
 }
 
-// The sync endpoint: ws://HOST:PORT[/path] as given (path /sync by default), or the
-// same server given as http://HOST:PORT; without --server, the one the replica last
-// synced with.
+// The sync endpoint: wss:// or ws://HOST:PORT[/path] as given (path /sync by default), or
+// the same server given as https:// or http://HOST:PORT; without --server, the one the
+// replica last synced with.
 std::string resolve_sync_url(const Replica& replica, const std::string& server) {
   std::string url = server;
   if (url.empty()) {
@@ -103,6 +105,7 @@ std::string resolve_sync_url(const Replica& replica, const std::string& server) 
     url = *remembered;
   }
   if (url.starts_with("http://")) url = "ws://" + url.substr(7);
+  if (url.starts_with("https://")) url = "wss://" + url.substr(8);
   return client::parse_ws_url(url).text();  // throws a readable error for a bad URL
 }
 
@@ -185,9 +188,12 @@ void print_sync_summary(const std::string& url, const ClientSyncStats& stats,
   std::cout << "  checkpoint: " << stats.checkpoint << " (server head " << stats.server_seq << ")\n";
 }
 
-void run_sync_once(const Context& context, Replica& replica, const std::string& url, const std::string& token) {
+void run_sync_once(const Context& context, Replica& replica, const std::string& url, const std::string& token,
+                   const client::ConnectionOptions& connection) {
   const auto before = rejection_keys(replica);
-  const ClientSyncStats stats = client::sync_once(replica, url, token);
+  client::SyncOptions options;
+  options.connection = connection;
+  const ClientSyncStats stats = client::sync_once(replica, url, token, options);
   replica.set_setting(kServerUrlSetting, url);
   const auto refused = new_rejections(replica, before);
   if (context.json) {
@@ -352,9 +358,11 @@ class LiveReporter {
   std::uint64_t seen_seq_ = 0;
 };
 
-void run_sync_live(const Context& context, Replica& replica, const std::string& url, const std::string& token) {
+void run_sync_live(const Context& context, Replica& replica, const std::string& url, const std::string& token,
+                   const client::ConnectionOptions& connection) {
   LiveReporter reporter(replica, url, context.json);
   client::LiveOptions options;
+  options.sync.connection = connection;
   options.on_status = [&reporter](const client::LiveStatus& status) { reporter.on_status(status); };
   client::LiveSync live(replica, url, token, options);
 
@@ -403,8 +411,11 @@ void run_sync(const Context& context, const SyncCommand& command) {
   Replica replica = context.open_existing();
   const std::string url = resolve_sync_url(replica, command.access.server);
   const std::string token = resolve_token(command.access);
-  if (command.live) return run_sync_live(context, replica, url, token);
-  run_sync_once(context, replica, url, token);
+  client::ConnectionOptions connection;
+  connection.ca_file = command.ca_file;
+  connection.allow_plaintext = command.allow_plaintext;
+  if (command.live) return run_sync_live(context, replica, url, token, connection);
+  run_sync_once(context, replica, url, token, connection);
 }
 
 // ---- history ------------------------------------------------------------------------
@@ -504,8 +515,13 @@ void add_server_sync_commands(CLI::App& app, const Context& context) {
   auto sync = std::make_shared<SyncCommand>();
   auto* sync_cmd = app.add_subcommand("sync", "Sync with a FieldSync server: push local edits, pull to the head");
   add_access_options(*sync_cmd, sync->access,
-                     "Sync URL, ws://HOST:PORT[/sync] (http://HOST:PORT too); default: the last one used");
+                     "Sync URL, wss://HOST:PORT[/sync] (https://HOST:PORT too; ws:// to loopback or with "
+                     "--allow-plaintext); default: the last one used");
   sync_cmd->add_flag("--live", sync->live, "Stay connected, print changes as they arrive, until SIGINT or SIGTERM");
+  sync_cmd->add_option("--ca-file", sync->ca_file,
+                       "PEM file of the CA that issued the server's certificate (default: the system's trusted CAs)");
+  sync_cmd->add_flag("--allow-plaintext", sync->allow_plaintext,
+                     "Allow ws:// (no TLS) to a host that is not loopback: the token crosses the network readable");
   sync_cmd->callback([&context, sync] { run_sync(context, *sync); });
 
   auto history = std::make_shared<HistoryCommand>();

@@ -46,6 +46,14 @@ websocket::stream_base::decorator bearer_decorator(const std::string& token) {
   });
 }
 
+// Raw sessions measure the server, not TLS: they speak ws:// only (sync_once scenarios
+// take wss:// through fieldsync::client).
+client::WsUrl plain_url(const std::string& url) {
+  client::WsUrl target = client::parse_ws_url(url);
+  if (target.tls) throw Error(ErrorCode::kInvalidArgument, "raw sessions speak ws:// only, not " + target.text());
+  return target;
+}
+
 Error server_error(const proto::Error& error) {
   return Error(static_cast<ErrorCode>(error.code()), "server: " + error.message());
 }
@@ -88,7 +96,7 @@ struct RawSession::Impl {
 
 RawSession::RawSession(const std::string& url, const std::string& token, const HelloFields& hello)
     : impl_(std::make_unique<Impl>()) {
-  const client::WsUrl target = client::parse_ws_url(url);
+  const client::WsUrl target = plain_url(url);
   beast::error_code ec;
   tcp::resolver resolver(impl_->io);
   auto addresses = resolver.resolve(target.host, std::to_string(target.port), ec);
@@ -220,7 +228,7 @@ struct IdlePool::Connection : std::enable_shared_from_this<IdlePool::Connection>
 };
 
 IdlePool::IdlePool(std::string url, std::string token, std::size_t max_in_flight)
-    : url_(client::parse_ws_url(url)), token_(std::move(token)), max_in_flight_(std::max<std::size_t>(max_in_flight, 1)) {
+    : url_(plain_url(url)), token_(std::move(token)), max_in_flight_(std::max<std::size_t>(max_in_flight, 1)) {
   tcp::resolver resolver(io_);
   auto results = resolver.resolve(url_.host, std::to_string(url_.port));
   if (results.empty()) throw Error(ErrorCode::kIo, "cannot resolve " + url_.host);

@@ -3,6 +3,7 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/strand.hpp>
 
+#include "client_tls.hpp"
 #include "fieldsync/client/sync_outcome.hpp"
 
 namespace fieldsync::client {
@@ -18,6 +19,10 @@ LiveSync::LiveSync(Replica& replica, std::string_view url, std::string token, Li
       retry_timer_(strand_),
       backoff_(options_.backoff, options_.backoff_seed) {
   options_.sync.sync.live = true;
+  // Fail here, on the caller's thread, for what no retry can cure: a ws:// URL that is not
+  // allowed, a CA file that cannot be used.
+  check_transport_allowed(url_, options_.sync.connection);
+  if (url_.tls) (void)make_client_tls_context(options_.sync.connection);
 }
 
 LiveSync::~LiveSync() {
@@ -60,7 +65,16 @@ void LiveSync::connect() {
   status_.connected = false;
   status_.caught_up = false;
   status_.retry_in = {};
-  client_ = std::make_shared<WebSocketClient>(strand_, url_, token_, options_.sync.connection);
+  try {
+    client_ = std::make_shared<WebSocketClient>(strand_, url_, token_, options_.sync.connection);
+  } catch (const Error& e) {
+    // The CA file went away since the constructor checked it: report and stop, as for a
+    // refused token, rather than throw into Asio.
+    status_.last_error = e;
+    fatal_ = e;
+    report();
+    return finish_run();
+  }
   sync_ = std::make_unique<ClientSync>(*replica_, *client_, options_.sync.sync);
   client_->start(*sync_, [this](WebSocketClient::Event event) { on_client_event(event); });
 }

@@ -1,12 +1,15 @@
 #include "fieldsync/client/websocket_client.hpp"
 
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/websocket/error.hpp>
 
 #include <exception>
 #include <utility>
+
+#include "client_stream.hpp"
 
 namespace fieldsync::client {
 namespace {
@@ -52,8 +55,10 @@ WebSocketClient::WebSocketClient(Strand strand, WsUrl url, std::string token, Co
       url_(std::move(url)),
       token_(std::move(token)),
       options_(std::move(options)),
-      resolver_(strand_),
-      ws_(strand_) {}
+      resolver_(strand_) {
+  check_transport_allowed(url_, options_);
+  stream_ = std::make_unique<ClientStream>(strand_, url_, options_);
+}
 
 WebSocketClient::~WebSocketClient() = default;
 
@@ -73,12 +78,13 @@ void WebSocketClient::start(ClientSync& sync, Observer observer) {
 void WebSocketClient::on_resolve(beast::error_code ec, tcp::resolver::results_type results) {
   if (ec) {
     if (ec != net::error::operation_aborted) {
-      fail(Error(ErrorCode::kIo, "cannot find the sync server host '" + url_.host + "': " + ec.message()));
+      fail(Error(ErrorCode::kIo,
+                 "cannot find the sync server host '" + url_.host + "' (" + url_.text() + "): " + ec.message()));
     }
     return finish();
   }
   if (close_requested_) return finish();
-  auto& tcp_layer = beast::get_lowest_layer(ws_);
+  auto& tcp_layer = stream_->tcp();
   tcp_layer.expires_after(options_.connect_timeout);
   tcp_layer.async_connect(results, [self = shared_from_this()](beast::error_code e, const tcp::endpoint&) {
     self->on_connect(e);
@@ -99,23 +105,46 @@ void WebSocketClient::on_connect(beast::error_code ec) {
   // Small protocol messages go out at once: with Nagle's algorithm an ack queued behind a
   // live batch waits for the peer's delayed ACK (~40 ms).
   beast::error_code ignored;
-  beast::get_lowest_layer(ws_).socket().set_option(tcp::no_delay(true), ignored);
+  stream_->tcp().socket().set_option(tcp::no_delay(true), ignored);
+  if (!stream_->tls()) return upgrade();
+  // The TLS handshake counts against the handshake timeout, like the upgrade after it.
+  stream_->tcp().expires_after(options_.handshake_timeout);
+  stream_->async_tls_handshake([self = shared_from_this()](beast::error_code e) { self->on_tls_handshake(e); });
+}
+
+void WebSocketClient::on_tls_handshake(beast::error_code ec) {
+  if (ec) {
+    if (ec == beast::error::timeout) {
+      fail(Error(ErrorCode::kTimeout, "the TLS handshake with " + url_.host_header() + " did not finish within " +
+                                          millis(options_.handshake_timeout)));
+    } else if (ec != net::error::operation_aborted) {
+      fail(Error(ErrorCode::kIo, stream_->tls_failure(ec)));
+    }
+    return finish();
+  }
+  if (close_requested_) return finish();
+  upgrade();
+}
+
+void WebSocketClient::upgrade() {
   // From here on the WebSocket layer owns the timeouts; the TCP layer's must be off.
-  beast::get_lowest_layer(ws_).expires_never();
-  websocket::stream_base::timeout timeouts{};
-  timeouts.handshake_timeout = options_.handshake_timeout;
-  timeouts.idle_timeout = options_.idle_timeout;
-  timeouts.keep_alive_pings = true;
-  ws_.set_option(timeouts);
-  ws_.set_option(websocket::stream_base::decorator(
-      [token = token_, agent = options_.user_agent](websocket::request_type& request) {
-        request.set(http::field::user_agent, agent);
-        request.set(http::field::authorization, "Bearer " + token);
-      }));
-  ws_.read_message_max(options_.max_message_bytes);
-  ws_.binary(true);
-  ws_.async_handshake(upgrade_response_, url_.host_header(), url_.target,
-                      [self = shared_from_this()](beast::error_code e) { self->on_handshake(e); });
+  stream_->tcp().expires_never();
+  stream_->visit([this](auto& ws) {
+    websocket::stream_base::timeout timeouts{};
+    timeouts.handshake_timeout = options_.handshake_timeout;
+    timeouts.idle_timeout = options_.idle_timeout;
+    timeouts.keep_alive_pings = true;
+    ws.set_option(timeouts);
+    ws.set_option(websocket::stream_base::decorator(
+        [token = token_, agent = options_.user_agent](websocket::request_type& request) {
+          request.set(http::field::user_agent, agent);
+          request.set(http::field::authorization, "Bearer " + token);
+        }));
+    ws.read_message_max(options_.max_message_bytes);
+    ws.binary(true);
+    ws.async_handshake(upgrade_response_, url_.host_header(), url_.target,
+                       [self = shared_from_this()](beast::error_code e) { self->on_handshake(e); });
+  });
 }
 
 void WebSocketClient::on_handshake(beast::error_code ec) {
@@ -149,14 +178,17 @@ void WebSocketClient::on_handshake(beast::error_code ec) {
 
 void WebSocketClient::do_read() {
   reading_ = true;
-  ws_.async_read(read_buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+  stream_->visit([this](auto& ws) {
+    ws.async_read(read_buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+  });
 }
 
 void WebSocketClient::on_read(beast::error_code ec) {
   reading_ = false;
   if (ec) {
     if (ec == websocket::error::closed) {
-      const auto& reason = ws_.reason();
+      websocket::close_reason reason;
+      stream_->visit([&reason](auto& ws) { reason = ws.reason(); });
       std::string why = "the sync server closed the connection (code " + std::to_string(reason.code);
       if (!reason.reason.empty()) why += ": " + std::string(reason.reason.c_str());
       fail(Error(ErrorCode::kIo, why + ")"));
@@ -172,7 +204,9 @@ void WebSocketClient::on_read(beast::error_code ec) {
     return finish();
   }
   if (finished_) return;
-  if (!ws_.got_binary()) {
+  bool binary = true;
+  stream_->visit([&binary](auto& ws) { binary = ws.got_binary(); });
+  if (!binary) {
     fail(Error(ErrorCode::kProtocol, "the server sent a text frame; FieldSync messages are binary"));
     return do_read();  // the read ends with the dropped socket
   }
@@ -217,8 +251,10 @@ void WebSocketClient::enqueue(proto::Envelope message) {
 
 void WebSocketClient::do_write() {
   writing_ = true;
-  ws_.async_write(net::buffer(queue_.front()),
-                  [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_write(ec); });
+  stream_->visit([this](auto& ws) {
+    ws.async_write(net::buffer(queue_.front()),
+                   [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_write(ec); });
+  });
 }
 
 void WebSocketClient::on_write(beast::error_code ec) {
@@ -247,8 +283,10 @@ void WebSocketClient::close() {
 
 void WebSocketClient::do_close() {
   close_sent_ = true;
-  ws_.async_close(websocket::close_code::normal, [self = shared_from_this()](beast::error_code ec) {
-    self->on_close(ec);
+  stream_->visit([this](auto& ws) {
+    ws.async_close(websocket::close_code::normal, [self = shared_from_this()](beast::error_code ec) {
+      self->on_close(ec);
+    });
   });
 }
 
@@ -266,7 +304,7 @@ void WebSocketClient::fail(Error error) {
 
 void WebSocketClient::abandon_socket() {
   resolver_.cancel();
-  beast::get_lowest_layer(ws_).close();
+  stream_->tcp().close();
 }
 
 void WebSocketClient::finish() {

@@ -4,6 +4,9 @@
 #include <cctype>
 #include <charconv>
 
+#include <boost/asio/ip/address.hpp>
+
+#include "fieldsync/client/connection_options.hpp"
 #include "fieldsync/core/error.hpp"
 
 namespace fieldsync::client {
@@ -29,22 +32,41 @@ std::string WsUrl::host_header() const {
   return (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
 }
 
-std::string WsUrl::text() const { return "ws://" + host_header() + target; }
+std::string WsUrl::text() const { return (tls ? "wss://" : "ws://") + host_header() + target; }
+
+bool WsUrl::is_loopback() const {
+  if (lower(host) == "localhost") return true;
+  boost::system::error_code ec;
+  const auto ip = boost::asio::ip::make_address(host, ec);
+  if (ec) return false;
+  if (ip.is_v6() && ip.to_v6().is_v4_mapped()) {
+    return boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, ip.to_v6()).is_loopback();
+  }
+  return ip.is_loopback();
+}
+
+void check_transport_allowed(const WsUrl& url, const ConnectionOptions& options) {
+  if (url.tls || options.allow_plaintext || url.is_loopback()) return;
+  // The bearer token travels in the upgrade request: over ws:// anyone on the path reads it.
+  throw Error(ErrorCode::kInvalidArgument,
+              "refusing to sync with " + url.text() + " unencrypted: the token would cross the network in the clear. "
+              "Use a wss:// URL (TLS), or allow plaintext explicitly (ConnectionOptions::allow_plaintext; "
+              "`fieldsync sync --allow-plaintext`) on a network you trust");
+}
 
 WsUrl parse_ws_url(std::string_view url) {
   const auto scheme_end = url.find("://");
-  if (scheme_end == std::string_view::npos) invalid(url, "expected ws://HOST:PORT/PATH");
+  if (scheme_end == std::string_view::npos) invalid(url, "expected wss://HOST:PORT/PATH (or ws://)");
   const std::string scheme = lower(url.substr(0, scheme_end));
-  if (scheme == "wss") {
-    invalid(url, "wss:// (TLS) is not supported by this client yet; use ws:// on a trusted network");
-  }
-  if (scheme != "ws") invalid(url, "the scheme must be ws://, not " + scheme + "://");
+  if (scheme != "ws" && scheme != "wss") invalid(url, "the scheme must be wss:// or ws://, not " + scheme + "://");
 
   std::string_view rest = url.substr(scheme_end + 3);
   if (rest.find('#') != std::string_view::npos) invalid(url, "a fragment (#...) has no meaning here");
   const auto path_start = rest.find_first_of("/?");
   std::string_view authority = rest.substr(0, path_start);
   WsUrl result;
+  result.tls = scheme == "wss";
+  result.port = result.tls ? 443 : 80;
   if (path_start == std::string_view::npos) {
     result.target = kDefaultTarget;
   } else {

@@ -19,6 +19,16 @@ struct ServerConfig {
   std::string log_level = "info";  // applied by main(); an embedding program sets up its own logging
   Limits limits;
   bool durable = true;  // fsync every commit (synchronous=FULL): an acked push survives power loss
+
+  // TLS for wss:// and https:// on the one port: PEM files, both or neither. With them,
+  // plaintext connections to the port are refused unless allow_plaintext is set.
+  std::filesystem::path tls_cert_file;  // the server's certificate, then its intermediates
+  std::filesystem::path tls_key_file;   // its private key (unencrypted PEM)
+  // Plain ws:// and http:// on an address other than loopback (behind a TLS-terminating
+  // proxy, say), or beside TLS on the same port. Loopback may always serve plaintext.
+  bool allow_plaintext = false;
+
+  bool tls_enabled() const { return !tls_cert_file.empty(); }
 };
 
 // Reads a TOML config file. Keys left out keep their defaults. An unknown key, a value of
@@ -30,6 +40,15 @@ ServerConfig parse_config(std::string_view toml_text, std::string_view source = 
 
 // Checks values that flags may also set; throws Error(kInvalidArgument) saying what is wrong.
 void validate_config(const ServerConfig& config);
+
+// Refuses to serve unencrypted where others can listen: without TLS, the address must be
+// loopback (127.0.0.0/8, ::1) or allow_plaintext set. Throws Error(kInvalidArgument)
+// saying how to fix it. Server's constructor calls it; admin commands do not need it.
+void validate_transport(const ServerConfig& config);
+
+// True for 127.0.0.0/8, ::1 and IPv4-mapped loopback; false for anything else, including
+// a text that is not an IP address.
+bool is_loopback_address(std::string_view address);
 
 // Splits "ADDR:PORT" (IPv6 in brackets: "[::1]:8787") into the config's address and port;
 // throws Error(kInvalidArgument) on a malformed value.

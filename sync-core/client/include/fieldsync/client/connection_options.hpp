@@ -22,6 +22,15 @@ struct ConnectionOptions {
   // this means the server stopped reading: the connection is closed, not left to grow.
   std::size_t send_queue_messages = 64;
   std::string user_agent = "fieldsync-client/0.1";
+
+  // wss://: the CA certificates (a PEM file) the server's certificate must chain to. Empty:
+  // the system's trust store (OpenSSL's default verify paths). The certificate must also
+  // name the URL's host (DNS name or IP address) and TLS must be 1.2 or later.
+  std::string ca_file;
+  // ws:// (no TLS) to a host that is not loopback. Off: such a URL is refused, because the
+  // token would cross the network readable by anyone on the path. Loopback (127.0.0.0/8,
+  // ::1, localhost) may always use ws://.
+  bool allow_plaintext = false;
 };
 
 }  // namespace fieldsync::client

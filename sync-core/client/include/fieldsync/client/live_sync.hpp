@@ -51,7 +51,8 @@ struct LiveOptions {
 // stop(), notify_local_change() and with_replica() may be called from any thread.
 class LiveSync {
  public:
-  // Throws Error(kInvalidArgument) for a bad URL.
+  // Throws Error(kInvalidArgument) for a bad URL or a ws:// URL that is not allowed
+  // (check_transport_allowed), and Error for a CA file that cannot be used.
   LiveSync(Replica& replica, std::string_view url, std::string token, LiveOptions options = {});
   ~LiveSync();
   LiveSync(const LiveSync&) = delete;

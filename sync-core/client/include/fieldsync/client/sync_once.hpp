@@ -19,7 +19,7 @@ struct SyncOptions {
 };
 
 // Runs one sync on the calling thread, which must own `replica`: connect to `url`
-// (ws://host:port/path), authenticate with `token`, push the outbox, pull to the server's
+// (wss://host:port/path, or ws:// where check_transport_allowed() permits it), authenticate with `token`, push the outbox, pull to the server's
 // head, close. Returns the sync's statistics; throws Error when it did not finish (bad
 // URL or token, server unreachable, connection lost, an error from the server). Nothing
 // is lost on failure: unacknowledged edits stay in the outbox, the checkpoint stays at

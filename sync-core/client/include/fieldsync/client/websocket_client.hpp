@@ -9,9 +9,9 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/websocket/stream.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 
 #include "fieldsync/client/connection_options.hpp"
 #include "fieldsync/client/ws_url.hpp"
@@ -23,9 +23,12 @@ namespace fieldsync::client {
 
 using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
 
+class ClientStream;
+
 // One WebSocket connection to a sync server, carrying one protobuf Envelope per binary
-// frame: resolve, connect, upgrade with `Authorization: Bearer <token>`, then a read loop
-// feeding a ClientSync and a bounded write queue with one write in flight.
+// frame: resolve, connect, for wss:// the TLS handshake (server certificate and host name
+// verified), upgrade with `Authorization: Bearer <token>`, then a read loop feeding a
+// ClientSync and a bounded write queue with one write in flight.
 //
 // Threads: everything runs on the strand given at construction, and so do the calls into
 // the ClientSync and the observer. send() and close() may be called from any thread (they
@@ -41,6 +44,8 @@ class WebSocketClient final : public Transport, public std::enable_shared_from_t
   };
   using Observer = std::function<void(Event)>;
 
+  // Throws Error(kInvalidArgument) for a ws:// URL that check_transport_allowed() refuses,
+  // and Error for a CA file that cannot be used (see ConnectionOptions::ca_file).
   WebSocketClient(Strand strand, WsUrl url, std::string token, ConnectionOptions options = {});
   ~WebSocketClient() override;
   WebSocketClient(const WebSocketClient&) = delete;
@@ -56,7 +61,8 @@ class WebSocketClient final : public Transport, public std::enable_shared_from_t
   void close() override;
 
   // Why the connection ended, when it ended on its own: refused, unreachable, timed out,
-  // declined by the server (HTTP 401 -> kUnauthenticated with the server's reason), lost.
+  // a TLS handshake that failed (kIo, saying whether the certificate was not trusted or
+  // not for this host), declined by the server (HTTP 401 -> kUnauthenticated with the server's reason), lost.
   // Empty when it was closed through close() (by the ClientSync, say, after a sync or an
   // error it reports itself) or is still open.
   const std::optional<Error>& failure() const { return failure_; }
@@ -64,10 +70,10 @@ class WebSocketClient final : public Transport, public std::enable_shared_from_t
   const WsUrl& url() const { return url_; }
 
  private:
-  using Socket = boost::beast::websocket::stream<boost::beast::tcp_stream>;
-
   void on_resolve(boost::beast::error_code ec, boost::asio::ip::tcp::resolver::results_type results);
   void on_connect(boost::beast::error_code ec);
+  void on_tls_handshake(boost::beast::error_code ec);
+  void upgrade();
   void on_handshake(boost::beast::error_code ec);
   void do_read();
   void on_read(boost::beast::error_code ec);
@@ -88,7 +94,7 @@ class WebSocketClient final : public Transport, public std::enable_shared_from_t
   std::string token_;
   ConnectionOptions options_;
   boost::asio::ip::tcp::resolver resolver_;
-  Socket ws_;
+  std::unique_ptr<ClientStream> stream_;  // ws:// or wss://
   boost::beast::flat_buffer read_buffer_;
   boost::beast::websocket::response_type upgrade_response_;
   std::deque<std::string> queue_;  // serialized Envelopes; the front one is being written
