@@ -100,6 +100,22 @@ const std::map<std::string, Reader>& tls_keys() {
   return keys;
 }
 
+const std::map<std::string, Reader>& tombstone_keys() {
+  using std::chrono::hours;
+  using std::chrono::minutes;
+  static const std::map<std::string, Reader> keys{
+      {"horizon_days",
+       [](ServerConfig& c, const toml::node& n, const std::string& at) {
+         c.tombstones.horizon = hours(24 * integer(n, at, "horizon_days", 1, 3650));
+       }},
+      {"collect_interval_minutes",
+       [](ServerConfig& c, const toml::node& n, const std::string& at) {
+         c.tombstones.interval = minutes(integer(n, at, "collect_interval_minutes", 0, 7 * 24 * 60));
+       }},
+  };
+  return keys;
+}
+
 // Bounds keep a typo (a timeout of 0, a frame limit of 10 bytes) from making a server that
 // starts but cannot serve anyone.
 const std::map<std::string, Reader>& limit_keys() {
@@ -125,7 +141,7 @@ void read_table(ServerConfig& config, const toml::table& table, const std::map<s
     const std::string name(key.str());
     auto reader = keys.find(name);
     if (reader == keys.end()) {
-      if (section.empty() && (name == "limits" || name == "tls")) continue;  // read separately
+      if (section.empty() && (name == "limits" || name == "tls" || name == "tombstones")) continue;  // read separately
       fail(where(source, node) + "unknown key '" + name + "'" + (section.empty() ? "" : " in [" + section + "]"));
     }
     reader->second(config, node, where(source, node));
@@ -143,7 +159,8 @@ ServerConfig parse_config(std::string_view toml_text, std::string_view source) {
   }
   ServerConfig config;
   read_table(config, table, top_level_keys(), source, "");
-  for (const auto& [name, keys] : {std::pair{"limits", &limit_keys()}, std::pair{"tls", &tls_keys()}}) {
+  for (const auto& [name, keys] : {std::pair{"limits", &limit_keys()}, std::pair{"tls", &tls_keys()},
+                                   std::pair{"tombstones", &tombstone_keys()}}) {
     const std::string section = name;
     const toml::node* node = table.get(section);
     if (!node) continue;

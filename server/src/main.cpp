@@ -114,13 +114,16 @@ int main(int argc, char** argv) {
   std::string restore_file;
   auto* restore_cmd = app.add_subcommand("restore", "replace the store with a backup (stop the server first)");
   restore_cmd->add_option("file", restore_file, "a file written by `backup`")->required();
+  auto* collect_cmd = app.add_subcommand(
+      "collect-tombstones", "remove deleted records every replica seen within the horizon has pulled (the server may be running)");
   app.require_subcommand(0, 1);
 
   CLI11_PARSE(app, argc, argv);
 
   try {
     const ServerConfig config = resolve_config(flags);
-    if (!user->parsed() && !token->parsed() && !backup_cmd->parsed() && !restore_cmd->parsed()) {
+    if (!user->parsed() && !token->parsed() && !backup_cmd->parsed() && !restore_cmd->parsed() &&
+        !collect_cmd->parsed()) {
       return run_server(config);
     }
 
@@ -136,6 +139,13 @@ int main(int argc, char** argv) {
     if (backup_cmd->parsed()) {
       store->backup(backup_file);
       std::cout << "backup written to " << backup_file << "\n";
+    }
+    if (collect_cmd->parsed()) {
+      const auto horizon = static_cast<std::uint64_t>(config.tombstones.horizon.count());
+      const TombstoneCollection done = store->collect_tombstones(clock.now_ms(), horizon);
+      std::cout << "removed " << done.records << " tombstones up to sequence " << done.up_to_seq << " ("
+                << done.replicas_waited_for << " replicas seen within the horizon had pulled that far); replicas behind "
+                << done.collected_seq << " will resync from scratch\n";
     }
     if (user_add_cmd->parsed()) user_add(*store, name, role, territories, std::cout);
     if (user_list_cmd->parsed()) user_list(*store, std::cout);

@@ -29,6 +29,8 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
   records_refused_ = counter(*registry_, "fieldsync_records_refused_total", "Pushed records refused (scope, validation)");
   records_pulled_ = counter(*registry_, "fieldsync_records_pulled_total", "Records sent in pull and live batches");
   conflicts_ = counter(*registry_, "fieldsync_conflicts_opened_total", "Fields that went into conflict on merge");
+  tombstones_collected_ =
+      counter(*registry_, "fieldsync_tombstones_collected_total", "Deleted records removed for good by collection");
   errors_ = &prometheus::BuildCounter()
                  .Name("fieldsync_errors_total")
                  .Help("Error messages sent to clients, by code")
@@ -57,6 +59,10 @@ void Metrics::pulled(std::size_t records) {
 }
 
 void Metrics::error(ErrorCode code) { errors_->Add({{"code", std::string(error_code_name(code))}}).Increment(); }
+
+void Metrics::tombstones_collected(std::size_t records) {
+  tombstones_collected_->Increment(static_cast<double>(records));
+}
 
 std::string Metrics::render() const { return prometheus::TextSerializer().Serialize(registry_->Collect()); }
 

@@ -8,6 +8,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "fieldsync/server/scope.hpp"
 #include "fieldsync/server/sqlite_store.hpp"
@@ -42,7 +43,32 @@ struct Server::Impl {
         scope(Schema::domain(), *store),
         context{service, *store, metrics, Schema::domain(), scope, config.limits, sessions, tls.get(),
                 config.allow_plaintext},
-        ioc(static_cast<int>(config.threads)) {}
+        ioc(static_cast<int>(config.threads)),
+        collection_timer(ioc) {}
+
+  TombstoneCollection collect_tombstones() {
+    const auto horizon = static_cast<std::uint64_t>(config.tombstones.horizon.count());
+    const TombstoneCollection done = service.collect_tombstones(horizon);
+    spdlog::info("event=tombstones_collected records={} up_to_seq={} replicas_waited_for={} collected_seq={}",
+                 done.records, done.up_to_seq, done.replicas_waited_for, done.collected_seq);
+    return done;
+  }
+
+  // Collects tombstones every config.tombstones.interval, on an I/O thread: one store
+  // transaction, like a push.
+  void schedule_collection() {
+    if (config.tombstones.interval.count() <= 0) return;
+    collection_timer.expires_after(config.tombstones.interval);
+    collection_timer.async_wait([this](boost::system::error_code ec) {
+      if (ec) return;  // cancelled: the server is stopping
+      try {
+        collect_tombstones();
+      } catch (const std::exception& e) {
+        spdlog::error("event=tombstone_collection_failed error={}", quote_field(e.what()));
+      }
+      schedule_collection();
+    });
+  }
 
   ServerConfig config;
   SystemClock system_clock;
@@ -57,6 +83,7 @@ struct Server::Impl {
   SessionRegistry sessions;
   ServerContext context;
   asio::io_context ioc;
+  asio::steady_timer collection_timer;
   std::shared_ptr<Listener> listener;
   std::vector<std::thread> threads;
   std::uint16_t port = 0;
@@ -82,6 +109,7 @@ void Server::start() {
   s.port = s.listener->port();
   s.listener->run();
   s.started = true;
+  s.schedule_collection();
   for (unsigned i = 0; i < s.config.threads; ++i) {
     s.threads.emplace_back([&ioc = s.ioc] {
       // Handlers do not throw by design; if one slips, log it and keep the thread serving
@@ -120,12 +148,19 @@ void Server::stop() {
   s.ioc.stop();
   for (auto& t : s.threads) t.join();
   s.threads.clear();
+  try {
+    s.service.flush_checkpoints();
+  } catch (const std::exception& e) {
+    // Only delays tombstone collection: the replicas' next pulls say it again.
+    spdlog::warn("event=checkpoints_not_recorded error={}", quote_field(e.what()));
+  }
   // The posted close may not have run before the io_context stopped: close the listening
   // socket now, so that new connections are refused rather than left hanging.
   s.listener->close_now();
   spdlog::info("event=server_stopped");
 }
 
+TombstoneCollection Server::collect_tombstones() { return impl_->collect_tombstones(); }
 Store& Server::store() { return *impl_->store; }
 Metrics& Server::metrics() { return impl_->metrics; }
 const ServerConfig& Server::config() const { return impl_->config; }

@@ -53,12 +53,18 @@ constexpr const char* kMigrations[] = {
     R"sql(
       ALTER TABLE srv_replicas ADD COLUMN generation TEXT NOT NULL DEFAULT '';
     )sql",
+    // 4: how far each replica has pulled, for tombstone collection.
+    R"sql(
+      ALTER TABLE srv_replicas ADD COLUMN checkpoint INTEGER NOT NULL DEFAULT 0;
+    )sql",
 };
 
 constexpr std::string_view kMigrationSetting = "server.migration";
 // Changes when the store is restored from a backup (restore_sqlite_store); replicas that
 // see a new one re-send everything they hold.
 constexpr std::string_view kGenerationSetting = "server.generation";
+// The highest sequence of a collected tombstone (Store::collected_seq).
+constexpr std::string_view kCollectedSeqSetting = "server.collected_seq";
 constexpr const char* kDatabaseFile = "fieldsync-server.db";
 
 std::string join(const std::vector<std::string>& items) {
@@ -180,7 +186,7 @@ class SqliteStore final : public Store {
   }
 
   ReplicaCheck register_replica(const ReplicaId& replica, std::uint64_t counter, const std::string& epoch,
-                                const std::string& user) override {
+                                std::uint64_t checkpoint, const std::string& user) override {
     std::lock_guard lock(mutex_);
     const std::string id = replica.to_string();
     auto& select = db_->cached("SELECT max_counter, epoch, generation FROM srv_replicas WHERE replica_id = ?1");
@@ -205,14 +211,58 @@ class SqliteStore final : public Store {
       return {ReplicaStatus::kCounterWentBack, {}};
     }
     ReplicaCheck check{known ? ReplicaStatus::kKnown : ReplicaStatus::kNew, random_hex(8)};
+    // A checkpoint from another generation counts other changes: the replica starts over.
+    const bool checkpoint_valid = same_generation && checkpoint <= replica_.last_seq();
     auto& upsert = db_->cached(
-        "INSERT INTO srv_replicas (replica_id, user, max_counter, first_seen_ms, last_seen_ms, epoch, generation) "
-        "VALUES (?1, ?2, 0, ?3, ?3, ?4, ?5) ON CONFLICT (replica_id) DO UPDATE SET last_seen_ms = excluded.last_seen_ms, "
-        "user = excluded.user, epoch = excluded.epoch, generation = excluded.generation");
+        "INSERT INTO srv_replicas (replica_id, user, max_counter, first_seen_ms, last_seen_ms, epoch, generation, "
+        "checkpoint) VALUES (?1, ?2, 0, ?3, ?3, ?4, ?5, ?6) ON CONFLICT (replica_id) DO UPDATE SET "
+        "last_seen_ms = excluded.last_seen_ms, user = excluded.user, epoch = excluded.epoch, "
+        "generation = excluded.generation, checkpoint = excluded.checkpoint");
     sqlite::ResetGuard reset(upsert);
     upsert.bind(1, id).bind(2, user).bind(3, now()).bind(4, check.epoch).bind(5, generation_);
+    upsert.bind(6, static_cast<std::int64_t>(checkpoint_valid ? checkpoint : 0));
     upsert.run();
     return check;
+  }
+
+  void note_checkpoints(std::span<const ReplicaCheckpoint> checkpoints) override {
+    std::lock_guard lock(mutex_);
+    replica_.transaction([&] {
+      // last_seen_ms stays the hello's: these may be noted long after the pull.
+      auto& s = db_->cached("UPDATE srv_replicas SET checkpoint = max(checkpoint, ?2) WHERE replica_id = ?1");
+      for (const auto& [replica, checkpoint] : checkpoints) {
+        sqlite::ResetGuard reset(s);
+        s.bind(1, replica.to_string()).bind(2, static_cast<std::int64_t>(std::min(checkpoint, replica_.last_seq())));
+        s.run();
+      }
+    });
+  }
+
+  TombstoneCollection collect_tombstones(std::uint64_t now_ms, std::uint64_t horizon_ms) override {
+    std::lock_guard lock(mutex_);
+    TombstoneCollection result;
+    replica_.transaction([&] {
+      auto& s = db_->cached("SELECT count(*), min(checkpoint) FROM srv_replicas WHERE last_seen_ms >= ?1");
+      {
+        sqlite::ResetGuard reset(s);
+        s.bind(1, static_cast<std::int64_t>(now_ms > horizon_ms ? now_ms - horizon_ms : 0));
+        s.step();
+        result.replicas_waited_for = static_cast<std::size_t>(s.column_int(0));
+        result.up_to_seq = result.replicas_waited_for ? static_cast<std::uint64_t>(s.column_int(1)) : replica_.last_seq();
+      }
+      const CollectedTombstones collected = replica_.collect_tombstones(result.up_to_seq);
+      result.records = collected.records;
+      result.collected_seq = std::max(stored_collected_seq(), collected.max_seq);
+      replica_.set_setting(kCollectedSeqSetting, std::to_string(result.collected_seq));
+    });
+    return result;
+  }
+
+  // Read from the database every time: `fieldsync-server collect-tombstones` may have
+  // collected while this process serves.
+  std::uint64_t collected_seq() override {
+    std::lock_guard lock(mutex_);
+    return stored_collected_seq();
   }
 
   void add_user(const UserRecord& user) override {
@@ -314,6 +364,12 @@ class SqliteStore final : public Store {
     options.clock = &clock;
     options.durable_commits = durable;
     return Replica::open((data_dir / kDatabaseFile).string(), schema, options);
+  }
+
+  std::uint64_t stored_collected_seq() const {
+    std::uint64_t value = 0;
+    if (auto text = replica_.setting(kCollectedSeqSetting)) std::from_chars(text->data(), text->data() + text->size(), value);
+    return value;
   }
 
   void migrate() {

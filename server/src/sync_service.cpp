@@ -119,7 +119,8 @@ Reply SyncService::hello(Connection& connection, const proto::Envelope& message)
                                             " s away from the server's; set the device's date and time");
   }
   const ReplicaCheck check =
-      store_->register_replica(*replica, hello.replica_counter(), hello.replica_epoch(), connection.principal.user);
+      store_->register_replica(*replica, hello.replica_counter(), hello.replica_epoch(), hello.checkpoint(),
+                               connection.principal.user);
   if (check.status == ReplicaStatus::kCounterWentBack) {
     return fatal(ErrorCode::kReplicaIdReused,
                  "this database was restored from a backup or copied: it must take a new replica id");
@@ -137,6 +138,7 @@ Reply SyncService::hello(Connection& connection, const proto::Envelope& message)
   welcome->set_max_batch_records(static_cast<std::uint32_t>(limits_.max_batch_records));
   welcome->set_replica_epoch(check.epoch);
   welcome->set_store_generation(store_->generation());
+  welcome->set_collected_seq(store_->collected_seq());
   return Reply{{std::move(welcome_message)}, false};
 }
 
@@ -202,6 +204,9 @@ Reply SyncService::pull(Connection& connection, const proto::Envelope& message) 
   auto visible = [&](const RecordState& state) { return scope_.may_read(who, state); };
 
   std::lock_guard lock(mutex_);
+  // A pull from after_seq says the replica applied everything up to it.
+  auto& pulled = pulled_[*connection.replica];
+  pulled = std::max(pulled, message.pull().after_seq());
   ChangePage page = store_->changes_since(message.pull().after_seq(), limit, visible);
   if (!page.more) {
     // Caught up: from here on this connection gets every commit as a live batch.
@@ -216,6 +221,24 @@ Reply SyncService::pull(Connection& connection, const proto::Envelope& message) 
   batch->set_more(page.more);
   metrics_->pulled(page.states.size());
   return Reply{{std::move(reply)}, false};
+}
+
+void SyncService::flush_checkpoints() {
+  std::vector<ReplicaCheckpoint> checkpoints;
+  {
+    std::lock_guard lock(mutex_);
+    checkpoints.reserve(pulled_.size());
+    for (const auto& [replica, checkpoint] : pulled_) checkpoints.push_back({replica, checkpoint});
+    pulled_.clear();
+  }
+  if (!checkpoints.empty()) store_->note_checkpoints(checkpoints);
+}
+
+TombstoneCollection SyncService::collect_tombstones(std::uint64_t horizon_ms) {
+  flush_checkpoints();
+  TombstoneCollection collected = store_->collect_tombstones(clock_->now_ms(), horizon_ms);
+  metrics_->tombstones_collected(collected.records);
+  return collected;
 }
 
 // The pusher's own connection, if live, gets its commits back like everyone else's, on

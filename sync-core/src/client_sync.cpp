@@ -11,6 +11,15 @@ constexpr std::string_view kCheckpointSetting = "sync.checkpoint";
 constexpr std::string_view kClockOffsetSetting = "sync.clock_offset_ms";
 constexpr std::string_view kEpochSetting = "sync.replica_epoch";
 constexpr std::string_view kGenerationSetting = "sync.store_generation";
+// Set while a resync from scratch is due or under way: a crash in the middle starts it over.
+constexpr std::string_view kResyncSetting = "sync.resync";
+
+std::string record_key(std::string_view collection, const RecordId& id) {
+  std::string key(collection);
+  key += '\0';
+  key += id.raw();
+  return key;
+}
 
 std::uint64_t stored_checkpoint(const Replica& replica) {
   auto text = replica.setting(kCheckpointSetting);
@@ -120,6 +129,10 @@ void ClientSync::handle_welcome(const proto::Welcome& welcome) {
       stats_.server_restored = true;
     }
     replica_->set_setting(kGenerationSetting, welcome.store_generation());
+    // The server collected tombstones this replica has not pulled yet: deletes it would
+    // never hear of. Its edits go up first, as always; then it pulls from scratch.
+    if (stats_.checkpoint < welcome.collected_seq()) replica_->set_setting(kResyncSetting, "1");
+    resync_wanted_ = replica_->setting(kResyncSetting).value_or("") == "1";
   });
   push_or_pull();
 }
@@ -146,7 +159,14 @@ void ClientSync::push_or_pull() {
     phase_ = Phase::kPushing;
     return send(std::move(message));
   }
-  if (!caught_up_) return pull(stats_.checkpoint);
+  if (!caught_up_) {
+    if (resync_wanted_ && !resyncing_) {
+      resyncing_ = true;
+      resync_seen_.clear();
+      stats_.checkpoint = 0;
+    }
+    return pull(stats_.checkpoint);
+  }
   if (options_.live) {
     phase_ = Phase::kLive;
   } else {
@@ -202,10 +222,14 @@ void ClientSync::handle_batch(const proto::Envelope& message) {
   std::vector<RecordState> states;
   states.reserve(static_cast<std::size_t>(batch.records_size()));
   for (const auto& record : batch.records()) states.push_back(decode_wire_state(record));
+  if (resyncing_) {
+    for (const auto& state : states) resync_seen_.insert(record_key(state.collection, state.id));
+  }
   // The batch and its checkpoint commit together: a crash resumes from the checkpoint.
   replica_->transaction([&] {
     replica_->merge(states);
     replica_->set_setting(kCheckpointSetting, std::to_string(checkpoint));
+    if (resyncing_ && reply && !batch.more()) finish_resync();
   });
   stats_.checkpoint = checkpoint;
   stats_.server_seq = std::max(stats_.server_seq, checkpoint);
@@ -214,6 +238,25 @@ void ClientSync::handle_batch(const proto::Envelope& message) {
   if (batch.more()) return;    // the next page is on its way
   caught_up_ = true;
   push_or_pull();
+}
+
+// The full pull is in (same transaction as its last page): whatever this replica holds that
+// the server did not send is gone from the server (a collected tombstone) or out of scope.
+void ClientSync::finish_resync() {
+  std::size_t forgotten = 0;
+  for (const auto& collection : replica_->schema().collections()) {
+    std::vector<RecordId> gone;
+    for (const auto& id : replica_->record_ids(collection.name)) {
+      if (!resync_seen_.contains(record_key(collection.name, id))) gone.push_back(id);
+    }
+    forgotten += replica_->forget(collection.name, gone);
+  }
+  replica_->set_setting(kResyncSetting, "");
+  resyncing_ = false;
+  resync_wanted_ = false;
+  resync_seen_.clear();
+  stats_.resynced = true;
+  stats_.forgotten += forgotten;
 }
 
 void ClientSync::on_closed() {

@@ -471,6 +471,57 @@ void Replica::requeue_all() {
   });
 }
 
+CollectedTombstones Replica::collect_tombstones(std::uint64_t up_to_seq) {
+  return impl_->in_transaction([&] {
+    CollectedTombstones collected;
+    for (const auto& table : impl_->tables) {
+      // The `_deleted` column holds the resolved value: an edit concurrent with the delete
+      // keeps the record alive, and such a record is no tombstone.
+      auto& s = impl_->db.cached("DELETE FROM " + quoted(table.name()) +
+                                 " AS t WHERE _deleted AND _seq <= ?1 AND NOT EXISTS (SELECT 1 FROM fs_outbox o "
+                                 "WHERE o.collection = ?2 AND o.id = t.id) RETURNING _seq");
+      sqlite::ResetGuard reset(s);
+      s.bind(1, static_cast<std::int64_t>(up_to_seq)).bind(2, table.name());
+      while (s.step()) {
+        ++collected.records;
+        collected.max_seq = std::max(collected.max_seq, static_cast<std::uint64_t>(s.column_int(0)));
+      }
+    }
+    return collected;
+  });
+}
+
+std::vector<RecordId> Replica::record_ids(std::string_view collection) const {
+  const auto& table = impl_->table(collection);
+  auto& s = impl_->db.cached("SELECT id FROM " + quoted(table.name()) + " ORDER BY id");
+  sqlite::ResetGuard reset(s);
+  std::vector<RecordId> ids;
+  while (s.step()) {
+    auto id = Uuid::parse(s.column_text(0));
+    if (!id) throw Error(ErrorCode::kCorruptData, table.name() + " holds a malformed id");
+    ids.push_back(*id);
+  }
+  return ids;
+}
+
+std::size_t Replica::forget(std::string_view collection, std::span<const RecordId> ids) {
+  const auto& table = impl_->table(collection);
+  return impl_->in_transaction([&] {
+    auto& s = impl_->db.cached(
+        "DELETE FROM " + quoted(table.name()) +
+        " AS t WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM fs_outbox o WHERE o.collection = ?2 AND o.id = t.id) "
+        "AND NOT EXISTS (SELECT 1 FROM fs_rejections r WHERE r.collection = ?2 AND r.id = t.id)");
+    std::size_t forgotten = 0;
+    for (const auto& id : ids) {
+      sqlite::ResetGuard reset(s);
+      s.bind(1, id_text(id)).bind(2, table.name());
+      s.run();
+      forgotten += static_cast<std::size_t>(sqlite3_changes(impl_->db.handle()));
+    }
+    return forgotten;
+  });
+}
+
 void Replica::acknowledge(std::span<const OutboxAck> acks) {
   impl_->in_transaction([&] {
     auto& s = impl_->db.cached("DELETE FROM fs_outbox WHERE collection = ?1 AND id = ?2 AND change <= ?3");

@@ -57,7 +57,7 @@ struct StoreBase {
     pusher = phone.replica_id();
     auto store = server::open_sqlite_store(data_dir, Schema::domain(), clock, false);
     store->add_user({"sue", server::Role::kSupervisor, {}});
-    store->register_replica(pusher, 0, "", "sue");
+    store->register_replica(pusher, 0, "", 0, "sue");
     RecordId c1 = phone.create("customers", customer("Hotel Aurora"));
     RecordId c2 = phone.create("customers", customer("Bakery Berg"));
     std::vector<RecordState> first;

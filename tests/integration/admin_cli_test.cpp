@@ -80,6 +80,12 @@ TEST_F(AdminCliTest, BackupThenRestoreBringsBackTheStoreAsItWas) {
   std::filesystem::remove(junk);
 }
 
+TEST_F(AdminCliTest, CollectTombstonesSaysWhatItDid) {
+  CommandRun collected = run("collect-tombstones");
+  EXPECT_EQ(collected.exit_code, 0) << collected.output;
+  EXPECT_NE(collected.output.find("removed 0 tombstones"), std::string::npos) << collected.output;
+}
+
 TEST_F(AdminCliTest, BadInputFailsWithAClearMessage) {
   ASSERT_EQ(run("user add ana --role rep --territory north").exit_code, 0);
   CommandRun duplicate = run("user add ana --role rep --territory north");

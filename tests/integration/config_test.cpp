@@ -83,6 +83,15 @@ TEST(ConfigTest, UnknownKeysAndWrongTypesAreClearErrors) {
   EXPECT_NE(error_of("port = = 3\n").find("test.toml:1"), std::string::npos);
 }
 
+TEST(ConfigTest, TombstoneKeysAreReadAndBounded) {
+  const ServerConfig config = server::parse_config("[tombstones]\nhorizon_days = 7\ncollect_interval_minutes = 0\n");
+  EXPECT_EQ(config.tombstones.horizon, std::chrono::hours(24 * 7));
+  EXPECT_EQ(config.tombstones.interval.count(), 0);
+  EXPECT_EQ(server::parse_config("").tombstones.horizon, std::chrono::hours(24 * 30));
+  EXPECT_NE(error_of("[tombstones]\nhorizon_days = 0\n").find("'horizon_days' must be between 1"), std::string::npos);
+  EXPECT_NE(error_of("[tombstones]\nevery = 3\n").find("unknown key 'every' in [tombstones]"), std::string::npos);
+}
+
 TEST(ConfigTest, MissingFileIsAnIoError) {
   try {
     server::load_config("/nonexistent/fieldsync.toml");

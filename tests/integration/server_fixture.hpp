@@ -57,7 +57,7 @@ class ServerTest : public ::testing::Test {
     config.durable = false;  // tests need speed, not power-loss safety
     config.log_level = "warn";
     adjust(config);
-    server_ = std::make_unique<server::Server>(config);
+    server_ = std::make_unique<server::Server>(config, clock_);
     server_->start();
   }
 
@@ -67,6 +67,7 @@ class ServerTest : public ::testing::Test {
 
   std::uint16_t port() const { return server_->port(); }
 
+  const Clock* clock_ = nullptr;  // the server's clock; nullptr: the system's (set before SetUp)
   std::unique_ptr<server::Server> server_;
   std::filesystem::path data_dir_;
   std::string ana_token_;

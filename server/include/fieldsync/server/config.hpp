@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -8,6 +9,15 @@
 #include "fieldsync/server/limits.hpp"
 
 namespace fieldsync::server {
+
+// When deleted records are removed for good (DESIGN: tombstones).
+struct TombstoneOptions {
+  // Replicas not seen for this long are not waited for: at their next sync they are told
+  // to resync from scratch (their unpushed edits go up first).
+  std::chrono::milliseconds horizon{std::chrono::hours(24 * 30)};
+  // How often the running server collects; 0: only `fieldsync-server collect-tombstones`.
+  std::chrono::milliseconds interval{std::chrono::hours(1)};
+};
 
 // Everything the server process is configured with: the TOML file
 // (fieldsync-server.example.toml documents every key), then command-line flags on top.
@@ -18,6 +28,7 @@ struct ServerConfig {
   unsigned threads = 2;  // I/O threads running the io_context
   std::string log_level = "info";  // applied by main(); an embedding program sets up its own logging
   Limits limits;
+  TombstoneOptions tombstones;
   bool durable = true;  // fsync every commit (synchronous=FULL): an acked push survives power loss
 
   // TLS for wss:// and https:// on the one port: PEM files, both or neither. With them,

@@ -28,6 +28,7 @@ class Metrics {
   void pushed(std::size_t records, std::size_t refused, std::size_t conflicts_opened);
   void pulled(std::size_t records);
   void error(ErrorCode code);
+  void tombstones_collected(std::size_t records);
 
   // Everything in the Prometheus text exposition format.
   std::string render() const;
@@ -42,6 +43,7 @@ class Metrics {
   prometheus::Counter* records_refused_;
   prometheus::Counter* records_pulled_;
   prometheus::Counter* conflicts_;
+  prometheus::Counter* tombstones_collected_;
   prometheus::Family<prometheus::Counter>* errors_;
 };
 

@@ -38,6 +38,10 @@ class Server {
   // Idempotent.
   void stop();
 
+  // Collects tombstones now, with the configured horizon, and logs what it did; the server
+  // also does so every config.tombstones.interval. Thread-safe.
+  TombstoneCollection collect_tombstones();
+
   Store& store();
   Metrics& metrics();
   const ServerConfig& config() const;

@@ -40,6 +40,19 @@ enum class ReplicaStatus {
   kCounterWentBack,   // a restored backup or a copied database: must take a new id
 };
 
+// What one round of tombstone collection did.
+struct TombstoneCollection {
+  std::uint64_t up_to_seq = 0;     // every replica waited for had pulled this far
+  std::size_t replicas_waited_for = 0;  // seen within the horizon
+  std::size_t records = 0;         // tombstones removed
+  std::uint64_t collected_seq = 0;  // the store's collected_seq() afterwards
+};
+
+struct ReplicaCheckpoint {
+  ReplicaId replica;
+  std::uint64_t checkpoint = 0;
+};
+
 struct ReplicaCheck {
   ReplicaStatus status = ReplicaStatus::kNew;
   std::string epoch;  // accepted: the replica's next epoch, for the welcome
@@ -114,8 +127,19 @@ class Store {
   // Checks a replica at its hello. A counter below the highest one the server holds, or an
   // epoch other than the last one handed out, means the database was restored or copied.
   // Otherwise hands out a new epoch.
+  // `checkpoint` is the one the hello carries: how far the replica has pulled.
   virtual ReplicaCheck register_replica(const ReplicaId& replica, std::uint64_t counter, const std::string& epoch,
-                                        const std::string& user) = 0;
+                                        std::uint64_t checkpoint, const std::string& user) = 0;
+  // Replicas have applied the server's changes up to these checkpoints (their pulls say
+  // so); recorded in one transaction. A checkpoint never moves back here.
+  virtual void note_checkpoints(std::span<const ReplicaCheckpoint> checkpoints) = 0;
+
+  // Removes the tombstones (records whose resolved `_deleted` is true) that every replica
+  // seen since `now_ms - horizon_ms` has pulled past. Replicas not seen for longer are not
+  // waited for: at their next hello, collected_seq() tells them to resync from scratch.
+  virtual TombstoneCollection collect_tombstones(std::uint64_t now_ms, std::uint64_t horizon_ms) = 0;
+  // The highest sequence of any collected tombstone (0: none), sent in every welcome.
+  virtual std::uint64_t collected_seq() = 0;
 
   virtual void add_user(const UserRecord& user) = 0;  // throws kAlreadyExists
   virtual std::vector<UserRecord> users() = 0;

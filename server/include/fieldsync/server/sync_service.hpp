@@ -71,6 +71,12 @@ class SyncService {
   static proto::Envelope error_message(ErrorCode code, const std::string& text, bool fatal,
                                        std::uint64_t request_id = 0);
 
+  // Records the checkpoints the pulls since the last call showed (kept in memory until
+  // then: a write per pull would cost an fsync each; losing them only delays collection).
+  void flush_checkpoints();
+  // flush_checkpoints(), then the store's tombstone collection with this horizon.
+  TombstoneCollection collect_tombstones(std::uint64_t horizon_ms);
+
   const Limits& limits() const { return limits_; }
   Store& store() { return *store_; }
 
@@ -102,6 +108,7 @@ class SyncService {
   std::uint64_t next_connection_ = 1;
   std::map<std::uint64_t, LiveSubscriber> live_;
   std::map<std::string, std::size_t> connections_per_user_;
+  std::map<ReplicaId, std::uint64_t> pulled_;  // after_seq of pulls not yet recorded
 };
 
 }  // namespace fieldsync::server

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "fieldsync/core/error.hpp"
@@ -32,6 +33,10 @@ struct ClientSyncStats {
   std::string role;
   std::vector<std::string> territories;
   bool server_restored = false;  // the server's store was restored: everything was re-sent
+  // The server had collected tombstones this replica never pulled: it pulled everything
+  // in its scope from the start and forgot the records the server no longer holds.
+  bool resynced = false;
+  std::size_t forgotten = 0;  // records removed by that resync
 };
 
 // The client side of the sync protocol for one connection, free of any I/O: it reacts to
@@ -69,6 +74,7 @@ class ClientSync {
   void handle_welcome(const proto::Welcome& welcome);
   void handle_ack(const proto::Ack& ack);
   void handle_batch(const proto::Envelope& message);
+  void finish_resync();
 
   Replica* replica_;
   Transport* transport_;
@@ -82,6 +88,11 @@ class ClientSync {
   std::uint64_t pull_request_ = 0;
   std::vector<OutboxAck> in_flight_;
   std::size_t server_batch_limit_ = 0;
+  // Resync from scratch: wanted (the welcome said so, or an earlier one did not finish),
+  // then under way, with the records the full pull has brought so far.
+  bool resync_wanted_ = false;
+  bool resyncing_ = false;
+  std::unordered_set<std::string> resync_seen_;
 };
 
 std::string_view phase_name(ClientSync::Phase phase);

@@ -112,6 +112,12 @@ struct PushRejection {
   std::uint64_t at_ms = 0;
 };
 
+// What Replica::collect_tombstones removed.
+struct CollectedTombstones {
+  std::size_t records = 0;
+  std::uint64_t max_seq = 0;  // the highest change sequence among them; 0 if none
+};
+
 struct ReplicaOptions {
   const Clock* clock = nullptr;  // default: the system clock
   // Received stamps further ahead of our clock than this are not adopted (DESIGN: Clocks).
@@ -170,6 +176,19 @@ class Replica {
   // Queues every record for pushing again, as it is now (after the server was restored
   // from a backup it may lack writes it had acknowledged; merging makes the re-send safe).
   void requeue_all();
+
+  // Tombstone collection (DESIGN: Change log and sync): removes for good the deleted
+  // records whose last change is at or before `up_to_seq`, so that a state of one of them
+  // arriving later is merged as a new record. The server calls it once every replica it
+  // waits for has pulled past `up_to_seq`. Records with an edit in the outbox are kept.
+  CollectedTombstones collect_tombstones(std::uint64_t up_to_seq);
+  // Every record id of a collection, deleted ones included, in id order.
+  std::vector<RecordId> record_ids(std::string_view collection) const;
+  // Removes records for good, leaving no tombstone and nothing to push: after a resync from
+  // scratch, the records the server no longer holds (collected tombstones, records that left
+  // this replica's scope). A record with an edit in the outbox or a refusal on show is kept,
+  // so nothing typed is lost. Returns how many were removed.
+  std::size_t forget(std::string_view collection, std::span<const RecordId> ids);
   // Keeps the server's refusal of a pushed record (newest replaces older ones for it).
   void record_rejection(const std::string& collection, const RecordId& id, ErrorCode code, const std::string& reason);
   std::vector<PushRejection> rejections() const;
