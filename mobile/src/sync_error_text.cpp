@@ -80,6 +80,11 @@ QString describe_sync_error(const Error& error) {
       return QObject::tr("This phone was offline too long and must download everything again.");
     case ErrorCode::kShuttingDown:
       return QObject::tr("The office server is restarting. Your changes are kept and will be sent shortly.");
+    case ErrorCode::kTls:
+      // A TLS failure whose wording the transport text above does not know: still not a
+      // network blip, so say what the rep can check rather than "sent later".
+      return QObject::tr("The office server's certificate could not be verified, so this phone did not connect. "
+                         "Check the CA certificate file and the server address in Settings.");
     case ErrorCode::kTimeout:
     case ErrorCode::kIo:
       return QObject::tr("No connection to the office. Your changes are kept on the phone and sent later.");

@@ -28,6 +28,7 @@ std::string_view error_code_name(ErrorCode code) {
     case ErrorCode::kTimeout: return "timeout";
     case ErrorCode::kShuttingDown: return "shutting_down";
     case ErrorCode::kInternal: return "internal";
+    case ErrorCode::kTls: return "tls";
   }
   return "unknown";
 }

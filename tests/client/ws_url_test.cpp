@@ -61,7 +61,7 @@ TEST(WsUrl, PlaintextOnlyToLoopbackUnlessAllowed) {
     check_transport_allowed(parse_ws_url("ws://sync.example.com:8787/sync"), options);
   });
   EXPECT_NE(message.find("ws://sync.example.com:8787/sync"), std::string::npos) << "names the URL: " << message;
-  EXPECT_NE(message.find("Use a wss:// URL"), std::string::npos) << "says what to use: " << message;
+  EXPECT_NE(message.find("Use a wss:// or https:// URL"), std::string::npos) << "says what to use: " << message;
   EXPECT_NE(message.find("allow_plaintext"), std::string::npos) << message;
   options.allow_plaintext = true;
   EXPECT_NO_THROW(check_transport_allowed(parse_ws_url("ws://sync.example.com:8787/sync"), options));

@@ -67,6 +67,7 @@ class LiveClient {
       } catch (const Error& e) {
         std::lock_guard lock(mutex_);
         error_ = e.what();
+        error_code_ = e.code();
       }
       std::lock_guard lock(mutex_);
       finished_ = true;
@@ -89,6 +90,19 @@ class LiveClient {
     std::lock_guard lock(mutex_);
     return error_;
   }
+  // Waits (at most `limit`) for run() to return by itself; false if it still runs.
+  bool wait_finished(std::chrono::milliseconds limit) {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, limit, [&] { return finished_; });
+  }
+  std::optional<ErrorCode> error_code() {
+    std::lock_guard lock(mutex_);
+    return error_code_;
+  }
+  client::LiveStatus status() {
+    std::lock_guard lock(mutex_);
+    return status_;
+  }
 
  private:
   std::optional<client::LiveSync> live_;
@@ -97,6 +111,7 @@ class LiveClient {
   std::condition_variable changed_;
   client::LiveStatus status_;
   std::string error_;
+  std::optional<ErrorCode> error_code_;
   bool finished_ = false;
 };
 
@@ -169,18 +184,37 @@ TEST_F(TlsTest, AClientTrustingAnotherCaIsRefusedWithACertificateError) {
   phone.create("customers", customer("Never sent"));
   const std::string other = certs().other_ca_cert().string();
   const std::string message =
-      error_of(ErrorCode::kIo, [&] { client::sync_once(phone, url(), ana_token_, trusting(other)); });
+      error_of(ErrorCode::kTls, [&] { client::sync_once(phone, url(), ana_token_, trusting(other)); });
   EXPECT_TRUE(contains(message, "certificate")) << message;
   EXPECT_TRUE(contains(message, "refused")) << message;
   EXPECT_TRUE(contains(message, other)) << "names the CA file used: " << message;
   EXPECT_EQ(phone.outbox_size(), 1u) << "nothing was sent";
 
   // Without a CA file the system's trust store is used, which does not know the test CA.
-  const std::string system = error_of(ErrorCode::kIo, [&] { client::sync_once(phone, url(), ana_token_); });
+  const std::string system = error_of(ErrorCode::kTls, [&] { client::sync_once(phone, url(), ana_token_); });
   EXPECT_TRUE(contains(system, "--ca-file")) << system;
 
   EXPECT_EQ(https_get(port(), "/healthz", certs().ca_cert()).status, 200) << "the server is unaffected";
   EXPECT_THROW(https_get(port(), "/healthz", certs().other_ca_cert()), std::runtime_error);
+}
+
+// A wrong CA is not a network blip: another attempt would be refused the same way, so the
+// live sync stops at once with kTls instead of retrying with backoff.
+TEST_F(TlsTest, LiveSyncTrustingAnotherCaStopsInsteadOfRetrying) {
+  Replica phone = Replica::open(dir_.file("phone.db"), Schema::domain());
+  phone.create("customers", customer("Never sent"));
+  LiveClient live(phone, url(), ana_token_, trusting(certs().other_ca_cert()));
+  ASSERT_TRUE(live.wait_finished(10s)) << "the live sync is still retrying";
+  ASSERT_TRUE(live.error_code().has_value()) << "run() returned without an error";
+  EXPECT_EQ(error_code_name(*live.error_code()), error_code_name(ErrorCode::kTls)) << live.error();
+  EXPECT_TRUE(contains(live.error(), "certificate")) << live.error();
+  const client::LiveStatus last = live.status();
+  EXPECT_EQ(last.connections, 1u) << "no second attempt";
+  EXPECT_EQ(last.retry_in.count(), 0) << "no retry was scheduled";
+  ASSERT_TRUE(last.last_error.has_value());
+  EXPECT_EQ(error_code_name(last.last_error->code()), error_code_name(ErrorCode::kTls));
+  live.stop();
+  EXPECT_EQ(phone.outbox_size(), 1u) << "nothing was sent";
 }
 
 TEST_F(TlsTest, ACertificateForAnotherHostIsRefused) {
@@ -189,7 +223,7 @@ TEST_F(TlsTest, ACertificateForAnotherHostIsRefused) {
   for (const std::string host : {"127.0.0.1", "localhost"}) {
     SCOPED_TRACE(host);
     const std::string message = error_of(
-        ErrorCode::kIo, [&] { client::sync_once(phone, url("wss", host), ana_token_, trusting(certs().ca_cert())); });
+        ErrorCode::kTls, [&] { client::sync_once(phone, url("wss", host), ana_token_, trusting(certs().ca_cert())); });
     EXPECT_TRUE(contains(message, "not valid for '" + host + "'")) << message;
     EXPECT_TRUE(contains(message, "mismatch")) << message;
   }

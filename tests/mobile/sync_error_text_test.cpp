@@ -64,9 +64,9 @@ TEST(SyncErrorTextTest, CertificateProblemsInPlainWords) {
 
   const QString plaintext = describe_sync_error(Error(
       ErrorCode::kInvalidArgument,
-      "refusing to sync with ws://office:8787/sync unencrypted: the token would cross the network in the clear. Use a "
-      "wss:// URL (TLS), or allow plaintext explicitly (ConnectionOptions::allow_plaintext; `fieldsync sync "
-      "--allow-plaintext`) on a network you trust"));
+      "refusing to talk to ws://office:8787/sync unencrypted: the token would cross the network in the clear. Use a "
+      "wss:// or https:// URL (TLS), or allow plaintext explicitly (ConnectionOptions::allow_plaintext; "
+      "--allow-plaintext) on a network you trust"));
   EXPECT_TRUE(plaintext.contains(QLatin1String("Allow unencrypted connection"))) << plaintext.toStdString();
   EXPECT_FALSE(plaintext.contains(QLatin1String("ConnectionOptions")));
 
@@ -74,6 +74,26 @@ TEST(SyncErrorTextTest, CertificateProblemsInPlainWords) {
       ErrorCode::kIo, "the TLS handshake with office:8787 failed: wrong version number (is it a wss:// server? a ws:// "
                       "server answers TLS with errors like 'wrong version number')"));
   EXPECT_TRUE(handshake.contains(QLatin1String("secure connection"))) << handshake.toStdString();
+}
+
+// kTls (the client's TLS failures): the specific wordings above still win; any other TLS
+// failure names what to check, and never promises a retry that cannot work.
+TEST(SyncErrorTextTest, TlsFailuresSayWhatToCheck) {
+  const QString generic = describe_sync_error(Error(ErrorCode::kTls, "sslv3 alert handshake failure"));
+  EXPECT_TRUE(generic.contains(QLatin1String("certificate could not be verified"))) << generic.toStdString();
+  EXPECT_TRUE(generic.contains(QLatin1String("CA certificate file"))) << generic.toStdString();
+  EXPECT_TRUE(generic.contains(QLatin1String("address"))) << generic.toStdString();
+  EXPECT_FALSE(generic.contains(QLatin1String("sslv3")));
+  EXPECT_FALSE(generic.contains(QLatin1String("sent later")));
+
+  const QString untrusted = describe_sync_error(Error(
+      ErrorCode::kTls, "the certificate of the sync server at office:8443 was refused (unable to get local issuer "
+                       "certificate): it does not chain to a CA in the CA file /sdcard/office-ca.pem"));
+  EXPECT_TRUE(untrusted.contains(QLatin1String("does not trust"))) << untrusted.toStdString();
+  const QString wrong_host = describe_sync_error(Error(
+      ErrorCode::kTls, "the certificate of the sync server at 10.0.0.5:8443 is not valid for '10.0.0.5' (IP address "
+                       "mismatch): connect with a host name the certificate was issued for"));
+  EXPECT_TRUE(wrong_host.contains(QLatin1String("another address"))) << wrong_host.toStdString();
 }
 
 }  // namespace

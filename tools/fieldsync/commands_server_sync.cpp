@@ -1,6 +1,6 @@
 // sync, history, rejections: the replica and the sync server. `sync` runs the protocol
 // (fieldsync::client) once or stays live; `history` reads the server's audit log over
-// HTTP; `rejections` lists the pushes the server refused, kept in the replica.
+// HTTPS (or HTTP), with the same TLS settings as `sync`; `rejections` lists the pushes the server refused, kept in the replica.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
@@ -56,6 +56,8 @@ struct HistoryCommand {
   ServerAccess access;
   std::string collection;
   std::string id;
+  std::string ca_file;           // as for sync
+  bool allow_plaintext = false;  // as for sync
 };
 
 void add_access_options(CLI::App& command, ServerAccess& access, const std::string& server_help) {
@@ -434,12 +436,23 @@ void run_history(const Context& context, const HistoryCommand& command) {
   }
   if (server.empty()) throw CLI::RequiredError("--server");
   const HttpServer http_server = parse_http_server(server);
+  const std::string target = "/api/history/" + collection.name + "/" + id.to_string();
+  // The token goes out in a header, as in sync's upgrade request: the same rule for
+  // plaintext applies.
+  client::WsUrl endpoint;
+  endpoint.tls = http_server.tls;
+  endpoint.host = http_server.host;
+  endpoint.port = http_server.port;
+  endpoint.target = target;
+  client::ConnectionOptions transport;
+  transport.allow_plaintext = command.allow_plaintext;
+  client::check_transport_allowed(endpoint, transport);
   const std::string token = resolve_token(command.access);
 
   HttpGetOptions options;
   options.headers.emplace_back("Authorization", "Bearer " + token);
-  const HttpResponse response =
-      http_get(http_server, "/api/history/" + collection.name + "/" + id.to_string(), options);
+  options.ca_file = command.ca_file;
+  const HttpResponse response = http_get(http_server, target, options);
   switch (response.status) {
     case 200: break;
     case 401: throw Error(ErrorCode::kUnauthenticated, "the server refused the token: " + describe_http_failure(response));
@@ -529,7 +542,12 @@ void add_server_sync_commands(CLI::App& app, const Context& context) {
   history_cmd->add_option("collection", history->collection)->required();
   history_cmd->add_option("id", history->id)->required();
   add_access_options(*history_cmd, history->access,
-                     "Server URL, http://HOST:PORT (the ws:// sync URL too); default: the replica's (with --db)");
+                     "Server URL, https://HOST:PORT or the wss:// sync URL (http:// and ws:// to loopback or with "
+                     "--allow-plaintext); default: the replica's (with --db)");
+  history_cmd->add_option("--ca-file", history->ca_file,
+                          "PEM file of the CA that issued the server's certificate (default: the system's trusted CAs)");
+  history_cmd->add_flag("--allow-plaintext", history->allow_plaintext,
+                        "Allow http:// (no TLS) to a host that is not loopback: the token crosses the network readable");
   history_cmd->callback([&context, history] { run_history(context, *history); });
 
   auto* rejections_cmd = app.add_subcommand("rejections", "Local edits the server refused, with the reason");

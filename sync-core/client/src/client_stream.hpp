@@ -12,6 +12,7 @@
 #include "fieldsync/client/connection_options.hpp"
 #include "fieldsync/client/websocket_client.hpp"
 #include "fieldsync/client/ws_url.hpp"
+#include "fieldsync/core/error.hpp"
 
 namespace fieldsync::client {
 
@@ -25,7 +26,7 @@ class ClientStream {
   using Plain = boost::beast::websocket::stream<boost::beast::tcp_stream>;
   using Tls = boost::beast::websocket::stream<boost::beast::ssl_stream<boost::beast::tcp_stream>>;
 
-  // Throws Error when a TLS context cannot be made (a bad CA file: see client_tls.hpp).
+  // Throws Error when a TLS context cannot be made (a bad CA file: see fieldsync/client/tls.hpp).
   ClientStream(const Strand& strand, const WsUrl& url, const ConnectionOptions& options);
 
   bool tls() const { return tls_.has_value(); }
@@ -45,12 +46,11 @@ class ClientStream {
   void async_tls_handshake(Handler&& handler) {
     tls_->next_layer().async_handshake(boost::asio::ssl::stream_base::client, std::forward<Handler>(handler));
   }
-  // Why the TLS handshake failed, in words a user can act on: an untrusted certificate
-  // (and which CA file was used), one issued for another host, or a server not speaking TLS.
-  std::string tls_failure(const boost::beast::error_code& ec);
+  // Why the TLS handshake failed: see tls_handshake_error() (kTls, or kIo for a lost
+  // connection).
+  Error tls_failure(const boost::beast::error_code& ec);
 
  private:
-  void prepare_tls();
 
   WsUrl url_;
   std::string ca_file_;

@@ -3,8 +3,8 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/strand.hpp>
 
-#include "client_tls.hpp"
 #include "fieldsync/client/sync_outcome.hpp"
+#include "fieldsync/client/tls.hpp"
 
 namespace fieldsync::client {
 

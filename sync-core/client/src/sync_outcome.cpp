@@ -22,6 +22,7 @@ bool is_permanent(const Error& error) {
     case ErrorCode::kCorruptData:
     case ErrorCode::kStorage:            // the local database is in trouble
     case ErrorCode::kNotFound:           // no sync endpoint at that URL
+    case ErrorCode::kTls:                // the CA file or the address must be fixed first
       return true;
     default:
       return false;  // network loss, timeouts, restarts, rate limits: try again later

@@ -118,7 +118,7 @@ void WebSocketClient::on_tls_handshake(beast::error_code ec) {
       fail(Error(ErrorCode::kTimeout, "the TLS handshake with " + url_.host_header() + " did not finish within " +
                                           millis(options_.handshake_timeout)));
     } else if (ec != net::error::operation_aborted) {
-      fail(Error(ErrorCode::kIo, stream_->tls_failure(ec)));
+      fail(stream_->tls_failure(ec));
     }
     return finish();
   }

@@ -49,9 +49,9 @@ void check_transport_allowed(const WsUrl& url, const ConnectionOptions& options)
   if (url.tls || options.allow_plaintext || url.is_loopback()) return;
   // The bearer token travels in the upgrade request: over ws:// anyone on the path reads it.
   throw Error(ErrorCode::kInvalidArgument,
-              "refusing to sync with " + url.text() + " unencrypted: the token would cross the network in the clear. "
-              "Use a wss:// URL (TLS), or allow plaintext explicitly (ConnectionOptions::allow_plaintext; "
-              "`fieldsync sync --allow-plaintext`) on a network you trust");
+              "refusing to talk to " + url.text() + " unencrypted: the token would cross the network in the clear. "
+              "Use a wss:// or https:// URL (TLS), or allow plaintext explicitly (ConnectionOptions::allow_plaintext; "
+              "--allow-plaintext) on a network you trust");
 }
 
 WsUrl parse_ws_url(std::string_view url) {

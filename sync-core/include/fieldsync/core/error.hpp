@@ -34,6 +34,10 @@ enum class ErrorCode : int {
   kTimeout = 28,
   kShuttingDown = 29,
   kInternal = 30,
+  // Client side only, never on the wire: the server's certificate was refused (untrusted
+  // CA, another host name) or no TLS session could be agreed. Retrying cannot help until
+  // the CA file or the server address is fixed.
+  kTls = 31,
 };
 
 // The stable name of a code, e.g. "invalid_value".

@@ -61,8 +61,8 @@ class WebSocketClient final : public Transport, public std::enable_shared_from_t
   void close() override;
 
   // Why the connection ended, when it ended on its own: refused, unreachable, timed out,
-  // a TLS handshake that failed (kIo, saying whether the certificate was not trusted or
-  // not for this host), declined by the server (HTTP 401 -> kUnauthenticated with the server's reason), lost.
+  // a TLS handshake that failed (kTls, saying whether the certificate was not trusted or
+  // not for this host; kIo if the connection dropped during it), declined by the server (HTTP 401 -> kUnauthenticated with the server's reason), lost.
   // Empty when it was closed through close() (by the ClientSync, say, after a sync or an
   // error it reports itself) or is still open.
   const std::optional<Error>& failure() const { return failure_; }
