@@ -225,12 +225,21 @@ void ClientSync::handle_batch(const proto::Envelope& message) {
   if (resyncing_) {
     for (const auto& state : states) resync_seen_.insert(record_key(state.collection, state.id));
   }
+  const bool resync_done = resyncing_ && reply && !batch.more();
+  std::size_t forgotten = 0;
   // The batch and its checkpoint commit together: a crash resumes from the checkpoint.
   replica_->transaction([&] {
     replica_->merge(states);
     replica_->set_setting(kCheckpointSetting, std::to_string(checkpoint));
-    if (resyncing_ && reply && !batch.more()) finish_resync();
+    if (resync_done) forgotten = finish_resync();
   });
+  if (resync_done) {
+    resyncing_ = false;
+    resync_wanted_ = false;
+    resync_seen_.clear();
+    stats_.resynced = true;
+    stats_.forgotten += forgotten;
+  }
   stats_.checkpoint = checkpoint;
   stats_.server_seq = std::max(stats_.server_seq, checkpoint);
   stats_.pulled += states.size();
@@ -242,7 +251,8 @@ void ClientSync::handle_batch(const proto::Envelope& message) {
 
 // The full pull is in (same transaction as its last page): whatever this replica holds that
 // the server did not send is gone from the server (a collected tombstone) or out of scope.
-void ClientSync::finish_resync() {
+// Returns how many records went.
+std::size_t ClientSync::finish_resync() {
   std::size_t forgotten = 0;
   for (const auto& collection : replica_->schema().collections()) {
     std::vector<RecordId> gone;
@@ -252,11 +262,7 @@ void ClientSync::finish_resync() {
     forgotten += replica_->forget(collection.name, gone);
   }
   replica_->set_setting(kResyncSetting, "");
-  resyncing_ = false;
-  resync_wanted_ = false;
-  resync_seen_.clear();
-  stats_.resynced = true;
-  stats_.forgotten += forgotten;
+  return forgotten;
 }
 
 void ClientSync::on_closed() {

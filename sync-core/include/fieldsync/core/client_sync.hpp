@@ -74,7 +74,7 @@ class ClientSync {
   void handle_welcome(const proto::Welcome& welcome);
   void handle_ack(const proto::Ack& ack);
   void handle_batch(const proto::Envelope& message);
-  void finish_resync();
+  std::size_t finish_resync();
 
   Replica* replica_;
   Transport* transport_;
