@@ -55,15 +55,21 @@ class TombstoneCollectionTest : public ServerTest {
     return replica.create("customers", {{"name", Value(name)}, {"territory", Value("north")}});
   }
 
+  // A customer Ana made and both Ana and Sue hold.
+  RecordId customer_both_hold(Replica& ana, Replica& sue, const std::string& name) {
+    const RecordId id = add_customer(ana, name);
+    sync(ana, ana_token_);
+    sync(sue, sue_token_);
+    return id;
+  }
+
   ManualClock clock_source_;
 };
 
 TEST_F(TombstoneCollectionTest, ATombstoneStaysUntilEveryReplicaWithinTheHorizonHasPulledIt) {
   Replica ana = phone("ana");
   Replica sue = phone("sue");
-  const RecordId gone = add_customer(ana, "Closed Down");
-  sync(ana, ana_token_);
-  sync(sue, sue_token_);
+  const RecordId gone = customer_both_hold(ana, sue, "Closed Down");
   sue.remove("customers", gone);
   sync(sue, sue_token_);
 
@@ -139,9 +145,7 @@ TEST_F(TombstoneCollectionTest, AReplicaAwayLongerThanTheHorizonPushesItsEditsTh
 TEST_F(TombstoneCollectionTest, AnEditConcurrentWithACollectedDeleteKeepsTheRecordAlive) {
   Replica ana = phone("ana");
   Replica sue = phone("sue");
-  const RecordId disputed = add_customer(ana, "Disputed");
-  sync(ana, ana_token_);
-  sync(sue, sue_token_);
+  const RecordId disputed = customer_both_hold(ana, sue, "Disputed");
   ana.update("customers", disputed, {{"phone", Value("+44 8")}});  // offline
   sue.remove("customers", disputed);
   sync(sue, sue_token_);
