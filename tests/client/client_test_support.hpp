@@ -16,6 +16,7 @@
 #include "fieldsync/core/replica.hpp"
 #include "fieldsync/core/schema.hpp"
 #include "fieldsync/core/state_codec.hpp"
+#include "fieldsync/test/expect_error.hpp"
 #include "fieldsync/test/temp_dir.hpp"
 
 namespace fieldsync::test {
@@ -46,16 +47,5 @@ inline std::size_t record_count(const Replica& replica) {
   return n;
 }
 
-// Runs `body`, expecting it to throw fieldsync::Error with `code`; returns the message.
-inline std::string expect_error(ErrorCode code, const std::function<void()>& body) {
-  try {
-    body();
-  } catch (const Error& e) {
-    EXPECT_EQ(error_code_name(e.code()), error_code_name(code)) << e.what();
-    return e.what();
-  }
-  ADD_FAILURE() << "expected Error " << error_code_name(code) << ", nothing was thrown";
-  return {};
-}
 
 }  // namespace fieldsync::test

@@ -11,6 +11,7 @@
 #include "fieldsync/client/live_sync.hpp"
 #include "fieldsync/client/sync_once.hpp"
 #include "fieldsync/core/error.hpp"
+#include "fieldsync/test/expect_error.hpp"
 #include "server_fixture.hpp"
 #include "system_support.hpp"
 #include "test_certs.hpp"
@@ -35,17 +36,6 @@ client::SyncOptions trusting(const std::filesystem::path& ca_file) {
   return options;
 }
 
-// Runs `body`, expecting fieldsync::Error with `code`; returns its message.
-std::string error_of(ErrorCode code, const std::function<void()>& body) {
-  try {
-    body();
-  } catch (const Error& e) {
-    EXPECT_EQ(error_code_name(e.code()), error_code_name(code)) << e.what();
-    return e.what();
-  }
-  ADD_FAILURE() << "expected Error " << error_code_name(code) << ", nothing was thrown";
-  return {};
-}
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
@@ -184,14 +174,14 @@ TEST_F(TlsTest, AClientTrustingAnotherCaIsRefusedWithACertificateError) {
   phone.create("customers", customer("Never sent"));
   const std::string other = certs().other_ca_cert().string();
   const std::string message =
-      error_of(ErrorCode::kTls, [&] { client::sync_once(phone, url(), ana_token_, trusting(other)); });
+      test::expect_error(ErrorCode::kTls, [&] { client::sync_once(phone, url(), ana_token_, trusting(other)); });
   EXPECT_TRUE(contains(message, "certificate")) << message;
   EXPECT_TRUE(contains(message, "refused")) << message;
   EXPECT_TRUE(contains(message, other)) << "names the CA file used: " << message;
   EXPECT_EQ(phone.outbox_size(), 1u) << "nothing was sent";
 
   // Without a CA file the system's trust store is used, which does not know the test CA.
-  const std::string system = error_of(ErrorCode::kTls, [&] { client::sync_once(phone, url(), ana_token_); });
+  const std::string system = test::expect_error(ErrorCode::kTls, [&] { client::sync_once(phone, url(), ana_token_); });
   EXPECT_TRUE(contains(system, "--ca-file")) << system;
 
   EXPECT_EQ(https_get(port(), "/healthz", certs().ca_cert()).status, 200) << "the server is unaffected";
@@ -222,7 +212,7 @@ TEST_F(TlsTest, ACertificateForAnotherHostIsRefused) {
   Replica phone = Replica::open(dir_.file("phone.db"), Schema::domain());
   for (const std::string host : {"127.0.0.1", "localhost"}) {
     SCOPED_TRACE(host);
-    const std::string message = error_of(
+    const std::string message = test::expect_error(
         ErrorCode::kTls, [&] { client::sync_once(phone, url("wss", host), ana_token_, trusting(certs().ca_cert())); });
     EXPECT_TRUE(contains(message, "not valid for '" + host + "'")) << message;
     EXPECT_TRUE(contains(message, "mismatch")) << message;
@@ -237,7 +227,7 @@ TEST_F(TlsTest, APlaintextClientOnTheTlsPortFailsCleanlyAndOthersAreServed) {
 
   // The sync client over ws:// (allowed: loopback) is told in words to use TLS.
   const std::string message =
-      error_of(ErrorCode::kProtocol, [&] { client::sync_once(phone, url("ws"), ana_token_, trusting({})); });
+      test::expect_error(ErrorCode::kProtocol, [&] { client::sync_once(phone, url("ws"), ana_token_, trusting({})); });
   EXPECT_TRUE(contains(message, "HTTP 400")) << message;
   EXPECT_TRUE(contains(message, "wss://")) << message;
   // A plain HTTP request gets the same answer, and the connection is closed.
@@ -309,7 +299,7 @@ TEST(ClientPlaintextRule, AWsUrlToAnotherHostIsRefusedBeforeConnecting) {
   Replica phone = Replica::open(dir.file("phone.db"), Schema::domain());
   for (const char* url : {"ws://sync.example.com:8787/sync", "ws://10.1.2.3:8787/sync", "ws://[2001:db8::1]/sync"}) {
     SCOPED_TRACE(url);
-    const std::string message = error_of(ErrorCode::kInvalidArgument, [&] { client::sync_once(phone, url, "token"); });
+    const std::string message = test::expect_error(ErrorCode::kInvalidArgument, [&] { client::sync_once(phone, url, "token"); });
     EXPECT_TRUE(contains(message, "wss://")) << message;
     EXPECT_TRUE(contains(message, "allow plaintext")) << message;
     EXPECT_THROW(client::LiveSync(phone, url, "token"), Error);
@@ -347,7 +337,7 @@ class TlsStartupTest : public ::testing::Test {
     return c;
   }
   std::string startup_error(ErrorCode code, const server::ServerConfig& c) {
-    return error_of(code, [&] { server::Server server(c); });
+    return test::expect_error(code, [&] { server::Server server(c); });
   }
 
   ScratchDir dir_;
@@ -419,7 +409,7 @@ key_file = "/etc/fieldsync/privkey.pem"
   EXPECT_EQ(config.tls_cert_file, "/etc/fieldsync/fullchain.pem");
   EXPECT_EQ(config.tls_key_file, "/etc/fieldsync/privkey.pem");
   EXPECT_TRUE(config.tls_enabled());
-  const std::string unknown = error_of(ErrorCode::kInvalidArgument, [] {
+  const std::string unknown = test::expect_error(ErrorCode::kInvalidArgument, [] {
     server::parse_config("[tls]\ncert = \"x\"\n", "tls.toml");
   });
   EXPECT_TRUE(contains(unknown, "unknown key 'cert' in [tls]")) << unknown;
