@@ -57,6 +57,10 @@ constexpr const char* kMigrations[] = {
     R"sql(
       ALTER TABLE srv_replicas ADD COLUMN checkpoint INTEGER NOT NULL DEFAULT 0;
     )sql",
+    // 5: the epoch handed out in the last welcome, until the replica shows it has it.
+    R"sql(
+      ALTER TABLE srv_replicas ADD COLUMN pending_epoch TEXT NOT NULL DEFAULT '';
+    )sql",
 };
 
 constexpr std::string_view kMigrationSetting = "server.migration";
@@ -115,6 +119,7 @@ class SqliteStore final : public Store {
     std::lock_guard lock(mutex_);
     PushResult result;
     replica_.transaction([&] {
+      claim_epoch(context);
       std::vector<RecordState> accepted;
       std::vector<std::size_t> accepted_index;
       std::vector<std::vector<std::string>> conflicted_before;
@@ -189,10 +194,12 @@ class SqliteStore final : public Store {
                                 std::uint64_t checkpoint, const std::string& user) override {
     std::lock_guard lock(mutex_);
     const std::string id = replica.to_string();
-    auto& select = db_->cached("SELECT max_counter, epoch, generation FROM srv_replicas WHERE replica_id = ?1");
+    auto& select =
+        db_->cached("SELECT max_counter, epoch, pending_epoch, generation FROM srv_replicas WHERE replica_id = ?1");
     struct Known {
       std::uint64_t max_counter;
       std::string epoch;
+      std::string pending_epoch;
       std::string generation;
     };
     std::optional<Known> known;
@@ -201,26 +208,34 @@ class SqliteStore final : public Store {
       select.bind(1, id);
       if (select.step()) {
         known = Known{static_cast<std::uint64_t>(select.column_int(0)), std::string(select.column_text(1)),
-                      std::string(select.column_text(2))};
+                      std::string(select.column_text(2)), std::string(select.column_text(3))};
       }
     }
     // Epochs handed out after the backup a restored store was made from are unknown to it:
     // the first hello in a new generation is judged by its counter alone.
     const bool same_generation = known && (known->generation.empty() || known->generation == generation_);
-    if (known && (counter < known->max_counter || (same_generation && epoch != known->epoch))) {
+    // The current epoch, or the pending one: a welcome that reached the replica before the
+    // connection broke, and that it never got to use.
+    const bool epoch_known =
+        !same_generation || epoch == known->epoch || (!epoch.empty() && epoch == known->pending_epoch);
+    if (known && (counter < known->max_counter || !epoch_known)) {
       return {ReplicaStatus::kCounterWentBack, {}};
     }
     ReplicaCheck check{known ? ReplicaStatus::kKnown : ReplicaStatus::kNew, random_hex(8)};
     // A checkpoint from another generation counts other changes: the replica starts over.
     const bool checkpoint_valid = same_generation && checkpoint <= replica_.last_seq();
+    // The epoch presented is the one this replica certainly holds; the new one stays pending
+    // until a push proves it arrived (claim_epoch). A pending one it replaces is void, which
+    // is what stops a concurrent copy that got it.
     auto& upsert = db_->cached(
-        "INSERT INTO srv_replicas (replica_id, user, max_counter, first_seen_ms, last_seen_ms, epoch, generation, "
-        "checkpoint) VALUES (?1, ?2, 0, ?3, ?3, ?4, ?5, ?6) ON CONFLICT (replica_id) DO UPDATE SET "
-        "last_seen_ms = excluded.last_seen_ms, user = excluded.user, epoch = excluded.epoch, "
-        "generation = excluded.generation, checkpoint = excluded.checkpoint");
+        "INSERT INTO srv_replicas (replica_id, user, max_counter, first_seen_ms, last_seen_ms, epoch, "
+        "pending_epoch, generation, checkpoint) VALUES (?1, ?2, 0, ?3, ?3, ?4, ?5, ?6, ?7) "
+        "ON CONFLICT (replica_id) DO UPDATE SET last_seen_ms = excluded.last_seen_ms, user = excluded.user, "
+        "epoch = excluded.epoch, pending_epoch = excluded.pending_epoch, generation = excluded.generation, "
+        "checkpoint = excluded.checkpoint");
     sqlite::ResetGuard reset(upsert);
-    upsert.bind(1, id).bind(2, user).bind(3, now()).bind(4, check.epoch).bind(5, generation_);
-    upsert.bind(6, static_cast<std::int64_t>(checkpoint_valid ? checkpoint : 0));
+    upsert.bind(1, id).bind(2, user).bind(3, now()).bind(4, epoch).bind(5, check.epoch).bind(6, generation_);
+    upsert.bind(7, static_cast<std::int64_t>(checkpoint_valid ? checkpoint : 0));
     upsert.run();
     return check;
   }
@@ -423,6 +438,31 @@ class SqliteStore final : public Store {
     s.bind(3, context.user).bind(4, context.replica.to_string()).bind(5, collection).bind(6, id);
     s.bind(7, std::string_view(action)).bind(8, join(fields)).bind(9, detail);
     s.run();
+  }
+
+  // Only the session holding the replica's latest epoch may write under its id: the first
+  // push makes a pending epoch the current one; a session whose epoch another hello has
+  // since replaced was racing a copy of the same database, and is refused.
+  void claim_epoch(const PushContext& context) {
+    const std::string id = context.replica.to_string();
+    auto& select = db_->cached("SELECT epoch, pending_epoch FROM srv_replicas WHERE replica_id = ?1");
+    std::optional<std::pair<std::string, std::string>> known;
+    {
+      sqlite::ResetGuard reset(select);
+      select.bind(1, id);
+      if (select.step()) known.emplace(select.column_text(0), select.column_text(1));
+    }
+    if (known && !context.epoch.empty() && known->second == context.epoch) {
+      auto& confirm = db_->cached("UPDATE srv_replicas SET epoch = pending_epoch, pending_epoch = '' "
+                                  "WHERE replica_id = ?1");
+      sqlite::ResetGuard reset(confirm);
+      confirm.bind(1, id);
+      confirm.run();
+      return;
+    }
+    if (known && known->second.empty() && known->first == context.epoch) return;
+    throw Error(ErrorCode::kReplicaIdReused,
+                "another copy of this database has synced since this session began: it must take a new replica id");
   }
 
   void note_counter(const PushContext& context, std::uint64_t counter) {

@@ -50,7 +50,7 @@ Connection SyncService::connect(Principal principal, std::weak_ptr<SessionSink> 
   }
   ++count;
   metrics_->connection_opened();
-  return Connection{next_connection_++, std::move(principal), std::nullopt, std::move(sink)};
+  return Connection{next_connection_++, std::move(principal), std::nullopt, std::move(sink), {}};
 }
 
 void SyncService::disconnect(const Connection& connection) {
@@ -126,6 +126,7 @@ Reply SyncService::hello(Connection& connection, const proto::Envelope& message)
                  "this database was restored from a backup or copied: it must take a new replica id");
   }
   connection.replica = *replica;
+  connection.epoch = check.epoch;
   proto::Envelope welcome_message;
   welcome_message.set_protocol_version(kProtocolVersion);
   auto* welcome = welcome_message.mutable_welcome();
@@ -183,7 +184,7 @@ Reply SyncService::push(Connection& connection, const proto::Envelope& message) 
     if (auto why = scope_.write_refusal(who, incoming, stored)) return PushRefusal{0, ErrorCode::kForbidden, *why};
     return std::nullopt;
   };
-  PushContext context{who.user, *connection.replica, now};
+  PushContext context{who.user, *connection.replica, now, connection.epoch};
 
   // Declared before the lock: the sessions publish() reached are released after it.
   std::vector<std::shared_ptr<SessionSink>> delivered_to;

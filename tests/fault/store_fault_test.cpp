@@ -46,6 +46,7 @@ struct StoreBase {
   TempDir dir{"fieldsync-store-fault"};
   std::filesystem::path data_dir;
   ReplicaId pusher;
+  std::string epoch;  // the pusher's, from its registration
   std::vector<RecordState> batch;
 
   StoreBase() {
@@ -57,7 +58,7 @@ struct StoreBase {
     pusher = phone.replica_id();
     auto store = server::open_sqlite_store(data_dir, Schema::domain(), clock, false);
     store->add_user({"sue", server::Role::kSupervisor, {}});
-    store->register_replica(pusher, 0, "", 0, "sue");
+    epoch = store->register_replica(pusher, 0, "", 0, "sue").epoch;
     RecordId c1 = phone.create("customers", customer("Hotel Aurora"));
     RecordId c2 = phone.create("customers", customer("Bakery Berg"));
     std::vector<RecordState> first;
@@ -66,7 +67,7 @@ struct StoreBase {
       first.push_back(entry.state);
       acks.push_back({entry.state.collection, entry.state.id, entry.change});
     }
-    store->push({"sue", pusher, kNow}, first, accept_all());
+    store->push({"sue", pusher, kNow, epoch}, first, accept_all());
     phone.acknowledge(acks);
     // The second batch: an update, a delete, new records (one a child of a new parent).
     phone.update("customers", c1, {{"phone", Value(std::string("+49 30 1"))}});
@@ -107,7 +108,7 @@ TEST_P(StoreFaultTest, FailedPushChangesNothingAndRetrySucceeds) {
   auto& vfs = FaultyVfs::install();
   TempDir dir("fieldsync-store-fault-run");
   ManualClock clock(kNow);
-  const server::PushContext context{"sue", b.pusher, kNow + 1000};
+  const server::PushContext context{"sue", b.pusher, kNow + 1000, b.epoch};
 
   // A clean run: how many writes and syncs a push makes, and what it leaves.
   const auto ref_dir = copy_data_dir(b, dir.path() / "ref");

@@ -36,7 +36,7 @@ struct TokenInfo {
 
 enum class ReplicaStatus {
   kNew,               // first time seen: registered
-  kKnown,             // the epoch it presents is the current one, its counter is not behind
+  kKnown,             // its epoch is the current or the pending one, its counter is not behind
   kCounterWentBack,   // a restored backup or a copied database: must take a new id
 };
 
@@ -100,6 +100,7 @@ struct PushContext {
   std::string user;
   ReplicaId replica;
   std::uint64_t now_ms = 0;
+  std::string epoch;  // the one register_replica handed this session
 };
 
 // The server's storage. The embedded SQLite store implements it; a PostgreSQL store is to
@@ -116,7 +117,9 @@ class Store {
   virtual ~Store() = default;
 
   // Validates, authorises, merges and audits a pushed batch in one transaction; returns
-  // only after the commit. Refused records are audited with their reason.
+  // only after the commit. Refused records are audited with their reason. Throws
+  // Error(kReplicaIdReused), writing nothing, if `context.epoch` is no longer the replica's
+  // latest: another session of the same replica id (a copy) registered since.
   virtual PushResult push(const PushContext& context, std::span<const RecordState> records,
                           const WriteCheck& check) = 0;
   // States changed after `after_seq` that `visible` lets through, at most `limit`.
@@ -125,8 +128,9 @@ class Store {
   virtual std::uint64_t head() = 0;
 
   // Checks a replica at its hello. A counter below the highest one the server holds, or an
-  // epoch other than the last one handed out, means the database was restored or copied.
-  // Otherwise hands out a new epoch.
+  // epoch other than the current one or the one handed out since (a welcome that arrived
+  // but was never used), means the database was restored or copied. Otherwise hands out a
+  // new epoch, pending until the replica's first push with it.
   // `checkpoint` is the one the hello carries: how far the replica has pulled.
   virtual ReplicaCheck register_replica(const ReplicaId& replica, std::uint64_t counter, const std::string& epoch,
                                         std::uint64_t checkpoint, const std::string& user) = 0;

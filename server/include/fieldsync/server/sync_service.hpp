@@ -40,6 +40,7 @@ struct Connection {
   Principal principal;
   std::optional<ReplicaId> replica;  // set by a successful hello
   std::weak_ptr<SessionSink> sink;
+  std::string epoch;  // the replica epoch its welcome handed out
 };
 
 // What to send back for one received frame, in order; `close` after sending them.
