@@ -125,6 +125,7 @@ const std::map<std::string, Reader>& limit_keys() {
       {"max_frame_bytes", count(&Limits::max_frame_bytes, "max_frame_bytes", 1024, kMaxInt32)},
       {"max_batch_records", count(&Limits::max_batch_records, "max_batch_records", 1, 1'000'000)},
       {"send_queue_messages", count(&Limits::send_queue_messages, "send_queue_messages", 1, 1'000'000)},
+      {"send_queue_bytes", count(&Limits::send_queue_bytes, "send_queue_bytes", 1024, kMaxInt32)},
       {"handshake_timeout_ms", millis(&Limits::handshake_timeout, "handshake_timeout_ms", 10, kDay)},
       {"idle_timeout_ms", millis(&Limits::idle_timeout, "idle_timeout_ms", 100, kDay)},
       {"ping_interval_ms", millis(&Limits::ping_interval, "ping_interval_ms", 50, kDay)},

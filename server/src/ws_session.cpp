@@ -32,6 +32,9 @@ std::string close_text(std::string text) {
 
 // Payload bytes read per read_some: bounds the work per handler, not the message size.
 constexpr std::size_t kReadChunkBytes = 64 * 1024;
+// A read buffer a large message grew beyond this is given back after it: thousands of
+// idle sessions must not each keep the memory of the largest push they ever sent.
+constexpr std::size_t kKeptReadBufferBytes = 256 * 1024;
 // Beast's hard message limit, as a multiple of limits.max_frame_bytes.
 constexpr std::size_t kBackstopFactor = 4;
 
@@ -183,6 +186,7 @@ void WsSession<Stream>::on_read(beast::error_code ec, std::size_t) {
     handle_frame(frame);
   }
   read_buffer_.consume(read_buffer_.size());
+  if (read_buffer_.capacity() > kKeptReadBufferBytes) read_buffer_.shrink_to_fit();
   read_next();
 }
 
@@ -230,9 +234,20 @@ void WsSession<Stream>::deliver(proto::Envelope message) {
 template <class Stream>
 void WsSession<Stream>::enqueue(const proto::Envelope& message) {
   if (closing_ || finished_) return;
-  if (send_queue_.size() >= context_.limits.send_queue_messages) return on_overflow();
-  send_queue_.push_back(message.SerializeAsString());
+  std::string bytes = message.SerializeAsString();
+  if (send_queue_.size() >= context_.limits.send_queue_messages ||
+      (!send_queue_.empty() && queued_bytes() + bytes.size() > context_.limits.send_queue_bytes)) {
+    return on_overflow();
+  }
+  send_queue_.push_back(std::move(bytes));
   if (!writing_ && accepted_) write_next();
+}
+
+template <class Stream>
+std::size_t WsSession<Stream>::queued_bytes() const {
+  std::size_t total = 0;  // at most send_queue_messages strings: summing beats bookkeeping
+  for (const auto& bytes : send_queue_) total += bytes.size();
+  return total;
 }
 
 template <class Stream>
@@ -259,8 +274,8 @@ void WsSession<Stream>::on_write(beast::error_code ec, std::size_t) {
 template <class Stream>
 void WsSession<Stream>::on_overflow() {
   if (closing_ || finished_) return;
-  spdlog::warn("event=ws_send_queue_full user={} replica={} remote={} limit={}", principal_.user,
-               replica_text(connection_), remote_, context_.limits.send_queue_messages);
+  spdlog::warn("event=ws_send_queue_full user={} replica={} remote={} messages={} bytes={}", principal_.user,
+               replica_text(connection_), remote_, send_queue_.size(), queued_bytes());
   // Nothing is lost: the client reconnects and pulls from its checkpoint. Keep only the
   // message being written (its buffer is in use).
   if (writing_) {

@@ -64,6 +64,7 @@ class WsSession final : public SessionSink, public Stoppable, public std::enable
   void begin_close(CloseCode code, const std::string& reason);
   void close_when_flushed();
   void finish(boost::beast::error_code ec);
+  std::size_t queued_bytes() const;
 
   ServerContext& context_;
   boost::beast::websocket::stream<Stream> ws_;
@@ -77,7 +78,8 @@ class WsSession final : public SessionSink, public Stoppable, public std::enable
   boost::beast::flat_buffer read_buffer_;
 
   // Serialised envelopes waiting to be written; the front one is being written while
-  // writing_. Never longer than limits.send_queue_messages.
+  // writing_. Never longer than limits.send_queue_messages, nor larger in all than
+  // limits.send_queue_bytes unless it holds a single message.
   std::deque<std::string> send_queue_;
   bool writing_ = false;
   // deliver() calls posted to the strand and not yet queued: bounded as well, so that a

@@ -41,6 +41,7 @@ durable = false
 max_frame_bytes = 65536
 max_batch_records = 10
 send_queue_messages = 8
+send_queue_bytes = 4096
 handshake_timeout_ms = 1500
 idle_timeout_ms = 30000
 ping_interval_ms = 5000
@@ -57,6 +58,7 @@ max_messages_per_second = 50
   EXPECT_EQ(config.limits.max_frame_bytes, 65536u);
   EXPECT_EQ(config.limits.max_batch_records, 10u);
   EXPECT_EQ(config.limits.send_queue_messages, 8u);
+  EXPECT_EQ(config.limits.send_queue_bytes, 4096u);
   EXPECT_EQ(config.limits.handshake_timeout, std::chrono::milliseconds(1500));
   EXPECT_EQ(config.limits.idle_timeout, std::chrono::milliseconds(30000));
   EXPECT_EQ(config.limits.ping_interval, std::chrono::milliseconds(5000));

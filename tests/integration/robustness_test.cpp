@@ -99,6 +99,67 @@ TEST_F(ServerTest, MessagesOverTheRateLimitAreRefused) {
   expect_server_still_syncs(port(), ana_token_);
 }
 
+// Replies to a client that asks and never reads pile up in its send queue; a cap closes
+// it (it would reconnect and pull: nothing is lost) and the server stays up for others.
+class SendQueueTest : public ServerTest {
+ protected:
+  // 1000 customers on the server: a page of them is some 100 KiB.
+  void load_customers() {
+    Device device;
+    for (int i = 0; i < 1000; ++i) device.add_customer("Customer " + std::to_string(i), "north");
+    TestClient loader(port(), sue_token_);
+    ASSERT_TRUE(loader.hello(device.id(), device.counter()).has_welcome());
+    ASSERT_TRUE(loader.request(device.push_outbox()).has_ack());
+  }
+
+  // Sends pulls from 0 and reads nothing until the server closes the connection.
+  CloseResult pull_without_reading(int pulls) {
+    Device device;
+    TestClient client(port(), sue_token_);
+    EXPECT_TRUE(client.hello(device.id()).has_welcome());
+    proto::Envelope pull = envelope();
+    pull.mutable_pull()->set_after_seq(0);
+    for (int i = 0; i < pulls; ++i) client.send(pull);
+    return client.wait_closed(30s);
+  }
+};
+
+TEST_F(SendQueueTest, AClientThatNeverReadsIsClosedAtTheByteCap) {
+  start([](server::ServerConfig& c) {
+    c.limits.send_queue_bytes = 64 * 1024;
+    c.limits.send_queue_messages = 100'000;
+    c.limits.max_messages_per_second = 100'000;
+  });
+  load_customers();
+  {
+    // A page over the cap still goes out on its own to a client that keeps up.
+    Device reader;
+    TestClient client(port(), sue_token_);
+    ASSERT_TRUE(client.hello(reader.id()).has_welcome());
+    const proto::Envelope page = client.pull(0);
+    ASSERT_TRUE(page.has_batch()) << page.DebugString();
+    EXPECT_EQ(page.batch().records_size(), 1000);
+    EXPECT_GT(page.ByteSizeLong(), 64u * 1024);
+  }
+  // Loopback socket buffers take some megabytes before the queue has to hold anything.
+  const CloseResult closed = pull_without_reading(400);
+  EXPECT_EQ(closed.code, close_code::policy_error) << closed.error;
+  EXPECT_NE(closed.reason.find("send queue full"), std::string::npos) << closed.reason;
+  expect_server_still_syncs(port(), ana_token_);
+}
+
+TEST_F(SendQueueTest, AClientThatNeverReadsIsClosedAtTheMessageCap) {
+  start([](server::ServerConfig& c) {
+    c.limits.send_queue_messages = 4;
+    c.limits.max_messages_per_second = 100'000;
+  });
+  load_customers();
+  const CloseResult closed = pull_without_reading(400);
+  EXPECT_EQ(closed.code, close_code::policy_error) << closed.error;
+  EXPECT_NE(closed.reason.find("send queue full"), std::string::npos) << closed.reason;
+  expect_server_still_syncs(port(), ana_token_);
+}
+
 TEST_F(ServerTest, ConnectionsOverThePerUserLimitAreRefused) {
   start([](server::ServerConfig& c) { c.limits.max_connections_per_user = 1; });
   TestClient first(port(), sue_token_);

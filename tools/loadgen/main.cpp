@@ -18,24 +18,24 @@ int main(int argc, char** argv) {
       "Simulated FieldSync reps against a sync server: an in-process server on loopback (default), or --server URL "
       "--token TOKEN."};
   Options options;
-  app.add_option("scenario", options.scenario, "pull, push, latency, idle or reps")
+  app.add_option("scenario", options.scenario, "pull, push, latency, idle, reps or flood")
       ->required()
-      ->check(CLI::IsMember({"pull", "push", "latency", "idle", "reps"}));
+      ->check(CLI::IsMember({"pull", "push", "latency", "idle", "reps", "flood"}));
   app.add_option("--server", options.server_url, "ws://HOST:PORT/sync of an external server (default: in-process)");
   app.add_option("--token", options.token, "token for --server (every simulated rep uses it)");
   app.add_flag("--json", options.json, "print the figures as one JSON object");
-  app.add_option("--records", options.records, "pull: records on the server (100000); push: edited records (10000); reps: customers per rep (20)");
+  app.add_option("--records", options.records, "pull: records on the server (100000); push: edited records (10000); reps: customers per rep (20); flood: records on the server (20000)");
   app.add_option("--edits", options.edits, "latency: edits on A (1000)");
-  app.add_option("--clients", options.clients, "idle: connections (10000); reps: reps (20)");
-  app.add_option("--duration", options.duration_s, "reps: seconds of load (10)");
+  app.add_option("--clients", options.clients, "idle: connections (10000); reps: reps (20); flood: flooding connections (16)");
+  app.add_option("--duration", options.duration_s, "reps, flood: seconds of load (10)");
   app.add_option("--repeats", options.repeats, "pull, push: timed runs, the median is reported (3)")->check(CLI::Range(1, 100));
   app.add_option("--interval-ms", options.interval_ms, "latency: pause between edits (5)");
   app.add_option("--push-batch", options.push_batch, "records per push (default: the server's max_batch_records)");
   bool not_durable = false;
   app.add_flag("--no-durable", not_durable, "started server: commit with synchronous=NORMAL instead of FULL");
   app.add_option("--server-threads", options.server_threads, "started server: I/O threads (2)")->check(CLI::Range(1, 64));
-  app.add_option("--server-binary", options.server_binary, "idle: the fieldsync-server to start (default: the build tree's)");
-  app.add_option("--server-pid", options.server_pid, "idle with --server: the server process whose memory to read");
+  app.add_option("--server-binary", options.server_binary, "idle, flood: the fieldsync-server to start (default: the build tree's)");
+  app.add_option("--server-pid", options.server_pid, "idle, flood with --server: the server process whose memory to read");
   app.add_option("--in-flight", options.max_in_flight, "idle: connection attempts at once (200)")->check(CLI::Range(1, 100000));
   app.add_option("--dir", options.dir, "where temporary databases go (default: the system temp dir)");
   bool no_progress = false;
@@ -52,6 +52,7 @@ int main(int argc, char** argv) {
     if (options.scenario == "latency") report = run_latency(options);
     if (options.scenario == "idle") report = run_idle(options);
     if (options.scenario == "reps") report = run_reps(options);
+    if (options.scenario == "flood") report = run_flood(options);
     if (options.json) {
       print_json(report, std::cout);
     } else {

@@ -7,7 +7,7 @@ namespace fieldsync::loadgen {
 
 // Everything the command line sets. A zero count means "the scenario's default".
 struct Options {
-  std::string scenario;       // pull, push, latency, idle, reps
+  std::string scenario;       // pull, push, latency, idle, reps, flood
   std::string server_url;     // empty: start an in-process server on loopback
   std::string token;          // for --server
   std::string dir;            // parent of the temporary directories; empty: the system's
@@ -21,8 +21,8 @@ struct Options {
   unsigned repeats = 3;
   unsigned interval_ms = 5;    // latency: pause between two edits
   std::size_t push_batch = 0;  // records per push; 0: the server's max_batch_records
-  std::string server_binary;   // idle: the fieldsync-server to start
-  int server_pid = 0;          // idle with --server: the process whose memory to read
+  std::string server_binary;   // idle, flood: the fieldsync-server to start
+  int server_pid = 0;          // idle, flood with --server: the process whose memory to read
   std::size_t max_in_flight = 200;  // idle: connection attempts at once
   bool progress = false;       // draw progress on stderr (set when it is a terminal)
 };

@@ -58,15 +58,6 @@ Error server_error(const proto::Error& error) {
   return Error(static_cast<ErrorCode>(error.code()), "server: " + error.message());
 }
 
-std::string random_replica_id() {
-  static thread_local std::mt19937_64 random{std::random_device{}()};
-  std::string id(16, '\0');
-  for (auto& byte : id) byte = static_cast<char>(random() & 0xff);
-  id[6] = static_cast<char>((id[6] & 0x0f) | 0x40);  // version 4
-  id[8] = static_cast<char>((id[8] & 0x3f) | 0x80);  // RFC 4122 variant
-  return id;
-}
-
 }  // namespace
 
 struct RawSession::Impl {
@@ -86,10 +77,11 @@ struct RawSession::Impl {
     return message;
   }
 
-  void write(const proto::Envelope& message) {
-    const std::string bytes = message.SerializeAsString();
+  void write(const proto::Envelope& message) { write_frame(message.SerializeAsString()); }
+
+  void write_frame(std::string_view bytes) {
     beast::error_code ec;
-    ws.write(asio::buffer(bytes), ec);
+    ws.write(asio::buffer(bytes.data(), bytes.size()), ec);
     if (ec) throw Error(ErrorCode::kIo, "raw session: write: " + ec.message());
   }
 };
@@ -123,10 +115,8 @@ RawSession::~RawSession() {
 }
 
 proto::Envelope RawSession::request(proto::Envelope message) {
-  const std::uint64_t id = next_request_++;
-  message.set_protocol_version(kProtocolVersion);
-  message.set_request_id(id);
-  impl_->write(message);
+  const std::uint64_t id = next_request_;
+  send(std::move(message));
   for (;;) {
     proto::Envelope reply = impl_->read();
     if (reply.request_id() != id) continue;  // a live batch
@@ -135,10 +125,27 @@ proto::Envelope RawSession::request(proto::Envelope message) {
   }
 }
 
+void RawSession::send(proto::Envelope message) {
+  message.set_protocol_version(kProtocolVersion);
+  message.set_request_id(next_request_++);
+  impl_->write(message);
+}
+
+void RawSession::send_frame(std::string_view bytes) { impl_->write_frame(bytes); }
+
 void RawSession::close() {
   if (!impl_->ws.is_open()) return;
   beast::error_code ignored;
   impl_->ws.close(websocket::close_code::normal, ignored);
+}
+
+std::string random_replica_id() {
+  static thread_local std::mt19937_64 random{std::random_device{}()};
+  std::string id(16, '\0');
+  for (auto& byte : id) byte = static_cast<char>(random() & 0xff);
+  id[6] = static_cast<char>((id[6] & 0x0f) | 0x40);  // version 4
+  id[8] = static_cast<char>((id[8] & 0x3f) | 0x80);  // RFC 4122 variant
+  return id;
 }
 
 proto::Welcome fetch_welcome(const std::string& url, const std::string& token) {

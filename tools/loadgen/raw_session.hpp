@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -38,6 +39,10 @@ class RawSession {
   // Sends `message` with the next request id and returns the reply to it (live batches,
   // which carry request id 0, are skipped). A server error reply throws.
   proto::Envelope request(proto::Envelope message);
+  // Sends without waiting for a reply (replies pile up unread): a misbehaving client.
+  void send(proto::Envelope message);
+  // Sends `bytes` as one binary frame, whatever they hold.
+  void send_frame(std::string_view bytes);
   void close();
 
  private:
@@ -46,6 +51,9 @@ class RawSession {
   proto::Welcome welcome_;
   std::uint64_t next_request_ = 1;
 };
+
+// 16 random bytes, a version 4 UUID: a replica the server has never seen.
+std::string random_replica_id();
 
 // The welcome the server sends to `token` (its scope and limits).
 proto::Welcome fetch_welcome(const std::string& url, const std::string& token);

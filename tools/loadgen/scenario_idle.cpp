@@ -34,31 +34,14 @@ Report run_idle(const Options& options) {
   }
 
   ScratchDir scratch(options.dir);
-  std::unique_ptr<ServerProcess> child;
-  std::string url = options.server_url, token = options.token;
-  int pid = options.server_pid;
-  if (url.empty()) {
-    const std::string binary = options.server_binary.empty() ? find_server_binary() : options.server_binary;
-    if (binary.empty()) {
-      throw Error(ErrorCode::kInvalidArgument,
-                  "idle: no fieldsync-server next to this program; build it or give --server-binary PATH");
-    }
-    ServerProcessConfig config;
-    config.threads = options.server_threads;
-    config.durable = options.durable;
-    config.max_connections_per_user = clients + 16;
-    child = std::make_unique<ServerProcess>(binary, scratch.path(), config);
-    url = child->url();
-    token = child->token();
-    pid = child->pid();
-    report.parameter("server", binary + " (child process, pid " + std::to_string(pid) + "), " +
-                                   std::to_string(config.threads) + " I/O threads, durable=" +
-                                   (config.durable ? "true" : "false") + ", max_connections_per_user=" +
-                                   std::to_string(config.max_connections_per_user));
-  } else {
-    if (token.empty()) throw Error(ErrorCode::kInvalidArgument, "--server needs --token");
-    report.parameter("server", "external " + url + (pid ? ", pid " + std::to_string(pid) : ", no --server-pid: memory not read"));
-  }
+  ServerProcessConfig config;
+  config.threads = options.server_threads;
+  config.durable = options.durable;
+  config.max_connections_per_user = clients + 16;
+  const MeasuredServer server = measured_server(options, scratch.path(), config, report);
+  const std::string& url = server.url;
+  const std::string& token = server.token;
+  const int pid = server.pid;
   report.parameter("clients", std::to_string(clients) + " raw WebSocket clients: upgrade, hello, welcome, then idle");
   report.parameter("open files", "RLIMIT_NOFILE raised to " + std::to_string(file_limit) + " (inherited by the child server)");
   report.parameter("attempts in flight", std::to_string(options.max_in_flight));

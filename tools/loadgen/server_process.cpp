@@ -135,4 +135,32 @@ std::string find_server_binary() {
   return {};
 }
 
+MeasuredServer measured_server(const Options& options, const std::filesystem::path& dir,
+                               const ServerProcessConfig& config, Report& report) {
+  MeasuredServer server;
+  if (!options.server_url.empty()) {
+    if (options.token.empty()) throw Error(ErrorCode::kInvalidArgument, "--server needs --token");
+    server.url = options.server_url;
+    server.token = options.token;
+    server.pid = options.server_pid;
+    report.parameter("server", "external " + server.url +
+                                   (server.pid ? ", pid " + std::to_string(server.pid) : ", no --server-pid: memory not read"));
+    return server;
+  }
+  const std::string binary = options.server_binary.empty() ? find_server_binary() : options.server_binary;
+  if (binary.empty()) {
+    throw Error(ErrorCode::kInvalidArgument,
+                options.scenario + ": no fieldsync-server next to this program; build it or give --server-binary PATH");
+  }
+  server.child = std::make_unique<ServerProcess>(binary, dir, config);
+  server.url = server.child->url();
+  server.token = server.child->token();
+  server.pid = server.child->pid();
+  report.parameter("server", binary + " (child process, pid " + std::to_string(server.pid) + "), " +
+                                 std::to_string(config.threads) + " I/O threads, durable=" +
+                                 (config.durable ? "true" : "false") + ", max_connections_per_user=" +
+                                 std::to_string(config.max_connections_per_user));
+  return server;
+}
+
 }  // namespace fieldsync::loadgen

@@ -4,7 +4,11 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <memory>
 #include <string>
+
+#include "options.hpp"
+#include "report.hpp"
 
 namespace fieldsync::loadgen {
 
@@ -43,5 +47,18 @@ class ServerProcess {
 // The fieldsync-server next to this program in a build tree (build/<dir>/server/), or ""
 // when there is none.
 std::string find_server_binary();
+
+// The server whose memory a scenario reads: a child process started in `dir` (the build
+// tree's binary, or --server-binary), or the external --server with --token (its memory
+// is read only with --server-pid; pid is then 0).
+struct MeasuredServer {
+  std::unique_ptr<ServerProcess> child;
+  std::string url;
+  std::string token;
+  int pid = 0;
+};
+// Notes what it started (or found) in `report`. Throws Error(kInvalidArgument).
+MeasuredServer measured_server(const Options& options, const std::filesystem::path& dir,
+                               const ServerProcessConfig& config, Report& report);
 
 }  // namespace fieldsync::loadgen

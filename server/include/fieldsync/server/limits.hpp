@@ -11,6 +11,7 @@ struct Limits {
   std::size_t max_frame_bytes = 8 * 1024 * 1024;  // a larger WebSocket message is refused
   std::size_t max_batch_records = 1000;           // records per push and per pull batch
   std::size_t send_queue_messages = 64;           // per session; a client that lets it fill is disconnected
+  std::size_t send_queue_bytes = 4 * 1024 * 1024;  // likewise in bytes (one larger message still goes alone)
   std::chrono::milliseconds handshake_timeout{10'000};  // upgrade + hello must finish within this
   std::chrono::milliseconds idle_timeout{60'000};       // no frame at all for this long: close
   std::chrono::milliseconds ping_interval{20'000};      // WebSocket ping while idle
