@@ -170,8 +170,10 @@ class SqliteStore final : public Store {
     page.to_seq = after_seq;
     do {
       ChangeBatch batch = replica_.changes_since(page.to_seq, limit - page.states.size());
-      for (auto& state : batch.states) {
-        if (visible(state)) page.states.push_back(std::move(state));
+      for (std::size_t i = 0; i < batch.states.size(); ++i) {
+        if (!visible(batch.states[i])) continue;
+        page.states.push_back(std::move(batch.states[i]));
+        page.seqs.push_back(batch.seqs[i]);
       }
       page.to_seq = batch.to_seq;
       page.more = batch.more;

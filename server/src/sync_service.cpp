@@ -19,6 +19,15 @@ Reply refused(ErrorCode code, const std::string& text, std::uint64_t request_id)
 
 std::uint64_t distance(std::uint64_t a, std::uint64_t b) { return a > b ? a - b : b - a; }
 
+// A record in a batch costs its bytes plus a field tag and a length prefix; an envelope
+// costs a few fields besides its records.
+constexpr std::size_t kRecordFramingBytes = 6;
+constexpr std::size_t kEnvelopeBytes = 64;
+
+std::size_t page_budget_bytes(const Limits& limits) {
+  return limits.max_frame_bytes > kEnvelopeBytes ? limits.max_frame_bytes - kEnvelopeBytes : 0;
+}
+
 }  // namespace
 
 SyncService::SyncService(Store& store, const Schema& schema, Limits limits, Metrics& metrics, const Clock& clock)
@@ -209,18 +218,32 @@ Reply SyncService::pull(Connection& connection, const proto::Envelope& message) 
   auto& pulled = pulled_[*connection.replica];
   pulled = std::max(pulled, message.pull().after_seq());
   ChangePage page = store_->changes_since(message.pull().after_seq(), limit, visible);
-  if (!page.more) {
-    // Caught up: from here on this connection gets every commit as a live batch.
-    live_[connection.id] = LiveSubscriber{who, connection.sink};
-  }
   proto::Envelope reply;
   reply.set_protocol_version(kProtocolVersion);
   reply.set_request_id(message.request_id());
   auto* batch = reply.mutable_batch();
-  for (const auto& state : page.states) append_wire_state(*batch->add_records(), state);
+  // A page also stays within max_frame_bytes, so that a client taking the welcome's limit
+  // as its own can read it: records with long texts and many siblings are cut short by
+  // bytes before they are by count. A single larger record still goes, alone.
+  std::size_t bytes = 0;
+  for (std::size_t i = 0; i < page.states.size(); ++i) {
+    std::string record;
+    append_wire_state(record, page.states[i]);
+    if (i > 0 && bytes + record.size() > page_budget_bytes(limits_)) {
+      page.to_seq = page.seqs[i - 1];
+      page.more = true;
+      break;
+    }
+    bytes += record.size() + kRecordFramingBytes;
+    batch->add_records(std::move(record));
+  }
   batch->set_to_seq(page.to_seq);
   batch->set_more(page.more);
-  metrics_->pulled(page.states.size());
+  if (!page.more) {
+    // Caught up: from here on this connection gets every commit as a live batch.
+    live_[connection.id] = LiveSubscriber{who, connection.sink};
+  }
+  metrics_->pulled(static_cast<std::size_t>(batch->records_size()));
   return Reply{{std::move(reply)}, false};
 }
 

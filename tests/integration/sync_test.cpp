@@ -1,5 +1,6 @@
 // The sync protocol end to end over a real WebSocket: handshake, push, pull, scope, live.
 #include <algorithm>
+#include <set>
 
 #include <gtest/gtest.h>
 
@@ -19,6 +20,45 @@ TEST_F(ServerTest, HelloIsWelcomedWithTheUsersScope) {
   ASSERT_EQ(reply.welcome().scope().territories_size(), 1);
   EXPECT_EQ(reply.welcome().scope().territories(0), "north");
   EXPECT_GT(reply.welcome().server_clock_ms(), 0u);
+}
+
+// Pages are cut by bytes as well as by count: no batch exceeds the frame limit the welcome
+// announces, and paging on from each to_seq brings every visible record exactly once.
+TEST_F(ServerTest, PullPagesStayWithinTheFrameLimit) {
+  constexpr std::size_t kFrameLimit = 4096;
+  start([&](server::ServerConfig& c) { c.limits.max_frame_bytes = kFrameLimit; });
+  std::set<std::string> north;
+  for (int d = 0; d < 12; ++d) {
+    Device device;
+    for (int i = 0; i < 5; ++i) {
+      const std::string name = "Customer " + std::to_string(d * 5 + i) + " " + std::string(180, 'x');
+      const RecordId id = device.add_customer(name, i % 2 ? "east" : "north");
+      if (i % 2 == 0) north.insert(id.to_string());
+    }
+    TestClient sue(port(), sue_token_);
+    ASSERT_TRUE(sue.hello(device.id(), device.counter()).has_welcome());
+    const proto::Envelope ack = sue.request(device.push_outbox());
+    ASSERT_TRUE(ack.has_ack()) << ack.DebugString();
+    ASSERT_EQ(ack.ack().rejected_size(), 0);
+  }
+
+  Device reader;
+  TestClient ana(port(), ana_token_);
+  ASSERT_TRUE(ana.hello(reader.id()).has_welcome());
+  std::set<std::string> pulled;
+  std::size_t pages = 0;
+  for (std::uint64_t after = 0;;) {
+    const proto::Envelope page = ana.pull(after);
+    ASSERT_TRUE(page.has_batch()) << page.DebugString();
+    EXPECT_LE(page.ByteSizeLong(), kFrameLimit);
+    for (const auto& id : record_ids(page.batch())) EXPECT_TRUE(pulled.insert(id).second) << "twice: " << id;
+    ++pages;
+    ASSERT_LT(pages, 100u) << "no progress";
+    after = page.batch().to_seq();
+    if (!page.batch().more()) break;
+  }
+  EXPECT_EQ(pulled, north);
+  EXPECT_GT(pages, 2u);  // 36 records of some 300 bytes: the byte limit cut the pages
 }
 
 TEST_F(ServerTest, PushIsAckedThenPullReturnsTheRecords) {

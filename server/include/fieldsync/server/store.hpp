@@ -80,6 +80,7 @@ struct PushResult {
 
 struct ChangePage {
   std::vector<RecordState> states;
+  std::vector<std::uint64_t> seqs;  // each state's server sequence
   std::uint64_t to_seq = 0;
   bool more = false;
 };
