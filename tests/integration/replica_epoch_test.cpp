@@ -19,6 +19,14 @@ class ReplicaEpochTest : public ServerTest {
     return reply.welcome().replica_epoch();
   }
 
+  // A whole session: hello with `epoch`, push the outbox, acked. Returns the new epoch.
+  std::string synced_session(Device& device, const std::string& epoch) {
+    TestClient session(port(), ana_token_);
+    std::string next = welcome_epoch(session, device, epoch);
+    expect_acked(session.request(device.push_outbox()));
+    return next;
+  }
+
   static void expect_acked(const proto::Envelope& reply) {
     ASSERT_TRUE(reply.has_ack()) << reply.DebugString();
     EXPECT_EQ(reply.ack().rejected_size(), 0) << reply.DebugString();
@@ -67,12 +75,7 @@ TEST_F(ReplicaEpochTest, AWelcomeThatArrivedButWasNeverUsedIsAccepted) {
 TEST_F(ReplicaEpochTest, AnEpochUsedByAPushVoidsTheOneBefore) {
   Device phone;
   phone.add_customer("Hotel Aurora", "north");
-  std::string current;
-  {
-    TestClient session(port(), ana_token_);
-    current = welcome_epoch(session, phone, "");
-    expect_acked(session.request(phone.push_outbox()));
-  }
+  const std::string current = synced_session(phone, "");
   TestClient restored(port(), ana_token_);
   expect_reused(restored.hello(phone.id(), phone.counter(), 0, ""));
   TestClient again(port(), ana_token_);
@@ -82,12 +85,7 @@ TEST_F(ReplicaEpochTest, AnEpochUsedByAPushVoidsTheOneBefore) {
 TEST_F(ReplicaEpochTest, OfTwoCopiesSyncingAtOnceOnlyTheLastToSayHelloMayWrite) {
   Device phone;
   phone.add_customer("Hotel Aurora", "north");
-  std::string shared;
-  {
-    TestClient session(port(), ana_token_);
-    shared = welcome_epoch(session, phone, "");
-    expect_acked(session.request(phone.push_outbox()));
-  }
+  const std::string shared = synced_session(phone, "");
   // The database is copied; both copies connect, each presenting the same current epoch
   // (one Device plays both: they share the id, and which records they push is beside the point).
   phone.add_customer("Bakery Berg", "north");

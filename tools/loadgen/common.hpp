@@ -46,6 +46,8 @@ struct Distribution {
 };
 Distribution distribution(std::vector<double> sample);
 
+inline double kib_to_mib(std::size_t kib) { return static_cast<double>(kib) / 1024.0; }
+
 // Resident memory of a process in KiB, from /proc/<pid>/status (`VmRSS`, or `VmHWM` for
 // the peak); 0 when it cannot be read. pid 0: this process.
 std::size_t resident_kib(int pid, const char* key = "VmRSS");

@@ -143,8 +143,6 @@ void probe(const MeasuredServer& server, SteadyClock::time_point deadline, Probe
   }
 }
 
-double mib(std::size_t kib) { return static_cast<double>(kib) / 1024.0; }
-
 }  // namespace flood_scenario
 
 Report run_flood(const Options& options) {
@@ -212,10 +210,10 @@ Report run_flood(const Options& options) {
   if (!alive) report.notes.push_back("the server process is gone");
 
   if (server.pid) {
-    report.figure("server RSS before the flood", mib(before), "MiB");
-    report.figure("server RSS, highest sample during the flood", mib(sampled_peak), "MiB");
-    report.figure("server peak RSS (VmHWM, set-up included)", mib(resident_kib(server.pid, "VmHWM")), "MiB");
-    report.figure("server RSS 2 s after the flood", mib(resident_kib(server.pid)), "MiB");
+    report.figure("server RSS before the flood", kib_to_mib(before), "MiB");
+    report.figure("server RSS, highest sample during the flood", kib_to_mib(sampled_peak), "MiB");
+    report.figure("server peak RSS (VmHWM, set-up included)", kib_to_mib(resident_kib(server.pid, "VmHWM")), "MiB");
+    report.figure("server RSS 2 s after the flood", kib_to_mib(resident_kib(server.pid)), "MiB");
   }
   report.figure("flood sessions welcomed", static_cast<double>(counters.sessions.load()), "sessions");
   report.figure("  ended by the server", static_cast<double>(counters.ended.load()), "sessions");

@@ -16,8 +16,6 @@ constexpr std::size_t kDefaultClients = 10'000;
 constexpr std::size_t kReservedFiles = 64;  // this process's own files, beside the sockets
 constexpr double kTargetMiBFor10k = 150.0;
 
-double mib(std::size_t kib) { return static_cast<double>(kib) / 1024.0; }
-
 }  // namespace idle_scenario
 
 Report run_idle(const Options& options) {
@@ -85,17 +83,17 @@ Report run_idle(const Options& options) {
   if (pid) {
     const double per_connection_kib =
         connected ? static_cast<double>(server_after - std::min(server_after, server_before)) / static_cast<double>(connected) : 0;
-    report.figure("server RSS before", mib(server_before), "MiB");
-    Figure& total = report.figure("server RSS with the clients connected", mib(server_after), "MiB");
+    report.figure("server RSS before", kib_to_mib(server_before), "MiB");
+    Figure& total = report.figure("server RSS with the clients connected", kib_to_mib(server_after), "MiB");
     if (connected >= kDefaultClients) {
       total.target = "<= 150 MiB (10k)";
-      total.met = mib(server_after) <= kTargetMiBFor10k * static_cast<double>(connected) / 10'000.0;
+      total.met = kib_to_mib(server_after) <= kTargetMiBFor10k * static_cast<double>(connected) / 10'000.0;
     }
-    report.figure("server peak RSS (VmHWM)", mib(server_peak), "MiB");
+    report.figure("server peak RSS (VmHWM)", kib_to_mib(server_peak), "MiB");
     report.figure_at_most("server RSS per connection (delta / connections)", per_connection_kib, "KiB",
                           kTargetMiBFor10k * 1024.0 / 10'000.0);
   }
-  report.figure("load generator RSS delta (client side)", mib(client_after - std::min(client_after, client_before)), "MiB");
+  report.figure("load generator RSS delta (client side)", kib_to_mib(client_after - std::min(client_after, client_before)), "MiB");
   if (pool.failed() > 0) report.notes.push_back("first failure: " + pool.first_failure());
   return report;
 }
