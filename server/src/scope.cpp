@@ -70,4 +70,21 @@ std::optional<std::string> ScopePolicy::write_refusal(const Principal& who, cons
   return std::nullopt;
 }
 
+std::optional<TerritoryMove> ScopePolicy::move_of(const RecordState& incoming, const RecordState* stored) const {
+  if (!stored) return std::nullopt;
+  const CollectionSchema* collection = schema_->collection(incoming.collection);
+  if (!collection) return std::nullopt;
+  // Only a change to the field that decides the territory can move a record; most writes
+  // leave it alone and cost one comparison here.
+  const std::string& deciding = collection->territory_field.empty() ? collection->scope_parent : collection->territory_field;
+  if (deciding.empty()) return std::nullopt;
+  const FieldState* now = incoming.field(deciding);
+  const FieldState* before = stored->field(deciding);
+  if (!now || (before && *before == *now)) return std::nullopt;
+  auto from = territory_of(*stored);
+  auto to = territory_of(merge(*stored, incoming));
+  if (!from || !to || *from == *to) return std::nullopt;
+  return TerritoryMove{0, std::move(*from), std::move(*to)};
+}
+
 }  // namespace fieldsync::server

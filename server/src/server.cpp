@@ -110,6 +110,9 @@ void Server::start() {
   s.listener->run();
   s.started = true;
   s.schedule_collection();
+  // spdlog's registry is a function-local static inside libspdlog, whose initialisation
+  // ThreadSanitizer cannot see: made here, before the I/O threads, it is ordered for them.
+  spdlog::default_logger_raw();
   for (unsigned i = 0; i < s.config.threads; ++i) {
     s.threads.emplace_back([&ioc = s.ioc] {
       // Handlers do not throw by design; if one slips, log it and keep the thread serving

@@ -61,6 +61,15 @@ constexpr const char* kMigrations[] = {
     R"sql(
       ALTER TABLE srv_replicas ADD COLUMN pending_epoch TEXT NOT NULL DEFAULT '';
     )sql",
+    // 6: records moved between territories, and when each replica last pulled from 0.
+    R"sql(
+      CREATE TABLE srv_territory_moves (
+        seq INTEGER NOT NULL,
+        from_territory TEXT NOT NULL,
+        to_territory TEXT NOT NULL);
+      CREATE INDEX srv_territory_moves_by_seq ON srv_territory_moves (seq);
+      ALTER TABLE srv_replicas ADD COLUMN full_pull_seq INTEGER NOT NULL DEFAULT 0;
+    )sql",
 };
 
 constexpr std::string_view kMigrationSetting = "server.migration";
@@ -196,13 +205,14 @@ class SqliteStore final : public Store {
                                 std::uint64_t checkpoint, const std::string& user) override {
     std::lock_guard lock(mutex_);
     const std::string id = replica.to_string();
-    auto& select =
-        db_->cached("SELECT max_counter, epoch, pending_epoch, generation FROM srv_replicas WHERE replica_id = ?1");
+    auto& select = db_->cached(
+        "SELECT max_counter, epoch, pending_epoch, generation, full_pull_seq FROM srv_replicas WHERE replica_id = ?1");
     struct Known {
       std::uint64_t max_counter;
       std::string epoch;
       std::string pending_epoch;
       std::string generation;
+      std::uint64_t full_pull_seq;
     };
     std::optional<Known> known;
     {
@@ -210,7 +220,8 @@ class SqliteStore final : public Store {
       select.bind(1, id);
       if (select.step()) {
         known = Known{static_cast<std::uint64_t>(select.column_int(0)), std::string(select.column_text(1)),
-                      std::string(select.column_text(2)), std::string(select.column_text(3))};
+                      std::string(select.column_text(2)), std::string(select.column_text(3)),
+                      static_cast<std::uint64_t>(select.column_int(4))};
       }
     }
     // Epochs handed out after the backup a restored store was made from are unknown to it:
@@ -223,9 +234,10 @@ class SqliteStore final : public Store {
     if (known && (counter < known->max_counter || !epoch_known)) {
       return {ReplicaStatus::kCounterWentBack, {}};
     }
-    ReplicaCheck check{known ? ReplicaStatus::kKnown : ReplicaStatus::kNew, random_hex(8)};
     // A checkpoint from another generation counts other changes: the replica starts over.
     const bool checkpoint_valid = same_generation && checkpoint <= replica_.last_seq();
+    ReplicaCheck check{known ? ReplicaStatus::kKnown : ReplicaStatus::kNew, random_hex(8),
+                       checkpoint_valid && known ? known->full_pull_seq : 0};
     // The epoch presented is the one this replica certainly holds; the new one stays pending
     // until a push proves it arrived (claim_epoch). A pending one it replaces is void, which
     // is what stops a concurrent copy that got it.
@@ -242,14 +254,44 @@ class SqliteStore final : public Store {
     return check;
   }
 
+  void note_territory_moves(std::span<const TerritoryMove> moves) override {
+    std::lock_guard lock(mutex_);
+    replica_.transaction([&] {
+      auto& s = db_->cached("INSERT INTO srv_territory_moves (seq, from_territory, to_territory) VALUES (?1, ?2, ?3)");
+      for (const auto& move : moves) {
+        sqlite::ResetGuard reset(s);
+        s.bind(1, static_cast<std::int64_t>(move.seq)).bind(2, move.from).bind(3, move.to);
+        s.run();
+      }
+    });
+  }
+
+  std::vector<TerritoryMove> territory_moves_since(std::uint64_t after_seq) override {
+    std::lock_guard lock(mutex_);
+    auto& s = db_->cached(
+        "SELECT seq, from_territory, to_territory FROM srv_territory_moves WHERE seq > ?1 ORDER BY seq");
+    sqlite::ResetGuard reset(s);
+    s.bind(1, static_cast<std::int64_t>(after_seq));
+    std::vector<TerritoryMove> moves;
+    while (s.step()) {
+      moves.push_back({static_cast<std::uint64_t>(s.column_int(0)), std::string(s.column_text(1)),
+                       std::string(s.column_text(2))});
+    }
+    return moves;
+  }
+
   void note_checkpoints(std::span<const ReplicaCheckpoint> checkpoints) override {
     std::lock_guard lock(mutex_);
     replica_.transaction([&] {
       // last_seen_ms stays the hello's: these may be noted long after the pull.
-      auto& s = db_->cached("UPDATE srv_replicas SET checkpoint = max(checkpoint, ?2) WHERE replica_id = ?1");
-      for (const auto& [replica, checkpoint] : checkpoints) {
+      auto& s = db_->cached(
+          "UPDATE srv_replicas SET checkpoint = max(checkpoint, ?2), full_pull_seq = max(full_pull_seq, ?3) "
+          "WHERE replica_id = ?1");
+      for (const auto& noted : checkpoints) {
         sqlite::ResetGuard reset(s);
-        s.bind(1, replica.to_string()).bind(2, static_cast<std::int64_t>(std::min(checkpoint, replica_.last_seq())));
+        s.bind(1, noted.replica.to_string());
+        s.bind(2, static_cast<std::int64_t>(std::min(noted.checkpoint, replica_.last_seq())));
+        s.bind(3, static_cast<std::int64_t>(std::min(noted.full_pull_seq, replica_.last_seq())));
         s.run();
       }
     });

@@ -149,6 +149,10 @@ Reply SyncService::hello(Connection& connection, const proto::Envelope& message)
   welcome->set_replica_epoch(check.epoch);
   welcome->set_store_generation(store_->generation());
   welcome->set_collected_seq(store_->collected_seq());
+  // A replica about to pull from 0 gets its whole scope anyway.
+  if (hello.checkpoint() > 0 && scope_changed_since(connection.principal, full_pull_seq(*replica, check))) {
+    welcome->set_resync(true);
+  }
   return Reply{{std::move(welcome_message)}, false};
 }
 
@@ -189,8 +193,10 @@ Reply SyncService::push(Connection& connection, const proto::Envelope& message) 
     }
   }
   const Principal& who = connection.principal;
+  std::map<std::pair<std::string, RecordId>, TerritoryMove> moving;
   auto check = [&](const RecordState& incoming, const RecordState* stored) -> std::optional<PushRefusal> {
     if (auto why = scope_.write_refusal(who, incoming, stored)) return PushRefusal{0, ErrorCode::kForbidden, *why};
+    if (auto move = scope_.move_of(incoming, stored)) moving[{incoming.collection, incoming.id}] = std::move(*move);
     return std::nullopt;
   };
   PushContext context{who.user, *connection.replica, now, connection.epoch};
@@ -199,12 +205,43 @@ Reply SyncService::push(Connection& connection, const proto::Envelope& message) 
   std::vector<std::shared_ptr<SessionSink>> delivered_to;
   std::lock_guard lock(mutex_);
   PushResult result = store_->push(context, states, check);
+  note_moves(moving, result.committed);
   for (const auto& refusal : result.refused) reject(wire_index[refusal.index], refusal.code, refusal.reason);
   ack->set_server_seq(result.head);
   metrics_->pushed(states.size() - result.refused.size(), static_cast<std::size_t>(ack->rejected_size()),
                    result.conflicts_opened);
   publish(result.committed, result.head, delivered_to);
   return Reply{{std::move(ack_message)}, false};
+}
+
+// Replicas that held a moved record, or should now, learn of it at their next hello
+// (welcome.resync). Noted after the push's commit: a crash in between leaves those
+// replicas with a stale view until a resync, and loses no write.
+void SyncService::note_moves(const std::map<std::pair<std::string, RecordId>, TerritoryMove>& moving,
+                             const std::vector<CommittedChange>& committed) {
+  if (moving.empty()) return;
+  std::vector<TerritoryMove> moves;
+  for (const auto& change : committed) {
+    auto it = moving.find({change.state.collection, change.state.id});
+    if (it == moving.end()) continue;
+    moves.push_back(it->second);
+    moves.back().seq = change.seq;
+  }
+  if (!moves.empty()) store_->note_territory_moves(moves);
+}
+
+std::uint64_t SyncService::full_pull_seq(const ReplicaId& replica, const ReplicaCheck& check) {
+  std::lock_guard lock(mutex_);
+  auto it = pulled_.find(replica);  // not yet flushed to the store
+  return it == pulled_.end() ? check.full_pull_seq : std::max(check.full_pull_seq, it->second.full_pull_seq);
+}
+
+bool SyncService::scope_changed_since(const Principal& who, std::uint64_t full_pull_seq) {
+  if (who.sees_everything()) return false;
+  for (const auto& move : store_->territory_moves_since(full_pull_seq)) {
+    if (who.covers(move.from) != who.covers(move.to)) return true;
+  }
+  return false;
 }
 
 Reply SyncService::pull(Connection& connection, const proto::Envelope& message) {
@@ -216,7 +253,9 @@ Reply SyncService::pull(Connection& connection, const proto::Envelope& message) 
   std::lock_guard lock(mutex_);
   // A pull from after_seq says the replica applied everything up to it.
   auto& pulled = pulled_[*connection.replica];
-  pulled = std::max(pulled, message.pull().after_seq());
+  pulled.replica = *connection.replica;
+  pulled.checkpoint = std::max(pulled.checkpoint, message.pull().after_seq());
+  if (message.pull().after_seq() == 0) pulled.full_pull_seq = store_->head();
   ChangePage page = store_->changes_since(message.pull().after_seq(), limit, visible);
   proto::Envelope reply;
   reply.set_protocol_version(kProtocolVersion);
@@ -252,7 +291,7 @@ void SyncService::flush_checkpoints() {
   {
     std::lock_guard lock(mutex_);
     checkpoints.reserve(pulled_.size());
-    for (const auto& [replica, checkpoint] : pulled_) checkpoints.push_back({replica, checkpoint});
+    for (const auto& [replica, noted] : pulled_) checkpoints.push_back(noted);
     pulled_.clear();
   }
   if (!checkpoints.empty()) store_->note_checkpoints(checkpoints);

@@ -129,9 +129,13 @@ void ClientSync::handle_welcome(const proto::Welcome& welcome) {
       stats_.server_restored = true;
     }
     replica_->set_setting(kGenerationSetting, welcome.store_generation());
-    // The server collected tombstones this replica has not pulled yet: deletes it would
-    // never hear of. Its edits go up first, as always; then it pulls from scratch.
-    if (stats_.checkpoint < welcome.collected_seq()) replica_->set_setting(kResyncSetting, "1");
+    // The server collected tombstones this replica has not pulled yet (deletes it would
+    // never hear of), or records moved into or out of its territories (pulls by sequence
+    // would neither drop them nor bring their history). Its edits go up first, as always;
+    // then it pulls from scratch.
+    if (stats_.checkpoint < welcome.collected_seq() || welcome.resync()) {
+      replica_->set_setting(kResyncSetting, "1");
+    }
     resync_wanted_ = replica_->setting(kResyncSetting).value_or("") == "1";
   });
   push_or_pull();

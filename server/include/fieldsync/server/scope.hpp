@@ -26,6 +26,9 @@ class ScopePolicy {
   // nullopt if `who` may write `incoming` (over `stored`, if the store has it), else why not.
   std::optional<std::string> write_refusal(const Principal& who, const RecordState& incoming,
                                            const RecordState* stored) const;
+  // The territories that writing `incoming` over `stored` moves the record from and to
+  // (its territory field, or the parent it references, changed); nullopt if it stays.
+  std::optional<TerritoryMove> move_of(const RecordState& incoming, const RecordState* stored) const;
 
  private:
   const Schema* schema_;

@@ -51,11 +51,20 @@ struct TombstoneCollection {
 struct ReplicaCheckpoint {
   ReplicaId replica;
   std::uint64_t checkpoint = 0;
+  std::uint64_t full_pull_seq = 0;  // the head when it last began a pull from 0 (0: none noted)
 };
 
 struct ReplicaCheck {
   ReplicaStatus status = ReplicaStatus::kNew;
   std::string epoch;  // accepted: the replica's next epoch, for the welcome
+  std::uint64_t full_pull_seq = 0;  // the head when it last pulled from 0 (note_full_pull)
+};
+
+// A committed change that took a record from one territory to another.
+struct TerritoryMove {
+  std::uint64_t seq = 0;
+  std::string from;
+  std::string to;
 };
 
 // Why one pushed record was refused.
@@ -136,8 +145,12 @@ class Store {
   virtual ReplicaCheck register_replica(const ReplicaId& replica, std::uint64_t counter, const std::string& epoch,
                                         std::uint64_t checkpoint, const std::string& user) = 0;
   // Replicas have applied the server's changes up to these checkpoints (their pulls say
-  // so); recorded in one transaction. A checkpoint never moves back here.
+  // so), and began pulls from 0 at these heads (once paged through, a replica holds its
+  // whole scope as of then); recorded in one transaction. Neither moves back here.
   virtual void note_checkpoints(std::span<const ReplicaCheckpoint> checkpoints) = 0;
+  virtual void note_territory_moves(std::span<const TerritoryMove> moves) = 0;
+  // The moves committed after `after_seq`, in sequence order.
+  virtual std::vector<TerritoryMove> territory_moves_since(std::uint64_t after_seq) = 0;
 
   // Removes the tombstones (records whose resolved `_deleted` is true) that every replica
   // seen since `now_ms - horizon_ms` has pulled past. Replicas not seen for longer are not

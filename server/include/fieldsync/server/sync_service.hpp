@@ -91,6 +91,12 @@ class SyncService {
   // runs its destructor, which calls disconnect() and would deadlock under the lock.
   void publish(const std::vector<CommittedChange>& committed, std::uint64_t head,
                std::vector<std::shared_ptr<SessionSink>>& keep_alive);
+  void note_moves(const std::map<std::pair<std::string, RecordId>, TerritoryMove>& moving,
+                  const std::vector<CommittedChange>& committed);
+  // The head when `replica` last began a pull from 0, as far as anyone noted it.
+  std::uint64_t full_pull_seq(const ReplicaId& replica, const ReplicaCheck& check);
+  // Whether records moved into or out of `who`'s territories after `full_pull_seq`.
+  bool scope_changed_since(const Principal& who, std::uint64_t full_pull_seq);
 
   struct LiveSubscriber {
     Principal principal;
@@ -109,7 +115,7 @@ class SyncService {
   std::uint64_t next_connection_ = 1;
   std::map<std::uint64_t, LiveSubscriber> live_;
   std::map<std::string, std::size_t> connections_per_user_;
-  std::map<ReplicaId, std::uint64_t> pulled_;  // after_seq of pulls not yet recorded
+  std::map<ReplicaId, ReplicaCheckpoint> pulled_;  // what pulls said, not yet recorded
 };
 
 }  // namespace fieldsync::server
