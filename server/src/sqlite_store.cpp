@@ -61,13 +61,15 @@ constexpr const char* kMigrations[] = {
     R"sql(
       ALTER TABLE srv_replicas ADD COLUMN pending_epoch TEXT NOT NULL DEFAULT '';
     )sql",
-    // 6: records moved between territories, and when each replica last pulled from 0.
+    // 6: the latest move of a record between each pair of territories, and when each
+    // replica last pulled from 0. One row a pair: a reorganisation moving thousands of
+    // customers costs every hello the same few rows.
     R"sql(
       CREATE TABLE srv_territory_moves (
-        seq INTEGER NOT NULL,
         from_territory TEXT NOT NULL,
-        to_territory TEXT NOT NULL);
-      CREATE INDEX srv_territory_moves_by_seq ON srv_territory_moves (seq);
+        to_territory TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        PRIMARY KEY (from_territory, to_territory)) WITHOUT ROWID;
       ALTER TABLE srv_replicas ADD COLUMN full_pull_seq INTEGER NOT NULL DEFAULT 0;
     )sql",
 };
@@ -257,7 +259,9 @@ class SqliteStore final : public Store {
   void note_territory_moves(std::span<const TerritoryMove> moves) override {
     std::lock_guard lock(mutex_);
     replica_.transaction([&] {
-      auto& s = db_->cached("INSERT INTO srv_territory_moves (seq, from_territory, to_territory) VALUES (?1, ?2, ?3)");
+      auto& s = db_->cached(
+          "INSERT INTO srv_territory_moves (seq, from_territory, to_territory) VALUES (?1, ?2, ?3) "
+          "ON CONFLICT (from_territory, to_territory) DO UPDATE SET seq = max(seq, excluded.seq)");
       for (const auto& move : moves) {
         sqlite::ResetGuard reset(s);
         s.bind(1, static_cast<std::int64_t>(move.seq)).bind(2, move.from).bind(3, move.to);

@@ -268,7 +268,7 @@ Reply SyncService::pull(Connection& connection, const proto::Envelope& message) 
   for (std::size_t i = 0; i < page.states.size(); ++i) {
     std::string record;
     append_wire_state(record, page.states[i]);
-    if (i > 0 && bytes + record.size() > page_budget_bytes(limits_)) {
+    if (i > 0 && bytes + record.size() + kRecordFramingBytes > page_budget_bytes(limits_)) {
       page.to_seq = page.seqs[i - 1];
       page.more = true;
       break;

@@ -149,7 +149,8 @@ class Store {
   // whole scope as of then); recorded in one transaction. Neither moves back here.
   virtual void note_checkpoints(std::span<const ReplicaCheckpoint> checkpoints) = 0;
   virtual void note_territory_moves(std::span<const TerritoryMove> moves) = 0;
-  // The moves committed after `after_seq`, in sequence order.
+  // For each pair of territories, the latest move between them if it came after
+  // `after_seq`, in sequence order.
   virtual std::vector<TerritoryMove> territory_moves_since(std::uint64_t after_seq) = 0;
 
   // Removes the tombstones (records whose resolved `_deleted` is true) that every replica
