@@ -27,6 +27,16 @@ class ReplicaEpochTest : public ServerTest {
     return next;
   }
 
+  // A hello with `epoch` on a connection of its own: welcomed, or refused as a copy.
+  void expect_welcomed(const Device& device, const std::string& epoch) {
+    TestClient client(port(), ana_token_);
+    welcome_epoch(client, device, epoch);
+  }
+  void expect_refused(const Device& device, const std::string& epoch) {
+    TestClient client(port(), ana_token_);
+    expect_reused(client.hello(device.id(), device.counter(), 0, epoch));
+  }
+
   static void expect_acked(const proto::Envelope& reply) {
     ASSERT_TRUE(reply.has_ack()) << reply.DebugString();
     EXPECT_EQ(reply.ack().rejected_size(), 0) << reply.DebugString();
@@ -66,20 +76,16 @@ TEST_F(ReplicaEpochTest, AWelcomeThatArrivedButWasNeverUsedIsAccepted) {
   expect_acked(again.request(phone.push_outbox()));
 
   // Presenting it proved it arrived: the epoch before it is void now.
-  TestClient copy(port(), ana_token_);
-  expect_reused(copy.hello(phone.id(), phone.counter(), 0, ""));
-  TestClient next_session(port(), ana_token_);
-  welcome_epoch(next_session, phone, next);
+  expect_refused(phone, "");
+  expect_welcomed(phone, next);
 }
 
 TEST_F(ReplicaEpochTest, AnEpochUsedByAPushVoidsTheOneBefore) {
   Device phone;
   phone.add_customer("Hotel Aurora", "north");
   const std::string current = synced_session(phone, "");
-  TestClient restored(port(), ana_token_);
-  expect_reused(restored.hello(phone.id(), phone.counter(), 0, ""));
-  TestClient again(port(), ana_token_);
-  welcome_epoch(again, phone, current);
+  expect_refused(phone, "");  // a restored backup
+  expect_welcomed(phone, current);
 }
 
 TEST_F(ReplicaEpochTest, OfTwoCopiesSyncingAtOnceOnlyTheLastToSayHelloMayWrite) {
@@ -101,8 +107,7 @@ TEST_F(ReplicaEpochTest, OfTwoCopiesSyncingAtOnceOnlyTheLastToSayHelloMayWrite) 
   EXPECT_EQ(server_->store().head(), head);
   // The second may write, and the first copy cannot come back with what it was handed.
   expect_acked(second.request(phone.push_outbox()));
-  TestClient retry(port(), ana_token_);
-  expect_reused(retry.hello(phone.id(), phone.counter(), 0, first_epoch));
+  expect_refused(phone, first_epoch);
 }
 
 }  // namespace
