@@ -205,22 +205,23 @@ Reply SyncService::push(Connection& connection, const proto::Envelope& message) 
   std::vector<std::shared_ptr<SessionSink>> delivered_to;
   std::lock_guard lock(mutex_);
   PushResult result = store_->push(context, states, check);
-  note_moves(moving, result.committed);
+  const std::vector<TerritoryMove> moves = note_moves(moving, result.committed);
   for (const auto& refusal : result.refused) reject(wire_index[refusal.index], refusal.code, refusal.reason);
   ack->set_server_seq(result.head);
   metrics_->pushed(states.size() - result.refused.size(), static_cast<std::size_t>(ack->rejected_size()),
                    result.conflicts_opened);
-  publish(result.committed, result.head, delivered_to);
+  publish(result.committed, result.head, moves, delivered_to);
   return Reply{{std::move(ack_message)}, false};
 }
 
 // Replicas that held a moved record, or should now, learn of it at their next hello
 // (welcome.resync). Noted after the push's commit: a crash in between leaves those
 // replicas with a stale view until a resync, and loses no write.
-void SyncService::note_moves(const std::map<std::pair<std::string, RecordId>, TerritoryMove>& moving,
-                             const std::vector<CommittedChange>& committed) {
-  if (moving.empty()) return;
+std::vector<TerritoryMove> SyncService::note_moves(
+    const std::map<std::pair<std::string, RecordId>, TerritoryMove>& moving,
+    const std::vector<CommittedChange>& committed) {
   std::vector<TerritoryMove> moves;
+  if (moving.empty()) return moves;
   for (const auto& change : committed) {
     auto it = moving.find({change.state.collection, change.state.id});
     if (it == moving.end()) continue;
@@ -228,6 +229,7 @@ void SyncService::note_moves(const std::map<std::pair<std::string, RecordId>, Te
     moves.back().seq = change.seq;
   }
   if (!moves.empty()) store_->note_territory_moves(moves);
+  return moves;
 }
 
 std::uint64_t SyncService::full_pull_seq(const ReplicaId& replica, const ReplicaCheck& check) {
@@ -237,11 +239,12 @@ std::uint64_t SyncService::full_pull_seq(const ReplicaId& replica, const Replica
 }
 
 bool SyncService::scope_changed_since(const Principal& who, std::uint64_t full_pull_seq) {
-  if (who.sees_everything()) return false;
-  for (const auto& move : store_->territory_moves_since(full_pull_seq)) {
-    if (who.covers(move.from) != who.covers(move.to)) return true;
-  }
-  return false;
+  return !who.sees_everything() && scope_changed_by(who, store_->territory_moves_since(full_pull_seq));
+}
+
+bool SyncService::scope_changed_by(const Principal& who, std::span<const TerritoryMove> moves) {
+  return std::any_of(moves.begin(), moves.end(),
+                     [&](const TerritoryMove& move) { return who.covers(move.from) != who.covers(move.to); });
 }
 
 Reply SyncService::pull(Connection& connection, const proto::Envelope& message) {
@@ -311,8 +314,12 @@ TombstoneCollection SyncService::collect_tombstones(std::uint64_t horizon_ms) {
 // with what the server held). Sending it back keeps every checkpoint contiguous: a
 // connection only ever moves past commits it has applied, and merging a state it already
 // holds changes nothing. The cost is one message per push to a live pusher.
+//
+// A connection whose scope the commit changed (a record moved into or out of its
+// territories) gets `resync` and leaves the live set: it pulls from 0 and, caught up, is
+// live again. Live batches meanwhile would move its checkpoint under that pull.
 void SyncService::publish(const std::vector<CommittedChange>& committed, std::uint64_t head,
-                          std::vector<std::shared_ptr<SessionSink>>& keep_alive) {
+                          std::span<const TerritoryMove> moves, std::vector<std::shared_ptr<SessionSink>>& keep_alive) {
   if (committed.empty()) return;
   keep_alive.reserve(keep_alive.size() + live_.size());
   for (auto it = live_.begin(); it != live_.end();) {
@@ -328,12 +335,14 @@ void SyncService::publish(const std::vector<CommittedChange>& committed, std::ui
       if (scope_.may_read(it->second.principal, change.state)) append_wire_state(*batch->add_records(), change.state);
     }
     batch->set_to_seq(head);
-    if (batch->records_size() > 0) {
+    const bool resync = scope_changed_by(it->second.principal, moves);
+    batch->set_resync(resync);
+    if (batch->records_size() > 0 || resync) {
       metrics_->pulled(static_cast<std::size_t>(batch->records_size()));
       sink->deliver(std::move(message));
     }
     keep_alive.push_back(std::move(sink));  // released by the caller, after the lock
-    ++it;
+    it = resync ? live_.erase(it) : std::next(it);
   }
 }
 

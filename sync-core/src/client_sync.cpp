@@ -230,12 +230,15 @@ void ClientSync::handle_batch(const proto::Envelope& message) {
     for (const auto& state : states) resync_seen_.insert(record_key(state.collection, state.id));
   }
   const bool resync_done = resyncing_ && reply && !batch.more();
+  // A live batch saying a record moved into or out of this replica's territories.
+  const bool resync_asked = !reply && batch.resync();
   std::size_t forgotten = 0;
   // The batch and its checkpoint commit together: a crash resumes from the checkpoint.
   replica_->transaction([&] {
     replica_->merge(states);
     replica_->set_setting(kCheckpointSetting, std::to_string(checkpoint));
     if (resync_done) forgotten = finish_resync();
+    if (resync_asked) replica_->set_setting(kResyncSetting, "1");
   });
   if (resync_done) {
     resyncing_ = false;
@@ -247,9 +250,17 @@ void ClientSync::handle_batch(const proto::Envelope& message) {
   stats_.checkpoint = checkpoint;
   stats_.server_seq = std::max(stats_.server_seq, checkpoint);
   stats_.pulled += states.size();
+  if (resync_asked) {
+    // The server took this connection out of its live set: resync now, after whatever
+    // push is in flight.
+    resync_wanted_ = true;
+    caught_up_ = false;
+    if (phase_ == Phase::kLive) push_or_pull();
+    return;
+  }
   if (!reply) return;          // a live batch: nothing else to do
   if (batch.more()) return;    // the next page is on its way
-  caught_up_ = true;
+  caught_up_ = !resync_wanted_;  // a resync asked for during this pull starts now
   push_or_pull();
 }
 

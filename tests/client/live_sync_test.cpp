@@ -121,6 +121,49 @@ LiveOptions quick_retries() {
 
 class LiveSyncTest : public test::ServerFixture {};
 
+// A customer handed to another territory while both reps are connected: without
+// reconnecting, the rep who lost it drops it with its visit and the rep who gained it gets
+// both; then both are live again.
+TEST_F(LiveSyncTest, ATerritoryMoveReachesConnectedRepsAtOnce) {
+  const std::string ana_token = server_.add_user("ana", server::Role::kRep, {"north"});
+  const std::string bob_token = server_.add_user("bob", server::Role::kRep, {"east"});
+  Replica office = test::open_replica(dir_, "office.db");
+  const RecordId moved = office.create("customers", customer("Hotel Aurora"));
+  const RecordId visit = office.create(
+      "visits", {{"customer_id", Value(moved.to_string())}, {"summary", Value(std::string("Wants a quote"))}});
+  sync_once(office, server_.url(), token_);
+
+  Replica ana = test::open_replica(dir_, "ana.db");
+  Replica bob = test::open_replica(dir_, "bob.db");
+  LiveRunner live_ana(ana, server_.url(), ana_token, quick_retries());
+  LiveRunner live_bob(bob, server_.url(), bob_token, quick_retries());
+  ASSERT_TRUE(live_ana.wait([&](const LiveStatus& status, const Replica& r) {
+    return caught_up(status, r) && r.get("visits", visit).has_value();
+  }));
+  ASSERT_TRUE(live_bob.wait(caught_up));
+
+  office.update("customers", moved, {{"territory", Value(std::string("east"))}});
+  sync_once(office, server_.url(), token_);
+
+  auto gone = [&](const LiveStatus& status, const Replica& r) {
+    return caught_up(status, r) && !r.get("customers", moved) && !r.get("visits", visit);
+  };
+  ASSERT_TRUE(live_ana.wait(gone)) << "Ana still holds the customer she lost";
+  ASSERT_TRUE(live_bob.wait([&](const LiveStatus& status, const Replica& r) {
+    return caught_up(status, r) && r.get("visits", visit).has_value();
+  })) << "Bob never got the visit of the customer he gained";
+
+  // Still live on the same connection: the next edit arrives without asking.
+  office.update("customers", moved, {{"phone", Value(std::string("+49 30 1"))}});
+  sync_once(office, server_.url(), token_);
+  ASSERT_TRUE(live_bob.wait([&](const LiveStatus&, const Replica& r) {
+    auto record = r.get("customers", moved);
+    return record && record->value("phone") == Value(std::string("+49 30 1"));
+  }));
+  EXPECT_TRUE(live_ana.wait([](const LiveStatus& status, const Replica&) { return status.connections == 1; }));
+  EXPECT_TRUE(live_bob.wait([](const LiveStatus& status, const Replica&) { return status.connections == 1; }));
+}
+
 TEST_F(LiveSyncTest, AnEditOnOneReplicaReachesTheOtherWithoutAsking) {
   Replica a = test::open_replica(dir_, "a.db");
   Replica b = test::open_replica(dir_, "b.db");

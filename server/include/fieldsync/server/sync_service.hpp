@@ -5,6 +5,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -90,13 +91,15 @@ class SyncService {
   // must destroy only after releasing mutex_: dropping the last reference to a session
   // runs its destructor, which calls disconnect() and would deadlock under the lock.
   void publish(const std::vector<CommittedChange>& committed, std::uint64_t head,
-               std::vector<std::shared_ptr<SessionSink>>& keep_alive);
-  void note_moves(const std::map<std::pair<std::string, RecordId>, TerritoryMove>& moving,
-                  const std::vector<CommittedChange>& committed);
+               std::span<const TerritoryMove> moves, std::vector<std::shared_ptr<SessionSink>>& keep_alive);
+  // Records the moves among the committed changes; returns them.
+  std::vector<TerritoryMove> note_moves(const std::map<std::pair<std::string, RecordId>, TerritoryMove>& moving,
+                                        const std::vector<CommittedChange>& committed);
   // The head when `replica` last began a pull from 0, as far as anyone noted it.
   std::uint64_t full_pull_seq(const ReplicaId& replica, const ReplicaCheck& check);
   // Whether records moved into or out of `who`'s territories after `full_pull_seq`.
   bool scope_changed_since(const Principal& who, std::uint64_t full_pull_seq);
+  static bool scope_changed_by(const Principal& who, std::span<const TerritoryMove> moves);
 
   struct LiveSubscriber {
     Principal principal;
