@@ -5,6 +5,7 @@
 #include <atomic>
 #include <random>
 #include <string>
+#include <chrono>
 #include <thread>
 #include <vector>
 
@@ -115,6 +116,12 @@ TEST(FaultProxyTest, ForwardsEveryByteInOrderThroughDelaysSplitsAndStalls) {
   asio::read(socket, asio::buffer(received));
   writer.join();
   EXPECT_EQ(received, sent);
+  // The proxy counts a write when its completion handler runs, which may be just after
+  // the peer has read the bytes (seen under ThreadSanitizer's slowdown).
+  const auto deadline = std::chrono::steady_clock::now() + 2s;
+  while (proxy.stats().bytes < 2 * sent.size() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(1ms);
+  }
   const ProxyStats stats = proxy.stats();
   EXPECT_EQ(stats.connections, 1u);
   EXPECT_EQ(stats.bytes, 2 * sent.size());
