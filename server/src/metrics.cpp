@@ -31,6 +31,10 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
   conflicts_ = counter(*registry_, "fieldsync_conflicts_opened_total", "Fields that went into conflict on merge");
   tombstones_collected_ =
       counter(*registry_, "fieldsync_tombstones_collected_total", "Deleted records removed for good by collection");
+  territory_moves_ =
+      counter(*registry_, "fieldsync_territory_moves_total", "Committed changes that moved a record to another territory");
+  resyncs_requested_ = counter(*registry_, "fieldsync_resyncs_requested_total",
+                               "Welcomes and live batches that made a replica resync from scratch");
   errors_ = &prometheus::BuildCounter()
                  .Name("fieldsync_errors_total")
                  .Help("Error messages sent to clients, by code")
@@ -63,6 +67,10 @@ void Metrics::error(ErrorCode code) { errors_->Add({{"code", std::string(error_c
 void Metrics::tombstones_collected(std::size_t records) {
   tombstones_collected_->Increment(static_cast<double>(records));
 }
+
+void Metrics::territory_moves(std::size_t records) { territory_moves_->Increment(static_cast<double>(records)); }
+
+void Metrics::resync_requested() { resyncs_requested_->Increment(); }
 
 std::string Metrics::render() const { return prometheus::TextSerializer().Serialize(registry_->Collect()); }
 

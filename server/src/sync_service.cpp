@@ -153,6 +153,7 @@ Reply SyncService::hello(Connection& connection, const proto::Envelope& message)
   if (hello.checkpoint() > 0 && scope_changed_since(connection.principal, full_pull_seq(*replica, check))) {
     welcome->set_resync(true);
   }
+  if (welcome->resync() || hello.checkpoint() < welcome->collected_seq()) metrics_->resync_requested();
   return Reply{{std::move(welcome_message)}, false};
 }
 
@@ -229,6 +230,7 @@ std::vector<TerritoryMove> SyncService::note_moves(
     moves.back().seq = change.seq;
   }
   if (!moves.empty()) store_->note_territory_moves(moves);
+  metrics_->territory_moves(moves.size());
   return moves;
 }
 
@@ -337,6 +339,7 @@ void SyncService::publish(const std::vector<CommittedChange>& committed, std::ui
     batch->set_to_seq(head);
     const bool resync = scope_changed_by(it->second.principal, moves);
     batch->set_resync(resync);
+    if (resync) metrics_->resync_requested();
     if (batch->records_size() > 0 || resync) {
       metrics_->pulled(static_cast<std::size_t>(batch->records_size()));
       sink->deliver(std::move(message));

@@ -71,6 +71,10 @@ TEST_F(TerritoryMoveTest, AMovedCustomerLeavesTheRepsWhoLostItAndReachesThoseWho
   EXPECT_FALSE(stats.resynced);
   EXPECT_EQ(cleo.get("customers", customer)->value("territory"), Value(std::string("east")));
   EXPECT_TRUE(holds(cleo, "visits", visit));
+
+  const std::string metrics = server_->metrics().render();
+  EXPECT_NE(metrics.find("fieldsync_territory_moves_total 1\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("fieldsync_resyncs_requested_total 2\n"), std::string::npos) << metrics;  // Ana, Bob
 }
 
 TEST_F(TerritoryMoveTest, AnEditOfTheMovedCustomerMadeOfflineIsRefusedAndKeptOnThePhone) {

@@ -29,6 +29,8 @@ class Metrics {
   void pulled(std::size_t records);
   void error(ErrorCode code);
   void tombstones_collected(std::size_t records);
+  void territory_moves(std::size_t records);
+  void resync_requested();
 
   // Everything in the Prometheus text exposition format.
   std::string render() const;
@@ -44,6 +46,8 @@ class Metrics {
   prometheus::Counter* records_pulled_;
   prometheus::Counter* conflicts_;
   prometheus::Counter* tombstones_collected_;
+  prometheus::Counter* territory_moves_;
+  prometheus::Counter* resyncs_requested_;
   prometheus::Family<prometheus::Counter>* errors_;
 };
 
