@@ -187,6 +187,10 @@ void print_sync_summary(const std::string& url, const ClientSyncStats& stats,
   std::cout << "  refused:    " << plural(std::max(stats.rejected, refused.size()), "record") << '\n';
   for (const auto& rejection : refused) std::cout << "    " << rejection_line(rejection) << '\n';
   std::cout << "  pulled:     " << plural(stats.pulled, "record") << '\n';
+  if (stats.resynced) {
+    std::cout << "  resynced:   from scratch; removed " << plural(stats.forgotten, "record")
+              << " no longer on the server or in your territories\n";
+  }
   std::cout << "  checkpoint: " << stats.checkpoint << " (server head " << stats.server_seq << ")\n";
 }
 
@@ -208,6 +212,8 @@ void run_sync_once(const Context& context, Replica& replica, const std::string& 
                                  {"pushed", stats.pushed},
                                  {"refused", refused_json},
                                  {"pulled", stats.pulled},
+                                 {"resynced", stats.resynced},
+                                 {"forgotten", stats.forgotten},
                                  {"checkpoint", stats.checkpoint},
                                  {"server_seq", stats.server_seq},
                                  {"clock_offset_ms", stats.clock_offset_ms}});

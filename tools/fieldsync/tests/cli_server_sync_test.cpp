@@ -324,6 +324,27 @@ TEST_F(CliServerSync, HistoryShowsAcceptedEntries) {
   EXPECT_EQ(bad_collection.exit_code, 1);
 }
 
+// A customer handed from Ana's territory to another: her next sync says it resynced and
+// removed it, and the one after does not resync again.
+TEST_F(CliServerSync, ATerritoryMoveShowsAsAResync) {
+  box_.init("office.db");
+  box_.init("ana.db");
+  const std::string id = put("office.db", {"customers", "name=Hoffmann", "territory=north"});
+  ASSERT_EQ(sync("office.db", sue_).exit_code, 0);
+  ASSERT_EQ(sync("ana.db", ana_).exit_code, 0);
+  put("office.db", {"customers", id, "territory=south"});
+  ASSERT_EQ(sync("office.db", sue_).exit_code, 0);
+
+  CliResult r = sync("ana.db", ana_);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("resynced:   from scratch; removed 1 record no longer on the server or in your territories"));
+  EXPECT_EQ(box_.run_db("ana.db", {"get", "customers", id}).exit_code, 1);
+
+  auto summary = nlohmann::json::parse(ok("ana.db", {"sync", "--server", url_, "--token", ana_, "--json"}).out);
+  EXPECT_EQ(summary["resynced"], false);
+  EXPECT_EQ(summary["forgotten"], 0);
+}
+
 TEST_F(CliServerSync, OutOfScopeRecordShowsUpInRejections) {
   box_.init("office.db");
   box_.init("ana.db");
