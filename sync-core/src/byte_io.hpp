@@ -63,6 +63,11 @@ class Reader {
     ++pos_;
     return b;
   }
+  // The next byte, left unread.
+  std::uint8_t peek() const {
+    need(1);
+    return static_cast<std::uint8_t>(in_[pos_]);
+  }
   std::uint64_t varint() {
     std::uint64_t v = 0;
     for (int shift = 0; shift < 64; shift += 7) {

@@ -2,7 +2,7 @@
 
 #include <set>
 
-#include "fieldsync/core/state_codec.hpp"
+#include "fieldsync/core/error.hpp"
 
 namespace fieldsync {
 namespace {
@@ -17,30 +17,58 @@ const char* sql_type(FieldType type) {
   }
 }
 
+RowLayout::Holds holds_for(std::string_view declared_type) {
+  if (declared_type == "TEXT") return RowLayout::Holds::kText;
+  if (declared_type == "INTEGER") return RowLayout::Holds::kIntegers;
+  return RowLayout::Holds::kNothing;
+}
+
+// The field columns of the row a statement stands on; they start after _state, _seq, id.
+class StatementColumns final : public RowColumns {
+ public:
+  StatementColumns(const sqlite::Statement& row, const RowLayout& layout) : row_(row), layout_(layout) {}
+
+  std::optional<Value> value(std::size_t column) const override {
+    const int index = static_cast<int>(column) + 3;
+    if (row_.column_is_null(index)) return std::nullopt;
+    switch (layout_.columns()[column].holds) {
+      case RowLayout::Holds::kText: return Value(std::string(row_.column_text(index)));
+      case RowLayout::Holds::kIntegers: return Value(row_.column_int(index));
+      case RowLayout::Holds::kNothing: break;
+    }
+    return std::nullopt;
+  }
+
+ private:
+  const sqlite::Statement& row_;
+  const RowLayout& layout_;
+};
+
 }  // namespace
 
 std::string quoted(const std::string& identifier) { return "\"" + identifier + "\""; }
 
 CollectionTable::CollectionTable(const CollectionSchema& schema) : schema_(&schema) {
-  const std::string table = quoted(schema.name);
-  load_sql_ = "SELECT _state, _seq FROM " + table + " WHERE id = ?1";
-
+  // Both statements bind ?1 the id, then the fields in schema order, then the engine's
+  // columns. A new record is a plain INSERT: an upsert costs SQLite more per row.
   std::string columns = "id";
   std::string params = "?1";
   std::string updates;
   int index = 2;
   auto add = [&](const std::string& column) {
+    const std::string param = "?" + std::to_string(index++);
     columns += ", " + column;
-    params += ", ?" + std::to_string(index++);
-    updates += (updates.empty() ? "" : ", ") + column + " = excluded." + column;
+    params += ", " + param;
+    updates += (updates.empty() ? "" : ", ") + column + " = " + param;
   };
   for (const auto& field : schema.fields) add(quoted(field.name));
   for (const char* engine_column : {"_conflicted", "_seq", "_state"}) add(engine_column);
-  store_sql_ = "INSERT INTO " + table + " (" + columns + ") VALUES (" + params + ") ON CONFLICT(id) DO UPDATE SET " +
-               updates;
+  const std::string table = quoted(schema.name);
+  insert_sql_ = "INSERT INTO " + table + " (" + columns + ") VALUES (" + params + ")";
+  update_sql_ = "UPDATE " + table + " SET " + updates + " WHERE id = ?1";
 }
 
-void CollectionTable::create_or_migrate(sqlite::Database& db) const {
+void CollectionTable::create_or_migrate(sqlite::Database& db) {
   const std::string table = quoted(name());
   std::set<std::string> existing;
   {
@@ -68,6 +96,18 @@ void CollectionTable::create_or_migrate(sqlite::Database& db) const {
               quoted(field.name) + ")");
     }
   }
+
+  std::vector<RowLayout::Column> columns;
+  row_columns_ = "_state, _seq, id";
+  sqlite::Statement info(db.handle(), "PRAGMA table_info(" + table + ")");
+  while (info.step()) {
+    const std::string column(info.column_text(1));
+    if (column == "id" || column == "_conflicted" || column == "_seq" || column == "_state") continue;
+    columns.push_back({column, holds_for(info.column_text(2)), schema_->field(column) != nullptr});
+    row_columns_ += ", " + quoted(column);
+  }
+  layout_ = RowLayout(std::move(columns));
+  load_sql_ = select_prefix() + " WHERE id = ?1";
 }
 
 std::optional<StoredState> CollectionTable::load(sqlite::Database& db, const std::string& id) const {
@@ -75,29 +115,40 @@ std::optional<StoredState> CollectionTable::load(sqlite::Database& db, const std
   sqlite::ResetGuard reset(statement);
   statement.bind(1, id);
   if (!statement.step()) return std::nullopt;
-  return StoredState{decode_state(statement.column_blob(0)), static_cast<std::uint64_t>(statement.column_int(1))};
+  return read_row(statement);
 }
 
-void CollectionTable::store(sqlite::Database& db, const RecordState& state, std::uint64_t seq) const {
-  auto& statement = db.cached(store_sql_);
+StoredState CollectionTable::read_row(const sqlite::Statement& row) const {
+  const auto id = Uuid::parse(row.column_text(2));
+  if (!id) throw Error(ErrorCode::kCorruptData, name() + " holds a malformed id");
+  const StatementColumns columns(row, layout_);
+  return StoredState{decode_row_state(row.column_blob(0), name(), *id, layout_, columns),
+                     static_cast<std::uint64_t>(row.column_int(1))};
+}
+
+void CollectionTable::store(sqlite::Database& db, const std::string& id, const RecordState& state,
+                            std::uint64_t seq, Row row) const {
+  auto& statement = db.cached(row == Row::kNew ? insert_sql_ : update_sql_);
   sqlite::ResetGuard reset(statement);
-  statement.bind(1, state.id.to_string());
+  // Everything bound is borrowed from `id`, `state` and `encoded`, which outlive the step.
+  using sqlite::Binding;
+  statement.bind(1, id, Binding::kBorrow);
   int index = 2;
-  // Bound straight from the state's siblings: no copy of the resolved values.
   for (const auto& field : schema_->fields) {
     const FieldState* f = state.field(field.name);
     if (f) {
-      statement.bind_value(index++, resolve(field, f->siblings).value);
+      statement.bind_value(index++, resolve(field, f->siblings).value, Binding::kBorrow);
     } else {
       statement.bind_null(index++);
     }
   }
   statement.bind(index++, static_cast<std::int64_t>(state.conflicted() ? 1 : 0));
   statement.bind(index++, static_cast<std::int64_t>(seq));
-  statement.bind_blob(index, encode_state(state));
+  const std::string encoded = encode_row_state(state, layout_);
+  statement.bind_blob(index, encoded, Binding::kBorrow);
   statement.run();
 }
 
-std::string CollectionTable::select_prefix() const { return "SELECT _state, _seq FROM " + quoted(name()); }
+std::string CollectionTable::select_prefix() const { return "SELECT " + row_columns_ + " FROM " + quoted(name()); }
 
 }  // namespace fieldsync

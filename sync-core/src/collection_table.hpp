@@ -7,6 +7,7 @@
 #include "fieldsync/core/record_state.hpp"
 #include "fieldsync/core/schema.hpp"
 #include "fieldsync/core/sqlite.hpp"
+#include "row_state.hpp"
 
 namespace fieldsync {
 
@@ -17,8 +18,8 @@ struct StoredState {
 };
 
 // The SQL table of one collection: a typed column per field (resolved values, for the app
-// to query), plus the engine's columns _conflicted, _seq and _state (the encoded
-// RecordState). Knows the SQL; knows nothing of merging.
+// to query), plus the engine's columns _conflicted, _seq and _state (the RecordState,
+// encoded relative to its row: row_state.hpp). Knows the SQL; knows nothing of merging.
 class CollectionTable {
  public:
   explicit CollectionTable(const CollectionSchema& schema);
@@ -26,19 +27,32 @@ class CollectionTable {
   const CollectionSchema& schema() const { return *schema_; }
   const std::string& name() const { return schema_->name; }
 
-  // Creates the table and its indexes, or adds columns for fields the schema gained.
-  void create_or_migrate(sqlite::Database& db) const;
+  // Creates the table and its indexes, or adds columns for fields the schema gained; then
+  // reads the file's column layout. Call before anything else.
+  void create_or_migrate(sqlite::Database& db);
 
+  enum class Row { kNew, kExisting };
   std::optional<StoredState> load(sqlite::Database& db, const std::string& id) const;
-  void store(sqlite::Database& db, const RecordState& state, std::uint64_t seq) const;
+  // Writes the row of `state`, whose id is `id` in text: inserted, or updated in place.
+  void store(sqlite::Database& db, const std::string& id, const RecordState& state, std::uint64_t seq,
+             Row row) const;
 
-  // "SELECT _state, _seq FROM t" for queries built by the caller.
+  // The columns read_row() decodes, for queries built by the caller ("_state, _seq, id,
+  // and the field columns"); a caller's own columns follow at index row_column_count().
+  const std::string& row_columns() const { return row_columns_; }
+  int row_column_count() const { return static_cast<int>(layout_.columns().size()) + 3; }
+  // "SELECT <row_columns> FROM t".
   std::string select_prefix() const;
+  // Decodes the row a statement selecting row_columns() stands on.
+  StoredState read_row(const sqlite::Statement& row) const;
 
  private:
   const CollectionSchema* schema_;
+  RowLayout layout_;
+  std::string row_columns_;
   std::string load_sql_;
-  std::string store_sql_;
+  std::string insert_sql_;
+  std::string update_sql_;
 };
 
 // Quotes an identifier for SQL ("name" -> "\"name\"").

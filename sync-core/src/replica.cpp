@@ -1,6 +1,7 @@
 #include "fieldsync/core/replica.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include "collection_table.hpp"
 #include "fieldsync/core/state_codec.hpp"
@@ -200,7 +201,7 @@ struct Replica::Impl {
       }
       Dot dot{replica_id, ++counter};
       apply_write(state, dot, hlc.tick(), checked);
-      table.store(db, state, ++seq);
+      table.store(db, key, state, ++seq, stored ? CollectionTable::Row::kExisting : CollectionTable::Row::kNew);
       auto& outbox = db.cached(
           "INSERT INTO fs_outbox (collection, id, change) VALUES (?1, ?2, ?3) "
           "ON CONFLICT (collection, id) DO UPDATE SET change = excluded.change");
@@ -299,8 +300,9 @@ std::optional<RecordState> Replica::state(std::string_view collection, const Rec
 std::vector<Record> Replica::list(std::string_view collection, const ListQuery& query) const {
   const auto& table = impl_->table(collection);
   const auto& schema = table.schema();
-  std::string sql = "SELECT _state, _seq, EXISTS (SELECT 1 FROM fs_outbox o WHERE o.collection = " +
-                    std::string("?1 AND o.id = t.id) FROM ") + quoted(table.name()) + " t WHERE 1";
+  std::string sql = "SELECT " + table.row_columns() +
+                    ", EXISTS (SELECT 1 FROM fs_outbox o WHERE o.collection = ?1 AND o.id = t.id) FROM " +
+                    quoted(table.name()) + " t WHERE 1";
   if (!query.include_deleted) sql += " AND NOT coalesce(_deleted, 0)";
   std::vector<Value> params;
   for (const auto& [name, value] : query.equals) {
@@ -325,8 +327,8 @@ std::vector<Record> Replica::list(std::string_view collection, const ListQuery& 
   for (std::size_t i = 0; i < params.size(); ++i) s.bind_value(static_cast<int>(i + 2), params[i]);
   std::vector<Record> records;
   while (s.step()) {
-    Record record = impl_->to_record(table, {decode_state(s.column_blob(0)), static_cast<std::uint64_t>(s.column_int(1))});
-    record.pending = s.column_int(2) != 0;
+    Record record = impl_->to_record(table, table.read_row(s));
+    record.pending = s.column_int(table.row_column_count()) != 0;
     records.push_back(std::move(record));
   }
   return records;
@@ -338,7 +340,7 @@ std::vector<Conflict> Replica::conflicts() const {
     auto& s = impl_->db.cached(table.select_prefix() + " WHERE _conflicted ORDER BY _seq");
     sqlite::ResetGuard reset(s);
     while (s.step()) {
-      RecordState state = decode_state(s.column_blob(0));
+      RecordState state = table.read_row(s).state;
       for (const auto& f : state.fields) {
         if (!f.conflicted()) continue;
         const FieldSchema* field = table.schema().field(f.name);
@@ -352,27 +354,36 @@ std::vector<Conflict> Replica::conflicts() const {
 
 ChangeBatch Replica::changes_since(std::uint64_t seq, std::size_t limit) const {
   // One indexed range scan per collection, merged by sequence here: a UNION ALL with an
-  // ORDER BY would sort everything after `seq` again for every page.
-  const std::int64_t row_limit = limit ? static_cast<std::int64_t>(limit + 1) : -1;
-  struct Row {
-    std::uint64_t seq;
-    std::string state;
-  };
-  std::vector<Row> rows;
-  for (const auto& table : impl_->tables) {
-    auto& s = impl_->db.cached(table.select_prefix() + " WHERE _seq > ?1 ORDER BY _seq LIMIT ?2");
-    sqlite::ResetGuard reset(s);
-    s.bind(1, static_cast<std::int64_t>(seq)).bind(2, row_limit);
-    while (s.step()) rows.push_back({static_cast<std::uint64_t>(s.column_int(1)), std::string(s.column_blob(0))});
-  }
-  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.seq < b.seq; });
+  // ORDER BY would sort everything after `seq` again for every page. The page's end is
+  // found on the `_seq` indexes alone, so that only the rows it keeps are decoded.
+  std::uint64_t last = std::numeric_limits<std::int64_t>::max();
   ChangeBatch batch;
-  batch.more = limit && rows.size() > limit;
-  if (batch.more) rows.resize(limit);
+  if (limit) {
+    std::vector<std::uint64_t> seqs;
+    for (const auto& table : impl_->tables) {
+      auto& s = impl_->db.cached("SELECT _seq FROM " + quoted(table.name()) + " WHERE _seq > ?1 ORDER BY _seq LIMIT ?2");
+      sqlite::ResetGuard reset(s);
+      s.bind(1, static_cast<std::int64_t>(seq)).bind(2, static_cast<std::int64_t>(limit + 1));
+      while (s.step()) seqs.push_back(static_cast<std::uint64_t>(s.column_int(0)));
+    }
+    batch.more = seqs.size() > limit;
+    if (batch.more) {
+      std::nth_element(seqs.begin(), seqs.begin() + static_cast<std::ptrdiff_t>(limit - 1), seqs.end());
+      last = seqs[limit - 1];
+    }
+  }
+  std::vector<StoredState> rows;
+  for (const auto& table : impl_->tables) {
+    auto& s = impl_->db.cached(table.select_prefix() + " WHERE _seq > ?1 AND _seq <= ?2 ORDER BY _seq");
+    sqlite::ResetGuard reset(s);
+    s.bind(1, static_cast<std::int64_t>(seq)).bind(2, static_cast<std::int64_t>(last));
+    while (s.step()) rows.push_back(table.read_row(s));
+  }
+  std::sort(rows.begin(), rows.end(), [](const StoredState& a, const StoredState& b) { return a.seq < b.seq; });
   batch.states.reserve(rows.size());
   batch.seqs.reserve(rows.size());
-  for (const auto& row : rows) {
-    batch.states.push_back(decode_state(row.state));
+  for (auto& row : rows) {
+    batch.states.push_back(std::move(row.state));
     batch.seqs.push_back(row.seq);
   }
   batch.to_seq = batch.more ? batch.seqs.back() : std::max(seq, impl_->seq);
@@ -420,7 +431,8 @@ MergeReport Replica::merge(std::span<const RecordState> incoming, MergeDetail de
         for (const auto& s : f.siblings) newest = std::max(newest, s.hlc);
       }
       impl.hlc.observe(newest, impl.options.max_clock_skew_ms);
-      table.store(impl.db, merged, outcome.seq);
+      table.store(impl.db, key, merged, outcome.seq,
+                  stored ? CollectionTable::Row::kExisting : CollectionTable::Row::kNew);
       ++(stored ? report.updated : report.inserted);
       if (detail == MergeDetail::kPerRecord) {
         outcome.state = merged_copy ? std::move(*merged_copy) : remote;
@@ -605,9 +617,10 @@ ReplicaId Replica::take_new_replica_id() {
       state.vv.advance(dot.replica, dot.counter);
       canonicalize(state);
       const auto& table = impl.table(state.collection);
-      table.store(impl.db, state, ++impl.seq);
+      const std::string key = id_text(state.id);
+      table.store(impl.db, key, state, ++impl.seq, CollectionTable::Row::kExisting);
       sqlite::ResetGuard reset(requeue);
-      requeue.bind(1, state.collection).bind(2, id_text(state.id)).bind(3, static_cast<std::int64_t>(dot.counter));
+      requeue.bind(1, state.collection).bind(2, key).bind(3, static_cast<std::int64_t>(dot.counter));
       requeue.run();
     }
   });

@@ -27,7 +27,15 @@ Statement::Statement(Statement&& other) noexcept : db_(other.db_), stmt_(other.s
 
 Statement::~Statement() { sqlite3_finalize(stmt_); }
 
-Statement& Statement::bind_value(int index, const Value& value) {
+namespace {
+
+sqlite3_destructor_type lifetime(Binding binding) {
+  return binding == Binding::kBorrow ? SQLITE_STATIC : SQLITE_TRANSIENT;
+}
+
+}  // namespace
+
+Statement& Statement::bind_value(int index, const Value& value, Binding binding) {
   std::visit(
       [&](const auto& v) {
         using T = std::decay_t<decltype(v)>;
@@ -38,7 +46,7 @@ Statement& Statement::bind_value(int index, const Value& value) {
         } else if constexpr (std::is_same_v<T, double>) {
           check(db_, sqlite3_bind_double(stmt_, index, v), "bind");
         } else if constexpr (std::is_same_v<T, std::string>) {
-          bind(index, std::string_view(v));
+          bind(index, std::string_view(v), binding);
         } else {
           bind(index, static_cast<std::int64_t>(v ? 1 : 0));
         }
@@ -52,14 +60,13 @@ Statement& Statement::bind(int index, std::int64_t value) {
   return *this;
 }
 
-Statement& Statement::bind(int index, std::string_view text) {
-  check(db_, sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8),
-        "bind");
+Statement& Statement::bind(int index, std::string_view text, Binding binding) {
+  check(db_, sqlite3_bind_text64(stmt_, index, text.data(), text.size(), lifetime(binding), SQLITE_UTF8), "bind");
   return *this;
 }
 
-Statement& Statement::bind_blob(int index, std::string_view bytes) {
-  check(db_, sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT), "bind");
+Statement& Statement::bind_blob(int index, std::string_view bytes, Binding binding) {
+  check(db_, sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), lifetime(binding)), "bind");
   return *this;
 }
 

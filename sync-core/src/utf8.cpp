@@ -1,6 +1,8 @@
 #include "fieldsync/core/utf8.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 
 namespace fieldsync {
 namespace {
@@ -34,10 +36,23 @@ std::size_t sequence_length(std::string_view text, std::size_t i) {
   return n;
 }
 
+// The length of the all-ASCII run that starts text, eight bytes at a time: most of what
+// reps type is ASCII, and every merged value is checked.
+std::size_t ascii_prefix(std::string_view text) {
+  std::size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    std::uint64_t chunk = 0;
+    std::memcpy(&chunk, text.data() + i, sizeof chunk);
+    if (chunk & 0x8080808080808080ULL) break;
+  }
+  while (i < text.size() && static_cast<unsigned char>(text[i]) < 0x80) ++i;
+  return i;
+}
+
 }  // namespace
 
 bool is_valid_utf8(std::string_view text) {
-  for (std::size_t i = 0; i < text.size();) {
+  for (std::size_t i = ascii_prefix(text); i < text.size();) {
     const std::size_t n = sequence_length(text, i);
     if (n == 0) return false;
     i += n;
@@ -62,8 +77,9 @@ std::string to_valid_utf8(std::string_view text) {
 }
 
 std::size_t utf8_length(std::string_view text) {
-  return static_cast<std::size_t>(
-      std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  const std::size_t ascii = ascii_prefix(text);
+  return ascii + static_cast<std::size_t>(std::count_if(text.begin() + static_cast<std::ptrdiff_t>(ascii), text.end(),
+                                                        [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 }  // namespace fieldsync

@@ -35,6 +35,19 @@ TEST(Utf8, ReplacementKeepsTheGoodPartsAndIsWellFormed) {
   EXPECT_EQ(utf8_length("S\xC3\xBC" "d"), 3u);
 }
 
+// The ASCII fast path reads eight bytes at a time: what follows a long ASCII run, at any
+// offset, is still checked and counted.
+TEST(Utf8, LongAsciiRunsHideNothing) {
+  for (std::size_t ascii = 0; ascii <= 20; ++ascii) {
+    const std::string run(ascii, 'a');
+    EXPECT_TRUE(is_valid_utf8(run + "S\xC3\xBC" "d" + run)) << ascii;
+    EXPECT_FALSE(is_valid_utf8(run + "S\xFC" "d")) << ascii;
+    EXPECT_FALSE(is_valid_utf8(run + "\xE2\x82")) << ascii;
+    EXPECT_EQ(utf8_length(run + "\xE2\x82\xAC" + run), 2 * ascii + 1) << ascii;
+    EXPECT_EQ(utf8_length(run), ascii);
+  }
+}
+
 TEST(Utf8, ValuesThatAreNotUtf8AreInvalid) {
   const auto& customers = Schema::domain().require("customers");
   EXPECT_TRUE(test::throws_error([&] { validate_value(*customers.field("territory"), Value(std::string("S\xFC" "d"))); },

@@ -1,5 +1,8 @@
 #include "customers.hpp"
 
+#include "fieldsync/core/replica.hpp"
+#include "fieldsync/core/sqlite.hpp"
+
 namespace fieldsync::bench {
 namespace {
 
@@ -31,6 +34,14 @@ FieldValues customer(std::size_t n) {
       {"territory", padded("T", n % 20, 2)},
       {"owner", padded("rep-", n % 60, 3)},
   };
+}
+
+std::string stored_customer_state() {
+  auto replica = Replica::open(":memory:", Schema::domain());
+  replica.create("customers", customer(0));
+  sqlite::Statement s(replica.database().handle(), "SELECT _state FROM customers");
+  s.step();
+  return std::string(s.column_blob(0));
 }
 
 std::string bare_customers_ddl(BareShape shape) {

@@ -15,6 +15,10 @@ inline constexpr std::string_view kCustomerFields[] = {"name",    "tier",      "
 // A realistic, deterministic customer: the same `n` always gives the same values.
 FieldValues customer(std::size_t n);
 
+// The bytes a replica keeps in `_state` for customer(0): the blob the bare baselines store,
+// so that they write rows of the engine's size.
+std::string stored_customer_state();
+
 // The bare-SQLite stand-in for the engine's customers table.
 enum class BareShape {
   kPlain,        // id TEXT PRIMARY KEY + the eight typed columns

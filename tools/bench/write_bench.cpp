@@ -7,7 +7,6 @@
 #include "customers.hpp"
 #include "fieldsync/core/clock.hpp"
 #include "fieldsync/core/replica.hpp"
-#include "fieldsync/core/state_codec.hpp"
 #include "fieldsync/core/uuid.hpp"
 #include "suites.hpp"
 
@@ -33,17 +32,10 @@ double timed_writes(std::size_t n, bool batched, Write&& write, InTransaction&& 
   return watch.seconds();
 }
 
-// One customer's encoded state, for the baselines that store a blob of realistic size.
-std::string typical_state_blob() {
-  auto replica = Replica::open(":memory:", Schema::domain());
-  replica.create("customers", customer(0));
-  return encode_state(replica.changes_since(0).states.front());
-}
-
 class WriteSuite {
  public:
   WriteSuite(const Options& options, const TempDir& dir, Report& report)
-      : options_(options), dir_(dir), report_(report), blob_(typical_state_blob()) {
+      : options_(options), dir_(dir), report_(report), blob_(stored_customer_state()) {
     values_.reserve(std::max(options.single_writes, options.batched_writes));
     for (std::size_t i = 0; i < values_.capacity(); ++i) values_.push_back(customer(i));
   }

@@ -15,6 +15,10 @@ namespace fieldsync::sqlite {
 // Throws Error(kStorage) with SQLite's message when rc is not one of the ok codes.
 void check(sqlite3* db, int rc, std::string_view what);
 
+// Whether SQLite copies bound text and blobs (kCopy), or reads them where they are until
+// the statement is reset (kBorrow: on hot paths, when the caller keeps them alive).
+enum class Binding { kCopy, kBorrow };
+
 // A prepared statement. Reset (and bindings cleared) by ResetGuard or reset().
 class Statement {
  public:
@@ -23,10 +27,10 @@ class Statement {
   Statement& operator=(Statement&&) = delete;
   ~Statement();
 
-  Statement& bind_value(int index, const Value& value);
+  Statement& bind_value(int index, const Value& value, Binding binding = Binding::kCopy);
   Statement& bind(int index, std::int64_t value);
-  Statement& bind(int index, std::string_view text);
-  Statement& bind_blob(int index, std::string_view bytes);
+  Statement& bind(int index, std::string_view text, Binding binding = Binding::kCopy);
+  Statement& bind_blob(int index, std::string_view bytes, Binding binding = Binding::kCopy);
   Statement& bind_null(int index);
 
   // Steps once: true while a row is available, false when done.
