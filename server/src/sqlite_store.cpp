@@ -131,43 +131,41 @@ class SqliteStore final : public Store {
     PushResult result;
     replica_.transaction([&] {
       claim_epoch(context);
-      std::vector<RecordState> accepted;
-      std::vector<std::size_t> accepted_index;
-      std::vector<std::vector<std::string>> conflicted_before;
+      // The scope check runs inside the merge, on the state the merge loaded: each record
+      // is read and validated once.
+      auto gate = [&](const RecordState& incoming, const RecordState* stored) -> std::optional<Error> {
+        if (auto refusal = check(incoming, stored)) return Error(refusal->code, refusal->reason);
+        return std::nullopt;
+      };
+      MergeReport report = replica_.merge(records, MergeDetail::kPerRecord, gate);
+      std::vector<bool> refused(records.size(), false);
+      for (const auto& rejection : report.rejected) refused[rejection.index] = true;
       std::uint64_t pusher_counter = 0;
       for (std::size_t i = 0; i < records.size(); ++i) {
-        const RecordState& incoming = records[i];
-        std::vector<std::string> before;
-        auto refusal = vet(incoming, i, check, before);
-        if (refusal) {
-          audit(context, 0, incoming.collection, incoming.id.to_string(), "refused", {}, refusal->reason);
-          result.refused.push_back(std::move(*refusal));
-          continue;
+        if (!refused[i]) pusher_counter = std::max(pusher_counter, records[i].vv.get(context.replica));
+      }
+      // The audit log in batch order: refusals and accepted changes interleaved as pushed.
+      auto rejection = report.rejected.begin();
+      auto audit_refusals_before = [&](std::size_t index) {
+        for (; rejection != report.rejected.end() && rejection->index < index; ++rejection) {
+          audit(context, 0, rejection->collection, rejection->id, "refused", {}, rejection->reason);
+          result.refused.push_back({rejection->index, rejection->code, rejection->reason});
         }
-        pusher_counter = std::max(pusher_counter, incoming.vv.get(context.replica));
-        accepted.push_back(incoming);
-        accepted_index.push_back(i);
-        conflicted_before.push_back(std::move(before));
-      }
-      MergeReport report = replica_.merge(accepted, MergeDetail::kPerRecord);
-      for (const auto& rejection : report.rejected) {  // vet() validated already; kept for safety
-        result.refused.push_back({accepted_index[rejection.index], rejection.code, rejection.reason});
-      }
+      };
       for (auto& merged : report.merged) {
+        audit_refusals_before(merged.index);
         const auto& state = merged.state;
         const std::string id = state.id.to_string();
         audit(context, merged.seq, state.collection, id, "accepted", merged.changed_fields, "");
         if (!merged.opened_conflicts.empty()) {
           audit(context, merged.seq, state.collection, id, "conflict_opened", merged.opened_conflicts, "");
         }
-        std::vector<std::string> settled;
-        for (const auto& field : conflicted_before[merged.index]) {
-          const FieldState* now = state.field(field);
-          if (now && !now->conflicted()) settled.push_back(field);
+        if (!merged.settled_conflicts.empty()) {
+          audit(context, merged.seq, state.collection, id, "conflict_settled", merged.settled_conflicts, "");
         }
-        if (!settled.empty()) audit(context, merged.seq, state.collection, id, "conflict_settled", settled, "");
         result.committed.push_back({std::move(merged.state), merged.seq});
       }
+      audit_refusals_before(records.size());
       result.conflicts_opened = report.conflicts_opened;
       if (pusher_counter) note_counter(context, pusher_counter);
     });
@@ -444,36 +442,6 @@ class SqliteStore final : public Store {
         replica_.set_setting(kMigrationSetting, std::to_string(v + 1));
       });
     }
-  }
-
-  // Validates and authorises one pushed record; on acceptance notes which of its fields
-  // were in conflict before, to tell afterwards which ones the push settled.
-  std::optional<PushRefusal> vet(const RecordState& incoming, std::size_t index, const WriteCheck& check,
-                                 std::vector<std::string>& conflicted_before) {
-    try {
-      validate_state(replica_.schema(), incoming);
-    } catch (const Error& e) {
-      return PushRefusal{index, e.code(), e.what()};
-    }
-    auto stored = replica_.state(incoming.collection, incoming.id);
-    auto refusal = check(incoming, stored ? &*stored : nullptr);
-    // A state that brings nothing new is not a write: a replica re-sending everything it
-    // holds after a server restore sends read-only records (products) back unchanged.
-    if (refusal && stored && fieldsync::merge(*stored, incoming) == *stored) refusal.reset();
-    if (refusal) {
-      refusal->index = index;
-    } else if (stored) {
-      conflicted_before = conflicted_fields(*stored);
-    }
-    return refusal;
-  }
-
-  static std::vector<std::string> conflicted_fields(const RecordState& state) {
-    std::vector<std::string> out;
-    for (const auto& f : state.fields) {
-      if (f.conflicted()) out.push_back(f.name);
-    }
-    return out;
   }
 
   void audit(const PushContext& context, std::uint64_t seq, const std::string& collection, const std::string& id,

@@ -390,7 +390,7 @@ ChangeBatch Replica::changes_since(std::uint64_t seq, std::size_t limit) const {
   return batch;
 }
 
-MergeReport Replica::merge(std::span<const RecordState> incoming, MergeDetail detail) {
+MergeReport Replica::merge(std::span<const RecordState> incoming, MergeDetail detail, const MergeGate& gate) {
   auto& impl = *impl_;
   return impl.in_transaction([&] {
     MergeReport report;
@@ -415,12 +415,22 @@ MergeReport Replica::merge(std::span<const RecordState> incoming, MergeDetail de
         ++report.unchanged;
         continue;
       }
-      MergedRecord outcome{i, ++impl.seq, !stored, {}, {}, {}};
+      if (gate) {
+        if (auto refusal = gate(remote, stored ? &stored->state : nullptr)) {
+          report.rejected.push_back({i, remote.collection, key, refusal->code(), refusal->what()});
+          continue;
+        }
+      }
+      MergedRecord outcome{i, ++impl.seq, !stored, {}, {}, {}, {}};
       for (const auto& f : merged.fields) {
         const FieldState* before = stored ? stored->state.field(f.name) : nullptr;
-        if (f.conflicted() && (!before || !before->conflicted())) {
+        const bool was_conflicted = before && before->conflicted();
+        if (f.conflicted() && !was_conflicted) {
           ++report.conflicts_opened;
           if (detail == MergeDetail::kPerRecord) outcome.opened_conflicts.push_back(f.name);
+        }
+        if (detail == MergeDetail::kPerRecord && was_conflicted && !f.conflicted()) {
+          outcome.settled_conflicts.push_back(f.name);
         }
         if (detail == MergeDetail::kPerRecord && (!before || before->siblings != f.siblings)) {
           outcome.changed_fields.push_back(f.name);

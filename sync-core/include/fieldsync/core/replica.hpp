@@ -73,12 +73,19 @@ struct MergedRecord {
   bool inserted = false;
   std::vector<std::string> changed_fields;  // fields whose siblings changed
   std::vector<std::string> opened_conflicts;
+  std::vector<std::string> settled_conflicts;  // fields in conflict before, no longer
   RecordState state;  // the merged state as stored
 };
 
 // How much Replica::merge reports: counts only, or also what changed in each record
 // (the server's audit log and live fan-out need it; it costs a copy of every merged state).
 enum class MergeDetail { kCounts, kPerRecord };
+
+// Decides whether a valid received state may change the record: `stored` is what the
+// replica holds of it (nullptr: nothing). An Error refuses it: it is left out of the merge
+// and reported in MergeReport::rejected. Asked only for states that would change something,
+// so re-sending what the replica holds is never refused.
+using MergeGate = std::function<std::optional<Error>(const RecordState& incoming, const RecordState* stored)>;
 
 struct MergeReport {
   std::size_t inserted = 0;
@@ -166,9 +173,10 @@ class Replica {
 
   // States changed (locally or by merge) after `seq`, in sequence order.
   ChangeBatch changes_since(std::uint64_t seq, std::size_t limit = 0) const;
-  // Merges received states in one transaction. Invalid states are rejected one by one
-  // with a reason; the rest of the batch is merged.
-  MergeReport merge(std::span<const RecordState> incoming, MergeDetail detail = MergeDetail::kCounts);
+  // Merges received states in one transaction. Invalid states, and those `gate` refuses,
+  // are rejected one by one with a reason; the rest of the batch is merged.
+  MergeReport merge(std::span<const RecordState> incoming, MergeDetail detail = MergeDetail::kCounts,
+                    const MergeGate& gate = {});
 
   std::vector<OutboxEntry> outbox(std::size_t limit = 0) const;
   std::size_t outbox_size() const;
