@@ -782,6 +782,71 @@ TEST(ReplicaMergeDetail, CountsOnlyByDefaultAndTheSameStoredStates) {
   EXPECT_EQ(counts.changes_since(0).states, detailed.changes_since(0).states);
 }
 
+// The server's scope check: asked with what the replica holds, only for states that would
+// change something; a refusal keeps the record out and says why, the rest merges.
+TEST(ReplicaMergeGate, RefusesPerRecordAndIsNotAskedAboutWhatChangesNothing) {
+  ManualClock clock{1'700'000'000'000};
+  ReplicaOptions options;
+  options.clock = &clock;
+  Replica phone = Replica::open(":memory:", Schema::domain(), options);
+  Replica office = Replica::open(":memory:", Schema::domain(), options);
+  const RecordId north = phone.create("customers", customer("Aurora", "north"));
+  const RecordId south = phone.create("customers", customer("Baltic", "south"));
+  office.merge(phone.changes_since(0).states);
+  phone.update("customers", north, {{"phone", std::string("1")}});
+  phone.update("customers", south, {{"phone", std::string("2")}});
+  const RecordId fresh = phone.create("customers", customer("Cedar", "south"));
+
+  std::vector<std::pair<std::string, bool>> asked;  // name, whether the office held it
+  auto gate = [&](const RecordState& incoming, const RecordState* stored) -> std::optional<Error> {
+    const auto& name = std::get<std::string>(incoming.field("name")->siblings.front().value);
+    asked.emplace_back(name, stored != nullptr);
+    const auto& territory = std::get<std::string>(incoming.field("territory")->siblings.front().value);
+    if (territory == "south") return Error(ErrorCode::kForbidden, "territory south is not yours");
+    return std::nullopt;
+  };
+  auto states = phone.changes_since(0).states;
+  const auto held = office.state("customers", north).value();
+  states.push_back(held);  // a re-send of what the office holds already
+  MergeReport report = office.merge(states, MergeDetail::kPerRecord, gate);
+
+  EXPECT_THAT(asked, UnorderedElementsAre(std::pair<std::string, bool>{"Aurora", true},
+                                          std::pair<std::string, bool>{"Baltic", true},
+                                          std::pair<std::string, bool>{"Cedar", false}));
+  ASSERT_EQ(report.rejected.size(), 2u);
+  for (const auto& rejection : report.rejected) {
+    EXPECT_EQ(rejection.code, ErrorCode::kForbidden);
+    EXPECT_EQ(rejection.reason, "territory south is not yours");
+  }
+  EXPECT_EQ(report.updated, 1u);
+  EXPECT_EQ(report.unchanged, 1u);
+  EXPECT_EQ(office.get("customers", north)->value("phone"), Value{std::string("1")});
+  EXPECT_TRUE(is_null(office.get("customers", south)->value("phone")));
+  EXPECT_FALSE(office.get("customers", fresh));
+}
+
+TEST(ReplicaMergeGate, PerRecordDetailNamesTheConflictsAMergeSettles) {
+  ManualClock clock{1'700'000'000'000};
+  ReplicaOptions options;
+  options.clock = &clock;
+  Replica a = Replica::open(":memory:", Schema::domain(), options);
+  Replica b = Replica::open(":memory:", Schema::domain(), options);
+  const RecordId id = a.create("customers", customer("Aurora"));
+  b.merge(a.changes_since(0).states);
+  a.update("customers", id, {{"phone", std::string("1")}});
+  b.update("customers", id, {{"phone", std::string("2")}});
+  b.merge(a.changes_since(0).states);
+  ASSERT_EQ(b.conflicts().size(), 1u);
+  a.merge(b.changes_since(0).states);
+  a.update("customers", id, {{"phone", std::string("3")}});  // a supervisor settles it
+
+  MergeReport report = b.merge(a.changes_since(0).states, MergeDetail::kPerRecord);
+  ASSERT_EQ(report.merged.size(), 1u);
+  EXPECT_THAT(report.merged.front().settled_conflicts, ElementsAre("phone"));
+  EXPECT_TRUE(report.merged.front().opened_conflicts.empty());
+  EXPECT_TRUE(b.conflicts().empty());
+}
+
 }  // namespace
 }  // namespace fieldsync
 
