@@ -15,6 +15,7 @@
 #include "fieldsync/core/schema.hpp"
 #include "fieldsync/core/state_codec.hpp"
 #include "fieldsync/sync.pb.h"
+#include "row_fixture.hpp"
 
 using namespace fieldsync;
 
@@ -94,6 +95,7 @@ int main(int argc, char** argv) {
     const std::string name = "seed-" + std::to_string(i) + "-" + states[i].collection;
     write(root / "fuzz_wire_state", name, encode_wire_state(states[i]));
     write(root / "fuzz_state_bytes", name, encode_state(states[i]));
+    write(root / "fuzz_row_state", name, encode_row_state(states[i], fuzz::row_layout()));
   }
 
   // FuzzedDataProvider input: a chunk per vector (front) and the integers that pick the

@@ -259,6 +259,9 @@ RecordState decode_row_state(std::string_view bytes, std::string_view collection
       field.name = layout.columns()[ref - 1].name;
       source = {&columns, static_cast<std::size_t>(ref - 1)};
     }
+    // Stored states are canonical: a field out of order or twice is a tampered row, and
+    // would be named by a column the next store encodes differently.
+    if (&field != &state.fields.front() && !((&field - 1)->name < field.name)) r.corrupt();
     read_siblings(r, kRowFormatVersion, replicas, field, previous_hlc, source);
   }
   if (!r.done()) r.corrupt();
