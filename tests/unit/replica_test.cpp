@@ -782,14 +782,18 @@ TEST(ReplicaMergeDetail, CountsOnlyByDefaultAndTheSameStoredStates) {
   EXPECT_EQ(counts.changes_since(0).states, detailed.changes_since(0).states);
 }
 
+// Two in-memory replicas on one manual clock.
+class ReplicaMergeGate : public ::testing::Test {
+ protected:
+  Replica open() { return Replica::open(":memory:", Schema::domain(), ReplicaOptions{.clock = &clock_}); }
+  ManualClock clock_{kT};
+};
+
 // The server's scope check: asked with what the replica holds, only for states that would
 // change something; a refusal keeps the record out and says why, the rest merges.
-TEST(ReplicaMergeGate, RefusesPerRecordAndIsNotAskedAboutWhatChangesNothing) {
-  ManualClock clock{1'700'000'000'000};
-  ReplicaOptions options;
-  options.clock = &clock;
-  Replica phone = Replica::open(":memory:", Schema::domain(), options);
-  Replica office = Replica::open(":memory:", Schema::domain(), options);
+TEST_F(ReplicaMergeGate, RefusesPerRecordAndIsNotAskedAboutWhatChangesNothing) {
+  Replica phone = open();
+  Replica office = open();
   const RecordId north = phone.create("customers", customer("Aurora", "north"));
   const RecordId south = phone.create("customers", customer("Baltic", "south"));
   office.merge(phone.changes_since(0).states);
@@ -825,12 +829,9 @@ TEST(ReplicaMergeGate, RefusesPerRecordAndIsNotAskedAboutWhatChangesNothing) {
   EXPECT_FALSE(office.get("customers", fresh));
 }
 
-TEST(ReplicaMergeGate, PerRecordDetailNamesTheConflictsAMergeSettles) {
-  ManualClock clock{1'700'000'000'000};
-  ReplicaOptions options;
-  options.clock = &clock;
-  Replica a = Replica::open(":memory:", Schema::domain(), options);
-  Replica b = Replica::open(":memory:", Schema::domain(), options);
+TEST_F(ReplicaMergeGate, PerRecordDetailNamesTheConflictsAMergeSettles) {
+  Replica a = open();
+  Replica b = open();
   const RecordId id = a.create("customers", customer("Aurora"));
   b.merge(a.changes_since(0).states);
   a.update("customers", id, {{"phone", std::string("1")}});
