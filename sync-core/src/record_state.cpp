@@ -84,10 +84,17 @@ void canonicalize(RecordState& state) {
   std::sort(state.fields.begin(), state.fields.end(), by_name);
 }
 
+const FieldState* misplaced_field(const RecordState& state) {
+  for (std::size_t i = 1; i < state.fields.size(); ++i) {
+    if (!(state.fields[i - 1].name < state.fields[i].name)) return &state.fields[i];
+  }
+  return nullptr;
+}
+
 bool is_canonical(const RecordState& state) {
-  for (std::size_t i = 0; i < state.fields.size(); ++i) {
-    const auto& f = state.fields[i];
-    if (f.siblings.empty() || (i > 0 && !(state.fields[i - 1].name < f.name))) return false;
+  if (misplaced_field(state)) return false;
+  for (const auto& f : state.fields) {
+    if (f.siblings.empty()) return false;
     for (std::size_t j = 1; j < f.siblings.size(); ++j) {
       if (!(f.siblings[j - 1].dot < f.siblings[j].dot)) return false;
     }

@@ -209,6 +209,11 @@ RecordState decode_state(std::string_view encoded) {
     read_siblings(r, version, replicas, field, previous_hlc, {});
   }
   if (!r.done()) r.corrupt();
+  // Written canonical: a field out of order or named twice is damage, and would not
+  // encode back to these bytes.
+  if (const FieldState* misplaced = misplaced_field(state)) {
+    throw Error(ErrorCode::kCorruptData, "stored state: field '" + misplaced->name + "' appears twice or out of order");
+  }
   return state;
 }
 

@@ -236,6 +236,10 @@ RecordState decode(std::string_view in) {
   });
   if (!has_id) throw Error(ErrorCode::kCorruptData, "record id is not 16 bytes");
   canonicalize(state);
+  // Sorted by name now, so a misplaced field is one named twice.
+  if (const FieldState* twice = misplaced_field(state)) {
+    throw Error(ErrorCode::kCorruptData, "field '" + twice->name + "' appears twice in one record state");
+  }
   return state;
 }
 

@@ -54,6 +54,10 @@ struct RecordState {
 void canonicalize(RecordState& state);
 // Fields strictly by name, each with siblings strictly by dot.
 bool is_canonical(const RecordState& state);
+// The first field whose name does not come strictly after the one before it (a field named
+// twice, or out of order), or nullptr. Decoders refuse such states: two entries of one
+// field have no canonical order, so the state would not encode to one set of bytes.
+const FieldState* misplaced_field(const RecordState& state);
 
 // Records a local write: vv[dot.replica] = dot.counter, and every written field's siblings
 // are replaced by the one new value. The caller includes `_deleted` in `values`.
