@@ -75,6 +75,44 @@ std::string bearer_token(const HttpRequest& request) {
   return std::string(value);
 }
 
+namespace {
+
+// Calls `on_entry` with each entry of the Sec-WebSocket-Protocol header(s), trimmed, until
+// it returns true.
+template <typename OnEntry>
+bool any_subprotocol(const HttpRequest& request, OnEntry&& on_entry) {
+  auto [first, last] = request.equal_range(http::field::sec_websocket_protocol);
+  for (auto header = first; header != last; ++header) {
+    std::string_view list = header->value();
+    while (!list.empty()) {
+      const auto comma = list.find(',');
+      std::string_view entry = list.substr(0, comma);
+      list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+      while (!entry.empty() && entry.front() == ' ') entry.remove_prefix(1);
+      while (!entry.empty() && entry.back() == ' ') entry.remove_suffix(1);
+      if (on_entry(entry)) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string upgrade_token(const HttpRequest& request) {
+  if (std::string token = bearer_token(request); !token.empty()) return token;
+  std::string token;
+  any_subprotocol(request, [&](std::string_view entry) {
+    if (!entry.starts_with(kTokenSubprotocolPrefix)) return false;
+    token = std::string(entry.substr(kTokenSubprotocolPrefix.size()));
+    return true;
+  });
+  return token;
+}
+
+bool offers_sync_subprotocol(const HttpRequest& request) {
+  return any_subprotocol(request, [](std::string_view entry) { return entry == kSyncSubprotocol; });
+}
+
 HttpResponse text_response(const HttpRequest& request, http::status status, std::string body,
                            std::string_view content_type) {
   HttpResponse response{status, request.version()};

@@ -19,6 +19,19 @@ std::string_view request_path(std::string_view target);
 // The token of an `Authorization: Bearer <token>` header; empty if there is none.
 std::string bearer_token(const HttpRequest& request);
 
+// Browsers cannot set headers on a WebSocket upgrade, but they can offer subprotocols:
+// `new WebSocket(url, ["fieldsync.v1", "fieldsync.bearer." + token])`. The server selects
+// kSyncSubprotocol and never echoes the token entry. Tokens stay out of URLs (and so out
+// of access logs).
+inline constexpr std::string_view kSyncSubprotocol = "fieldsync.v1";
+inline constexpr std::string_view kTokenSubprotocolPrefix = "fieldsync.bearer.";
+
+// The token of a WebSocket upgrade: the Authorization header's, or else the one offered as
+// a `fieldsync.bearer.<token>` subprotocol; empty if there is neither.
+std::string upgrade_token(const HttpRequest& request);
+// Whether the upgrade offers kSyncSubprotocol (the response must then select it).
+bool offers_sync_subprotocol(const HttpRequest& request);
+
 HttpResponse text_response(const HttpRequest& request, boost::beast::http::status status, std::string body,
                            std::string_view content_type = "text/plain; charset=utf-8");
 

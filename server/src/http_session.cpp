@@ -129,7 +129,7 @@ void HttpSession<Stream>::upgrade(HttpRequest request) {
   }
   Principal principal;
   try {
-    principal = context_.service.authenticate(bearer_token(request));
+    principal = context_.service.authenticate(upgrade_token(request));
   } catch (const Error& e) {
     // The reason goes to the client and the log; the token itself never does.
     spdlog::warn("event=ws_refused remote={} status=401 reason={}", remote_, quote_field(e.what()));

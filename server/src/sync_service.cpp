@@ -46,7 +46,7 @@ proto::Envelope SyncService::error_message(ErrorCode code, const std::string& te
 }
 
 Principal SyncService::authenticate(std::string_view token) {
-  if (token.empty()) throw Error(ErrorCode::kUnauthenticated, "no token: send 'Authorization: Bearer <token>'");
+  if (token.empty()) throw Error(ErrorCode::kUnauthenticated, "no token: send 'Authorization: Bearer <token>' (browsers: offer the subprotocol 'fieldsync.bearer.<token>')");
   return store_->authenticate(std::string(token), clock_->now_ms());
 }
 

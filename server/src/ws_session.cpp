@@ -90,7 +90,11 @@ void WsSession<Stream>::start(HttpRequest upgrade) {
   timeout.keep_alive_pings = true;
   ws_.set_option(timeout);
   ws_.set_option(websocket::stream_base::decorator(
-      [](websocket::response_type& response) { response.set(http::field::server, "fieldsync-server"); }));
+      [select_subprotocol = offers_sync_subprotocol(upgrade)](websocket::response_type& response) {
+        response.set(http::field::server, "fieldsync-server");
+        // A browser that offered subprotocols fails the connection unless one is selected.
+        if (select_subprotocol) response.set(http::field::sec_websocket_protocol, kSyncSubprotocol);
+      }));
   // The message limit is enforced in on_read(), which answers an oversized message with an
   // Error kTooLarge and a 1009 close while draining the rest. Beast's own limit is only a
   // backstop for absurd sizes: when it trips, Beast closes at once without draining

@@ -68,6 +68,36 @@ TEST_F(ServerTest, UpgradeWithRevokedTokenIs401) {
   EXPECT_NE(result.body.find("revoked"), std::string::npos) << result.body;
 }
 
+// A browser cannot set an Authorization header on a WebSocket: it offers the token as a
+// subprotocol, and the server must select `fieldsync.v1` (never echo the token), or the
+// browser fails the connection.
+TEST_F(ServerTest, BrowserUpgradeWithTokenAsSubprotocolSyncs) {
+  UpgradeResult result = TestClient::try_upgrade(port(), ana_token_, TokenIn::kSubprotocol);
+  ASSERT_TRUE(result.upgraded) << result.status << " " << result.body;
+  EXPECT_EQ(result.subprotocol, "fieldsync.v1");
+
+  Device device;
+  TestClient browser(port(), ana_token_, TokenIn::kSubprotocol);
+  proto::Envelope welcome = browser.hello(device.id(), device.counter());
+  ASSERT_TRUE(welcome.has_welcome()) << welcome.DebugString();
+  EXPECT_EQ(welcome.welcome().scope().user(), "ana");
+}
+
+TEST_F(ServerTest, BrowserUpgradeWithWrongTokenIs401) {
+  std::string forged = ana_token_;
+  forged.back() = forged.back() == 'a' ? 'b' : 'a';
+  UpgradeResult result = TestClient::try_upgrade(port(), forged, TokenIn::kSubprotocol);
+  EXPECT_FALSE(result.upgraded);
+  EXPECT_EQ(result.status, 401);
+  EXPECT_EQ(result.body.find(forged), std::string::npos) << "the token must not be echoed";
+}
+
+TEST_F(ServerTest, NativeUpgradeSelectsNoSubprotocol) {
+  UpgradeResult result = TestClient::try_upgrade(port(), ana_token_);
+  ASSERT_TRUE(result.upgraded);
+  EXPECT_EQ(result.subprotocol, "");
+}
+
 TEST_F(ServerTest, HistoryListsAuditEntriesWithinScope) {
   Device device;
   const RecordId north = device.add_customer("Nordwind", "north");

@@ -70,24 +70,29 @@ HttpResult http_request(std::uint16_t port, const std::string& target, const std
   return {static_cast<int>(response.result_int()), response.body(), std::string(response[http::field::content_type])};
 }
 
-void TestClient::connect(std::uint16_t port, const std::string& token, websocket::response_type& response,
-                         beast::error_code& ec) {
+void TestClient::connect(std::uint16_t port, const std::string& token, TokenIn where,
+                         websocket::response_type& response, beast::error_code& ec) {
   auto& tcp = beast::get_lowest_layer(ws_);
   tcp.expires_after(3s);
   ec = await(ioc_, [&](auto handler) { tcp.async_connect(loopback(port), handler); });
   if (ec) return;
-  ws_.set_option(websocket::stream_base::decorator([token](websocket::request_type& request) {
-    if (!token.empty()) request.set(http::field::authorization, "Bearer " + token);
+  ws_.set_option(websocket::stream_base::decorator([token, where](websocket::request_type& request) {
+    if (token.empty()) return;
+    if (where == TokenIn::kAuthorizationHeader) {
+      request.set(http::field::authorization, "Bearer " + token);
+    } else {
+      request.set(http::field::sec_websocket_protocol, "fieldsync.v1, fieldsync.bearer." + token);
+    }
   }));
   ws_.binary(true);
   tcp.expires_after(3s);
   ec = await(ioc_, [&](auto handler) { ws_.async_handshake(response, "127.0.0.1", "/sync", handler); });
 }
 
-TestClient::TestClient(std::uint16_t port, const std::string& token) {
+TestClient::TestClient(std::uint16_t port, const std::string& token, TokenIn where) {
   websocket::response_type response;
   beast::error_code ec;
-  connect(port, token, response, ec);
+  connect(port, token, where, response, ec);
   if (ec) {
     throw std::runtime_error("upgrade failed: " + ec.message() + " (HTTP " + std::to_string(response.result_int()) +
                              ": " + response.body() + ")");
@@ -99,12 +104,13 @@ TestClient::~TestClient() {
   beast::get_lowest_layer(ws_).socket().close(ignored);
 }
 
-UpgradeResult TestClient::try_upgrade(std::uint16_t port, const std::string& token) {
+UpgradeResult TestClient::try_upgrade(std::uint16_t port, const std::string& token, TokenIn where) {
   TestClient client;
   websocket::response_type response;
   beast::error_code ec;
-  client.connect(port, token, response, ec);
-  return {!ec, static_cast<int>(response.result_int()), response.body()};
+  client.connect(port, token, where, response, ec);
+  return {!ec, static_cast<int>(response.result_int()), response.body(),
+          std::string(response[http::field::sec_websocket_protocol])};
 }
 
 void TestClient::send(const proto::Envelope& message) { send_raw(message.SerializeAsString(), true); }

@@ -34,7 +34,12 @@ struct UpgradeResult {
   bool upgraded = false;
   int status = 0;  // the HTTP status of a declined upgrade
   std::string body;
+  std::string subprotocol;  // the Sec-WebSocket-Protocol the server selected
 };
+
+// Where the client puts its token: the Authorization header (native clients), or a
+// `fieldsync.bearer.<token>` subprotocol beside `fieldsync.v1`, as a browser must.
+enum class TokenIn { kAuthorizationHeader, kSubprotocol };
 
 // How a connection ended, as seen by the client.
 struct CloseResult {
@@ -51,13 +56,14 @@ class TestClient {
  public:
   // Connects and upgrades /sync with the token; throws std::runtime_error (with the HTTP
   // status and body) if the server declines.
-  TestClient(std::uint16_t port, const std::string& token);
+  TestClient(std::uint16_t port, const std::string& token, TokenIn where = TokenIn::kAuthorizationHeader);
   ~TestClient();
   TestClient(const TestClient&) = delete;
   TestClient& operator=(const TestClient&) = delete;
 
   // An upgrade attempt; `token` empty sends no Authorization header at all.
-  static UpgradeResult try_upgrade(std::uint16_t port, const std::string& token);
+  static UpgradeResult try_upgrade(std::uint16_t port, const std::string& token,
+                                   TokenIn where = TokenIn::kAuthorizationHeader);
 
   void send(const proto::Envelope& message);
   void send_raw(std::string_view bytes, bool binary = true);
@@ -76,8 +82,8 @@ class TestClient {
 
  private:
   TestClient() = default;
-  void connect(std::uint16_t port, const std::string& token, boost::beast::websocket::response_type& response,
-               boost::beast::error_code& ec);
+  void connect(std::uint16_t port, const std::string& token, TokenIn where,
+               boost::beast::websocket::response_type& response, boost::beast::error_code& ec);
   boost::beast::error_code read_frame(std::string& out, std::chrono::milliseconds timeout);
 
   boost::asio::io_context ioc_;
