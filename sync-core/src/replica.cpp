@@ -690,7 +690,14 @@ ClockCorrection Replica::correct_clock(std::int64_t offset_ms) {
       for (auto& field : entry.state.fields) {
         for (auto& sibling : field.siblings) {
           if (sibling.dot.replica != impl.replica_id) continue;  // only our own writes
-          Hlc stamp = sibling.dot.counter > stamped_since ? shifted(sibling.hlc, shift) : sibling.hlc;
+          Hlc stamp = sibling.hlc;
+          if (sibling.dot.counter > stamped_since) {
+            const Hlc moved = shifted(sibling.hlc, shift);
+            // A clock set back after a sync left stamps pinned at the last one the HLC had
+            // seen (it never goes back), not at the wall clock: moving those forward would
+            // put them at or past now, ahead of edits made meanwhile. They stay where they are.
+            if (shift < 0 || moved.ms() <= now) stamp = moved;
+          }
           if (stamp.ms() > now) stamp = Hlc(now, 0);  // written no later than now
           if (stamp != sibling.hlc) {
             sibling.hlc = stamp;

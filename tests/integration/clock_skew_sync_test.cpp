@@ -22,7 +22,11 @@ class ClockSkewSyncTest : public ServerTest {
     clock_ = &truth_;  // the server's clock is true time
     ServerTest::SetUp();
     server_->store().add_user({"bob", server::Role::kRep, {"north"}});
-    bob_token_ = issue("bob");
+    // True time moves hours on here: tokens that outlive the test.
+    auto token = [&](const std::string& user) { return server_->store().issue_token(user, kDay, truth_.now_ms()).token; };
+    ana_token_ = token("ana");
+    sue_token_ = token("sue");
+    bob_token_ = token("bob");
   }
 
   // A phone whose clock is `clock` (true time plus its error).
@@ -132,26 +136,36 @@ TEST_F(ClockSkewSyncTest, PhonesThreeDaysFastAndSlowSyncAndTheLaterEditShows) {
 
 TEST_F(ClockSkewSyncTest, ClocksSetWrongWhileOfflineAreCorrectedBeforePushing) {
   Replica office = phone("office", office_clock_);
-  fast_clock_.set_offset_ms(0);
-  slow_clock_.set_offset_ms(0);
+  fast_clock_.set_offset_ms(0);  // right at its first sync
   Replica fast = phone("fast", fast_clock_);
   Replica slow = phone("slow", slow_clock_);
+  OffsetClock new_phone_clock(truth_, -3 * kDay);  // never synced yet
+  Replica new_phone = phone("new", new_phone_clock);
   const RecordId acme = office_customer(office);
   sync(fast, ana_token_);
   sync(slow, bob_token_);
 
-  // Offline, the reps set their clocks three days off (a wrong time zone, a manual date):
-  // their edits are stamped three days off, one into the future, one into the past.
+  // Offline, the fast phone's rep sets its clock three days ahead (a wrong time zone, a
+  // manual date): its edits are stamped in the future, with the old (zero) correction. A
+  // new phone three days slow makes a record before it ever synced.
   fast_clock_.set_offset_ms(3 * kDay);
-  slow_clock_.set_offset_ms(-3 * kDay);
-  const RecordId created = fast.create("customers", {{"name", Value("Made offline")}, {"territory", Value("north")}});
+  const RecordId made_fast = fast.create("customers", {{"name", Value("Made offline")}, {"territory", Value("north")}});
+  const RecordId made_new = new_phone.create("customers", {{"name", Value("New phone")}, {"territory", Value("north")}});
   edit_offline_then_sync(fast, slow, office, acme);
+  const ClientSyncStats first = sync(new_phone, bob_token_);
+  EXPECT_GT(first.restamped, 0u);
+  sync(office, sue_token_);
   expect_later_edits_show_everywhere(fast, slow, office, acme);
-  // The record the fast phone created offline reached the office, stamped at its true time.
-  ASSERT_TRUE(office.get("customers", created));
-  expect_same_states(fast, office, created);
-  EXPECT_EQ(office.state("customers", created)->field("name")->siblings.front().hlc.ms(),
-            truth_.now_ms() - static_cast<std::uint64_t>(5 * kHour));
+
+  // Both records made offline reached the office, stamped at their true time.
+  for (const RecordId& id : {made_fast, made_new}) {
+    ASSERT_TRUE(office.get("customers", id));
+    EXPECT_EQ(office.state("customers", id)->field("name")->siblings.front().hlc.ms(),
+              truth_.now_ms() - static_cast<std::uint64_t>(5 * kHour));
+  }
+  expect_same_states(fast, office, made_fast);
+  expect_same_states(new_phone, office, made_new);
+  expect_no_future_stamp({&new_phone});
   // The fast phone's own clock no longer runs ahead either.
   EXPECT_LE(fast.clock().ms(), truth_.now_ms());
 }
@@ -197,7 +211,8 @@ TEST_F(ClockSkewSyncTest, AStampFromTheFutureIsLoweredAndCannotWinForever) {
   sync(office, sue_token_);
   EXPECT_EQ(text(office, acme, "phone"), "office, later");
   EXPECT_EQ(office.state("customers", acme)->field("phone")->siblings.size(), 2u);
-  for (const auto& sibling : office.state("customers", acme)->field("phone")->siblings) {
+  const auto office_state = office.state("customers", acme);
+  for (const auto& sibling : office_state->field("phone")->siblings) {
     if (sibling.dot.replica == hostile.replica_id()) {
       EXPECT_EQ(sibling.hlc, Hlc(pushed_at, 0));
     }

@@ -66,6 +66,24 @@ TEST_F(ClockCorrectionTest, ASlowPhonesUnpushedEditsMoveForwardToTheirTrueTime) 
   EXPECT_EQ(stamp_of(phone, id, "phone").ms(), truth_.now_ms());
 }
 
+TEST_F(ClockCorrectionTest, AClockSetBackAfterASyncIsNotMovedPastEditsMadeMeanwhile) {
+  // The phone synced (its HLC saw true time), then its clock was set three days back: the
+  // HLC never goes back, so its edits are stamped at the last time it saw, not by the wall
+  // clock. Moving them three days forward would put them after edits made in between.
+  OffsetClock device(truth_, 0);
+  Replica phone = open(device);
+  phone.create("customers", customer("Seen"));
+  device.set_offset_ms(-3 * kDay);
+  truth_.advance(kHour);
+  const RecordId id = phone.create("customers", customer("Acme"));
+  const Hlc pinned = stamp_of(phone, id, "name");
+  EXPECT_EQ(pinned.ms(), kTrue);
+  truth_.advance(kHour);
+  phone.correct_clock(3 * kDay);
+  EXPECT_EQ(stamp_of(phone, id, "name"), pinned);
+  EXPECT_EQ(phone.now_ms(), truth_.now_ms());
+}
+
 TEST_F(ClockCorrectionTest, TheOffsetSurvivesARestartAndServesOfflineEdits) {
   {
     Replica phone = open(fast_);
