@@ -179,12 +179,19 @@ std::string record_label(const Record& record) {
 }
 
 // "3 days 2 h", "4 h 10 min", "7 min", "12 s": how far off a clock is, for a person.
+// Rounded to the smallest unit shown (the measure itself is off by a network delay).
 std::string clock_distance(std::uint64_t ms) {
-  const std::uint64_t s = ms / 1000, min = s / 60, h = min / 60, days = h / 24;
-  if (days > 0) return plural(days, "day") + (h % 24 ? " " + std::to_string(h % 24) + " h" : "");
-  if (h > 0) return std::to_string(h) + " h" + (min % 60 ? " " + std::to_string(min % 60) + " min" : "");
-  if (min > 0) return std::to_string(min) + " min";
-  return std::to_string(s) + " s";
+  constexpr std::uint64_t kS = 1000, kMin = 60 * kS, kH = 60 * kMin, kDay = 24 * kH;
+  if (ms + kH / 2 >= kDay) {
+    const std::uint64_t h = (ms + kH / 2) / kH;
+    return plural(h / 24, "day") + (h % 24 ? " " + std::to_string(h % 24) + " h" : "");
+  }
+  if (ms + kMin / 2 >= kH) {
+    const std::uint64_t min = (ms + kMin / 2) / kMin;
+    return std::to_string(min / 60) + " h" + (min % 60 ? " " + std::to_string(min % 60) + " min" : "");
+  }
+  if (ms + kS / 2 >= kMin) return std::to_string((ms + kMin / 2) / kMin) + " min";
+  return std::to_string((ms + kS / 2) / kS) + " s";
 }
 
 // A device clock beyond the server's bound syncs anyway (its stamps are corrected), but
