@@ -224,8 +224,8 @@ class Replica {
   // From now on the replica stamps with the corrected clock (the offset is kept in its
   // settings: it survives restarts and serves offline edits). The stamps of unpushed local
   // edits made since the last correction are shifted by the change of offset (they were
-  // made with the clock as wrong as it is now), and none is left beyond the corrected now;
-  // dots are unchanged. A change within `kClockToleranceMs` is ignored, so that network
+  // made with the clock as wrong as it is now; stamps a clock set back left pinned at the
+  // HLC are not moved forward), and none is left beyond the corrected now; dots are unchanged. A change within `kClockToleranceMs` is ignored, so that network
   // delays do not re-stamp anything. Other replicas' siblings are never touched.
   ClockCorrection correct_clock(std::int64_t offset_ms);
   static constexpr std::int64_t kClockToleranceMs = 1000;
