@@ -35,6 +35,10 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
       counter(*registry_, "fieldsync_territory_moves_total", "Committed changes that moved a record to another territory");
   resyncs_requested_ = counter(*registry_, "fieldsync_resyncs_requested_total",
                                "Welcomes and live batches that made a replica resync from scratch");
+  clock_skewed_hellos_ = counter(*registry_, "fieldsync_clock_skewed_hellos_total",
+                                 "Hellos whose device clock was further off than max_clock_skew_ms");
+  future_stamps_lowered_ = counter(*registry_, "fieldsync_future_stamps_lowered_total",
+                                   "Pushed time stamps further ahead than max_clock_skew_ms, lowered to the server clock");
   errors_ = &prometheus::BuildCounter()
                  .Name("fieldsync_errors_total")
                  .Help("Error messages sent to clients, by code")
@@ -71,6 +75,12 @@ void Metrics::tombstones_collected(std::size_t records) {
 void Metrics::territory_moves(std::size_t records) { territory_moves_->Increment(static_cast<double>(records)); }
 
 void Metrics::resync_requested() { resyncs_requested_->Increment(); }
+
+void Metrics::clock_skewed_hello() { clock_skewed_hellos_->Increment(); }
+
+void Metrics::future_stamps_lowered(std::size_t stamps) {
+  future_stamps_lowered_->Increment(static_cast<double>(stamps));
+}
 
 std::string Metrics::render() const { return prometheus::TextSerializer().Serialize(registry_->Collect()); }
 

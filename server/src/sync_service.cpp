@@ -24,6 +24,23 @@ std::uint64_t distance(std::uint64_t a, std::uint64_t b) { return a > b ? a - b 
 constexpr std::size_t kRecordFramingBytes = 6;
 constexpr std::size_t kEnvelopeBytes = 64;
 
+// A sibling stamped further than `max_ahead_ms` ahead of the server's clock (a phone that
+// did not correct its clock, or a hostile one) is stamped `now` instead, so that it cannot
+// win the display order over concurrent edits made later. Merging keeps the smaller stamp of
+// two copies of one dot, so the pusher's copy converges to this one when it pulls it back.
+std::size_t lower_stamps_beyond(RecordState& state, std::uint64_t now, std::uint64_t max_ahead_ms) {
+  std::size_t lowered = 0;
+  for (auto& f : state.fields) {
+    for (auto& s : f.siblings) {
+      if (s.hlc.ms() > now + max_ahead_ms) {
+        s.hlc = Hlc(now, 0);
+        ++lowered;
+      }
+    }
+  }
+  return lowered;
+}
+
 std::size_t page_budget_bytes(const Limits& limits) {
   return limits.max_frame_bytes > kEnvelopeBytes ? limits.max_frame_bytes - kEnvelopeBytes : 0;
 }
@@ -121,11 +138,14 @@ Reply SyncService::hello(Connection& connection, const proto::Envelope& message)
   const auto& hello = message.hello();
   auto replica = Uuid::from_bytes(hello.replica_id());
   if (!replica || replica->is_nil()) return fatal(ErrorCode::kProtocol, "hello: the replica id must be 16 bytes");
+  // A wrong device clock never stops a sync (docs/architecture.md, "Clocks"): the welcome
+  // says how far off it is, the client corrects its stamps, and the skew is counted.
   const std::uint64_t now = clock_->now_ms();
+  const std::int64_t skew = hello.client_clock_ms() ? static_cast<std::int64_t>(hello.client_clock_ms()) -
+                                                          static_cast<std::int64_t>(now)
+                                                    : 0;
   if (hello.client_clock_ms() && distance(hello.client_clock_ms(), now) > limits_.max_clock_skew_ms) {
-    return fatal(ErrorCode::kClockSkew, "the device clock is " +
-                                            std::to_string(distance(hello.client_clock_ms(), now) / 1000) +
-                                            " s away from the server's; set the device's date and time");
+    metrics_->clock_skewed_hello();
   }
   const ReplicaCheck check =
       store_->register_replica(*replica, hello.replica_counter(), hello.replica_epoch(), hello.checkpoint(),
@@ -140,6 +160,8 @@ Reply SyncService::hello(Connection& connection, const proto::Envelope& message)
   welcome_message.set_protocol_version(kProtocolVersion);
   auto* welcome = welcome_message.mutable_welcome();
   welcome->set_server_clock_ms(now);
+  welcome->set_client_clock_skew_ms(skew);
+  welcome->set_max_clock_skew_ms(limits_.max_clock_skew_ms);
   welcome->set_server_seq(store_->head());
   welcome->mutable_scope()->set_user(connection.principal.user);
   welcome->mutable_scope()->set_role(std::string(role_name(connection.principal.role)));
@@ -167,6 +189,7 @@ Reply SyncService::push(Connection& connection, const proto::Envelope& message) 
   const std::uint64_t now = clock_->now_ms();
   std::vector<RecordState> states;
   std::vector<std::size_t> wire_index;  // states[i] came as records[wire_index[i]]
+  std::size_t lowered = 0;               // stamps from the future, lowered to now
   proto::Envelope ack_message;
   ack_message.set_protocol_version(kProtocolVersion);
   ack_message.set_request_id(message.request_id());
@@ -180,13 +203,7 @@ Reply SyncService::push(Connection& connection, const proto::Envelope& message) 
   for (int i = 0; i < records.size(); ++i) {
     try {
       RecordState state = decode_wire_state(records[i]);
-      for (const auto& f : state.fields) {
-        for (const auto& s : f.siblings) {
-          if (s.hlc.ms() > now + limits_.max_clock_skew_ms) {
-            throw Error(ErrorCode::kClockSkew, "field '" + f.name + "' carries a time stamp in the future");
-          }
-        }
-      }
+      lowered += lower_stamps_beyond(state, now, limits_.max_clock_skew_ms);
       states.push_back(std::move(state));
       wire_index.push_back(static_cast<std::size_t>(i));
     } catch (const Error& e) {
@@ -211,6 +228,7 @@ Reply SyncService::push(Connection& connection, const proto::Envelope& message) 
   ack->set_server_seq(result.head);
   metrics_->pushed(states.size() - result.refused.size(), static_cast<std::size_t>(ack->rejected_size()),
                    result.conflicts_opened);
+  metrics_->future_stamps_lowered(lowered);
   publish(result.committed, result.head, moves, delivered_to);
   return Reply{{std::move(ack_message)}, false};
 }

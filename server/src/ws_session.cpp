@@ -207,7 +207,12 @@ void WsSession<Stream>::handle_frame(std::string_view frame) {
   if (!hello_done_ && connection_->replica) {
     hello_done_ = true;
     handshake_timer_.cancel();
-    spdlog::info("event=ws_hello user={} replica={} remote={}", principal_.user, replica_text(connection_), remote_);
+    std::int64_t skew = 0;
+    for (const auto& message : reply.messages) {
+      if (message.has_welcome()) skew = message.welcome().client_clock_skew_ms();
+    }
+    spdlog::info("event=ws_hello user={} replica={} remote={} clock_skew_ms={}", principal_.user,
+                 replica_text(connection_), remote_, skew);
   }
   for (const auto& message : reply.messages) enqueue(message);
   if (reply.close) {

@@ -1,5 +1,6 @@
 #include "fieldsync/core/client_sync.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include "fieldsync/core/state_codec.hpp"
@@ -8,7 +9,6 @@ namespace fieldsync {
 namespace {
 
 constexpr std::string_view kCheckpointSetting = "sync.checkpoint";
-constexpr std::string_view kClockOffsetSetting = "sync.clock_offset_ms";
 constexpr std::string_view kEpochSetting = "sync.replica_epoch";
 constexpr std::string_view kGenerationSetting = "sync.store_generation";
 // Set while a resync from scratch is due or under way: a crash in the middle starts it over.
@@ -60,7 +60,8 @@ void ClientSync::on_open() {
   hello->set_replica_id(std::string(replica_->replica_id().raw()));
   hello->set_replica_counter(replica_->counter());
   hello->set_checkpoint(stats_.checkpoint);
-  hello->set_client_clock_ms(replica_->now_ms());
+  hello_device_ms_ = replica_->device_now_ms();
+  hello->set_client_clock_ms(hello_device_ms_);
   hello->set_client_name(options_.client_name);
   hello->set_replica_epoch(replica_->setting(kEpochSetting).value_or(""));
   send(std::move(message));
@@ -110,14 +111,20 @@ void ClientSync::on_message(const proto::Envelope& message) {
 
 void ClientSync::handle_welcome(const proto::Welcome& welcome) {
   stats_.server_seq = welcome.server_seq();
+  // The server read its clock between our hello and this welcome: compare it with the
+  // middle of that round trip, so that network delay does not count as skew.
+  const std::uint64_t device_now = replica_->device_now_ms();
+  const std::uint64_t midpoint = hello_device_ms_ + (std::max(device_now, hello_device_ms_) - hello_device_ms_) / 2;
   stats_.clock_offset_ms =
-      static_cast<std::int64_t>(welcome.server_clock_ms()) - static_cast<std::int64_t>(replica_->now_ms());
+      static_cast<std::int64_t>(welcome.server_clock_ms()) - static_cast<std::int64_t>(midpoint);
+  stats_.max_clock_skew_ms = welcome.max_clock_skew_ms();
   stats_.user = welcome.scope().user();
   stats_.role = welcome.scope().role();
   stats_.territories.assign(welcome.scope().territories().begin(), welcome.scope().territories().end());
   server_batch_limit_ = welcome.max_batch_records();
   replica_->transaction([&] {
-    replica_->set_setting(kClockOffsetSetting, std::to_string(stats_.clock_offset_ms));
+    // Before anything is pushed: unpushed edits stamped by a wrong clock are corrected.
+    stats_.restamped += replica_->correct_clock(stats_.clock_offset_ms).restamped;
     replica_->set_setting(kEpochSetting, welcome.replica_epoch());
     const auto known = replica_->setting(kGenerationSetting);
     if (known && !known->empty() && *known != welcome.store_generation()) {

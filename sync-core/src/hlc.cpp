@@ -10,6 +10,14 @@ std::uint64_t SystemClock::now_ms() const {
   return static_cast<std::uint64_t>(duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
 }
 
+std::uint64_t OffsetClock::now_ms() const {
+  const std::uint64_t base = base_->now_ms();
+  const std::int64_t offset = offset_.load();
+  if (offset >= 0) return base + static_cast<std::uint64_t>(offset);
+  const auto back = static_cast<std::uint64_t>(-offset);
+  return base > back ? base - back : 0;
+}
+
 Hlc HybridClock::tick() {
   std::uint64_t wall = clock_->now_ms();
   if (wall > last_.ms()) {

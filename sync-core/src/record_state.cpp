@@ -7,6 +7,15 @@ namespace fieldsync {
 namespace {
 
 bool by_dot(const Sibling& a, const Sibling& b) { return a.dot < b.dot; }
+// Two copies of one dot may differ in their stamp only (a replica lowered the stamp of its
+// own write after learning its clock was wrong, or the server lowered a future stamp:
+// docs/architecture.md, "Clocks"). The smaller stamp sorts first and is the one kept, so
+// merging stays commutative and replicas converge byte for byte. Stamps only ever go down.
+bool by_dot_then_stamp(const Sibling& a, const Sibling& b) {
+  if (a.dot != b.dot) return a.dot < b.dot;
+  if (a.hlc != b.hlc) return a.hlc < b.hlc;
+  return a.value < b.value;  // never differs for a well-formed dot; total order regardless
+}
 bool same_dot(const Sibling& a, const Sibling& b) { return a.dot == b.dot; }
 // A total order, so that even a malformed state with two values for one dot sorts the
 // same way everywhere (validate_state refuses such states).
@@ -35,8 +44,38 @@ std::vector<Sibling> merge_field(const std::vector<Sibling>* a, const VersionVec
   std::vector<Sibling> out;
   if (a) keep_survivors(*a, b, b_vv, out);
   if (b) keep_survivors(*b, a, a_vv, out);
-  std::sort(out.begin(), out.end(), by_dot);
+  std::sort(out.begin(), out.end(), by_dot_then_stamp);
   out.erase(std::unique(out.begin(), out.end(), same_dot), out.end());
+  return out;
+}
+
+// The general path of merge(): per field, the survivors of both sides.
+RecordState merge_fields(const RecordState& a, const RecordState& b) {
+  RecordState out;
+  out.collection = a.collection;
+  out.id = a.id;
+  out.vv = a.vv;
+  out.vv.merge(b.vv);
+  auto ia = a.fields.begin();
+  auto ib = b.fields.begin();
+  while (ia != a.fields.end() || ib != b.fields.end()) {
+    FieldState field;
+    if (ib == b.fields.end() || (ia != a.fields.end() && ia->name < ib->name)) {
+      field.name = ia->name;
+      field.siblings = merge_field(&ia->siblings, a.vv, nullptr, b.vv);
+      ++ia;
+    } else if (ia == a.fields.end() || ib->name < ia->name) {
+      field.name = ib->name;
+      field.siblings = merge_field(nullptr, a.vv, &ib->siblings, b.vv);
+      ++ib;
+    } else {
+      field.name = ia->name;
+      field.siblings = merge_field(&ia->siblings, a.vv, &ib->siblings, b.vv);
+      ++ia;
+      ++ib;
+    }
+    if (!field.siblings.empty()) out.fields.push_back(std::move(field));
+  }
   return out;
 }
 
@@ -116,37 +155,14 @@ void apply_write(RecordState& state, const Dot& dot, Hlc hlc, const FieldValues&
 RecordState merge(const RecordState& a, const RecordState& b) {
   assert(a.collection == b.collection && a.id == b.id);
   switch (a.vv.compare(b.vv)) {
-    case Causality::kSame:
+    // Equal contexts hold the same dots; copies that differ (in a stamp only) meet in the
+    // general path, which keeps the smaller stamp whichever side it came from.
+    case Causality::kSame: return a == b ? a : merge_fields(a, b);
     case Causality::kNewer: return a;
     case Causality::kOlder: return b;
     case Causality::kConcurrent: break;
   }
-  RecordState out;
-  out.collection = a.collection;
-  out.id = a.id;
-  out.vv = a.vv;
-  out.vv.merge(b.vv);
-  auto ia = a.fields.begin();
-  auto ib = b.fields.begin();
-  while (ia != a.fields.end() || ib != b.fields.end()) {
-    FieldState field;
-    if (ib == b.fields.end() || (ia != a.fields.end() && ia->name < ib->name)) {
-      field.name = ia->name;
-      field.siblings = merge_field(&ia->siblings, a.vv, nullptr, b.vv);
-      ++ia;
-    } else if (ia == a.fields.end() || ib->name < ia->name) {
-      field.name = ib->name;
-      field.siblings = merge_field(nullptr, a.vv, &ib->siblings, b.vv);
-      ++ib;
-    } else {
-      field.name = ia->name;
-      field.siblings = merge_field(&ia->siblings, a.vv, &ib->siblings, b.vv);
-      ++ia;
-      ++ib;
-    }
-    if (!field.siblings.empty()) out.fields.push_back(std::move(field));
-  }
-  return out;
+  return merge_fields(a, b);
 }
 
 const Sibling& resolve(const FieldSchema& field, std::span<const Sibling> siblings) {

@@ -1,6 +1,7 @@
 #include "fieldsync/core/replica.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <limits>
 
 #include "collection_table.hpp"
@@ -43,6 +44,18 @@ enum class WriteKind { kCreate, kUpdate, kRemove };
 
 std::string id_text(const RecordId& id) { return id.to_string(); }
 
+// The clock correction (Replica::correct_clock), in fs_settings: the offset in force, and
+// the dot counter when it was set (later local writes were stamped with it).
+constexpr std::string_view kClockOffsetSetting = "clock.offset_ms";
+constexpr std::string_view kClockOffsetCounterSetting = "clock.offset_counter";
+
+// `hlc` moved by `delta_ms`, within the 48 bits of milliseconds a stamp holds.
+Hlc shifted(Hlc hlc, std::int64_t delta_ms) {
+  constexpr std::int64_t kMaxMs = (std::int64_t{1} << 48) - 1;
+  const std::int64_t ms = std::clamp(static_cast<std::int64_t>(hlc.ms()) + delta_ms, std::int64_t{0}, kMaxMs);
+  return Hlc(static_cast<std::uint64_t>(ms), hlc.logical());
+}
+
 }  // namespace
 
 struct Replica::Impl {
@@ -50,7 +63,8 @@ struct Replica::Impl {
   const Schema* schema;
   ReplicaOptions options;
   SystemClock system_clock;
-  const Clock* clock;
+  const Clock* clock;       // the device clock
+  OffsetClock corrected;    // the device clock corrected by the server's measure: stamps use it
   UuidGenerator ids;
   HybridClock hlc;
   ReplicaId replica_id;
@@ -59,7 +73,13 @@ struct Replica::Impl {
   std::vector<CollectionTable> tables;
 
   Impl(const std::string& path, const Schema& s, ReplicaOptions o)
-      : db(path), schema(&s), options(o), clock(o.clock ? o.clock : &system_clock), ids(*clock), hlc(*clock) {}
+      : db(path),
+        schema(&s),
+        options(o),
+        clock(o.clock ? o.clock : &system_clock),
+        corrected(*clock),
+        ids(corrected),
+        hlc(corrected) {}
 
   void configure(bool in_memory) {
     if (!in_memory) db.exec("PRAGMA journal_mode = WAL");
@@ -104,14 +124,24 @@ struct Replica::Impl {
   // (another connection to the same file may have written since: the app's UI and its
   // sync thread each hold one) and after a failed transaction.
   void load_identity() {
-    auto& s = db.cached("SELECT replica_id, counter, hlc, seq FROM fs_replica");
+    auto& s = db.cached(
+        "SELECT replica_id, counter, hlc, seq, coalesce((SELECT CAST(value AS INTEGER) FROM fs_settings "
+        "WHERE key = '" + std::string(kClockOffsetSetting) + "'), 0) FROM fs_replica");
     sqlite::ResetGuard reset(s);
     if (!s.step()) throw Error(ErrorCode::kCorruptData, "the replica has no identity row");
     auto id = Uuid::from_bytes(s.column_blob(0));
     if (!id) throw Error(ErrorCode::kCorruptData, "the replica id is malformed");
     replica_id = *id;
     counter = static_cast<std::uint64_t>(s.column_int(1));
-    hlc = HybridClock(*clock, std::max(hlc.last(), Hlc(static_cast<std::uint64_t>(s.column_int(2)))));
+    const Hlc stored(static_cast<std::uint64_t>(s.column_int(2)));
+    const std::int64_t offset = s.column_int(4);
+    if (offset != corrected.offset_ms()) {
+      // Another connection corrected the clock (and may have lowered the stamp with it).
+      corrected.set_offset_ms(offset);
+      hlc = HybridClock(corrected, stored);
+    } else {
+      hlc = HybridClock(corrected, std::max(hlc.last(), stored));
+    }
     seq = static_cast<std::uint64_t>(s.column_int(3));
   }
 
@@ -258,7 +288,12 @@ std::uint64_t Replica::counter() const {
   return impl_->counter;
 }
 Hlc Replica::clock() const { return impl_->hlc.last(); }
-std::uint64_t Replica::now_ms() const { return impl_->clock->now_ms(); }
+std::uint64_t Replica::now_ms() const { return impl_->corrected.now_ms(); }
+std::uint64_t Replica::device_now_ms() const { return impl_->clock->now_ms(); }
+std::int64_t Replica::clock_offset_ms() const {
+  if (sqlite3_get_autocommit(impl_->db.handle())) impl_->load_identity();
+  return impl_->corrected.offset_ms();
+}
 std::uint64_t Replica::last_seq() const { return impl_->seq; }
 
 RecordId Replica::create(std::string_view collection, const FieldValues& values) {
@@ -562,7 +597,7 @@ void Replica::record_rejection(const std::string& collection, const RecordId& id
       "ON CONFLICT (collection, id) DO UPDATE SET code = excluded.code, reason = excluded.reason, at_ms = excluded.at_ms");
   sqlite::ResetGuard reset(s);
   s.bind(1, collection).bind(2, id_text(id)).bind(3, static_cast<std::int64_t>(code)).bind(4, reason);
-  s.bind(5, static_cast<std::int64_t>(impl_->clock->now_ms()));
+  s.bind(5, static_cast<std::int64_t>(impl_->corrected.now_ms()));
   s.run();
 }
 
@@ -635,6 +670,52 @@ ReplicaId Replica::take_new_replica_id() {
     }
   });
   return impl.replica_id;
+}
+
+ClockCorrection Replica::correct_clock(std::int64_t offset_ms) {
+  auto& impl = *impl_;
+  return impl.in_transaction([&] {
+    ClockCorrection done{impl.corrected.offset_ms(), impl.corrected.offset_ms(), 0};
+    const std::int64_t delta = offset_ms - done.previous_offset_ms;
+    if (delta > kClockToleranceMs || delta < -kClockToleranceMs) done.offset_ms = offset_ms;
+    std::uint64_t stamped_since = 0;  // own writes after this counter were stamped with the old offset
+    if (auto text = setting(kClockOffsetCounterSetting)) {
+      std::from_chars(text->data(), text->data() + text->size(), stamped_since);
+    }
+    const std::int64_t shift = done.offset_ms - done.previous_offset_ms;
+    impl.corrected.set_offset_ms(done.offset_ms);
+    const std::uint64_t now = impl.corrected.now_ms();
+    for (auto& entry : outbox()) {
+      bool changed = false;
+      for (auto& field : entry.state.fields) {
+        for (auto& sibling : field.siblings) {
+          if (sibling.dot.replica != impl.replica_id) continue;  // only our own writes
+          Hlc stamp = sibling.hlc;
+          if (sibling.dot.counter > stamped_since) {
+            const Hlc moved = shifted(sibling.hlc, shift);
+            // A clock set back after a sync left stamps pinned at the last one the HLC had
+            // seen (it never goes back), not at the wall clock: moving those forward would
+            // put them at or past now, ahead of edits made meanwhile. They stay where they are.
+            if (shift < 0 || moved.ms() <= now) stamp = moved;
+          }
+          if (stamp.ms() > now) stamp = Hlc(now, 0);  // written no later than now
+          if (stamp != sibling.hlc) {
+            sibling.hlc = stamp;
+            changed = true;
+            ++done.restamped;
+          }
+        }
+      }
+      if (!changed) continue;
+      const auto& table = impl.table(entry.state.collection);
+      table.store(impl.db, id_text(entry.state.id), entry.state, ++impl.seq, CollectionTable::Row::kExisting);
+    }
+    // Stamps issued from now on follow the corrected clock, not a future it ran ahead to.
+    if (impl.hlc.last().ms() > now) impl.hlc = HybridClock(impl.corrected, Hlc(now, 0));
+    set_setting(kClockOffsetSetting, std::to_string(done.offset_ms));
+    set_setting(kClockOffsetCounterSetting, std::to_string(impl.counter));
+    return done;
+  });
 }
 
 sqlite::Database& Replica::database() { return impl_->db; }

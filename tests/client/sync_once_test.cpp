@@ -161,14 +161,21 @@ TEST_F(SyncOnceTest, AnInvalidUrlFailsBeforeConnecting) {
   expect_error(ErrorCode::kInvalidArgument, [&] { sync_once(a, "ws://192.0.2.1:1/sync", token_); });
 }
 
-TEST_F(SyncOnceTest, AnErrorFromTheServerIsThrownWithItsCode) {
-  // A device clock an hour ahead: the server refuses the hello (fatal) and closes.
-  ManualClock ahead(SystemClock().now_ms() + 60 * 60 * 1000);
+TEST_F(SyncOnceTest, ADeviceClockAnHourAheadSyncsAndIsReportedForTheUserToFix) {
+  // The server used to refuse this hello (clock_skew, fatal): the rep could not sync at all.
+  // Now it syncs, and the client reports the offset so that the user is told to fix it.
+  constexpr std::int64_t kHour = 60 * 60 * 1000;
+  ManualClock ahead(SystemClock().now_ms() + kHour);
   Replica a = Replica::open(dir_.file("a.db"), Schema::domain(), ReplicaOptions{.clock = &ahead});
   a.create("customers", customer("Acme"));
-  auto message = expect_error(ErrorCode::kClockSkew, [&] { sync_once(a, server_.url(), token_); });
-  EXPECT_NE(message.find("clock"), std::string::npos) << message;
-  EXPECT_EQ(a.outbox_size(), 1u);
+  const ClientSyncStats stats = sync_once(a, server_.url(), token_);
+  EXPECT_EQ(stats.pushed, 1u);
+  EXPECT_EQ(a.outbox_size(), 0u);
+  EXPECT_NEAR(static_cast<double>(stats.clock_offset_ms), -static_cast<double>(kHour), 5000.0);
+  EXPECT_GT(stats.max_clock_skew_ms, 0u);
+  EXPECT_TRUE(stats.clock_wrong());
+  // From now on the replica stamps with the server's time, not the device's.
+  EXPECT_NEAR(static_cast<double>(a.now_ms()), static_cast<double>(SystemClock().now_ms()), 5000.0);
 }
 
 }  // namespace

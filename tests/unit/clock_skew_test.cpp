@@ -15,6 +15,7 @@ namespace {
 
 constexpr std::uint64_t kTrueStart = 1'700'000'000'000;
 constexpr std::uint64_t kHours3 = 3ULL * 3600 * 1000;
+constexpr std::uint64_t kDays3 = 24 * kHours3;
 const RecordId kCustomer = test::id_of(0x10);
 const RecordId kOrder = test::id_of(0x20);
 
@@ -112,6 +113,18 @@ TEST(ClockSkewTest, ReplicasHoursApartConvergeToWhatTrueClocksGive) {
   EXPECT_EQ(true_clocks.conflicted_fields, (std::set<std::string>{"customers.phone"}));
   // Which concurrent phone is shown first is the one thing the clocks decide.
   EXPECT_TRUE(skewed.shown_phone == "3" || skewed.shown_phone == "4") << skewed.shown_phone;
+}
+
+// Days apart (a phone set to the wrong date), with no server to correct them: still only the
+// display order of concurrent siblings can differ.
+TEST(ClockSkewTest, ReplicasDaysApartConvergeToWhatTrueClocksGive) {
+  const Outcome true_clocks = run_scenario(0, 0);
+  for (const auto& [a, b] : {std::pair{+1, -1}, std::pair{-1, +1}}) {
+    const Outcome skewed = run_scenario(a * static_cast<std::int64_t>(kDays3), b * static_cast<std::int64_t>(kDays3));
+    EXPECT_EQ(skewed.customer_values, true_clocks.customer_values);
+    EXPECT_EQ(skewed.order_status, true_clocks.order_status);
+    EXPECT_EQ(skewed.conflicted_fields, true_clocks.conflicted_fields);
+  }
 }
 
 }  // namespace

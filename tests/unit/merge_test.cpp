@@ -218,6 +218,53 @@ TEST(Merge, DeleteThatHasSeenTheEditWins) {
   EXPECT_THAT(sibling_values(merged, kDeletedField), ElementsAre(Value{true}));
 }
 
+// A copy of `state` whose siblings of `replica` are stamped `hlc_ms` instead: what a replica
+// that lowered the stamps of its own writes (its clock was wrong) holds beside a copy that
+// travelled before that (a change file), or what the server holds after lowering a stamp
+// from the future.
+RecordState restamped(RecordState state, const ReplicaId& replica, std::uint64_t hlc_ms) {
+  for (auto& field : state.fields) {
+    for (auto& sibling : field.siblings) {
+      if (sibling.dot.replica == replica) sibling.hlc = Hlc(hlc_ms, 0);
+    }
+  }
+  return state;
+}
+
+TEST(Merge, CopiesOfOneDotThatDifferInTheirStampKeepTheSmallerOneInTheFastPath) {
+  RecordState future = created_on_a();  // stamped kT
+  RecordState lowered = restamped(future, kReplicaA, kT - 3 * 86'400'000ULL);
+  ASSERT_EQ(future.vv, lowered.vv);  // the vv-equal fast path
+
+  EXPECT_EQ(merge(future, lowered), lowered);
+  EXPECT_EQ(merge(lowered, future), lowered);
+  EXPECT_EQ(encode_state(merge(future, lowered)), encode_state(merge(lowered, future)));
+  EXPECT_EQ(merge(lowered, lowered), lowered);
+}
+
+TEST(Merge, CopiesOfOneDotThatDifferInTheirStampKeepTheSmallerOneInTheGeneralPath) {
+  RecordState base = created_on_a();
+  // B edits concurrently with the copy of A's write that A lowered later.
+  RecordState on_b = StateBuilder(base).edit(kReplicaB, 1, kT + 5, {{"phone", std::string("555")}});
+  RecordState lowered = StateBuilder(restamped(base, kReplicaA, kT - 1000))
+                            .edit(kReplicaA, 2, kT - 900, {{"industry", std::string("retail")}});
+
+  const RecordState ab = merge(lowered, on_b);
+  const RecordState ba = merge(on_b, lowered);
+  EXPECT_EQ(ab, ba);
+  EXPECT_EQ(encode_state(ab), encode_state(ba));
+  for (const auto& field : ab.fields) {
+    for (const auto& sibling : field.siblings) {
+      if (sibling.dot == Dot{kReplicaA, 1}) {
+        EXPECT_EQ(sibling.hlc, Hlc(kT - 1000, 0)) << field.name;
+      }
+    }
+  }
+  // Associative too, whatever order the three copies meet in.
+  EXPECT_EQ(merge(merge(base, on_b), lowered), merge(base, merge(on_b, lowered)));
+  EXPECT_EQ(merge(merge(lowered, base), on_b), ab);
+}
+
 TEST(ApplyWrite, SetsTheVectorEntryAndReplacesOnlyWrittenFields) {
   RecordState state = created_on_a();
   apply_write(state, Dot{kReplicaB, 4}, Hlc(kT + 1, 0), {{"phone", std::string("1")}});

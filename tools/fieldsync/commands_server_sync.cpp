@@ -178,6 +178,32 @@ std::string record_label(const Record& record) {
   return "";
 }
 
+// "3 days 2 h", "4 h 10 min", "7 min", "12 s": how far off a clock is, for a person.
+// Rounded to the smallest unit shown (the measure itself is off by a network delay).
+std::string clock_distance(std::uint64_t ms) {
+  constexpr std::uint64_t kS = 1000, kMin = 60 * kS, kH = 60 * kMin, kDay = 24 * kH;
+  if (ms + kH / 2 >= kDay) {
+    const std::uint64_t h = (ms + kH / 2) / kH;
+    return plural(h / 24, "day") + (h % 24 ? " " + std::to_string(h % 24) + " h" : "");
+  }
+  if (ms + kMin / 2 >= kH) {
+    const std::uint64_t min = (ms + kMin / 2) / kMin;
+    return std::to_string(min / 60) + " h" + (min % 60 ? " " + std::to_string(min % 60) + " min" : "");
+  }
+  if (ms + kS / 2 >= kMin) return std::to_string((ms + kMin / 2) / kMin) + " min";
+  return std::to_string((ms + kS / 2) / kS) + " s";
+}
+
+// A device clock beyond the server's bound syncs anyway (its stamps are corrected), but
+// the user should set it right: one line on stderr, so it shows with --json too.
+void warn_if_clock_wrong(const ClientSyncStats& stats) {
+  if (!stats.clock_wrong()) return;
+  const bool ahead = stats.clock_offset_ms < 0;
+  const auto off = static_cast<std::uint64_t>(ahead ? -stats.clock_offset_ms : stats.clock_offset_ms);
+  std::cerr << "warning: this device's clock is " << clock_distance(off) << (ahead ? " ahead of" : " behind")
+            << " the server's; set its date and time (edits are stamped with the corrected time meanwhile)\n";
+}
+
 // ---- sync, once ---------------------------------------------------------------------
 
 void print_sync_summary(const std::string& url, const ClientSyncStats& stats,
@@ -201,6 +227,7 @@ void run_sync_once(const Context& context, Replica& replica, const std::string& 
   options.connection = connection;
   const ClientSyncStats stats = client::sync_once(replica, url, token, options);
   replica.set_setting(kServerUrlSetting, url);
+  warn_if_clock_wrong(stats);
   const auto refused = new_rejections(replica, before);
   if (context.json) {
     auto refused_json = nlohmann::json::array();
@@ -216,7 +243,9 @@ void run_sync_once(const Context& context, Replica& replica, const std::string& 
                                  {"forgotten", stats.forgotten},
                                  {"checkpoint", stats.checkpoint},
                                  {"server_seq", stats.server_seq},
-                                 {"clock_offset_ms", stats.clock_offset_ms}});
+                                 {"clock_offset_ms", stats.clock_offset_ms},
+                                 {"clock_wrong", stats.clock_wrong()},
+                                 {"restamped", stats.restamped}});
   } else {
     print_sync_summary(url, stats, refused);
   }
@@ -248,6 +277,7 @@ class LiveReporter {
     if (!status.connected) return report_disconnected(status);
     if (!announced_ && !status.stats.user.empty()) {
       announced_ = true;
+      warn_if_clock_wrong(status.stats);
       if (json_) {
         print_event({{"event", "connected"},
                      {"server", url_},

@@ -201,6 +201,39 @@ TEST_F(CliServerSync, TwoReplicasSyncThroughTheServerAndDumpIdentically) {
   EXPECT_EQ(conflicts[0]["field"], "phone");
 }
 
+// A device clock days off syncs (the server used to refuse it) and the rep is told to fix
+// it: one warning line on stderr, in text and JSON mode alike. Here the server's clock is
+// three days ahead of this machine's, which is the same thing seen from the other side.
+TEST_F(CliServerSync, AClockDaysOffSyncsWithAWarningLine) {
+  constexpr std::uint64_t kDays3 = 3ULL * 24 * 3600 * 1000;
+  ManualClock server_clock(wall_ms() + kDays3);
+  server::ServerConfig config;
+  config.address = "127.0.0.1";
+  config.port = 0;
+  config.data_dir = data_dir_;
+  config.threads = 2;
+  config.durable = false;
+  server_ = std::make_unique<server::Server>(config, &server_clock);
+  server_->start();
+  const std::string token = server_->store().issue_token("ana", 3'600'000, server_clock.now_ms()).token;
+  const std::string url = "ws://127.0.0.1:" + std::to_string(server_->port()) + "/sync";
+
+  box_.init("phone.db");
+  put("phone.db", {"customers", "name=Hoffmann", "territory=north"});
+  CliResult text = box_.run_db("phone.db", {"sync", "--server", url, "--token", token});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_THAT(text.out, HasSubstr("pushed:     1 record\n"));
+  EXPECT_THAT(text.err, HasSubstr("warning: this device's clock is 3 days behind the server's; set its date and time"));
+
+  CliResult json = box_.run_db("phone.db", {"sync", "--server", url, "--token", token, "--json"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  EXPECT_THAT(json.err, HasSubstr("warning: this device's clock is 3 days behind"));
+  auto summary = nlohmann::json::parse(json.out);
+  EXPECT_EQ(summary["clock_wrong"], true);
+  EXPECT_NEAR(summary["clock_offset_ms"].get<double>(), static_cast<double>(kDays3), 60'000.0);
+  server_.reset();  // before the clock it reads goes
+}
+
 TEST_F(CliServerSync, BadTokenIsAReadableErrorWithExitOne) {
   box_.init("a.db");
   put("a.db", {"customers", "name=Kept", "territory=north"});

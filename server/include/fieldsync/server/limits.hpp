@@ -15,7 +15,9 @@ struct Limits {
   std::chrono::milliseconds handshake_timeout{10'000};  // upgrade + hello must finish within this
   std::chrono::milliseconds idle_timeout{60'000};       // no frame at all for this long: close
   std::chrono::milliseconds ping_interval{20'000};      // WebSocket ping while idle
-  std::uint64_t max_clock_skew_ms = 5 * 60 * 1000;      // hello clocks further off are refused
+  // A device clock further off gets a warning (never a refusal); pushed stamps further ahead
+  // of the server clock are lowered to it.
+  std::uint64_t max_clock_skew_ms = 5 * 60 * 1000;
   std::size_t max_connections_per_user = 16;
   std::size_t max_messages_per_second = 200;            // per session
 };

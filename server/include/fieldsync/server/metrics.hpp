@@ -31,6 +31,8 @@ class Metrics {
   void tombstones_collected(std::size_t records);
   void territory_moves(std::size_t records);
   void resync_requested();
+  void clock_skewed_hello();
+  void future_stamps_lowered(std::size_t stamps);
 
   // Everything in the Prometheus text exposition format.
   std::string render() const;
@@ -48,6 +50,8 @@ class Metrics {
   prometheus::Counter* tombstones_collected_;
   prometheus::Counter* territory_moves_;
   prometheus::Counter* resyncs_requested_;
+  prometheus::Counter* clock_skewed_hellos_;
+  prometheus::Counter* future_stamps_lowered_;
   prometheus::Family<prometheus::Counter>* errors_;
 };
 

@@ -28,7 +28,18 @@ struct ClientSyncStats {
   std::size_t pulled = 0;    // records received
   std::uint64_t checkpoint = 0;
   std::uint64_t server_seq = 0;
-  std::int64_t clock_offset_ms = 0;  // server clock minus ours, learnt at the handshake
+  // The device clock measured against the server's at the handshake: true time minus the
+  // device clock. The replica stamps with the corrected clock (Replica::correct_clock).
+  std::int64_t clock_offset_ms = 0;
+  // The server's bound: a device clock further off than this should be fixed by the user
+  // (a warning, never a refusal). 0 until the welcome.
+  std::uint64_t max_clock_skew_ms = 0;
+  std::size_t restamped = 0;  // stamps of unpushed edits corrected before pushing them
+  bool clock_wrong() const {
+    const std::uint64_t off = clock_offset_ms < 0 ? static_cast<std::uint64_t>(-clock_offset_ms)
+                                                  : static_cast<std::uint64_t>(clock_offset_ms);
+    return max_clock_skew_ms > 0 && off > max_clock_skew_ms;
+  }
   std::string user;
   std::string role;
   std::vector<std::string> territories;
@@ -88,6 +99,7 @@ class ClientSync {
   std::uint64_t pull_request_ = 0;
   std::vector<OutboxAck> in_flight_;
   std::size_t server_batch_limit_ = 0;
+  std::uint64_t hello_device_ms_ = 0;  // the device clock when the hello went out
   // Resync from scratch: wanted (the welcome said so, or an earlier one did not finish),
   // then under way, with the records the full pull has brought so far.
   bool resync_wanted_ = false;

@@ -30,4 +30,19 @@ class ManualClock final : public Clock {
   std::atomic<std::uint64_t> now_;
 };
 
+// Another clock corrected by an offset: a device clock set wrong, corrected by what the sync
+// server measured (docs/architecture.md, "Clocks"). Never below 0. Thread-safe.
+class OffsetClock final : public Clock {
+ public:
+  explicit OffsetClock(const Clock& base, std::int64_t offset_ms = 0) : base_(&base), offset_(offset_ms) {}
+  std::uint64_t now_ms() const override;
+  std::int64_t offset_ms() const { return offset_.load(); }
+  void set_offset_ms(std::int64_t offset_ms) { offset_.store(offset_ms); }
+  const Clock& base() const { return *base_; }
+
+ private:
+  const Clock* base_;
+  std::atomic<std::int64_t> offset_;
+};
+
 }  // namespace fieldsync

@@ -125,6 +125,13 @@ struct CollectedTombstones {
   std::uint64_t max_seq = 0;  // the highest change sequence among them; 0 if none
 };
 
+// What Replica::correct_clock did.
+struct ClockCorrection {
+  std::int64_t previous_offset_ms = 0;
+  std::int64_t offset_ms = 0;   // now in force
+  std::size_t restamped = 0;    // siblings of unpushed local edits whose stamp changed
+};
+
 struct ReplicaOptions {
   const Clock* clock = nullptr;  // default: the system clock
   // Received stamps further ahead of our clock than this are not adopted (DESIGN: Clocks).
@@ -153,7 +160,10 @@ class Replica {
   ReplicaId replica_id() const;
   std::uint64_t counter() const;  // dot counter of the last local write, by any connection
   Hlc clock() const;            // the last stamp issued or adopted
-  std::uint64_t now_ms() const;  // the wall clock the replica stamps with
+  // The wall clock the replica stamps with: the device clock corrected by clock_offset_ms().
+  std::uint64_t now_ms() const;
+  std::uint64_t device_now_ms() const;  // the device clock as it is set, uncorrected
+  std::int64_t clock_offset_ms() const;  // true time (the server's) minus the device clock
   std::uint64_t last_seq() const;  // local change sequence of the last change
 
   // Local writes. Values are validated against the schema; a bad one throws an Error naming
@@ -209,6 +219,16 @@ class Replica {
   // no conflict, different ones are a conflict for review; nothing is lost).
   // Returns the new id.
   ReplicaId take_new_replica_id();
+
+  // The sync server measured the device clock `offset_ms` behind true time (negative: ahead).
+  // From now on the replica stamps with the corrected clock (the offset is kept in its
+  // settings: it survives restarts and serves offline edits). The stamps of unpushed local
+  // edits made since the last correction are shifted by the change of offset (they were
+  // made with the clock as wrong as it is now; stamps a clock set back left pinned at the
+  // HLC are not moved forward), and none is left beyond the corrected now; dots are unchanged. A change within `kClockToleranceMs` is ignored, so that network
+  // delays do not re-stamp anything. Other replicas' siblings are never touched.
+  ClockCorrection correct_clock(std::int64_t offset_ms);
+  static constexpr std::int64_t kClockToleranceMs = 1000;
 
   // Small persistent key/value settings (sync checkpoint, server address, ...).
   std::optional<std::string> setting(std::string_view key) const;
