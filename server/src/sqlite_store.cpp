@@ -206,13 +206,15 @@ class SqliteStore final : public Store {
     std::lock_guard lock(mutex_);
     const std::string id = replica.to_string();
     auto& select = db_->cached(
-        "SELECT max_counter, epoch, pending_epoch, generation, full_pull_seq FROM srv_replicas WHERE replica_id = ?1");
+        "SELECT max_counter, epoch, pending_epoch, generation, full_pull_seq, user FROM srv_replicas "
+        "WHERE replica_id = ?1");
     struct Known {
       std::uint64_t max_counter;
       std::string epoch;
       std::string pending_epoch;
       std::string generation;
       std::uint64_t full_pull_seq;
+      std::string user;
     };
     std::optional<Known> known;
     {
@@ -221,9 +223,11 @@ class SqliteStore final : public Store {
       if (select.step()) {
         known = Known{static_cast<std::uint64_t>(select.column_int(0)), std::string(select.column_text(1)),
                       std::string(select.column_text(2)), std::string(select.column_text(3)),
-                      static_cast<std::uint64_t>(select.column_int(4))};
+                      static_cast<std::uint64_t>(select.column_int(4)), std::string(select.column_text(5))};
       }
     }
+    // Writes under this id are that user's: another user may not write in their name.
+    if (known && known->user != user) return {ReplicaStatus::kOtherUser, {}};
     // Epochs handed out after the backup a restored store was made from are unknown to it:
     // the first hello in a new generation is judged by its counter alone.
     const bool same_generation = known && (known->generation.empty() || known->generation == generation_);
@@ -244,7 +248,7 @@ class SqliteStore final : public Store {
     auto& upsert = db_->cached(
         "INSERT INTO srv_replicas (replica_id, user, max_counter, first_seen_ms, last_seen_ms, epoch, "
         "pending_epoch, generation, checkpoint) VALUES (?1, ?2, 0, ?3, ?3, ?4, ?5, ?6, ?7) "
-        "ON CONFLICT (replica_id) DO UPDATE SET last_seen_ms = excluded.last_seen_ms, user = excluded.user, "
+        "ON CONFLICT (replica_id) DO UPDATE SET last_seen_ms = excluded.last_seen_ms, "
         "epoch = excluded.epoch, pending_epoch = excluded.pending_epoch, generation = excluded.generation, "
         "checkpoint = excluded.checkpoint");
     sqlite::ResetGuard reset(upsert);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "fieldsync/core/causal_check.hpp"
 #include "fieldsync/core/client_sync.hpp"
 #include "fieldsync/core/state_codec.hpp"
 #include "fieldsync/core/utf8.hpp"
@@ -150,6 +151,14 @@ Reply SyncService::hello(Connection& connection, const proto::Envelope& message)
   const ReplicaCheck check =
       store_->register_replica(*replica, hello.replica_counter(), hello.replica_epoch(), hello.checkpoint(),
                                connection.principal.user);
+  if (check.status == ReplicaStatus::kOtherUser) {
+    // Someone writing in a colleague's name (their replica id is in every state they
+    // wrote), or a database handed from one user to another. The session's ws_closed log
+    // line carries this reason.
+    return fatal(ErrorCode::kForbidden, "the replica id " + replica->to_string() +
+                                            " is registered to another user: a database syncs for the user "
+                                            "who first synced it; start a new one (fieldsync init)");
+  }
   if (check.status == ReplicaStatus::kCounterWentBack) {
     return fatal(ErrorCode::kReplicaIdReused,
                  "this database was restored from a backup or copied: it must take a new replica id");
@@ -214,6 +223,10 @@ Reply SyncService::push(Connection& connection, const proto::Envelope& message) 
   std::map<std::pair<std::string, RecordId>, TerritoryMove> moving;
   auto check = [&](const RecordState& incoming, const RecordState* stored) -> std::optional<PushRefusal> {
     if (auto why = scope_.write_refusal(who, incoming, stored)) return PushRefusal{0, ErrorCode::kForbidden, *why};
+    // The pusher may add its own writes only; its claims about others' must be the server's.
+    if (auto why = check_pushed_history(incoming, stored, *connection.replica, limits_.max_replica_counter)) {
+      return PushRefusal{0, why->code(), why->what()};
+    }
     if (auto move = scope_.move_of(incoming, stored)) moving[{incoming.collection, incoming.id}] = std::move(*move);
     return std::nullopt;
   };

@@ -156,7 +156,12 @@ void ClientSync::push_or_pull() {
   if (push_request_ || pull_request_) return;  // one request in flight at a time
   std::size_t limit = options_.push_batch;
   if (server_batch_limit_ && server_batch_limit_ < limit) limit = server_batch_limit_;
-  auto entries = replica_->outbox(limit);
+  // Records held back in this session sort among the others: read past them.
+  auto entries = replica_->outbox(held_back_.empty() ? limit : limit + held_back_.size());
+  std::erase_if(entries, [&](const OutboxEntry& entry) {
+    return held_back_.contains(record_key(entry.state.collection, entry.state.id));
+  });
+  if (entries.size() > limit) entries.resize(limit);
   if (!entries.empty()) {
     proto::Envelope message;
     push_request_ = next_request_++;
@@ -198,16 +203,31 @@ void ClientSync::pull(std::uint64_t after_seq) {
 
 void ClientSync::handle_ack(const proto::Ack& ack) {
   push_request_ = 0;
+  std::vector<bool> keep(in_flight_.size(), false);
   replica_->transaction([&] {
     for (const auto& rejection : ack.rejected()) {
       if (rejection.index() >= in_flight_.size()) throw Error(ErrorCode::kProtocol, "an ack rejects a record never pushed");
       const auto& entry = in_flight_[rejection.index()];
+      const auto code = static_cast<ErrorCode>(rejection.code());
       // Refused records leave the outbox (the server will never take them), but the
-      // refusal is kept for the user to see: nothing is dropped silently.
-      replica_->record_rejection(entry.collection, entry.id, static_cast<ErrorCode>(rejection.code()),
-                                 rejection.reason());
+      // refusal is kept for the user to see: nothing is dropped silently. One refused for
+      // writes of others the server does not hold yet (relayed through change files) stays
+      // queued: once their author has synced, the same state is accepted.
+      replica_->record_rejection(entry.collection, entry.id, code, rejection.reason());
+      if (code == ErrorCode::kUnverifiedHistory) {
+        keep[rejection.index()] = true;
+        held_back_.insert(record_key(entry.collection, entry.id));
+        ++stats_.held_back;
+      }
     }
-    replica_->acknowledge(in_flight_);
+    std::vector<OutboxAck> done;
+    for (std::size_t i = 0; i < in_flight_.size(); ++i) {
+      if (keep[i]) continue;
+      done.push_back(in_flight_[i]);
+      // Accepted at last: an earlier refusal of the kind above is settled.
+      replica_->clear_rejection(in_flight_[i].collection, in_flight_[i].id, ErrorCode::kUnverifiedHistory);
+    }
+    replica_->acknowledge(done);
   });
   stats_.rejected += static_cast<std::size_t>(ack.rejected_size());
   stats_.pushed += in_flight_.size() - static_cast<std::size_t>(ack.rejected_size());

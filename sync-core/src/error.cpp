@@ -29,6 +29,7 @@ std::string_view error_code_name(ErrorCode code) {
     case ErrorCode::kShuttingDown: return "shutting_down";
     case ErrorCode::kInternal: return "internal";
     case ErrorCode::kTls: return "tls";
+    case ErrorCode::kUnverifiedHistory: return "unverified_history";
   }
   return "unknown";
 }

@@ -601,6 +601,13 @@ void Replica::record_rejection(const std::string& collection, const RecordId& id
   s.run();
 }
 
+void Replica::clear_rejection(const std::string& collection, const RecordId& id, ErrorCode code) {
+  auto& s = impl_->db.cached("DELETE FROM fs_rejections WHERE collection = ?1 AND id = ?2 AND code = ?3");
+  sqlite::ResetGuard reset(s);
+  s.bind(1, collection).bind(2, id_text(id)).bind(3, static_cast<std::int64_t>(code));
+  s.run();
+}
+
 std::vector<PushRejection> Replica::rejections() const {
   auto& s = impl_->db.cached("SELECT collection, id, code, reason, at_ms FROM fs_rejections ORDER BY at_ms, collection, id");
   sqlite::ResetGuard reset(s);

@@ -57,9 +57,15 @@ TEST_F(BackupRestoreTest, ReplicasAheadOfARestoredServerBringBackEveryAcknowledg
 
   const ClientSyncStats ana_stats = sync(ana, ana_token_);
   EXPECT_TRUE(ana_stats.server_restored);
+  // Sue's customer, as Ana re-sends it, carries a write of Sue's the restored server lacks:
+  // it waits in Ana's outbox until Sue has re-sent it herself (the server guards causality).
+  EXPECT_EQ(ana_stats.held_back, 1u);
+  EXPECT_EQ(ana.outbox_size(), 1u);
   const ClientSyncStats sue_stats = sync(sue, sue_token_);
   EXPECT_TRUE(sue_stats.server_restored);
-  sync(ana, ana_token_);  // picks up what Sue brought back
+  EXPECT_EQ(sue_stats.held_back, 0u);
+  sync(ana, ana_token_);  // pushes the record that waited, picks up what Sue brought back
+  EXPECT_EQ(ana.outbox_size(), 0u);
   EXPECT_TRUE(ana.rejections().empty());
   EXPECT_TRUE(sue.rejections().empty());
 

@@ -48,6 +48,7 @@ ping_interval_ms = 5000
 max_clock_skew_ms = 1000
 max_connections_per_user = 3
 max_messages_per_second = 50
+max_replica_counter = 4294967296
 )");
   EXPECT_EQ(config.address, "0.0.0.0");
   EXPECT_EQ(config.port, 9000);
@@ -65,6 +66,7 @@ max_messages_per_second = 50
   EXPECT_EQ(config.limits.max_clock_skew_ms, 1000u);
   EXPECT_EQ(config.limits.max_connections_per_user, 3u);
   EXPECT_EQ(config.limits.max_messages_per_second, 50u);
+  EXPECT_EQ(config.limits.max_replica_counter, std::uint64_t{1} << 32);
 }
 
 TEST(ConfigTest, TheShippedExampleLoads) {

@@ -179,6 +179,39 @@ TEST_F(TombstoneCollectionTest, AnEditConcurrentWithACollectedDeleteKeepsTheReco
   EXPECT_TRUE(sue.conflicts().empty());
 }
 
+// An offline edit of a record another replica wrote, whose delete was collected meanwhile:
+// the edit carries writes the server no longer holds (the server guards causality), so it
+// is refused and stays on the phone, queued and shown as a refusal, through the resync.
+TEST_F(TombstoneCollectionTest, AnEditOfAnotherReplicasRecordWhoseDeleteWasCollectedStaysOnThePhone) {
+  Replica ana = phone("ana");
+  Replica sue = phone("sue");
+  const RecordId theirs = add_customer(sue, "Sue's Customer");
+  sync(sue, sue_token_);
+  sync(ana, ana_token_);
+  ana.update("customers", theirs, {{"phone", Value("+44 9")}});  // offline
+  sue.remove("customers", theirs);
+  sync(sue, sue_token_);
+  clock_source_.advance(40 * kDay);
+  sync_twice(sue, sue_token_);
+  ASSERT_EQ(server_->collect_tombstones().records, 1u);
+
+  const ClientSyncStats stats = sync(ana, ana_token_);
+  EXPECT_TRUE(stats.resynced);
+  EXPECT_EQ(stats.rejected, 1u);
+  EXPECT_EQ(stats.held_back, 1u);
+  EXPECT_FALSE(server_->store().get("customers", theirs));
+  auto kept = ana.get("customers", theirs);
+  ASSERT_TRUE(kept) << "the edit is not lost with the resync";
+  EXPECT_EQ(std::get<std::string>(kept->value("phone")), "+44 9");
+  EXPECT_EQ(ana.outbox_size(), 1u);
+  ASSERT_EQ(ana.rejections().size(), 1u);
+  EXPECT_EQ(ana.rejections()[0].code, ErrorCode::kUnverifiedHistory);
+  // Every later sync tries again, once, and finishes.
+  const ClientSyncStats again = sync(ana, ana_token_);
+  EXPECT_EQ(again.rejected, 1u);
+  EXPECT_TRUE(ana.get("customers", theirs));
+}
+
 // A resync interrupted by a crash or a lost connection left its mark in the replica's
 // settings, and its checkpoint somewhere past collected_seq: the next sync starts it over.
 TEST_F(TombstoneCollectionTest, AnUnfinishedResyncStartsOverAtTheNextSync) {

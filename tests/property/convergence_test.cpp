@@ -11,6 +11,12 @@
 //   (c) resolved values agree everywhere and conflicts() lists exactly the fields whose
 //       siblings disagree.
 //
+// Convergence.HonestReplicasConvergeThroughAGuardedServerDespiteAForger runs the same
+// histories through a guarded hub (replica 0, the server: the others sync with it only, and
+// what they send it passes check_pushed_history as the server's push gate does) while a
+// forger outside the network pushes forged version vectors and dots at the hub. Every
+// forgery must be refused or change nothing, and (a)-(c) must hold for the honest replicas.
+//
 // Every seed is printed as "[ seed ] <n>". To replay one:   FIELDSYNC_SEED=<n> ./fieldsync_property_tests
 // A long campaign (a few hours on 2 cores):
 //   FIELDSYNC_SEEDS=100000 ./fieldsync_property_tests --gtest_filter='Convergence.*'
@@ -31,6 +37,7 @@
 #include <vector>
 
 #include "domain_values.hpp"
+#include "fieldsync/core/causal_check.hpp"
 #include "fieldsync/core/error.hpp"
 #include "fieldsync/core/state_codec.hpp"
 #include "replica_network.hpp"
@@ -45,6 +52,8 @@ constexpr std::size_t kDefaultSeeds = 300;
 constexpr std::size_t kMaxReportedFields = 10;  // per replica: enough to diagnose, not a flood
 constexpr std::uint64_t kLongSeedEvery = 97;  // seeds divisible by this run a long history
 constexpr std::size_t kLongOps = 3000;
+constexpr std::size_t kGuardedSeeds = 60;  // the guarded run: a few seconds in CI
+constexpr std::size_t kForgerHistory = 4;  // stale copies the forger keeps of each record
 
 using Key = WriteLog::Key;
 
@@ -101,8 +110,15 @@ std::string siblings_text(const std::vector<Sibling>& siblings) {
 
 class Simulation {
  public:
-  Simulation(std::uint64_t seed, std::size_t ops)
-      : rng_(seed), values_(rng_), network_(Schema::domain(), clock_offsets()), ops_(ops) {}
+  // `forger`: replica 0 is a guarded hub and a forger pushes at it (see the file comment).
+  Simulation(std::uint64_t seed, std::size_t ops, bool forger = false)
+      : rng_(seed), values_(rng_), network_(Schema::domain(), clock_offsets()), ops_(ops), forging_(forger) {
+    if (!forging_) return;
+    network_.guard(0);
+    Uuid::Bytes bytes{};
+    for (auto& b : bytes) b = static_cast<std::uint8_t>(rng_());
+    forger_.id = Uuid(bytes);
+  }
 
   void run() {
     for (std::size_t op = 0; op < ops_; ++op) {
@@ -118,6 +134,8 @@ class Simulation {
         race_one_field();
       } else if (roll < 80) {
         send();
+      } else if (forging_ && roll < 88) {
+        forge();
       } else {
         network_.step(rng_);
       }
@@ -129,10 +147,13 @@ class Simulation {
   const NetworkStats& stats() const { return network_.stats(); }
   std::size_t writes() const { return log_.size(); }
   std::size_t open_conflicts() { return network_.replica(0).conflicts().size(); }
+  std::size_t forgeries_refused() const { return forger_.refused; }
+  std::size_t forgeries_unchanged() const { return forger_.unchanged; }
 
   void check() {
     ASSERT_TRUE(settled_) << "the replicas were still exchanging changes after the final rounds";
     for (const auto& rejection : network_.rejections()) ADD_FAILURE() << rejection;
+    for (const auto& slipped : forger_.slipped) ADD_FAILURE() << slipped;
     check_identical();
     for (std::size_t r = 0; r < network_.size(); ++r) {
       SCOPED_TRACE("replica " + std::to_string(r));
@@ -227,6 +248,7 @@ class Simulation {
     const std::size_t from = random_replica();
     std::size_t to = random_replica();
     if (to == from) to = (to + 1) % network_.size();
+    if (auto hub = network_.hub(); hub && from != *hub) to = *hub;  // a star around the server
     const std::size_t limit = rng_() % 3 == 0 ? 1 + rng_() % 8 : 0;
     network_.send(from, to, limit);
   }
@@ -331,10 +353,144 @@ class Simulation {
     for (const auto& name : listed) EXPECT_TRUE(expected_conflicts.contains(name)) << "listed, not a conflict: " << name;
   }
 
+  // A rep's phone that forges: it pulls from the hub now and then (its copies go stale) and
+  // pushes states that claim more of honest replicas than the hub holds, write in their
+  // name, alter or drop their writes, or bring back overwritten ones; some carry a write of
+  // its own beside the forgery, so that only the forgery can refuse them.
+  void forge() {
+    Replica& hub = network_.replica(0);
+    if (rng_() % 3 == 0) pull_into_forger(hub);
+    const Key& key = keys_[rng_() % keys_.size()];
+    const auto stored = hub.state(key.first, key.second);
+    if (!stored) return;
+    const auto& history = forger_.seen[key];
+    const ReplicaId victim = network_.replica(random_replica()).replica_id();
+    const Hlc stamp(hub.now_ms(), 0);
+    const CollectionSchema& schema = collection(key);
+    auto stale_or_current = [&] { return !history.empty() && rng_() % 2 ? history[rng_() % history.size()] : *stored; };
+    // A write of the forger's own to a field other than `avoid`.
+    auto own_write = [&](RecordState& state, const std::string& avoid) {
+      for (int attempt = 0; attempt < 8; ++attempt) {
+        const FieldSchema& field = values_.pick_field(schema);
+        Value value = values_.value_for(field);
+        if (field.name == avoid || (field.required && is_null(value))) continue;
+        apply_write(state, Dot{forger_.id, ++forger_.counter}, stamp, {{field.name, std::move(value)}});
+        return true;
+      }
+      return false;
+    };
+    RecordState forged = *stored;
+    switch (rng_() % 6) {
+      case 0: {  // a version vector claiming an honest replica's writes still to come
+        forged = stale_or_current();
+        const std::uint64_t beyond = rng_() % 2 ? 1 + rng_() % 4 : std::uint64_t{1} << 62;
+        forged.vv.advance(victim, stored->vv.get(victim) + beyond);
+        break;
+      }
+      case 1: {  // a new write in an honest replica's name
+        forged = stale_or_current();
+        const FieldSchema& field = values_.pick_field(schema);
+        apply_write(forged, Dot{victim, stored->vv.get(victim) + 1 + rng_() % 3}, stamp,
+                    {{field.name, values_.value_for(field)}});
+        break;
+      }
+      case 2: {  // another value or stamp for an honest write the hub holds
+        std::vector<std::pair<FieldState*, Sibling*>> theirs;
+        for (auto& f : forged.fields) {
+          for (auto& sibling : f.siblings) theirs.emplace_back(&f, &sibling);
+        }
+        if (theirs.empty()) return;
+        auto [field, sibling] = theirs[rng_() % theirs.size()];
+        const FieldSchema* declared = schema.field(field->name);
+        const bool* flag = std::get_if<bool>(&sibling->value);  // `_deleted`, the one undeclared field
+        Value value = declared ? values_.value_for(*declared) : Value(!(flag && *flag));
+        if (value == sibling->value) {
+          sibling->hlc = Hlc(sibling->hlc.ms() + 1, sibling->hlc.logical());
+        } else {
+          sibling->value = std::move(value);
+        }
+        if (rng_() % 2 && !own_write(forged, field->name)) return;
+        break;
+      }
+      case 3: {  // a counter of its own beyond the bound
+        const FieldSchema& field = values_.pick_field(schema);
+        apply_write(forged, Dot{forger_.id, kMaxReplicaCounter + 1 + rng_() % 1000}, stamp,
+                    {{field.name, values_.value_for(field)}});
+        break;
+      }
+      case 4: {  // drops a write the hub holds, writing only elsewhere
+        if (forged.fields.empty()) return;
+        auto& field = forged.fields[rng_() % forged.fields.size()];
+        const std::string name = field.name;
+        if (field.siblings.size() > 1 && rng_() % 2) {
+          field.siblings.erase(field.siblings.begin() + static_cast<std::ptrdiff_t>(rng_() % field.siblings.size()));
+        } else {
+          forged.fields.erase(forged.fields.begin() + (&field - forged.fields.data()));
+        }
+        if (!own_write(forged, name)) return;
+        break;
+      }
+      default: {  // brings back a write the hub holds as overwritten, beside one of its own
+        std::optional<std::pair<std::string, Sibling>> old;
+        for (const auto& earlier : history) {
+          for (const auto& f : earlier.fields) {
+            const FieldState* now = stored->field(f.name);
+            for (const auto& sibling : f.siblings) {
+              const bool held = now && std::any_of(now->siblings.begin(), now->siblings.end(),
+                                                   [&](const Sibling& s) { return s.dot == sibling.dot; });
+              if (!held) old.emplace(f.name, sibling);
+            }
+          }
+        }
+        if (!old) return;
+        auto it = std::find_if(forged.fields.begin(), forged.fields.end(),
+                               [&](const FieldState& f) { return f.name == old->first; });
+        if (it == forged.fields.end()) it = forged.fields.insert(it, FieldState{old->first, {}});
+        it->siblings.push_back(old->second);
+        if (!own_write(forged, old->first)) return;
+        break;
+      }
+    }
+    canonicalize(forged);
+    const MergeReport report = network_.push_to_hub(forger_.id, std::span(&forged, 1));
+    const auto after = hub.state(key.first, key.second);
+    if (!report.rejected.empty()) {
+      ++forger_.refused;
+    } else if (after != stored) {
+      forger_.slipped.push_back("a forgery changed " + key_text(key) + " on the hub:\nforged:\n" +
+                                state_text(forged) + "hub before:\n" + state_text(*stored) + "hub after:\n" +
+                                (after ? state_text(*after) : std::string("(none)")));
+    } else {
+      ++forger_.unchanged;
+    }
+  }
+
+  void pull_into_forger(const Replica& hub) {
+    for (const auto& key : keys_) {
+      auto state = hub.state(key.first, key.second);
+      if (!state) continue;
+      auto& copies = forger_.seen[key];
+      if (!copies.empty() && copies.back() == *state) continue;
+      copies.push_back(std::move(*state));
+      if (copies.size() > kForgerHistory) copies.erase(copies.begin());
+    }
+  }
+
+  struct Forger {
+    ReplicaId id;
+    std::uint64_t counter = 0;
+    std::map<Key, std::vector<RecordState>> seen;  // pulled copies, oldest first
+    std::size_t refused = 0;
+    std::size_t unchanged = 0;  // accepted, and the hub's state stayed as it was
+    std::vector<std::string> slipped;  // forgeries that changed the hub: failures
+  };
+
   std::mt19937_64 rng_;
   DomainValues values_;
   ReplicaNetwork network_;
   std::size_t ops_;
+  bool forging_ = false;
+  Forger forger_;
   WriteLog log_;
   std::vector<Key> keys_;
   bool settled_ = false;
@@ -362,6 +518,32 @@ TEST(Convergence, ReplicasConvergeAndKeepEveryConcurrentWrite) {
       break;  // one failing history is enough to read
     }
   }
+}
+
+// The same histories through a guarded server, with a forger pushing at it.
+TEST(Convergence, HonestReplicasConvergeThroughAGuardedServerDespiteAForger) {
+  const SeedPlan plan = seed_plan_from_env(kGuardedSeeds);
+  std::size_t refused = 0;
+  for (std::uint64_t seed : plan.seeds) {
+    const std::size_t ops = scaled_ops(plan, std::min<std::size_t>(ops_for(seed), 600));
+    SCOPED_TRACE("seed " + std::to_string(seed) + " (replay: FIELDSYNC_SEED=" + std::to_string(seed) + ")");
+    try {
+      Simulation simulation(seed, ops, /*forger=*/true);
+      simulation.run();
+      std::cout << "[ seed ] " << seed << "  guarded replicas=" << simulation.replicas() << " ops=" << ops
+                << " writes=" << simulation.writes() << " forgeries refused=" << simulation.forgeries_refused()
+                << " unchanged=" << simulation.forgeries_unchanged() << "\n";
+      refused += simulation.forgeries_refused();
+      simulation.check();
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << "seed " << seed << " threw: " << e.what();
+    }
+    if (::testing::Test::HasFailure()) {
+      std::cout << "[ seed ] " << seed << " FAILED; replay with FIELDSYNC_SEED=" << seed << "\n";
+      break;
+    }
+  }
+  EXPECT_GT(refused, 0u) << "the forger never got to push";
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "fieldsync/core/causal_check.hpp"
+
 namespace fieldsync::test {
 namespace {
 
@@ -38,9 +40,22 @@ SyncMessage ReplicaNetwork::take(std::size_t index) {
   return message;
 }
 
+void ReplicaNetwork::guard(std::size_t hub) { hub_ = hub; }
+
+MergeReport ReplicaNetwork::merge_into(std::size_t to, const ReplicaId& pusher, std::span<const RecordState> states) {
+  Replica& receiver = nodes_.at(to)->replica;
+  if (!hub_ || to != *hub_) return receiver.merge(states);
+  return receiver.merge(states, MergeDetail::kCounts, [&](const RecordState& incoming, const RecordState* stored) {
+    return check_pushed_history(incoming, stored, pusher);
+  });
+}
+
+MergeReport ReplicaNetwork::push_to_hub(const ReplicaId& pusher, std::span<const RecordState> states) {
+  return merge_into(hub_.value(), pusher, states);
+}
+
 void ReplicaNetwork::deliver(const SyncMessage& message) {
-  Node& receiver = *nodes_.at(message.to);
-  MergeReport report = receiver.replica.merge(message.states);
+  MergeReport report = merge_into(message.to, nodes_.at(message.from)->replica.replica_id(), message.states);
   for (const auto& r : report.rejected) {
     rejections_.push_back("replica " + std::to_string(message.to) + " rejected " + r.collection + " " + r.id + ": " +
                           r.reason);
@@ -84,7 +99,7 @@ bool ReplicaNetwork::settle(std::mt19937_64& rng) {
     bool quiet = true;
     for (std::size_t from = 0; from < nodes_.size(); ++from) {
       for (std::size_t to = 0; to < nodes_.size(); ++to) {
-        if (from == to) continue;
+        if (from == to || !linked(from, to)) continue;
         send(from, to, 0);
         SyncMessage message = take(in_flight_.size() - 1);
         quiet = quiet && message.states.empty();

@@ -11,7 +11,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <random>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -39,6 +41,15 @@ class ReplicaNetwork {
  public:
   // `clock_offsets_ms[i]` is how far replica i's wall clock is from true time.
   ReplicaNetwork(const Schema& schema, const std::vector<std::int64_t>& clock_offsets_ms);
+
+  // Makes replica `hub` a guarded server: the others exchange states with it only (send()
+  // and settle() keep to that), and whatever they send it passes check_pushed_history with
+  // the sender as the pusher, as the server's push gate does.
+  void guard(std::size_t hub);
+  std::optional<std::size_t> hub() const { return hub_; }
+  // A push to the guarded hub by a replica outside the network (a forger): merged through
+  // the same guard at once.
+  MergeReport push_to_hub(const ReplicaId& pusher, std::span<const RecordState> states);
 
   std::size_t size() const { return nodes_.size(); }
   Replica& replica(std::size_t i) { return nodes_.at(i)->replica; }
@@ -68,6 +79,8 @@ class ReplicaNetwork {
   };
 
   void deliver(const SyncMessage& message);
+  MergeReport merge_into(std::size_t to, const ReplicaId& pusher, std::span<const RecordState> states);
+  bool linked(std::size_t from, std::size_t to) const { return !hub_ || from == *hub_ || to == *hub_; }
   SyncMessage take(std::size_t index);
 
   std::vector<std::unique_ptr<Node>> nodes_;  // stable addresses: a Replica points at its clock
@@ -75,6 +88,7 @@ class ReplicaNetwork {
   std::vector<SyncMessage> resend_queue_;  // lost, to be sent again later
   NetworkStats stats_;
   std::vector<std::string> rejections_;
+  std::optional<std::size_t> hub_;
 };
 
 }  // namespace fieldsync::test

@@ -212,6 +212,10 @@ void print_sync_summary(const std::string& url, const ClientSyncStats& stats,
   std::cout << "  pushed:     " << plural(stats.pushed, "record") << '\n';
   std::cout << "  refused:    " << plural(std::max(stats.rejected, refused.size()), "record") << '\n';
   for (const auto& rejection : refused) std::cout << "    " << rejection_line(rejection) << '\n';
+  if (stats.held_back > 0) {
+    std::cout << "    " << plural(stats.held_back, "record")
+              << " still queued: they carry others' writes the server does not hold yet; sent again at the next sync\n";
+  }
   std::cout << "  pulled:     " << plural(stats.pulled, "record") << '\n';
   if (stats.resynced) {
     std::cout << "  resynced:   from scratch; removed " << plural(stats.forgotten, "record")
@@ -238,6 +242,7 @@ void run_sync_once(const Context& context, Replica& replica, const std::string& 
                                  {"territories", stats.territories},
                                  {"pushed", stats.pushed},
                                  {"refused", refused_json},
+                                 {"held_back", stats.held_back},
                                  {"pulled", stats.pulled},
                                  {"resynced", stats.resynced},
                                  {"forgotten", stats.forgotten},

@@ -297,8 +297,11 @@ TEST_F(CliServerSync, TokenFromAFileOrTheEnvironment) {
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_THAT(missing.err, HasSubstr("cannot read the token file"));
 
+  // A database syncs for one user only (the server ties its replica id to the first): Ana's
+  // syncs from a database of her own.
+  box_.init("b.db");
   setenv("FIELDSYNC_TOKEN", ana_.c_str(), 1);
-  CliResult from_env = box_.run_db("a.db", {"sync", "--server", url_});
+  CliResult from_env = box_.run_db("b.db", {"sync", "--server", url_});
   // --token wins over the variable.
   CliResult explicit_token = box_.run_db("a.db", {"sync", "--server", url_, "--token", sue_});
   unsetenv("FIELDSYNC_TOKEN");

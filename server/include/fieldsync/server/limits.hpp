@@ -4,6 +4,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "fieldsync/core/causal_check.hpp"
+
 namespace fieldsync::server {
 
 // Every flow-control limit of the server in one place (configurable: docs/operations.md).
@@ -20,6 +22,9 @@ struct Limits {
   std::uint64_t max_clock_skew_ms = 5 * 60 * 1000;
   std::size_t max_connections_per_user = 16;
   std::size_t max_messages_per_second = 200;            // per session
+  // A replica's counter in a pushed dot or its own version-vector entry; larger is refused
+  // (kUnverifiedHistory): a forged counter would make the replica's later writes look old.
+  std::uint64_t max_replica_counter = kMaxReplicaCounter;
 };
 
 }  // namespace fieldsync::server

@@ -38,6 +38,7 @@ enum class ReplicaStatus {
   kNew,               // first time seen: registered
   kKnown,             // its epoch is the current or the pending one, its counter is not behind
   kCounterWentBack,   // a restored backup or a copied database: must take a new id
+  kOtherUser,         // registered by another user: refused, nothing recorded
 };
 
 // What one round of tombstone collection did.
@@ -142,6 +143,8 @@ class Store {
   // but was never used), means the database was restored or copied. Otherwise hands out a
   // new epoch, pending until the replica's first push with it.
   // `checkpoint` is the one the hello carries: how far the replica has pulled.
+  // A replica id belongs to the user who registered it first: another user presenting it
+  // gets kOtherUser and changes nothing.
   virtual ReplicaCheck register_replica(const ReplicaId& replica, std::uint64_t counter, const std::string& epoch,
                                         std::uint64_t checkpoint, const std::string& user) = 0;
   // Replicas have applied the server's changes up to these checkpoints (their pulls say

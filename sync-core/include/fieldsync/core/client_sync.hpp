@@ -25,6 +25,7 @@ struct ClientSyncOptions {
 struct ClientSyncStats {
   std::size_t pushed = 0;    // records acknowledged by the server
   std::size_t rejected = 0;  // records the server refused (kept in Replica::rejections())
+  std::size_t held_back = 0;  // of those, refused as unverified_history: still queued for the next sync
   std::size_t pulled = 0;    // records received
   std::uint64_t checkpoint = 0;
   std::uint64_t server_seq = 0;
@@ -105,6 +106,10 @@ class ClientSync {
   bool resync_wanted_ = false;
   bool resyncing_ = false;
   std::unordered_set<std::string> resync_seen_;
+  // Records refused as unverified_history in this session: they stay in the outbox for the
+  // next sync (the writes they carry may reach the server meanwhile), but are not pushed
+  // again in this one, so the push loop does not spin on them.
+  std::unordered_set<std::string> held_back_;
 };
 
 std::string_view phase_name(ClientSync::Phase phase);

@@ -38,6 +38,10 @@ enum class ErrorCode : int {
   // CA, another host name) or no TLS session could be agreed. Retrying cannot help until
   // the CA file or the server address is fixed.
   kTls = 31,
+  // A pushed record claims writes of other replicas the server does not hold (changes
+  // relayed through files, a forged version vector or dot): refused per record. The
+  // client keeps it queued and pushes it again at its next sync.
+  kUnverifiedHistory = 32,
 };
 
 // The stable name of a code, e.g. "invalid_value".

@@ -210,6 +210,8 @@ class Replica {
   // Keeps the server's refusal of a pushed record (newest replaces older ones for it).
   void record_rejection(const std::string& collection, const RecordId& id, ErrorCode code, const std::string& reason);
   std::vector<PushRejection> rejections() const;
+  // Withdraws a refusal of `code` for a record the server has since accepted.
+  void clear_rejection(const std::string& collection, const RecordId& id, ErrorCode code);
 
   // For a database restored from a backup or copied to a second phone (the server answers
   // replica_id_reused): takes a fresh replica id and re-stamps the unpushed edits with it,
