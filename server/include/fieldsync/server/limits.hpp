@@ -18,6 +18,11 @@ struct Limits {
   std::uint64_t max_clock_skew_ms = 5 * 60 * 1000;      // hello clocks further off are refused
   std::size_t max_connections_per_user = 16;
   std::size_t max_messages_per_second = 200;            // per session
+  // How often the running server checks open connections against the store's tokens and
+  // users (revocations, disabled users, changed territories made by the admin commands):
+  // a revoked connection ends within about this long.
+  std::chrono::milliseconds account_check_interval{1'000};
+  std::size_t max_audit_text_bytes = 1024;  // per text (reason, field names) in one audit entry
 };
 
 }  // namespace fieldsync::server
