@@ -78,7 +78,10 @@ AccountCheck SyncService::check_accounts() {
   {
     std::lock_guard lock(mutex_);
     for (const auto& [id, open] : open_) {
-      if (open.checked_generation < generation && open.refusal.empty()) tokens.insert(open.principal.token_id);
+      // No token id: a principal made in-process (tests, tools), with nothing to check.
+      if (open.checked_generation < generation && open.refusal.empty() && !open.principal.token_id.empty()) {
+        tokens.insert(open.principal.token_id);
+      }
     }
   }
   AccountCheck done;
@@ -104,7 +107,8 @@ std::optional<Reply> SyncService::account_gate(Connection& connection) {
     std::lock_guard lock(mutex_);
     auto it = open_.find(connection.id);
     if (it == open_.end()) return std::nullopt;
-    if (it->second.refusal.empty() && it->second.checked_generation < generation) {
+    if (it->second.refusal.empty() && it->second.checked_generation < generation &&
+        !it->second.principal.token_id.empty()) {
       recheck = it->second.principal.token_id;
     }
   }

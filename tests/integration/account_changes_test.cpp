@@ -189,7 +189,9 @@ TEST_F(TerritoryChangeTest, ALiveConnectionIsToldToResyncAtOnceAndReadsTheNewSco
   EXPECT_EQ(page.batch().records_size(), 2);
   for (const auto& record : page.batch().records()) {
     const RecordState state = decode_wire_state(record);
-    if (state.collection == "customers") EXPECT_EQ(territory_of(state), "east");
+    if (state.collection == "customers") {
+      EXPECT_EQ(territory_of(state), "east");
+    }
   }
 }
 
