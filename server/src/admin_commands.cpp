@@ -2,6 +2,7 @@
 
 #include <ctime>
 #include <iomanip>
+#include <optional>
 
 #include "fieldsync/core/error.hpp"
 #include "fieldsync/server/principal.hpp"
@@ -10,6 +11,7 @@ namespace fieldsync::server {
 namespace {
 
 constexpr std::int64_t kMaxTtlDays = 3650;
+constexpr std::int64_t kMaxAuditDays = 36500;
 constexpr std::uint64_t kDayMs = 24ULL * 3600 * 1000;
 
 std::string join(const std::vector<std::string>& items) {
@@ -62,11 +64,47 @@ void user_add(Store& store, const std::string& name, const std::string& role, co
 }
 
 void user_list(Store& store, std::ostream& out) {
-  out << std::left << std::setw(24) << "NAME" << std::setw(12) << "ROLE" << "TERRITORIES\n";
+  out << std::left << std::setw(24) << "NAME" << std::setw(12) << "ROLE" << std::setw(10) << "STATUS"
+      << "TERRITORIES\n";
   for (const auto& user : store.users()) {
-    out << std::setw(24) << user.name << std::setw(12) << role_name(user.role)
-        << (user.territories.empty() ? "-" : join(user.territories)) << "\n";
+    out << std::setw(24) << user.name << std::setw(12) << role_name(user.role) << std::setw(10)
+        << (user.disabled ? "disabled" : "active") << (user.territories.empty() ? "-" : join(user.territories))
+        << "\n";
   }
+}
+
+void user_set_disabled(Store& store, const std::string& name, bool disabled, std::ostream& out) {
+  store.set_user_disabled(name, disabled);  // throws kNotFound
+  out << (disabled ? "disabled" : "enabled") << " user " << name
+      << (disabled ? ": their tokens are refused and open connections end" : "") << "\n";
+}
+
+void user_set_territories(Store& store, const std::string& name, const std::string& territories, std::ostream& out) {
+  const std::vector<std::string> list = split_territories(territories);
+  std::optional<UserRecord> user;
+  for (auto& u : store.users()) {
+    if (u.name == name) user = std::move(u);
+  }
+  if (!user) throw Error(ErrorCode::kNotFound, "no user '" + name + "'");
+  if (user->role == Role::kRep && list.empty()) {
+    throw Error(ErrorCode::kInvalidArgument, "a rep needs at least one territory: set-territories " + name + " T1,T2");
+  }
+  store.set_user_territories(name, list);
+  out << "user " << name << " territories " << (list.empty() ? "-" : join(list));
+  if (user->role != Role::kRep) out << " (a " << role_name(user->role) << " reads every territory anyway)";
+  out << "; their replicas resync\n";
+}
+
+void prune_audit(Store& store, const Clock& clock, std::int64_t days, std::ostream& out) {
+  if (days < 1 || days > kMaxAuditDays) {
+    throw Error(ErrorCode::kInvalidArgument,
+                "--older-than-days must be between 1 and " + std::to_string(kMaxAuditDays) +
+                    " (or set [audit] retention_days in the config)");
+  }
+  const std::uint64_t now = clock.now_ms();
+  const std::uint64_t age = static_cast<std::uint64_t>(days) * kDayMs;
+  const std::size_t removed = store.prune_audit(now > age ? now - age : 0);
+  out << "removed " << removed << " audit entries older than " << days << " days\n";
 }
 
 void token_issue(Store& store, const Clock& clock, const std::string& user, std::int64_t ttl_days,

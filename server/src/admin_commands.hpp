@@ -23,6 +23,14 @@ std::vector<std::string> split_territories(std::string_view list);
 void user_add(Store& store, const std::string& name, const std::string& role, const std::string& territories,
               std::ostream& out);
 void user_list(Store& store, std::ostream& out);
+// A disabled user cannot authenticate; a running server ends their open connections
+// within Limits::account_check_interval. Enabling lets their (unrevoked) tokens in again.
+void user_set_disabled(Store& store, const std::string& name, bool disabled, std::ostream& out);
+// Replaces a user's territories; their replicas resync (a running server tells open
+// connections within Limits::account_check_interval, the others at their next hello).
+void user_set_territories(Store& store, const std::string& name, const std::string& territories, std::ostream& out);
+// Removes the audit entries older than `days` days (1-36500).
+void prune_audit(Store& store, const Clock& clock, std::int64_t days, std::ostream& out);
 
 // Prints the token alone on the first line of `out` (it is shown only this once), then
 // what it is for on `note` (stderr), so that `TOKEN=$(fieldsync-server token issue ana)` works.

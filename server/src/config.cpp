@@ -116,6 +116,16 @@ const std::map<std::string, Reader>& tombstone_keys() {
   return keys;
 }
 
+const std::map<std::string, Reader>& audit_keys() {
+  static const std::map<std::string, Reader> keys{
+      {"retention_days",
+       [](ServerConfig& c, const toml::node& n, const std::string& at) {
+         c.audit.retention = std::chrono::hours(24 * integer(n, at, "retention_days", 0, 36500));
+       }},
+  };
+  return keys;
+}
+
 // Bounds keep a typo (a timeout of 0, a frame limit of 10 bytes) from making a server that
 // starts but cannot serve anyone.
 const std::map<std::string, Reader>& limit_keys() {
@@ -134,6 +144,8 @@ const std::map<std::string, Reader>& limit_keys() {
       {"max_messages_per_second", count(&Limits::max_messages_per_second, "max_messages_per_second", 1, 1'000'000)},
       {"max_replica_counter",
        count(&Limits::max_replica_counter, "max_replica_counter", std::int64_t{1} << 32, std::int64_t{1} << 62)},
+      {"account_check_interval_ms", millis(&Limits::account_check_interval, "account_check_interval_ms", 10, 60'000)},
+      {"max_audit_text_bytes", count(&Limits::max_audit_text_bytes, "max_audit_text_bytes", 64, 1'000'000)},
   };
   return keys;
 }
@@ -144,7 +156,7 @@ void read_table(ServerConfig& config, const toml::table& table, const std::map<s
     const std::string name(key.str());
     auto reader = keys.find(name);
     if (reader == keys.end()) {
-      if (section.empty() && (name == "limits" || name == "tls" || name == "tombstones")) continue;  // read separately
+      if (section.empty() && (name == "limits" || name == "tls" || name == "tombstones" || name == "audit")) continue;  // read separately
       fail(where(source, node) + "unknown key '" + name + "'" + (section.empty() ? "" : " in [" + section + "]"));
     }
     reader->second(config, node, where(source, node));
@@ -163,7 +175,7 @@ ServerConfig parse_config(std::string_view toml_text, std::string_view source) {
   ServerConfig config;
   read_table(config, table, top_level_keys(), source, "");
   for (const auto& [name, keys] : {std::pair{"limits", &limit_keys()}, std::pair{"tls", &tls_keys()},
-                                   std::pair{"tombstones", &tombstone_keys()}}) {
+                                   std::pair{"tombstones", &tombstone_keys()}, std::pair{"audit", &audit_keys()}}) {
     const std::string section = name;
     const toml::node* node = table.get(section);
     if (!node) continue;

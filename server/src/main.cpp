@@ -100,6 +100,15 @@ int main(int argc, char** argv) {
   user_add_cmd->add_option("--role", role, "rep, supervisor or admin")->required();
   user_add_cmd->add_option("--territory", territories, "comma-separated territories (required for reps)");
   auto* user_list_cmd = user->add_subcommand("list", "list users");
+  auto* user_disable_cmd = user->add_subcommand("disable", "refuse a user's tokens; their open connections end");
+  user_disable_cmd->add_option("name", name, "user name")->required();
+  auto* user_enable_cmd = user->add_subcommand("enable", "let a disabled user in again");
+  user_enable_cmd->add_option("name", name, "user name")->required();
+  auto* user_territories_cmd =
+      user->add_subcommand("set-territories", "replace a user's territories (their replicas resync)");
+  user_territories_cmd->add_option("name", name, "user name")->required();
+  user_territories_cmd->add_option("territories", territories, "comma-separated territories, e.g. north,east")
+      ->required();
 
   auto* token = app.add_subcommand("token", "manage access tokens")->require_subcommand(1);
   auto* token_issue_cmd = token->add_subcommand("issue", "issue a token for a user (printed once)");
@@ -116,6 +125,10 @@ int main(int argc, char** argv) {
   restore_cmd->add_option("file", restore_file, "a file written by `backup`")->required();
   auto* collect_cmd = app.add_subcommand(
       "collect-tombstones", "remove deleted records every replica seen within the horizon has pulled (the server may be running)");
+  std::int64_t audit_days = 0;
+  auto* prune_audit_cmd = app.add_subcommand(
+      "prune-audit", "remove audit entries older than [audit] retention_days, or --older-than-days (the server may be running)");
+  prune_audit_cmd->add_option("--older-than-days", audit_days, "days to keep (default: the config's retention_days)");
   app.require_subcommand(0, 1);
 
   CLI11_PARSE(app, argc, argv);
@@ -123,7 +136,7 @@ int main(int argc, char** argv) {
   try {
     const ServerConfig config = resolve_config(flags);
     if (!user->parsed() && !token->parsed() && !backup_cmd->parsed() && !restore_cmd->parsed() &&
-        !collect_cmd->parsed()) {
+        !collect_cmd->parsed() && !prune_audit_cmd->parsed()) {
       return run_server(config);
     }
 
@@ -135,7 +148,8 @@ int main(int argc, char** argv) {
                 << " (a new store generation: replicas re-send what they hold)\n";
       return 0;
     }
-    auto store = open_sqlite_store(config.data_dir, Schema::domain(), clock, config.durable);
+    auto store = open_sqlite_store(config.data_dir, Schema::domain(), clock, config.durable,
+                                   config.limits.max_audit_text_bytes);
     if (backup_cmd->parsed()) {
       store->backup(backup_file);
       std::cout << "backup written to " << backup_file << "\n";
@@ -149,6 +163,13 @@ int main(int argc, char** argv) {
     }
     if (user_add_cmd->parsed()) user_add(*store, name, role, territories, std::cout);
     if (user_list_cmd->parsed()) user_list(*store, std::cout);
+    if (user_disable_cmd->parsed()) user_set_disabled(*store, name, true, std::cout);
+    if (user_enable_cmd->parsed()) user_set_disabled(*store, name, false, std::cout);
+    if (user_territories_cmd->parsed()) user_set_territories(*store, name, territories, std::cout);
+    if (prune_audit_cmd->parsed()) {
+      const auto retention_days = std::chrono::duration_cast<std::chrono::hours>(config.audit.retention).count() / 24;
+      prune_audit(*store, clock, audit_days ? audit_days : static_cast<std::int64_t>(retention_days), std::cout);
+    }
     if (token_issue_cmd->parsed()) token_issue(*store, clock, user_name, ttl_days, std::cout, std::cerr);
     if (token_revoke_cmd->parsed()) token_revoke(*store, token_id, std::cout);
     if (token_list_cmd->parsed()) token_list(*store, clock, std::cout);

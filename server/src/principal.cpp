@@ -1,5 +1,7 @@
 #include "fieldsync/server/principal.hpp"
 
+#include <algorithm>
+
 namespace fieldsync::server {
 
 std::string_view role_name(Role role) {
@@ -16,6 +18,17 @@ std::optional<Role> parse_role(std::string_view text) {
   if (text == "supervisor") return Role::kSupervisor;
   if (text == "admin") return Role::kAdmin;
   return std::nullopt;
+}
+
+std::string scope_key(const Principal& principal) {
+  std::string key(role_name(principal.role));
+  if (principal.sees_everything()) return key;
+  std::vector<std::string> territories = principal.territories;
+  std::sort(territories.begin(), territories.end());
+  territories.erase(std::unique(territories.begin(), territories.end()), territories.end());
+  key += ':';
+  for (std::size_t i = 0; i < territories.size(); ++i) key += (i ? "," : "") + territories[i];
+  return key;
 }
 
 }  // namespace fieldsync::server

@@ -15,6 +15,7 @@
 #include "fieldsync/server/sync_service.hpp"
 #include "listener.hpp"
 #include "log_fields.hpp"
+#include "periodic_task.hpp"
 #include "server_context.hpp"
 #include "session_registry.hpp"
 #include "tls_context.hpp"
@@ -38,7 +39,8 @@ struct Server::Impl {
       : config(std::move(cfg)),
         clock(given_clock ? given_clock : &system_clock),
         tls(make_tls_context(config)),
-        store(open_sqlite_store(config.data_dir, Schema::domain(), *clock, config.durable)),
+        store(open_sqlite_store(config.data_dir, Schema::domain(), *clock, config.durable,
+                                config.limits.max_audit_text_bytes)),
         service(*store, Schema::domain(), config.limits, metrics, *clock),
         scope(Schema::domain(), *store),
         context{service, *store, metrics, Schema::domain(), scope, config.limits, sessions, tls.get(),
@@ -54,8 +56,18 @@ struct Server::Impl {
     return done;
   }
 
-  // Collects tombstones every config.tombstones.interval, on an I/O thread: one store
-  // transaction, like a push.
+  // Removes the audit entries older than config.audit.retention (0: keeps them all).
+  std::size_t prune_audit() {
+    const auto retention = static_cast<std::uint64_t>(config.audit.retention.count());
+    if (retention == 0) return 0;
+    const std::uint64_t now = clock->now_ms();
+    const std::size_t removed = store->prune_audit(now > retention ? now - retention : 0);
+    spdlog::info("event=audit_pruned entries={} retention_days={}", removed, retention / (24ULL * 3600 * 1000));
+    return removed;
+  }
+
+  // Collects tombstones and prunes the audit log every config.tombstones.interval, on an
+  // I/O thread: one store transaction each, like a push.
   void schedule_collection() {
     if (config.tombstones.interval.count() <= 0) return;
     collection_timer.expires_after(config.tombstones.interval);
@@ -66,8 +78,26 @@ struct Server::Impl {
       } catch (const std::exception& e) {
         spdlog::error("event=tombstone_collection_failed error={}", quote_field(e.what()));
       }
+      try {
+        prune_audit();
+      } catch (const std::exception& e) {
+        spdlog::error("event=audit_pruning_failed error={}", quote_field(e.what()));
+      }
       schedule_collection();
     });
+  }
+
+  // Open connections checked against revocations and user changes, on a thread of its own
+  // (the lookups wait on the store).
+  void check_accounts() {
+    try {
+      const AccountCheck done = service.check_accounts();
+      if (done.ended || done.rescoped) {
+        spdlog::info("event=accounts_changed connections_ended={} connections_rescoped={}", done.ended, done.rescoped);
+      }
+    } catch (const std::exception& e) {
+      spdlog::error("event=account_check_failed error={}", quote_field(e.what()));
+    }
   }
 
   ServerConfig config;
@@ -89,6 +119,8 @@ struct Server::Impl {
   std::uint16_t port = 0;
   bool started = false;
   bool stopped = false;
+  // Last: stopped (and destroyed) before anything it reaches.
+  std::optional<PeriodicTask> account_checks;
 };
 
 Server::Server(ServerConfig config, const Clock* clock) {
@@ -110,6 +142,7 @@ void Server::start() {
   s.listener->run();
   s.started = true;
   s.schedule_collection();
+  s.account_checks.emplace(s.config.limits.account_check_interval, [&s] { s.check_accounts(); });
   // spdlog's registry is a function-local static inside libspdlog, whose initialisation
   // ThreadSanitizer cannot see: made here, before the I/O threads, it is ordered for them.
   spdlog::default_logger_raw();
@@ -141,6 +174,7 @@ void Server::stop() {
   if (!s.started || s.stopped) return;
   s.stopped = true;
   spdlog::info("event=server_stopping sessions={}", s.sessions.size());
+  s.account_checks.reset();
   s.listener->stop();
   s.sessions.stop_all();
   const auto grace = s.config.limits.handshake_timeout + kStopGrace;
@@ -164,6 +198,7 @@ void Server::stop() {
 }
 
 TombstoneCollection Server::collect_tombstones() { return impl_->collect_tombstones(); }
+std::size_t Server::prune_audit() { return impl_->prune_audit(); }
 Store& Server::store() { return *impl_->store; }
 Metrics& Server::metrics() { return impl_->metrics; }
 const ServerConfig& Server::config() const { return impl_->config; }

@@ -6,6 +6,8 @@
 #include "fieldsync/core/replica.hpp"
 #include "fieldsync/core/sqlite.hpp"
 #include "fieldsync/core/state_codec.hpp"
+#include "audit_text.hpp"
+#include "fieldsync/server/limits.hpp"
 #include "tokens.hpp"
 
 namespace fieldsync::server {
@@ -72,6 +74,13 @@ constexpr const char* kMigrations[] = {
         PRIMARY KEY (from_territory, to_territory)) WITHOUT ROWID;
       ALTER TABLE srv_replicas ADD COLUMN full_pull_seq INTEGER NOT NULL DEFAULT 0;
     )sql",
+    // 7: users can be disabled; the scope each replica last pulled from 0 under (a user's
+    // changed territories make it resync); audit entries by age, for retention.
+    R"sql(
+      ALTER TABLE srv_users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE srv_replicas ADD COLUMN full_pull_scope TEXT NOT NULL DEFAULT '';
+      CREATE INDEX srv_audit_by_time ON srv_audit (at_ms);
+    )sql",
 };
 
 constexpr std::string_view kMigrationSetting = "server.migration";
@@ -80,6 +89,8 @@ constexpr std::string_view kMigrationSetting = "server.migration";
 constexpr std::string_view kGenerationSetting = "server.generation";
 // The highest sequence of a collected tombstone (Store::collected_seq).
 constexpr std::string_view kCollectedSeqSetting = "server.collected_seq";
+// Moves on with every token revocation and user change (Store::accounts_generation).
+constexpr std::string_view kAccountsGenerationSetting = "server.accounts_generation";
 constexpr const char* kDatabaseFile = "fieldsync-server.db";
 
 std::string join(const std::vector<std::string>& items) {
@@ -102,8 +113,12 @@ std::vector<std::string> split(std::string_view text) {
 
 class SqliteStore final : public Store {
  public:
-  SqliteStore(const std::filesystem::path& data_dir, const Schema& schema, const Clock& clock, bool durable)
-      : clock_(&clock), replica_(open_replica(data_dir, schema, clock, durable)), db_(&replica_.database()) {
+  SqliteStore(const std::filesystem::path& data_dir, const Schema& schema, const Clock& clock, bool durable,
+              std::size_t audit_text_bytes = Limits{}.max_audit_text_bytes)
+      : audit_text_bytes_(audit_text_bytes),
+        clock_(&clock),
+        replica_(open_replica(data_dir, schema, clock, durable)),
+        db_(&replica_.database()) {
     migrate();
     if (!replica_.setting(kGenerationSetting)) replica_.set_setting(kGenerationSetting, random_hex(8));
     generation_ = *replica_.setting(kGenerationSetting);
@@ -148,7 +163,9 @@ class SqliteStore final : public Store {
       auto rejection = report.rejected.begin();
       auto audit_refusals_before = [&](std::size_t index) {
         for (; rejection != report.rejected.end() && rejection->index < index; ++rejection) {
-          audit(context, 0, rejection->collection, rejection->id, "refused", {}, rejection->reason);
+          // The reason and the field names, never the values: a refused record may be large.
+          audit(context, 0, rejection->collection, rejection->id, "refused", field_names(records[rejection->index]),
+                rejection->reason);
           result.refused.push_back({rejection->index, rejection->code, rejection->reason});
         }
       };
@@ -206,7 +223,7 @@ class SqliteStore final : public Store {
     std::lock_guard lock(mutex_);
     const std::string id = replica.to_string();
     auto& select = db_->cached(
-        "SELECT max_counter, epoch, pending_epoch, generation, full_pull_seq, user FROM srv_replicas "
+        "SELECT max_counter, epoch, pending_epoch, generation, full_pull_seq, user, full_pull_scope FROM srv_replicas "
         "WHERE replica_id = ?1");
     struct Known {
       std::uint64_t max_counter;
@@ -215,6 +232,7 @@ class SqliteStore final : public Store {
       std::string generation;
       std::uint64_t full_pull_seq;
       std::string user;
+      std::string full_pull_scope;
     };
     std::optional<Known> known;
     {
@@ -223,7 +241,8 @@ class SqliteStore final : public Store {
       if (select.step()) {
         known = Known{static_cast<std::uint64_t>(select.column_int(0)), std::string(select.column_text(1)),
                       std::string(select.column_text(2)), std::string(select.column_text(3)),
-                      static_cast<std::uint64_t>(select.column_int(4)), std::string(select.column_text(5))};
+                      static_cast<std::uint64_t>(select.column_int(4)), std::string(select.column_text(5)),
+                      std::string(select.column_text(6))};
       }
     }
     // Writes under this id are that user's: another user may not write in their name.
@@ -241,7 +260,8 @@ class SqliteStore final : public Store {
     // A checkpoint from another generation counts other changes: the replica starts over.
     const bool checkpoint_valid = same_generation && checkpoint <= replica_.last_seq();
     ReplicaCheck check{known ? ReplicaStatus::kKnown : ReplicaStatus::kNew, random_hex(8),
-                       checkpoint_valid && known ? known->full_pull_seq : 0};
+                       checkpoint_valid && known ? known->full_pull_seq : 0,
+                       checkpoint_valid && known ? known->full_pull_scope : std::string()};
     // The epoch presented is the one this replica certainly holds; the new one stays pending
     // until a push proves it arrived (claim_epoch). A pending one it replaces is void, which
     // is what stops a concurrent copy that got it.
@@ -290,14 +310,17 @@ class SqliteStore final : public Store {
     std::lock_guard lock(mutex_);
     replica_.transaction([&] {
       // last_seen_ms stays the hello's: these may be noted long after the pull.
+      // The scope of the latest pull from 0 wins, even at an unchanged head (a user's
+      // territories changed and nothing was committed since).
       auto& s = db_->cached(
-          "UPDATE srv_replicas SET checkpoint = max(checkpoint, ?2), full_pull_seq = max(full_pull_seq, ?3) "
-          "WHERE replica_id = ?1");
+          "UPDATE srv_replicas SET checkpoint = max(checkpoint, ?2), full_pull_seq = max(full_pull_seq, ?3), "
+          "full_pull_scope = CASE WHEN ?4 = '' THEN full_pull_scope ELSE ?4 END WHERE replica_id = ?1");
       for (const auto& noted : checkpoints) {
         sqlite::ResetGuard reset(s);
         s.bind(1, noted.replica.to_string());
         s.bind(2, static_cast<std::int64_t>(std::min(noted.checkpoint, replica_.last_seq())));
         s.bind(3, static_cast<std::int64_t>(std::min(noted.full_pull_seq, replica_.last_seq())));
+        s.bind(4, noted.full_pull_scope);
         s.run();
       }
     });
@@ -342,7 +365,7 @@ class SqliteStore final : public Store {
 
   std::vector<UserRecord> users() override {
     std::lock_guard lock(mutex_);
-    auto& s = db_->cached("SELECT name, role, territories FROM srv_users ORDER BY name");
+    auto& s = db_->cached("SELECT name, role, territories, disabled FROM srv_users ORDER BY name");
     sqlite::ResetGuard reset(s);
     std::vector<UserRecord> out;
     while (s.step()) out.push_back(user_from(s, 0));
@@ -365,11 +388,46 @@ class SqliteStore final : public Store {
 
   bool revoke_token(const std::string& token_id) override {
     std::lock_guard lock(mutex_);
-    auto& s = db_->cached("UPDATE srv_tokens SET revoked = 1 WHERE token_id = ?1");
-    sqlite::ResetGuard reset(s);
-    s.bind(1, token_id);
-    s.run();
-    return sqlite3_changes(db_->handle()) > 0;
+    bool found = false;
+    replica_.transaction([&] {
+      auto& s = db_->cached("UPDATE srv_tokens SET revoked = 1 WHERE token_id = ?1");
+      sqlite::ResetGuard reset(s);
+      s.bind(1, token_id);
+      s.run();
+      found = sqlite3_changes(db_->handle()) > 0;
+      if (found) bump_accounts_generation();
+    });
+    return found;
+  }
+
+  void set_user_disabled(const std::string& user, bool disabled) override {
+    std::lock_guard lock(mutex_);
+    replica_.transaction([&] {
+      auto& s = db_->cached("UPDATE srv_users SET disabled = ?2 WHERE name = ?1");
+      sqlite::ResetGuard reset(s);
+      s.bind(1, user).bind(2, std::int64_t{disabled ? 1 : 0});
+      s.run();
+      if (sqlite3_changes(db_->handle()) == 0) throw Error(ErrorCode::kNotFound, "no user '" + user + "'");
+      bump_accounts_generation();
+    });
+  }
+
+  void set_user_territories(const std::string& user, const std::vector<std::string>& territories) override {
+    std::lock_guard lock(mutex_);
+    replica_.transaction([&] {
+      auto& s = db_->cached("UPDATE srv_users SET territories = ?2 WHERE name = ?1");
+      sqlite::ResetGuard reset(s);
+      s.bind(1, user).bind(2, join(territories));
+      s.run();
+      if (sqlite3_changes(db_->handle()) == 0) throw Error(ErrorCode::kNotFound, "no user '" + user + "'");
+      bump_accounts_generation();
+    });
+  }
+
+  // Read from the database every time: the admin commands change it from another process.
+  std::uint64_t accounts_generation() override {
+    std::lock_guard lock(mutex_);
+    return setting_number(kAccountsGenerationSetting);
   }
 
   std::vector<TokenInfo> tokens() override {
@@ -388,18 +446,25 @@ class SqliteStore final : public Store {
   Principal authenticate(const std::string& token, std::uint64_t now_ms) override {
     TokenParts parts = split_token(token);
     std::lock_guard lock(mutex_);
-    auto& s = db_->cached(
-        "SELECT t.secret_hash, t.expires_ms, t.revoked, u.name, u.role, u.territories "
-        "FROM srv_tokens t JOIN srv_users u ON u.name = t.user WHERE t.token_id = ?1");
-    sqlite::ResetGuard reset(s);
-    s.bind(1, parts.id);
-    if (!s.step() || s.column_text(0) != sha256_hex(parts.secret)) {
-      throw Error(ErrorCode::kUnauthenticated, "the token is not known to this server");
-    }
-    if (s.column_int(2) != 0) throw Error(ErrorCode::kUnauthenticated, "the token was revoked");
-    if (static_cast<std::uint64_t>(s.column_int(1)) <= now_ms) throw Error(ErrorCode::kUnauthenticated, "the token has expired");
-    UserRecord user = user_from(s, 3);
-    return Principal{user.name, user.role, user.territories};
+    return token_principal(parts.id, &parts.secret, now_ms);
+  }
+
+  Principal principal_of_token(const std::string& token_id, std::uint64_t now_ms) override {
+    std::lock_guard lock(mutex_);
+    return token_principal(token_id, nullptr, now_ms);
+  }
+
+  std::size_t prune_audit(std::uint64_t before_ms) override {
+    std::lock_guard lock(mutex_);
+    std::size_t removed = 0;
+    replica_.transaction([&] {
+      auto& s = db_->cached("DELETE FROM srv_audit WHERE at_ms < ?1");
+      sqlite::ResetGuard reset(s);
+      s.bind(1, static_cast<std::int64_t>(before_ms));
+      s.run();
+      removed = static_cast<std::size_t>(sqlite3_changes(db_->handle()));
+    });
+    return removed;
   }
 
   std::vector<AuditEntry> history(const std::string& collection, const RecordId& id) override {
@@ -431,10 +496,42 @@ class SqliteStore final : public Store {
     return Replica::open((data_dir / kDatabaseFile).string(), schema, options);
   }
 
-  std::uint64_t stored_collected_seq() const {
+  std::uint64_t stored_collected_seq() const { return setting_number(kCollectedSeqSetting); }
+
+  std::uint64_t setting_number(std::string_view key) const {
     std::uint64_t value = 0;
-    if (auto text = replica_.setting(kCollectedSeqSetting)) std::from_chars(text->data(), text->data() + text->size(), value);
+    if (auto text = replica_.setting(key)) std::from_chars(text->data(), text->data() + text->size(), value);
     return value;
+  }
+
+  // Inside the transaction of the change it announces.
+  void bump_accounts_generation() {
+    replica_.set_setting(kAccountsGenerationSetting, std::to_string(setting_number(kAccountsGenerationSetting) + 1));
+  }
+
+  // The principal of token `token_id`, checking its secret when one is given (a connection
+  // being opened) or not (an open connection checked again).
+  Principal token_principal(const std::string& token_id, const std::string* secret, std::uint64_t now_ms) {
+    auto& s = db_->cached(
+        "SELECT t.secret_hash, t.expires_ms, t.revoked, u.name, u.role, u.territories, u.disabled "
+        "FROM srv_tokens t JOIN srv_users u ON u.name = t.user WHERE t.token_id = ?1");
+    sqlite::ResetGuard reset(s);
+    s.bind(1, token_id);
+    if (!s.step() || (secret && s.column_text(0) != sha256_hex(*secret))) {
+      throw Error(ErrorCode::kUnauthenticated, "the token is not known to this server");
+    }
+    if (s.column_int(2) != 0) throw Error(ErrorCode::kUnauthenticated, "the token was revoked");
+    if (static_cast<std::uint64_t>(s.column_int(1)) <= now_ms) throw Error(ErrorCode::kUnauthenticated, "the token has expired");
+    UserRecord user = user_from(s, 3);
+    if (user.disabled) throw Error(ErrorCode::kUnauthenticated, "the user '" + user.name + "' is disabled");
+    return Principal{user.name, user.role, user.territories, token_id};
+  }
+
+  static std::vector<std::string> field_names(const RecordState& state) {
+    std::vector<std::string> names;
+    names.reserve(state.fields.size());
+    for (const auto& field : state.fields) names.push_back(field.name);
+    return names;
   }
 
   void migrate() {
@@ -455,8 +552,12 @@ class SqliteStore final : public Store {
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
     sqlite::ResetGuard reset(s);
     s.bind(1, static_cast<std::int64_t>(context.now_ms)).bind(2, static_cast<std::int64_t>(seq));
-    s.bind(3, context.user).bind(4, context.replica.to_string()).bind(5, collection).bind(6, id);
-    s.bind(7, std::string_view(action)).bind(8, join(fields)).bind(9, detail);
+    // Collection, id, field names and reason may come from a client: each is cut to the
+    // bound, so that one entry stays small whatever was pushed.
+    s.bind(3, context.user).bind(4, context.replica.to_string());
+    s.bind(5, bounded_text(collection, audit_text_bytes_)).bind(6, bounded_text(id, audit_text_bytes_));
+    s.bind(7, std::string_view(action)).bind(8, bounded_text(join(fields), audit_text_bytes_));
+    s.bind(9, bounded_text(detail, audit_text_bytes_));
     s.run();
   }
 
@@ -493,17 +594,19 @@ class SqliteStore final : public Store {
   }
 
   std::optional<UserRecord> find_user(const std::string& name) {
-    auto& s = db_->cached("SELECT name, role, territories FROM srv_users WHERE name = ?1");
+    auto& s = db_->cached("SELECT name, role, territories, disabled FROM srv_users WHERE name = ?1");
     sqlite::ResetGuard reset(s);
     s.bind(1, name);
     if (!s.step()) return std::nullopt;
     return user_from(s, 0);
   }
 
+  // From the columns name, role, territories, disabled, starting at `first`.
   static UserRecord user_from(const sqlite::Statement& s, int first) {
     auto role = parse_role(s.column_text(first + 1));
     if (!role) throw Error(ErrorCode::kCorruptData, "user '" + std::string(s.column_text(first)) + "' has an unknown role");
-    return UserRecord{std::string(s.column_text(first)), *role, split(s.column_text(first + 2))};
+    return UserRecord{std::string(s.column_text(first)), *role, split(s.column_text(first + 2)),
+                      s.column_int(first + 3) != 0};
   }
 
   // Wall-clock time from the injected clock (tests control it), in Unix milliseconds.
@@ -512,6 +615,7 @@ class SqliteStore final : public Store {
   // Recursive: write and read checks run inside push() and changes_since() and look up
   // parent records through get().
   std::recursive_mutex mutex_;
+  const std::size_t audit_text_bytes_;
   std::string generation_;
   const Clock* clock_;
   Replica replica_;
@@ -521,8 +625,8 @@ class SqliteStore final : public Store {
 }  // namespace
 
 std::unique_ptr<Store> open_sqlite_store(const std::filesystem::path& data_dir, const Schema& schema,
-                                         const Clock& clock, bool durable) {
-  return std::make_unique<SqliteStore>(data_dir, schema, clock, durable);
+                                         const Clock& clock, bool durable, std::size_t max_audit_text_bytes) {
+  return std::make_unique<SqliteStore>(data_dir, schema, clock, durable, max_audit_text_bytes);
 }
 
 void restore_sqlite_store(const std::filesystem::path& data_dir, const std::filesystem::path& backup,

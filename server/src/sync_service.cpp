@@ -77,12 +77,15 @@ Connection SyncService::connect(Principal principal, std::weak_ptr<SessionSink> 
   }
   ++count;
   metrics_->connection_opened();
-  return Connection{next_connection_++, std::move(principal), std::nullopt, std::move(sink), {}};
+  const std::uint64_t id = next_connection_++;
+  open_[id] = OpenConnection{principal, 0, 0, {}, false, sink};
+  return Connection{id, std::move(principal), std::nullopt, std::move(sink), {}};
 }
 
 void SyncService::disconnect(const Connection& connection) {
   std::lock_guard lock(mutex_);
   live_.erase(connection.id);
+  open_.erase(connection.id);
   auto it = connections_per_user_.find(connection.principal.user);
   if (it != connections_per_user_.end() && it->second > 0 && --it->second == 0) connections_per_user_.erase(it);
   metrics_->connection_closed();
@@ -112,6 +115,8 @@ Reply SyncService::handle(Connection& connection, const proto::Envelope& message
       reply.messages.push_back(std::move(pong));
     } else if (message.body_case() == proto::Envelope::kPong) {
       // Nothing to do: any frame keeps the connection alive.
+    } else if (auto refused = account_gate(connection)) {
+      reply = std::move(*refused);
     } else if (!connection.replica) {
       reply = message.body_case() == proto::Envelope::kHello
                   ? hello(connection, message)
@@ -181,7 +186,8 @@ Reply SyncService::hello(Connection& connection, const proto::Envelope& message)
   welcome->set_store_generation(store_->generation());
   welcome->set_collected_seq(store_->collected_seq());
   // A replica about to pull from 0 gets its whole scope anyway.
-  if (hello.checkpoint() > 0 && scope_changed_since(connection.principal, full_pull_seq(*replica, check))) {
+  if (hello.checkpoint() > 0 && (scope_changed_since(connection.principal, full_pull_seq(*replica, check)) ||
+                                 pulled_under_other_scope(*replica, check, connection.principal))) {
     welcome->set_resync(true);
   }
   if (welcome->resync() || hello.checkpoint() < welcome->collected_seq()) metrics_->resync_requested();
@@ -283,15 +289,20 @@ bool SyncService::scope_changed_by(const Principal& who, std::span<const Territo
 Reply SyncService::pull(Connection& connection, const proto::Envelope& message) {
   std::size_t limit = limits_.max_batch_records;
   if (message.pull().max_records()) limit = std::min<std::size_t>(limit, message.pull().max_records());
-  const Principal who = connection.principal;
+  Principal who;
   auto visible = [&](const RecordState& state) { return scope_.may_read(who, state); };
 
   std::lock_guard lock(mutex_);
+  who = current_principal(connection);  // read under the lock: account checks change it
   // A pull from after_seq says the replica applied everything up to it.
   auto& pulled = pulled_[*connection.replica];
   pulled.replica = *connection.replica;
   pulled.checkpoint = std::max(pulled.checkpoint, message.pull().after_seq());
-  if (message.pull().after_seq() == 0) pulled.full_pull_seq = store_->head();
+  if (message.pull().after_seq() == 0) {
+    pulled.full_pull_seq = store_->head();
+    pulled.full_pull_scope = scope_key(who);
+    take_resync_due(connection.id);  // this pull is in the current scope from the start
+  }
   ChangePage page = store_->changes_since(message.pull().after_seq(), limit, visible);
   proto::Envelope reply;
   reply.set_protocol_version(kProtocolVersion);
@@ -314,12 +325,19 @@ Reply SyncService::pull(Connection& connection, const proto::Envelope& message) 
   }
   batch->set_to_seq(page.to_seq);
   batch->set_more(page.more);
-  if (!page.more) {
-    // Caught up: from here on this connection gets every commit as a live batch.
-    live_[connection.id] = LiveSubscriber{who, connection.sink};
-  }
   metrics_->pulled(static_cast<std::size_t>(batch->records_size()));
-  return Reply{{std::move(reply)}, false};
+  Reply out{{std::move(reply)}, false};
+  if (!page.more) {
+    if (take_resync_due(connection.id)) {
+      // Its user's scope changed during this pull: resync, and be live after that.
+      metrics_->resync_requested();
+      out.messages.push_back(resync_batch(page.to_seq));
+    } else {
+      // Caught up: from here on this connection gets every commit as a live batch.
+      live_[connection.id] = LiveSubscriber{who, connection.sink};
+    }
+  }
+  return out;
 }
 
 void SyncService::flush_checkpoints() {

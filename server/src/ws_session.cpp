@@ -316,6 +316,27 @@ void WsSession<Stream>::on_shutdown() {
   begin_close(CloseCode::going_away, "server shutting down");
 }
 
+// The service ended this connection (its token was revoked, its user disabled).
+template <class Stream>
+void WsSession<Stream>::end(proto::Envelope error) {
+  asio::post(executor_, [self = this->shared_from_this(), error = std::move(error)] { self->on_end(error); });
+}
+
+template <class Stream>
+void WsSession<Stream>::on_end(const proto::Envelope& error) {
+  if (finished_ || closing_) return;
+  const std::string reason = std::string(error_code_name(static_cast<ErrorCode>(error.error().code()))) + ": " +
+                             error.error().message();
+  if (!accepted_) {  // still in the upgrade: nothing can be sent yet
+    closing_ = true;
+    end_reason_ = reason;
+    beast::get_lowest_layer(ws_).close();
+    return;
+  }
+  enqueue(error);
+  begin_close(CloseCode::policy_error, reason);
+}
+
 template <class Stream>
 void WsSession<Stream>::fail(ErrorCode code, const std::string& text, CloseCode close_code) {
   context_.metrics.error(code);

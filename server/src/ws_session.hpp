@@ -41,6 +41,7 @@ class WsSession final : public SessionSink, public Stoppable, public std::enable
   void run(HttpRequest upgrade);
 
   void deliver(proto::Envelope message) override;
+  void end(proto::Envelope error) override;
   void shutdown() override;
 
  private:
@@ -58,6 +59,7 @@ class WsSession final : public SessionSink, public Stoppable, public std::enable
   void on_write(boost::beast::error_code ec, std::size_t bytes);
   void on_overflow();
   void on_shutdown();
+  void on_end(const proto::Envelope& error);
   // Queues a fatal Error envelope for the client, then closes with `close_code`.
   void fail(ErrorCode code, const std::string& text, CloseCode close_code);
   // Stops handling frames; closes (WebSocket close frame) once the queue is flushed.

@@ -271,6 +271,52 @@ TEST_F(LiveSyncTest, ABadTokenEndsTheLiveSyncInsteadOfRetrying) {
   EXPECT_EQ(live_b.last().connections, 1u);
 }
 
+// The token of a connected rep is revoked on the server: the live sync ends (no retry can
+// cure it) within the server's account-check bound, instead of syncing on.
+TEST_F(LiveSyncTest, ARevokedTokenEndsAConnectedLiveSync) {
+  const std::string ana_token = server_.add_user("ana", server::Role::kRep, {"north"});
+  Replica ana = test::open_replica(dir_, "ana.db");
+  LiveRunner live_ana(ana, server_.url(), ana_token, quick_retries());
+  ASSERT_TRUE(live_ana.wait(caught_up));
+
+  const auto revoked_at = std::chrono::steady_clock::now();
+  ASSERT_TRUE(server_.store().revoke_token(ana_token.substr(4, ana_token.find('.', 4) - 4)));
+  ASSERT_TRUE(live_ana.wait_finished(std::chrono::seconds(3))) << "still syncing with a revoked token";
+  EXPECT_LE(std::chrono::steady_clock::now() - revoked_at, std::chrono::seconds(2));
+  auto error = live_ana.error();
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error_code_name(error->code()), error_code_name(ErrorCode::kUnauthenticated)) << error->what();
+  EXPECT_NE(std::string(error->what()).find("revoked"), std::string::npos) << error->what();
+}
+
+// A connected rep given other territories: without reconnecting, the replica drops the
+// records it no longer covers and gets those of its new territory, then is live again.
+TEST_F(LiveSyncTest, ARepGivenOtherTerritoriesResyncsWhileConnected) {
+  const std::string ana_token = server_.add_user("ana", server::Role::kRep, {"north"});
+  Replica office = test::open_replica(dir_, "office.db");
+  const RecordId north = office.create("customers", customer("Hotel Aurora"));
+  const RecordId north_visit = office.create(
+      "visits", {{"customer_id", Value(north.to_string())}, {"summary", Value(std::string("Wants a quote"))}});
+  const RecordId east = office.create(
+      "customers", {{"name", Value(std::string("Hotel Borealis"))}, {"territory", Value(std::string("east"))}});
+  const RecordId east_visit = office.create(
+      "visits", {{"customer_id", Value(east.to_string())}, {"summary", Value(std::string("Wants a quote"))}});
+  sync_once(office, server_.url(), token_);
+
+  Replica ana = test::open_replica(dir_, "ana.db");
+  LiveRunner live_ana(ana, server_.url(), ana_token, quick_retries());
+  ASSERT_TRUE(live_ana.wait([&](const LiveStatus& status, const Replica& r) {
+    return caught_up(status, r) && r.get("visits", north_visit).has_value();
+  }));
+
+  server_.store().set_user_territories("ana", {"east"});
+  ASSERT_TRUE(live_ana.wait([&](const LiveStatus& status, const Replica& r) {
+    return caught_up(status, r) && !r.get("customers", north) && !r.get("visits", north_visit) &&
+           r.get("customers", east) && r.get("visits", east_visit);
+  })) << "the replica still holds the old territory, or lacks the new one";
+  EXPECT_EQ(live_ana.last().connections, 1u) << "resynced on the same connection";
+}
+
 TEST_F(LiveSyncTest, StopBeforeRunReturnsAtOnce) {
   Replica b = test::open_replica(dir_, "b.db");
   LiveSync live(b, server_.url(), token_);

@@ -105,6 +105,71 @@ TEST_F(AdminCliTest, BadInputFailsWithAClearMessage) {
   EXPECT_NE(unknown_token.output.find("deadbeef"), std::string::npos) << unknown_token.output;
 }
 
+TEST_F(AdminCliTest, UsersAreDisabledEnabledAndGivenOtherTerritories) {
+  ASSERT_EQ(run("user add ana --role rep --territory north").exit_code, 0);
+  CommandRun issued = run("token issue ana");
+  ASSERT_EQ(issued.exit_code, 0) << issued.output;
+  const std::string token = issued.output.substr(0, issued.output.find('\n'));
+  auto authenticates = [&] {
+    SystemClock clock;
+    auto store = server::open_sqlite_store(data_dir_, Schema::domain(), clock, false);
+    try {
+      store->authenticate(token, clock.now_ms());
+      return std::string("yes");
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+  };
+
+  CommandRun disabled = run("user disable ana");
+  ASSERT_EQ(disabled.exit_code, 0) << disabled.output;
+  EXPECT_NE(run("user list").output.find("disabled"), std::string::npos);
+  EXPECT_NE(authenticates().find("disabled"), std::string::npos) << authenticates();
+  ASSERT_EQ(run("user enable ana").exit_code, 0);
+  EXPECT_EQ(authenticates(), "yes");
+  EXPECT_NE(run("user list").output.find("active"), std::string::npos);
+
+  CommandRun moved = run("user set-territories ana east,south");
+  ASSERT_EQ(moved.exit_code, 0) << moved.output;
+  CommandRun listed = run("user list");
+  EXPECT_NE(listed.output.find("east,south"), std::string::npos) << listed.output;
+  EXPECT_EQ(listed.output.find("north"), std::string::npos) << listed.output;
+
+  CommandRun none = run("user set-territories ana ,");
+  EXPECT_NE(none.exit_code, 0);
+  EXPECT_NE(none.output.find("at least one territory"), std::string::npos) << none.output;
+  for (const char* command : {"user disable nobody", "user enable nobody", "user set-territories nobody east"}) {
+    CommandRun unknown = run(command);
+    EXPECT_NE(unknown.exit_code, 0) << command;
+    EXPECT_NE(unknown.output.find("no user 'nobody'"), std::string::npos) << unknown.output;
+  }
+}
+
+TEST_F(AdminCliTest, PruneAuditRemovesEntriesOlderThanAskedFor) {
+  ASSERT_EQ(run("user add sue --role supervisor").exit_code, 0);
+  {
+    // One accepted push 100 days ago, one now, straight through the store.
+    ManualClock clock(SystemClock().now_ms() - 100ULL * 24 * 3600 * 1000);
+    auto store = server::open_sqlite_store(data_dir_, Schema::domain(), clock, false);
+    for (int i = 0; i < 2; ++i) {
+      Replica phone = Replica::open(":memory:", Schema::domain());
+      phone.create("customers", {{"name", Value(std::string("Hotel"))}, {"territory", Value(std::string("north"))}});
+      const auto check = store->register_replica(phone.replica_id(), 0, "", 0, "sue");
+      const std::vector<RecordState> records = {phone.outbox().at(0).state};
+      server::PushContext context{"sue", phone.replica_id(), clock.now_ms(), check.epoch};
+      store->push(context, records, [](const RecordState&, const RecordState*) { return std::nullopt; });
+      clock.set(SystemClock().now_ms());
+    }
+  }
+  CommandRun refused = run("prune-audit");
+  EXPECT_NE(refused.exit_code, 0) << "no retention configured and none given";
+  EXPECT_NE(refused.output.find("retention_days"), std::string::npos) << refused.output;
+  CommandRun pruned = run("prune-audit --older-than-days 30");
+  ASSERT_EQ(pruned.exit_code, 0) << pruned.output;
+  EXPECT_NE(pruned.output.find("removed 1 audit entries"), std::string::npos) << pruned.output;
+  EXPECT_NE(run("prune-audit --older-than-days 30").output.find("removed 0"), std::string::npos);
+}
+
 TEST_F(AdminCliTest, IssuedTokenAuthenticatesUntilRevoked) {
   ASSERT_EQ(run("user add ana --role rep --territory north").exit_code, 0);
   CommandRun issued = run("token issue ana --ttl-days 2");

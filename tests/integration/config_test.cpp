@@ -96,6 +96,17 @@ TEST(ConfigTest, TombstoneKeysAreReadAndBounded) {
   EXPECT_NE(error_of("[tombstones]\nevery = 3\n").find("unknown key 'every' in [tombstones]"), std::string::npos);
 }
 
+TEST(ConfigTest, AuditAndAccountKeysAreReadAndBounded) {
+  const ServerConfig config = server::parse_config(
+      "[audit]\nretention_days = 90\n[limits]\naccount_check_interval_ms = 250\nmax_audit_text_bytes = 512\n");
+  EXPECT_EQ(config.audit.retention, std::chrono::hours(24 * 90));
+  EXPECT_EQ(config.limits.account_check_interval, std::chrono::milliseconds(250));
+  EXPECT_EQ(config.limits.max_audit_text_bytes, 512u);
+  EXPECT_EQ(server::parse_config("").audit.retention.count(), 0) << "kept for ever unless configured";
+  EXPECT_NE(error_of("[audit]\nretention_days = -1\n").find("'retention_days' must be between 0"), std::string::npos);
+  EXPECT_NE(error_of("[audit]\nkeep = 3\n").find("unknown key 'keep' in [audit]"), std::string::npos);
+}
+
 TEST(ConfigTest, MissingFileIsAnIoError) {
   try {
     server::load_config("/nonexistent/fieldsync.toml");

@@ -19,6 +19,13 @@ struct TombstoneOptions {
   std::chrono::milliseconds interval{std::chrono::hours(1)};
 };
 
+// How long the audit log keeps its entries (docs/operations.md, "Audit log").
+struct AuditOptions {
+  // Entries older than this are removed by the periodic collection (tombstones'
+  // collect_interval) and by `fieldsync-server prune-audit`; 0: kept for ever.
+  std::chrono::milliseconds retention{0};
+};
+
 // Everything the server process is configured with: the TOML file
 // (fieldsync-server.example.toml documents every key), then command-line flags on top.
 struct ServerConfig {
@@ -29,6 +36,7 @@ struct ServerConfig {
   std::string log_level = "info";  // applied by main(); an embedding program sets up its own logging
   Limits limits;
   TombstoneOptions tombstones;
+  AuditOptions audit;
   bool durable = true;  // fsync every commit (synchronous=FULL): an acked push survives power loss
 
   // TLS for wss:// and https:// on the one port: PEM files, both or neither. With them,

@@ -25,6 +25,11 @@ struct Limits {
   // A replica's counter in a pushed dot or its own version-vector entry; larger is refused
   // (kUnverifiedHistory): a forged counter would make the replica's later writes look old.
   std::uint64_t max_replica_counter = kMaxReplicaCounter;
+  // How often the running server checks open connections against the store's tokens and
+  // users (revocations, disabled users, changed territories made by the admin commands):
+  // a revoked connection ends within about this long.
+  std::chrono::milliseconds account_check_interval{1'000};
+  std::size_t max_audit_text_bytes = 1024;  // per text (reason, field names) in one audit entry
 };
 
 }  // namespace fieldsync::server

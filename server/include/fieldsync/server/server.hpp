@@ -41,6 +41,9 @@ class Server {
   // Collects tombstones now, with the configured horizon, and logs what it did; the server
   // also does so every config.tombstones.interval. Thread-safe.
   TombstoneCollection collect_tombstones();
+  // Removes the audit entries older than config.audit.retention now (none when it is 0)
+  // and returns how many went; the server also does so with every tombstone collection.
+  std::size_t prune_audit();
 
   Store& store();
   Metrics& metrics();

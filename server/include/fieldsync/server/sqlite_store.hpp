@@ -5,6 +5,7 @@
 
 #include "fieldsync/core/clock.hpp"
 #include "fieldsync/core/schema.hpp"
+#include "fieldsync/server/limits.hpp"
 #include "fieldsync/server/store.hpp"
 
 namespace fieldsync::server {
@@ -12,9 +13,12 @@ namespace fieldsync::server {
 // The embedded store: one SQLite file `fieldsync-server.db` in `data_dir` holding the
 // records (a sync-core replica that never writes locally: its change sequence is the
 // server sequence), users, hashed tokens, registered replicas and the audit log.
-// `durable` commits with synchronous=FULL, so an acked push survives power loss.
+// `durable` commits with synchronous=FULL, so an acked push survives power loss. Texts an
+// audit entry takes from a client (reason, field names, collection) are cut to
+// `max_audit_text_bytes` each (Limits::max_audit_text_bytes).
 std::unique_ptr<Store> open_sqlite_store(const std::filesystem::path& data_dir, const Schema& schema,
-                                         const Clock& clock, bool durable = true);
+                                         const Clock& clock, bool durable = true,
+                                         std::size_t max_audit_text_bytes = Limits{}.max_audit_text_bytes);
 
 // Replaces the store in `data_dir` (the server must be stopped) with a copy of `backup`
 // (made by Store::backup) after checking the copy's integrity, and starts a new store

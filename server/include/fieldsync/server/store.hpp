@@ -18,6 +18,7 @@ struct UserRecord {
   std::string name;
   Role role = Role::kRep;
   std::vector<std::string> territories;
+  bool disabled = false;  // cannot authenticate; `user disable` / `user enable`
 };
 
 struct IssuedToken {
@@ -53,12 +54,15 @@ struct ReplicaCheckpoint {
   ReplicaId replica;
   std::uint64_t checkpoint = 0;
   std::uint64_t full_pull_seq = 0;  // the head when it last began a pull from 0 (0: none noted)
+  // The reader's scope (scope_key) that pull from 0 ran under; empty: none noted.
+  std::string full_pull_scope{};
 };
 
 struct ReplicaCheck {
   ReplicaStatus status = ReplicaStatus::kNew;
   std::string epoch;  // accepted: the replica's next epoch, for the welcome
   std::uint64_t full_pull_seq = 0;  // the head when it last pulled from 0 (note_full_pull)
+  std::string full_pull_scope{};   // the scope that pull ran under (empty: not known)
 };
 
 // A committed change that took a record from one territory to another.
@@ -165,13 +169,27 @@ class Store {
 
   virtual void add_user(const UserRecord& user) = 0;  // throws kAlreadyExists
   virtual std::vector<UserRecord> users() = 0;
+  // These three throw Error(kNotFound) for an unknown user; each change (and each
+  // revoke_token) moves accounts_generation() on, in the same transaction.
+  virtual void set_user_disabled(const std::string& user, bool disabled) = 0;
+  virtual void set_user_territories(const std::string& user, const std::vector<std::string>& territories) = 0;
   virtual IssuedToken issue_token(const std::string& user, std::uint64_t ttl_ms, std::uint64_t now_ms) = 0;
   virtual bool revoke_token(const std::string& token_id) = 0;
   virtual std::vector<TokenInfo> tokens() = 0;
-  // The principal a token stands for; throws Error(kUnauthenticated) saying why not.
+  // The principal a token stands for; throws Error(kUnauthenticated) saying why not
+  // (unknown, revoked, expired, or its user disabled). The principal names the token's id.
   virtual Principal authenticate(const std::string& token, std::uint64_t now_ms) = 0;
+  // The same for a token already authenticated once, by its id: what an open connection
+  // stands for now. Throws Error(kUnauthenticated) saying why it no longer does.
+  virtual Principal principal_of_token(const std::string& token_id, std::uint64_t now_ms) = 0;
+  // Moves on with every revocation and every change to a user: the running server reads
+  // it (cheaply) to learn that open connections must be checked again, also when the
+  // change was made by an admin command in another process.
+  virtual std::uint64_t accounts_generation() = 0;
 
   virtual std::vector<AuditEntry> history(const std::string& collection, const RecordId& id) = 0;
+  // Removes the audit entries written before `before_ms`; returns how many went.
+  virtual std::size_t prune_audit(std::uint64_t before_ms) = 0;
 
   // Names this incarnation of the store's data; a restore from a backup starts a new one
   // (sent in every welcome).

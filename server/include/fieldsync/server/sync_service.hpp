@@ -33,6 +33,10 @@ class SessionSink {
  public:
   virtual ~SessionSink() = default;
   virtual void deliver(proto::Envelope message) = 0;
+  // Ends the connection: `error` (a fatal Error envelope) goes out after what is queued,
+  // then the connection closes, and no frame of it is handled any more. Same rules as
+  // deliver(). This default only delivers it (a client closes on a fatal error).
+  virtual void end(proto::Envelope error) { deliver(std::move(error)); }
 };
 
 // One connection's protocol state, owned by its session.
@@ -42,6 +46,13 @@ struct Connection {
   std::optional<ReplicaId> replica;  // set by a successful hello
   std::weak_ptr<SessionSink> sink;
   std::string epoch;  // the replica epoch its welcome handed out
+  std::uint64_t principal_version = 0;  // which of the service's account checks `principal` is from
+};
+
+// What one check of the open connections against the store's accounts did.
+struct AccountCheck {
+  std::size_t ended = 0;     // connections whose token or user no longer authenticates
+  std::size_t rescoped = 0;  // connections whose user's territories or role changed
 };
 
 // What to send back for one received frame, in order; `close` after sending them.
@@ -79,6 +90,17 @@ class SyncService {
   // flush_checkpoints(), then the store's tombstone collection with this horizon.
   TombstoneCollection collect_tombstones(std::uint64_t horizon_ms);
 
+  // Checks the open connections again when the store's accounts changed since the last
+  // check (Store::accounts_generation: a token revoked, a user disabled or given other
+  // territories, also by an admin command in another process). A connection whose token
+  // or user no longer authenticates gets a fatal Error kUnauthenticated and is closed
+  // (SessionSink::end); one whose user now reads other records is sent a resync (a live
+  // Batch with `resync`) and reads with the new scope from then on. Cheap when nothing
+  // changed (one read of the generation). The server runs it on a timer of its own
+  // (Limits::account_check_interval); hello, push and pull run the same check for their
+  // own connection first, so a revoked connection's next request is refused at once.
+  AccountCheck check_accounts();
+
   const Limits& limits() const { return limits_; }
   Store& store() { return *store_; }
 
@@ -86,6 +108,43 @@ class SyncService {
   Reply hello(Connection& connection, const proto::Envelope& message);
   Reply push(Connection& connection, const proto::Envelope& message);
   Reply pull(Connection& connection, const proto::Envelope& message);
+
+  // Account checks (sync_service_accounts.cpp).
+  struct OpenConnection {
+    Principal principal;  // what it stands for as of the last check
+    std::uint64_t principal_version = 0;
+    std::uint64_t checked_generation = 0;  // the accounts generation it was last checked at
+    std::string refusal;                    // non-empty: why it no longer authenticates
+    // Its scope changed while it was not live: the pages it pulled may be of the old one,
+    // so it is sent a resync when its pull catches up (unless it pulls from 0 meanwhile).
+    bool resync_due = false;
+    std::weak_ptr<SessionSink> sink;
+  };
+  struct TokenLookup {
+    std::optional<Principal> principal;
+    std::string refusal;
+  };
+  struct AccountAction {
+    std::shared_ptr<SessionSink> sink;
+    proto::Envelope message;
+    bool end = false;
+  };
+  // Refuses a request of a connection whose token or user no longer authenticates (checking
+  // its token again if the accounts changed), and brings `connection.principal` up to date.
+  std::optional<Reply> account_gate(Connection& connection);
+  TokenLookup look_up_token(const std::string& token_id);
+  // Applies a token's lookup to every open connection of it not yet checked at
+  // `generation`. Call with mutex_ held; the actions are for after its release.
+  void apply_lookup(const std::string& token_id, const TokenLookup& lookup, std::uint64_t generation,
+                    std::vector<AccountAction>& actions, AccountCheck& done);
+  void run_actions(std::vector<AccountAction>& actions);
+  // `connection.principal` as the latest check left it. Call with mutex_ held.
+  const Principal& current_principal(Connection& connection);
+  // Whether the replica last pulled from 0 under another scope than `who` reads now.
+  bool pulled_under_other_scope(const ReplicaId& replica, const ReplicaCheck& check, const Principal& who);
+  // Under mutex_: whether `id` owes a resync (see OpenConnection::resync_due); clears it.
+  bool take_resync_due(std::uint64_t id);
+  proto::Envelope resync_batch(std::uint64_t to_seq) const;
   // Sends each live connection the committed changes it may read. Call with mutex_ held.
   // The sinks it delivered to (or found) are appended to `keep_alive`, which the caller
   // must destroy only after releasing mutex_: dropping the last reference to a session
@@ -119,6 +178,7 @@ class SyncService {
   std::map<std::uint64_t, LiveSubscriber> live_;
   std::map<std::string, std::size_t> connections_per_user_;
   std::map<ReplicaId, ReplicaCheckpoint> pulled_;  // what pulls said, not yet recorded
+  std::map<std::uint64_t, OpenConnection> open_;  // every connected connection, by id
 };
 
 }  // namespace fieldsync::server
