@@ -109,11 +109,11 @@ class SendQueueTest : public ServerTest {
     for (int i = 0; i < 1000; ++i) device.add_customer("Customer " + std::to_string(i), "north");
     TestClient loader(port(), sue_token_);
     ASSERT_TRUE(loader.hello(device.id(), device.counter()).has_welcome());
-    // In pushes of 100 (some 9 KB): small enough for any frame limit these tests set.
+    // In pushes of 50 (some 9 KB): small enough for any frame limit these tests set.
     const proto::Envelope all = device.push_outbox();
-    for (int first = 0; first < all.push().records_size(); first += 100) {
+    for (int first = 0; first < all.push().records_size(); first += 50) {
       proto::Envelope push = envelope();
-      for (int i = first; i < std::min(first + 100, all.push().records_size()); ++i) {
+      for (int i = first; i < std::min(first + 50, all.push().records_size()); ++i) {
         push.mutable_push()->add_records(all.push().records(i));
       }
       ASSERT_TRUE(loader.request(push).has_ack());
