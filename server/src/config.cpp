@@ -134,6 +134,10 @@ const std::map<std::string, Reader>& limit_keys() {
   static const std::map<std::string, Reader> keys{
       {"max_frame_bytes", count(&Limits::max_frame_bytes, "max_frame_bytes", 1024, kMaxInt32)},
       {"max_batch_records", count(&Limits::max_batch_records, "max_batch_records", 1, 1'000'000)},
+      {"max_record_bytes", count(&Limits::max_record_bytes, "max_record_bytes", 1024, kMaxInt32)},
+      {"max_siblings_per_field", count(&Limits::max_siblings_per_field, "max_siblings_per_field", 1, 1'000'000)},
+      {"max_version_vector_entries",
+       count(&Limits::max_version_vector_entries, "max_version_vector_entries", 1, 1'000'000)},
       {"send_queue_messages", count(&Limits::send_queue_messages, "send_queue_messages", 1, 1'000'000)},
       {"send_queue_bytes", count(&Limits::send_queue_bytes, "send_queue_bytes", 1024, kMaxInt32)},
       {"handshake_timeout_ms", millis(&Limits::handshake_timeout, "handshake_timeout_ms", 10, kDay)},
@@ -146,6 +150,9 @@ const std::map<std::string, Reader>& limit_keys() {
        count(&Limits::max_replica_counter, "max_replica_counter", std::int64_t{1} << 32, std::int64_t{1} << 62)},
       {"account_check_interval_ms", millis(&Limits::account_check_interval, "account_check_interval_ms", 10, 60'000)},
       {"max_audit_text_bytes", count(&Limits::max_audit_text_bytes, "max_audit_text_bytes", 64, 1'000'000)},
+      {"max_connections", count(&Limits::max_connections, "max_connections", 0, 10'000'000)},
+      {"max_connections_per_address",
+       count(&Limits::max_connections_per_address, "max_connections_per_address", 1, 10'000'000)},
   };
   return keys;
 }
@@ -203,6 +210,14 @@ void validate_config(const ServerConfig& config) {
   if (config.threads < 1 || config.threads > 256) fail("threads must be between 1 and 256");
   if (config.address.empty()) fail("the listen address is empty");
   if (config.data_dir.empty()) fail("the data directory is empty");
+  const Limits& limits = config.limits;
+  // The reply to any legal request must fit the send queue: an ack, then a full page.
+  const std::size_t queue_needs = limits.max_frame_bytes + send_queue_reserve_bytes(limits);
+  if (limits.send_queue_bytes < queue_needs) {
+    fail("send_queue_bytes (" + std::to_string(limits.send_queue_bytes) + ") must be at least " +
+         std::to_string(queue_needs) + ": max_frame_bytes plus room for an ack of max_batch_records records, "
+         "so that a page and an ack always fit; raise it or lower max_frame_bytes or max_batch_records");
+  }
   if (config.tls_cert_file.empty() != config.tls_key_file.empty()) {
     fail(config.tls_cert_file.empty()
              ? "a TLS private key is set but no certificate: set [tls] cert_file (--tls-cert) too"

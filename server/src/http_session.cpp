@@ -28,7 +28,7 @@ constexpr std::string_view kTlsRequired =
 }  // namespace
 
 template <class Stream>
-HttpSession<Stream>::HttpSession(ServerContext& context, Stream&& stream, std::string_view received,
+HttpSession<Stream>::HttpSession(ServerContext& context, Stream&& stream, ConnectionSlot slot, std::string_view received,
                                  PlaintextPolicy policy)
     : context_(context),
       stream_(std::move(stream)),
@@ -36,6 +36,7 @@ HttpSession<Stream>::HttpSession(ServerContext& context, Stream&& stream, std::s
       remote_(endpoint_text(beast::get_lowest_layer(stream_).socket())),
       // The buffer bound backs up the parser's limits: a request never costs more memory.
       buffer_(kMaxRequestHeaderBytes + kMaxRequestBodyBytes),
+      slot_(std::move(slot)),
       policy_(policy) {
   // TLS detection reads into a buffer with the same bound as ours: it always fits.
   buffer_.commit(asio::buffer_copy(buffer_.prepare(received.size()), asio::buffer(received)));
@@ -143,7 +144,7 @@ void HttpSession<Stream>::upgrade(HttpRequest request) {
   }
   handed_over_ = true;
   beast::get_lowest_layer(stream_).expires_never();  // the WebSocket session sets its own timeouts
-  std::make_shared<WsSession<Stream>>(context_, std::move(stream_), std::move(principal), remote_)
+  std::make_shared<WsSession<Stream>>(context_, std::move(stream_), std::move(slot_), std::move(principal), remote_)
       ->run(std::move(request));
 }
 

@@ -10,6 +10,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include "connection_gate.hpp"
 #include "http_routes.hpp"
 #include "server_context.hpp"
 #include "session_registry.hpp"
@@ -39,7 +40,7 @@ class HttpSession final : public Stoppable, public std::enable_shared_from_this<
  public:
   // `received`: bytes already read off the connection (by TLS detection), the start of
   // the first request.
-  HttpSession(ServerContext& context, Stream&& stream, std::string_view received = {},
+  HttpSession(ServerContext& context, Stream&& stream, ConnectionSlot slot, std::string_view received = {},
               PlaintextPolicy policy = PlaintextPolicy::kServe);
 
   void run();
@@ -64,6 +65,7 @@ class HttpSession final : public Stoppable, public std::enable_shared_from_this<
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   std::shared_ptr<HttpResponse> response_;  // kept alive while it is being written
   SessionRegistry::Registration registration_;
+  ConnectionSlot slot_;  // handed on with the stream on an upgrade
   PlaintextPolicy policy_;
   bool reading_ = false;
   bool stopping_ = false;

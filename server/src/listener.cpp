@@ -24,8 +24,13 @@ constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
 
 }  // namespace
 
-Listener::Listener(asio::io_context& ioc, const asio::ip::tcp::endpoint& endpoint, ServerContext& context)
-    : ioc_(ioc), context_(context), acceptor_(asio::make_strand(ioc)), retry_timer_(acceptor_.get_executor()) {
+Listener::Listener(asio::io_context& ioc, const asio::ip::tcp::endpoint& endpoint, ServerContext& context,
+                   const ConnectionCaps& caps)
+    : ioc_(ioc),
+      context_(context),
+      acceptor_(asio::make_strand(ioc)),
+      retry_timer_(acceptor_.get_executor()),
+      gate_(std::make_shared<ConnectionGate>(caps.total, caps.per_address)) {
   const std::string where = endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
   beast::error_code ec;
   auto check = [&](const char* what) {
@@ -77,13 +82,28 @@ void Listener::on_accept(beast::error_code ec, asio::ip::tcp::socket socket) {
     });
     return;
   }
-  // Small protocol messages go out at once (no Nagle delay behind the peer's delayed ACK).
   beast::error_code ignored;
-  socket.set_option(asio::ip::tcp::no_delay(true), ignored);
-  if (context_.tls) {
-    std::make_shared<TlsHandshake>(context_, std::move(socket))->run();
+  const auto peer = socket.remote_endpoint(ignored);
+  ConnectionSlot slot;
+  const auto verdict = ignored ? ConnectionGate::Verdict::kAdmitted : gate_->admit(peer.address(), slot);
+  if (ignored) {
+    socket.close(ignored);  // gone already
+  } else if (verdict != ConnectionGate::Verdict::kAdmitted) {
+    // Closed at once, before any read: an idle flood costs one descriptor for a moment, and
+    // the accept loop keeps up, so /healthz and real clients still get through.
+    const bool per_address = verdict == ConnectionGate::Verdict::kOverPerAddress;
+    context_.metrics.connection_refused(per_address ? "max_connections_per_address" : "max_connections");
+    spdlog::debug("event=connection_refused remote={} reason={}", peer.address().to_string(),
+                  per_address ? "max_connections_per_address" : "max_connections");
+    socket.close(ignored);
   } else {
-    std::make_shared<HttpSession<PlainStream>>(context_, PlainStream(std::move(socket)))->run();
+    // Small protocol messages go out at once (no Nagle delay behind the peer's delayed ACK).
+    socket.set_option(asio::ip::tcp::no_delay(true), ignored);
+    if (context_.tls) {
+      std::make_shared<TlsHandshake>(context_, std::move(socket), std::move(slot))->run();
+    } else {
+      std::make_shared<HttpSession<PlainStream>>(context_, PlainStream(std::move(socket)), std::move(slot))->run();
+    }
   }
   accept_next();
 }

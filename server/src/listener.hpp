@@ -8,6 +8,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/error.hpp>
 
+#include "connection_gate.hpp"
+#include "fd_limit.hpp"
 #include "server_context.hpp"
 
 namespace fieldsync::server {
@@ -19,7 +21,10 @@ namespace fieldsync::server {
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
   // Opens, binds and listens; throws Error(kIo) naming the endpoint if that fails.
-  Listener(boost::asio::io_context& ioc, const boost::asio::ip::tcp::endpoint& endpoint, ServerContext& context);
+  // `caps`: the connections admitted at once, in all and per remote address; beyond them a
+  // connection is closed as soon as it is accepted (fieldsync_connections_refused_total).
+  Listener(boost::asio::io_context& ioc, const boost::asio::ip::tcp::endpoint& endpoint, ServerContext& context,
+           const ConnectionCaps& caps);
 
   std::uint16_t port() const { return port_; }
   void run();
@@ -35,6 +40,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
   ServerContext& context_;
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer retry_timer_;
+  std::shared_ptr<ConnectionGate> gate_;
   std::uint16_t port_ = 0;
   bool stopped_ = false;
 };

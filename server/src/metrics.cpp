@@ -43,6 +43,10 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                  .Name("fieldsync_errors_total")
                  .Help("Error messages sent to clients, by code")
                  .Register(*registry_);
+  connections_refused_ = &prometheus::BuildCounter()
+                              .Name("fieldsync_connections_refused_total")
+                              .Help("TCP connections closed on accept, by the cap they were over")
+                              .Register(*registry_);
 }
 
 Metrics::~Metrics() = default;
@@ -53,6 +57,8 @@ void Metrics::connection_opened() {
 }
 
 void Metrics::connection_closed() { connections_open_->Decrement(); }
+
+void Metrics::connection_refused(const std::string& reason) { connections_refused_->Add({{"reason", reason}}).Increment(); }
 
 void Metrics::pushed(std::size_t records, std::size_t refused, std::size_t conflicts_opened) {
   pushes_->Increment();

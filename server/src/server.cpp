@@ -13,6 +13,7 @@
 #include "fieldsync/server/scope.hpp"
 #include "fieldsync/server/sqlite_store.hpp"
 #include "fieldsync/server/sync_service.hpp"
+#include "fd_limit.hpp"
 #include "listener.hpp"
 #include "log_fields.hpp"
 #include "periodic_task.hpp"
@@ -137,7 +138,17 @@ void Server::start() {
   boost::system::error_code ec;
   const auto address = asio::ip::make_address(s.config.address, ec);
   if (ec) throw Error(ErrorCode::kInvalidArgument, "'" + s.config.address + "' is not an IP address");
-  s.listener = std::make_shared<Listener>(s.ioc, asio::ip::tcp::endpoint(address, s.config.port), s.context);
+  // A server that runs out of descriptors cannot even answer /healthz: take every one the
+  // system allows, and cap connections below that.
+  const std::uint64_t descriptors = raise_descriptor_limit();
+  const ConnectionCaps caps = connection_caps(s.config.limits, descriptors);
+  if (caps.lowered) {
+    spdlog::warn("event=limit_lowered key=max_connections configured={} now={} reason={}",
+                 s.config.limits.max_connections, caps.total,
+                 quote_field("the process may open only " + std::to_string(descriptors) + " descriptors"));
+  }
+  s.listener =
+      std::make_shared<Listener>(s.ioc, asio::ip::tcp::endpoint(address, s.config.port), s.context, caps);
   s.port = s.listener->port();
   s.listener->run();
   s.started = true;
@@ -162,9 +173,12 @@ void Server::start() {
   }
   // What a client must use: tls=on means wss:// and https://; plaintext says whether ws://
   // and http:// are served too.
-  spdlog::info("event=server_started address={} port={} data_dir={} threads={} durable={} tls={} plaintext={}",
-               s.config.address, s.port, quote_field(s.config.data_dir.string()), s.config.threads, s.config.durable,
-               s.tls ? "on" : "off", !s.tls || s.config.allow_plaintext ? "served" : "refused");
+  spdlog::info(
+      "event=server_started address={} port={} data_dir={} threads={} durable={} tls={} plaintext={} "
+      "max_connections={} max_connections_per_address={} descriptors={}",
+      s.config.address, s.port, quote_field(s.config.data_dir.string()), s.config.threads, s.config.durable,
+      s.tls ? "on" : "off", !s.tls || s.config.allow_plaintext ? "served" : "refused", caps.total, caps.per_address,
+      descriptors);
 }
 
 std::uint16_t Server::port() const { return impl_->port; }

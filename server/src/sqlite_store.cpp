@@ -8,6 +8,7 @@
 #include "fieldsync/core/state_codec.hpp"
 #include "audit_text.hpp"
 #include "fieldsync/server/limits.hpp"
+#include "private_files.hpp"
 #include "tokens.hpp"
 
 namespace fieldsync::server {
@@ -487,9 +488,8 @@ class SqliteStore final : public Store {
  private:
   static Replica open_replica(const std::filesystem::path& data_dir, const Schema& schema, const Clock& clock,
                               bool durable) {
-    std::error_code ec;
-    std::filesystem::create_directories(data_dir, ec);
-    if (ec) throw Error(ErrorCode::kIo, "cannot create data directory " + data_dir.string() + ": " + ec.message());
+    create_private_directory(data_dir);
+    prepare_private_database(data_dir / kDatabaseFile);
     ReplicaOptions options;
     options.clock = &clock;
     options.durable_commits = durable;
@@ -635,9 +635,11 @@ void restore_sqlite_store(const std::filesystem::path& data_dir, const std::file
   if (!fs::is_regular_file(backup)) throw Error(ErrorCode::kNotFound, "no backup file " + backup.string());
   // Checked on a copy first: a damaged backup leaves the current store untouched.
   const fs::path staging = data_dir / "restore-staging";
+  create_private_directory(data_dir);
   fs::remove_all(staging);
   fs::create_directories(staging);
   fs::copy_file(backup, staging / kDatabaseFile);
+  prepare_private_database(staging / kDatabaseFile);  // a backup made with looser modes
   {
     auto check = Replica::open((staging / kDatabaseFile).string(), schema);
     const std::string verdict = check.integrity_check();

@@ -6,6 +6,7 @@
 #include "fieldsync/core/client_sync.hpp"
 #include "fieldsync/core/state_codec.hpp"
 #include "fieldsync/core/utf8.hpp"
+#include "record_limits.hpp"
 
 namespace fieldsync::server {
 namespace {
@@ -182,6 +183,10 @@ Reply SyncService::hello(Connection& connection, const proto::Envelope& message)
   for (const auto& t : connection.principal.territories) welcome->mutable_scope()->add_territories(t);
   welcome->set_max_frame_bytes(static_cast<std::uint32_t>(limits_.max_frame_bytes));
   welcome->set_max_batch_records(static_cast<std::uint32_t>(limits_.max_batch_records));
+  welcome->set_max_record_bytes(static_cast<std::uint32_t>(limits_.max_record_bytes));
+  welcome->set_max_siblings_per_field(static_cast<std::uint32_t>(limits_.max_siblings_per_field));
+  welcome->set_max_version_vector_entries(static_cast<std::uint32_t>(limits_.max_version_vector_entries));
+  welcome->set_max_messages_per_second(static_cast<std::uint32_t>(limits_.max_messages_per_second));
   welcome->set_replica_epoch(check.epoch);
   welcome->set_store_generation(store_->generation());
   welcome->set_collected_seq(store_->collected_seq());
@@ -213,11 +218,14 @@ Reply SyncService::push(Connection& connection, const proto::Envelope& message) 
     auto* r = ack->add_rejected();
     r->set_index(static_cast<std::uint32_t>(index));
     r->set_code(static_cast<std::uint32_t>(code));
-    r->set_reason(to_valid_utf8(reason));  // it may quote the record's bytes
+    // It may quote the record's bytes; cut, so that an ack fits its share of the send queue.
+    r->set_reason(to_valid_utf8(std::string_view(reason).substr(0, kMaxRejectionReasonBytes)));
   };
   for (int i = 0; i < records.size(); ++i) {
     try {
+      if (auto why = record_bytes_refusal(limits_, records[i])) throw Error(ErrorCode::kTooLarge, *why);
       RecordState state = decode_wire_state(records[i]);
+      if (auto why = record_shape_refusal(limits_, state)) throw Error(ErrorCode::kTooLarge, *why);
       lowered += lower_stamps_beyond(state, now, limits_.max_clock_skew_ms);
       states.push_back(std::move(state));
       wire_index.push_back(static_cast<std::size_t>(i));
@@ -248,7 +256,7 @@ Reply SyncService::push(Connection& connection, const proto::Envelope& message) 
   metrics_->pushed(states.size() - result.refused.size(), static_cast<std::size_t>(ack->rejected_size()),
                    result.conflicts_opened);
   metrics_->future_stamps_lowered(lowered);
-  publish(result.committed, result.head, moves, delivered_to);
+  publish(result.committed, result.head, moves, delivered_to, Pusher{connection.id, &states});
   return Reply{{std::move(ack_message)}, false};
 }
 
@@ -358,20 +366,29 @@ TombstoneCollection SyncService::collect_tombstones(std::uint64_t horizon_ms) {
   return collected;
 }
 
-// The pusher's own connection, if live, gets its commits back like everyone else's, on
-// purpose. A live batch's to_seq is the head after its commit: a connection skipped for
-// its own commit n would move its checkpoint past n with the next batch it does get,
-// without having applied the state the server stored at n (the merge of what it pushed
-// with what the server held). Sending it back keeps every checkpoint contiguous: a
-// connection only ever moves past commits it has applied, and merging a state it already
-// holds changes nothing. The cost is one message per push to a live pusher.
+// The pusher's own connection, if live, gets a live batch for its commit too, on purpose.
+// A live batch's to_seq is the head after its commit: a connection skipped for its own
+// commit n would move its checkpoint past n with the next batch it does get, without
+// having applied the state the server stored at n (the merge of what it pushed with what
+// the server held). So its batch carries to_seq and every record the merge changed; a
+// record whose stored state equals the state it pushed is left out, since the pusher
+// holds exactly that state already. Echoing those too would double every push's traffic
+// and, for a push near max_frame_bytes, overflow the pusher's send queue behind its ack.
 //
 // A connection whose scope the commit changed (a record moved into or out of its
 // territories) gets `resync` and leaves the live set: it pulls from 0 and, caught up, is
 // live again. Live batches meanwhile would move its checkpoint under that pull.
 void SyncService::publish(const std::vector<CommittedChange>& committed, std::uint64_t head,
-                          std::span<const TerritoryMove> moves, std::vector<std::shared_ptr<SessionSink>>& keep_alive) {
+                          std::span<const TerritoryMove> moves, std::vector<std::shared_ptr<SessionSink>>& keep_alive,
+                          const Pusher& pusher) {
   if (committed.empty()) return;
+  // What the pusher holds of each record it pushed (a record pushed twice: its last state).
+  std::map<std::pair<std::string_view, RecordId>, const RecordState*> pushed;
+  for (const auto& state : *pusher.states) pushed[{state.collection, state.id}] = &state;
+  auto held_by_pusher = [&](const RecordState& stored) {
+    auto it = pushed.find({stored.collection, stored.id});
+    return it != pushed.end() && *it->second == stored;
+  };
   keep_alive.reserve(keep_alive.size() + live_.size());
   for (auto it = live_.begin(); it != live_.end();) {
     auto sink = it->second.sink.lock();
@@ -382,14 +399,16 @@ void SyncService::publish(const std::vector<CommittedChange>& committed, std::ui
     proto::Envelope message;
     message.set_protocol_version(kProtocolVersion);
     auto* batch = message.mutable_batch();
+    const bool is_pusher = it->first == pusher.connection;
     for (const auto& change : committed) {
+      if (is_pusher && held_by_pusher(change.state)) continue;
       if (scope_.may_read(it->second.principal, change.state)) append_wire_state(*batch->add_records(), change.state);
     }
     batch->set_to_seq(head);
     const bool resync = scope_changed_by(it->second.principal, moves);
     batch->set_resync(resync);
     if (resync) metrics_->resync_requested();
-    if (batch->records_size() > 0 || resync) {
+    if (batch->records_size() > 0 || resync || is_pusher) {
       metrics_->pulled(static_cast<std::size_t>(batch->records_size()));
       sink->deliver(std::move(message));
     }

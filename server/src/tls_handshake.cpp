@@ -24,12 +24,13 @@ constexpr std::size_t kDetectBufferBytes = kMaxRequestHeaderBytes + kMaxRequestB
 
 }  // namespace
 
-TlsHandshake::TlsHandshake(ServerContext& context, asio::ip::tcp::socket&& socket)
+TlsHandshake::TlsHandshake(ServerContext& context, asio::ip::tcp::socket&& socket, ConnectionSlot slot)
     : context_(context),
       stream_(std::move(socket)),
       executor_(stream_.get_executor()),
       remote_(endpoint_text(stream_.socket())),
-      buffer_(kDetectBufferBytes) {}
+      buffer_(kDetectBufferBytes),
+      slot_(std::move(slot)) {}
 
 void TlsHandshake::run() {
   asio::dispatch(executor_, beast::bind_front_handler(&TlsHandshake::start, shared_from_this()));
@@ -68,7 +69,7 @@ void TlsHandshake::on_detect(beast::error_code ec, bool is_tls) {
     handed_over_ = true;
     stream_.expires_never();  // the HTTP session sets its own timeouts
     const auto policy = context_.allow_plaintext ? PlaintextPolicy::kServe : PlaintextPolicy::kRefuse;
-    std::make_shared<HttpSession<PlainStream>>(context_, std::move(stream_), bytes, policy)->run();
+    std::make_shared<HttpSession<PlainStream>>(context_, std::move(stream_), std::move(slot_), bytes, policy)->run();
     return;
   }
   tls_.emplace(std::move(stream_), *context_.tls);
@@ -90,7 +91,7 @@ void TlsHandshake::on_handshake(beast::error_code ec, std::size_t bytes_used) {
   buffer_.consume(bytes_used);
   handed_over_ = true;
   beast::get_lowest_layer(*tls_).expires_never();
-  std::make_shared<HttpSession<TlsStream>>(context_, std::move(*tls_))->run();
+  std::make_shared<HttpSession<TlsStream>>(context_, std::move(*tls_), std::move(slot_))->run();
 }
 
 void TlsHandshake::fail(const std::string& why) {

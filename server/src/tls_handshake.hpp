@@ -8,6 +8,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 
+#include "connection_gate.hpp"
 #include "server_context.hpp"
 #include "session_registry.hpp"
 #include "session_stream.hpp"
@@ -25,7 +26,7 @@ namespace fieldsync::server {
 // with make_shared.
 class TlsHandshake final : public Stoppable, public std::enable_shared_from_this<TlsHandshake> {
  public:
-  TlsHandshake(ServerContext& context, boost::asio::ip::tcp::socket&& socket);
+  TlsHandshake(ServerContext& context, boost::asio::ip::tcp::socket&& socket, ConnectionSlot slot);
 
   void run();
   void shutdown() override;
@@ -44,6 +45,7 @@ class TlsHandshake final : public Stoppable, public std::enable_shared_from_this
   std::string remote_;
   boost::beast::flat_buffer buffer_;  // the bytes detection read
   SessionRegistry::Registration registration_;
+  ConnectionSlot slot_;  // handed on with the stream
   bool handed_over_ = false;
 };
 

@@ -45,10 +45,12 @@ std::string replica_text(const std::optional<Connection>& connection) {
 }  // namespace
 
 template <class Stream>
-WsSession<Stream>::WsSession(ServerContext& context, Stream&& stream, Principal principal, std::string remote)
+WsSession<Stream>::WsSession(ServerContext& context, Stream&& stream, ConnectionSlot slot, Principal principal,
+                             std::string remote)
     : context_(context),
       ws_(std::move(stream)),
       executor_(ws_.get_executor()),
+      slot_(std::move(slot)),
       remote_(std::move(remote)),
       principal_(std::move(principal)),
       handshake_timer_(executor_),
@@ -96,9 +98,10 @@ void WsSession<Stream>::start(HttpRequest upgrade) {
         if (select_subprotocol) response.set(http::field::sec_websocket_protocol, kSyncSubprotocol);
       }));
   // The message limit is enforced in on_read(), which answers an oversized message with an
-  // Error kTooLarge and a 1009 close while draining the rest. Beast's own limit is only a
-  // backstop for absurd sizes: when it trips, Beast closes at once without draining
-  // (boost 1.81 teardown stops reading after 2 KiB), so the client sees a reset instead.
+  // Error kTooLarge and a 1009 close as soon as a frame header announces it, while draining
+  // the rest. Beast's own limit is only a backstop for absurd sizes: when it trips, Beast
+  // sends the 1009 close frame itself (no Error first) and closes without draining (boost
+  // 1.81 teardown stops reading after 2 KiB), so a client still writing may see a reset.
   ws_.read_message_max(limits.max_frame_bytes * kBackstopFactor);
   ws_.binary(true);
 
@@ -167,7 +170,10 @@ void WsSession<Stream>::on_read(beast::error_code ec, std::size_t) {
     read_buffer_.consume(read_buffer_.size());
     return read_next();
   }
-  if (read_buffer_.size() > context_.limits.max_frame_bytes) {
+  if (read_buffer_.size() + announced_rest() > context_.limits.max_frame_bytes) {
+    // Refused as soon as its frame header says it will be too large, not after
+    // max_frame_bytes of it have arrived: a sender that streams the rest still gets its
+    // answer promptly, and the rest is read and discarded during the closing handshake.
     read_buffer_.consume(read_buffer_.size());
     fail(ErrorCode::kTooLarge,
          "a message over the " + std::to_string(context_.limits.max_frame_bytes) + "-byte limit",
@@ -192,6 +198,15 @@ void WsSession<Stream>::on_read(beast::error_code ec, std::size_t) {
   read_buffer_.consume(read_buffer_.size());
   if (read_buffer_.capacity() > kKeptReadBufferBytes) read_buffer_.shrink_to_fit();
   read_next();
+}
+
+template <class Stream>
+std::size_t WsSession<Stream>::announced_rest() const {
+  if (ws_.is_message_done()) return 0;
+  // With an initial size of 1, Beast's hint is the payload its current frame header still
+  // announces (at least 1). No permessage-deflate: the hint counts message bytes.
+  const std::size_t rest = ws_.read_size_hint(1);
+  return rest > 1 ? rest : 0;
 }
 
 template <class Stream>

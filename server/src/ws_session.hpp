@@ -13,6 +13,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/websocket/stream.hpp>
 
+#include "connection_gate.hpp"
 #include "fieldsync/server/sync_service.hpp"
 #include "http_routes.hpp"
 #include "rate_limiter.hpp"
@@ -34,7 +35,7 @@ namespace fieldsync::server {
 template <class Stream>
 class WsSession final : public SessionSink, public Stoppable, public std::enable_shared_from_this<WsSession<Stream>> {
  public:
-  WsSession(ServerContext& context, Stream&& stream, Principal principal, std::string remote);
+  WsSession(ServerContext& context, Stream&& stream, ConnectionSlot slot, Principal principal, std::string remote);
   ~WsSession() override;
 
   // Takes over the upgrade request the HTTP session read (and authenticated).
@@ -54,6 +55,9 @@ class WsSession final : public SessionSink, public Stoppable, public std::enable
   void read_next();
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void handle_frame(std::string_view frame);
+  // Payload bytes of the message being read that its current frame header announces and
+  // have not been read yet (0 between messages).
+  std::size_t announced_rest() const;
   void enqueue(const proto::Envelope& message);
   void write_next();
   void on_write(boost::beast::error_code ec, std::size_t bytes);
@@ -71,6 +75,7 @@ class WsSession final : public SessionSink, public Stoppable, public std::enable
   ServerContext& context_;
   boost::beast::websocket::stream<Stream> ws_;
   boost::asio::any_io_executor executor_;  // the strand
+  ConnectionSlot slot_;  // this connection's place in the ConnectionGate
   std::string remote_;
   Principal principal_;
   std::optional<Connection> connection_;  // set once SyncService::connect() accepted us

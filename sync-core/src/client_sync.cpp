@@ -121,7 +121,8 @@ void ClientSync::handle_welcome(const proto::Welcome& welcome) {
   stats_.user = welcome.scope().user();
   stats_.role = welcome.scope().role();
   stats_.territories.assign(welcome.scope().territories().begin(), welcome.scope().territories().end());
-  server_batch_limit_ = welcome.max_batch_records();
+  server_limits_ = ServerLimits{welcome.max_frame_bytes(), welcome.max_batch_records(), welcome.max_record_bytes(),
+                                welcome.max_siblings_per_field(), welcome.max_version_vector_entries()};
   replica_->transaction([&] {
     // Before anything is pushed: unpushed edits stamped by a wrong clock are corrected.
     stats_.restamped += replica_->correct_clock(stats_.clock_offset_ms).restamped;
@@ -155,23 +156,45 @@ void ClientSync::on_local_change() {
 void ClientSync::push_or_pull() {
   if (push_request_ || pull_request_) return;  // one request in flight at a time
   std::size_t limit = options_.push_batch;
-  if (server_batch_limit_ && server_batch_limit_ < limit) limit = server_batch_limit_;
+  if (server_limits_.max_batch_records && server_limits_.max_batch_records < limit) {
+    limit = server_limits_.max_batch_records;
+  }
   // Records held back in this session sort among the others: read past them.
-  auto entries = replica_->outbox(held_back_.empty() ? limit : limit + held_back_.size());
-  std::erase_if(entries, [&](const OutboxEntry& entry) {
-    return held_back_.contains(record_key(entry.state.collection, entry.state.id));
-  });
-  if (entries.size() > limit) entries.resize(limit);
-  if (!entries.empty()) {
+  auto next_entries = [&] {
+    auto entries = replica_->outbox(held_back_.empty() ? limit : limit + held_back_.size());
+    std::erase_if(entries, [&](const OutboxEntry& entry) {
+      return held_back_.contains(record_key(entry.state.collection, entry.state.id));
+    });
+    if (entries.size() > limit) entries.resize(limit);
+    return entries;
+  };
+  // Each round either sends a push or refuses at least one record here; the outbox shrinks.
+  for (auto entries = next_entries(); !entries.empty(); entries = next_entries()) {
     proto::Envelope message;
+    auto* push = message.mutable_push();
+    std::vector<OutboxAck> records;
+    std::vector<std::pair<OutboxAck, std::string>> refused;
+    std::size_t bytes = 0;
+    for (auto& entry : entries) {
+      std::string record;
+      append_wire_state(record, entry.state);
+      OutboxAck ack{entry.state.collection, entry.state.id, entry.change};
+      if (auto why = server_limits_.refusal(entry.state, record.size())) {
+        refused.emplace_back(std::move(ack), std::move(*why));
+        continue;
+      }
+      // A push stays within the server's max_frame_bytes, which would otherwise close the
+      // connection: cut by bytes as well as by count.
+      if (!records.empty() && !server_limits_.fits(bytes + record.size())) break;
+      bytes += record.size() + kPushRecordFramingBytes;
+      push->add_records(std::move(record));
+      records.push_back(std::move(ack));
+    }
+    if (!refused.empty()) refuse_locally(refused);
+    if (records.empty()) continue;
     push_request_ = next_request_++;
     message.set_request_id(push_request_);
-    auto* push = message.mutable_push();
-    in_flight_.clear();
-    for (auto& entry : entries) {
-      append_wire_state(*push->add_records(), entry.state);
-      in_flight_.push_back({entry.state.collection, entry.state.id, entry.change});
-    }
+    in_flight_ = std::move(records);
     phase_ = Phase::kPushing;
     return send(std::move(message));
   }
@@ -199,6 +222,49 @@ void ClientSync::pull(std::uint64_t after_seq) {
   message.mutable_pull()->set_max_records(options_.pull_batch);
   phase_ = Phase::kPulling;
   send(std::move(message));
+}
+
+// A record the server would refuse for its size: refused here as the server would (it
+// leaves the outbox, the refusal is kept for the user), instead of being sent. One larger
+// than a whole frame would otherwise cost the connection every time it was pushed.
+void ClientSync::refuse_locally(const std::vector<std::pair<OutboxAck, std::string>>& refused) {
+  std::vector<OutboxAck> acks;
+  replica_->transaction([&] {
+    for (const auto& [ack, reason] : refused) {
+      replica_->record_rejection(ack.collection, ack.id, ErrorCode::kTooLarge, reason);
+      acks.push_back(ack);
+    }
+    replica_->acknowledge(acks);
+  });
+  stats_.rejected += refused.size();
+}
+
+std::optional<std::string> ServerLimits::refusal(const RecordState& state, std::size_t wire_bytes) const {
+  const std::size_t frame_room = max_frame_bytes > kPushEnvelopeBytes ? max_frame_bytes - kPushEnvelopeBytes : 0;
+  if (max_record_bytes && wire_bytes > max_record_bytes) {
+    return "the record is " + std::to_string(wire_bytes) + " bytes, over the server's limit of " +
+           std::to_string(max_record_bytes) + " bytes per record";
+  }
+  if (max_frame_bytes && wire_bytes + kPushRecordFramingBytes > frame_room) {
+    return "the record is " + std::to_string(wire_bytes) + " bytes, more than a message to the server may hold (" +
+           std::to_string(max_frame_bytes) + " bytes)";
+  }
+  if (max_version_vector_entries && state.vv.entries().size() > max_version_vector_entries) {
+    return "the record's version vector has " + std::to_string(state.vv.entries().size()) +
+           " entries, over the server's limit of " + std::to_string(max_version_vector_entries);
+  }
+  for (const auto& field : state.fields) {
+    if (max_siblings_per_field && field.siblings.size() > max_siblings_per_field) {
+      return "field '" + field.name + "' has " + std::to_string(field.siblings.size()) +
+             " concurrent values, over the server's limit of " + std::to_string(max_siblings_per_field);
+    }
+  }
+  return std::nullopt;
+}
+
+bool ServerLimits::fits(std::size_t record_bytes) const {
+  if (!max_frame_bytes) return true;
+  return record_bytes + kPushRecordFramingBytes + kPushEnvelopeBytes <= max_frame_bytes;
 }
 
 void ClientSync::handle_ack(const proto::Ack& ack) {

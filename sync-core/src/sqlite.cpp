@@ -1,5 +1,10 @@
 #include "fieldsync/core/sqlite.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -138,6 +143,13 @@ void Database::exec(std::string_view sql) {
 void Database::backup_to(const std::string& path) {
   const std::string part = path + ".part";
   std::filesystem::remove(part);
+  {
+    // A backup holds everything the database does: readable by its owner only (mode 0600,
+    // whatever the umask). SQLite keeps the mode of a file that exists when it opens it.
+    const int fd = ::open(part.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) throw Error(ErrorCode::kIo, "cannot create " + part + ": " + std::strerror(errno));
+    ::close(fd);
+  }
   {
     Database target(part);
     struct Finisher {

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,8 +26,9 @@ class TestServer {
   TestServer(const TestServer&) = delete;
   TestServer& operator=(const TestServer&) = delete;
 
-  // Listens on 127.0.0.1:`port` (0: any free port), on the same data directory as before.
-  void start(std::uint16_t port = 0) {
+  // Listens on 127.0.0.1:`port` (0: any free port), on the same data directory as before;
+  // `adjust` may change the configuration first (limits).
+  void start(std::uint16_t port = 0, const std::function<void(server::ServerConfig&)>& adjust = {}) {
     if (running()) return;
     server::ServerConfig config;
     config.address = "127.0.0.1";
@@ -34,6 +36,7 @@ class TestServer {
     config.data_dir = data_dir_;
     config.threads = 2;
     config.durable = false;  // the tests need speed, not power-loss safety
+    if (adjust) adjust(config);
     server_ = std::make_unique<server::Server>(config);
     server_->start();
     port_ = server_->port();

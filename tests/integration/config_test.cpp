@@ -41,7 +41,7 @@ durable = false
 max_frame_bytes = 65536
 max_batch_records = 10
 send_queue_messages = 8
-send_queue_bytes = 4096
+send_queue_bytes = 1048576
 handshake_timeout_ms = 1500
 idle_timeout_ms = 30000
 ping_interval_ms = 5000
@@ -59,7 +59,7 @@ max_replica_counter = 4294967296
   EXPECT_EQ(config.limits.max_frame_bytes, 65536u);
   EXPECT_EQ(config.limits.max_batch_records, 10u);
   EXPECT_EQ(config.limits.send_queue_messages, 8u);
-  EXPECT_EQ(config.limits.send_queue_bytes, 4096u);
+  EXPECT_EQ(config.limits.send_queue_bytes, 1048576u);
   EXPECT_EQ(config.limits.handshake_timeout, std::chrono::milliseconds(1500));
   EXPECT_EQ(config.limits.idle_timeout, std::chrono::milliseconds(30000));
   EXPECT_EQ(config.limits.ping_interval, std::chrono::milliseconds(5000));
@@ -67,6 +67,29 @@ max_replica_counter = 4294967296
   EXPECT_EQ(config.limits.max_connections_per_user, 3u);
   EXPECT_EQ(config.limits.max_messages_per_second, 50u);
   EXPECT_EQ(config.limits.max_replica_counter, std::uint64_t{1} << 32);
+}
+
+TEST(ConfigTest, LimitKeysOfRecordsAndConnectionsAreRead) {
+  const ServerConfig config = server::parse_config(R"(
+[limits]
+max_record_bytes = 65536
+max_siblings_per_field = 32
+max_version_vector_entries = 100
+max_connections = 500
+max_connections_per_address = 20
+)");
+  EXPECT_EQ(config.limits.max_record_bytes, 65536u);
+  EXPECT_EQ(config.limits.max_siblings_per_field, 32u);
+  EXPECT_EQ(config.limits.max_version_vector_entries, 100u);
+  EXPECT_EQ(config.limits.max_connections, 500u);
+  EXPECT_EQ(config.limits.max_connections_per_address, 20u);
+}
+
+// The reply to a legal request, an ack and then a full page, must fit the send queue.
+TEST(ConfigTest, ASendQueueTooSmallForAPageAndAnAckIsRefused) {
+  const std::string error = error_of("[limits]\nmax_frame_bytes = 8388608\nsend_queue_bytes = 4194304\n");
+  EXPECT_NE(error.find("send_queue_bytes (4194304) must be at least"), std::string::npos) << error;
+  EXPECT_NO_THROW(server::parse_config("[limits]\nmax_frame_bytes = 1048576\nsend_queue_bytes = 4194304\n"));
 }
 
 TEST(ConfigTest, TheShippedExampleLoads) {

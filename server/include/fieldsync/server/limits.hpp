@@ -12,8 +12,15 @@ namespace fieldsync::server {
 struct Limits {
   std::size_t max_frame_bytes = 8 * 1024 * 1024;  // a larger WebSocket message is refused
   std::size_t max_batch_records = 1000;           // records per push and per pull batch
+  // One record's state, refused per record beyond these (Error too_large in the ack): a
+  // record the size of a whole frame would hold the store for seconds while it merges.
+  std::size_t max_record_bytes = 1024 * 1024;    // its serialised RecordState
+  std::size_t max_siblings_per_field = 256;      // concurrent values of one field
+  std::size_t max_version_vector_entries = 4096;  // replicas that ever wrote the record
   std::size_t send_queue_messages = 64;           // per session; a client that lets it fill is disconnected
-  std::size_t send_queue_bytes = 4 * 1024 * 1024;  // likewise in bytes (one larger message still goes alone)
+  // Likewise in bytes; at least max_frame_bytes + send_queue_reserve_bytes(), so that the
+  // reply to any legal request (an ack, then a full page) always fits.
+  std::size_t send_queue_bytes = 12 * 1024 * 1024;
   std::chrono::milliseconds handshake_timeout{10'000};  // upgrade + hello must finish within this
   std::chrono::milliseconds idle_timeout{60'000};       // no frame at all for this long: close
   std::chrono::milliseconds ping_interval{20'000};      // WebSocket ping while idle
@@ -30,6 +37,22 @@ struct Limits {
   // a revoked connection ends within about this long.
   std::chrono::milliseconds account_check_interval{1'000};
   std::size_t max_audit_text_bytes = 1024;  // per text (reason, field names) in one audit entry
+  // Open TCP connections of any kind (HTTP, WebSocket, TLS handshakes), and from one remote
+  // address. 0: derived at start from the process's descriptor limit (see fd_limit.hpp);
+  // a configured value above what the descriptors allow is lowered to it.
+  std::size_t max_connections = 0;
+  std::size_t max_connections_per_address = 256;
 };
+
+// A rejection's reason in an ack is cut to this many bytes, so that an ack is bounded.
+inline constexpr std::size_t kMaxRejectionReasonBytes = 200;
+
+// What the send queue must hold besides one full page: the largest ack (every record of a
+// push refused, each with a reason) and a few small messages (pong, error).
+constexpr std::size_t send_queue_reserve_bytes(const Limits& limits) {
+  constexpr std::size_t kPerRejection = kMaxRejectionReasonBytes + 24;  // index, code, framing
+  constexpr std::size_t kSmallMessages = 16 * 1024;
+  return limits.max_batch_records * kPerRejection + kSmallMessages;
+}
 
 }  // namespace fieldsync::server

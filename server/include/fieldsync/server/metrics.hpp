@@ -25,6 +25,8 @@ class Metrics {
 
   void connection_opened();
   void connection_closed();
+  // A TCP connection closed as soon as it was accepted: `reason` names the cap it was over.
+  void connection_refused(const std::string& reason);
   void pushed(std::size_t records, std::size_t refused, std::size_t conflicts_opened);
   void pulled(std::size_t records);
   void error(ErrorCode code);
@@ -53,6 +55,7 @@ class Metrics {
   prometheus::Counter* clock_skewed_hellos_;
   prometheus::Counter* future_stamps_lowered_;
   prometheus::Family<prometheus::Counter>* errors_;
+  prometheus::Family<prometheus::Counter>* connections_refused_;
 };
 
 }  // namespace fieldsync::server

@@ -149,8 +149,14 @@ class SyncService {
   // The sinks it delivered to (or found) are appended to `keep_alive`, which the caller
   // must destroy only after releasing mutex_: dropping the last reference to a session
   // runs its destructor, which calls disconnect() and would deadlock under the lock.
+  // `pusher`: the connection whose push made the commit, and the states it pushed.
+  struct Pusher {
+    std::uint64_t connection = 0;
+    const std::vector<RecordState>* states = nullptr;
+  };
   void publish(const std::vector<CommittedChange>& committed, std::uint64_t head,
-               std::span<const TerritoryMove> moves, std::vector<std::shared_ptr<SessionSink>>& keep_alive);
+               std::span<const TerritoryMove> moves, std::vector<std::shared_ptr<SessionSink>>& keep_alive,
+               const Pusher& pusher);
   // Records the moves among the committed changes; returns them.
   std::vector<TerritoryMove> note_moves(const std::map<std::pair<std::string, RecordId>, TerritoryMove>& moving,
                                         const std::vector<CommittedChange>& committed);

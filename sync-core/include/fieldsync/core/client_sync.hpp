@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "fieldsync/core/error.hpp"
@@ -51,6 +52,26 @@ struct ClientSyncStats {
   std::size_t forgotten = 0;  // records removed by that resync
 };
 
+// A pushed record costs its bytes plus a field tag and a length prefix (at most 6 bytes
+// for any size a frame can hold); a push envelope costs a few fields besides its records.
+inline constexpr std::size_t kPushRecordFramingBytes = 6;
+inline constexpr std::size_t kPushEnvelopeBytes = 64;
+
+// The limits a server announced in its welcome (0: not announced, no limit known).
+struct ServerLimits {
+  std::size_t max_frame_bytes = 0;
+  std::size_t max_batch_records = 0;
+  std::size_t max_record_bytes = 0;
+  std::size_t max_siblings_per_field = 0;
+  std::size_t max_version_vector_entries = 0;
+
+  // Why the server would refuse this record (its serialised state is `wire_bytes` long).
+  std::optional<std::string> refusal(const RecordState& state, std::size_t wire_bytes) const;
+  // Whether a push stays within max_frame_bytes with `record_bytes` of records: the
+  // records so far with their framing, plus the bare bytes of one more.
+  bool fits(std::size_t record_bytes) const;
+};
+
 // The client side of the sync protocol for one connection, free of any I/O: it reacts to
 // the transport's events and sends Envelopes through it. Handshake, then push the outbox
 // in batches (one in flight), then pull to the server's head; in live mode it then applies
@@ -87,6 +108,7 @@ class ClientSync {
   void handle_ack(const proto::Ack& ack);
   void handle_batch(const proto::Envelope& message);
   std::size_t finish_resync();
+  void refuse_locally(const std::vector<std::pair<OutboxAck, std::string>>& refused);
 
   Replica* replica_;
   Transport* transport_;
@@ -99,7 +121,7 @@ class ClientSync {
   std::uint64_t push_request_ = 0;  // request id of the push in flight, 0 if none
   std::uint64_t pull_request_ = 0;
   std::vector<OutboxAck> in_flight_;
-  std::size_t server_batch_limit_ = 0;
+  ServerLimits server_limits_;
   std::uint64_t hello_device_ms_ = 0;  // the device clock when the hello went out
   // Resync from scratch: wanted (the welcome said so, or an earlier one did not finish),
   // then under way, with the records the full pull has brought so far.
