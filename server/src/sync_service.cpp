@@ -5,6 +5,7 @@
 #include "fieldsync/core/client_sync.hpp"
 #include "fieldsync/core/state_codec.hpp"
 #include "fieldsync/core/utf8.hpp"
+#include "record_rules.hpp"
 
 namespace fieldsync::server {
 namespace {
@@ -193,10 +194,12 @@ Reply SyncService::push(Connection& connection, const proto::Envelope& message) 
       reject(static_cast<std::size_t>(i), e.code(), e.what());
     }
   }
+  // Referenced records first, so that a record meets the parent it names in the same push.
+  put_parents_first(*schema_, states, wire_index);
   const Principal& who = connection.principal;
   std::map<std::pair<std::string, RecordId>, TerritoryMove> moving;
   auto check = [&](const RecordState& incoming, const RecordState* stored) -> std::optional<PushRefusal> {
-    if (auto why = scope_.write_refusal(who, incoming, stored)) return PushRefusal{0, ErrorCode::kForbidden, *why};
+    if (auto why = scope_.write_refusal(who, incoming, stored)) return PushRefusal{0, why->code(), why->what()};
     if (auto move = scope_.move_of(incoming, stored)) moving[{incoming.collection, incoming.id}] = std::move(*move);
     return std::nullopt;
   };
