@@ -1,33 +1,15 @@
 #include "record_rules.hpp"
 
 #include <algorithm>
-#include <functional>
-#include <map>
-#include <string>
+
+#include "fieldsync/core/reference_order.hpp"
 
 namespace fieldsync::server {
 namespace {
 
-// References are followed at most this deep when ranking collections: the domain's
-// longest chain is two (order line -> order -> customer); a cycle must not loop.
-constexpr int kMaxReferenceDepth = 8;
-
 bool holds_dot(const FieldState* field, const Dot& dot) {
   if (!field) return false;
   return std::any_of(field->siblings.begin(), field->siblings.end(), [&](const Sibling& s) { return s.dot == dot; });
-}
-
-// How many references deep a collection is: 0 for one that references nothing.
-int reference_rank(const Schema& schema, const CollectionSchema& collection, int depth = 0) {
-  if (depth >= kMaxReferenceDepth) return depth;
-  int rank = 0;
-  for (const auto& field : collection.fields) {
-    if (field.type != FieldType::kReference || field.references == collection.name) continue;
-    if (const CollectionSchema* target = schema.collection(field.references)) {
-      rank = std::max(rank, 1 + reference_rank(schema, *target, depth + 1));
-    }
-  }
-  return rank;
 }
 
 }  // namespace
@@ -79,8 +61,7 @@ std::vector<WrittenReference> written_references(const CollectionSchema& collect
 }
 
 void put_parents_first(const Schema& schema, std::vector<RecordState>& states, std::vector<std::size_t>& origin) {
-  std::map<std::string, int, std::less<>> ranks;
-  for (const auto& collection : schema.collections()) ranks[collection.name] = reference_rank(schema, collection);
+  const auto ranks = reference_depths(schema);
   auto rank_of = [&](const RecordState& state) {
     auto it = ranks.find(state.collection);
     return it == ranks.end() ? 0 : it->second;  // an unknown collection is refused anyway

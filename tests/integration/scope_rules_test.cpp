@@ -158,17 +158,44 @@ TEST_F(ScopeRulesTest, LegalOrdersAndNewParentsWithTheirChildrenInOnePushAreAcce
                                                    {"territory", text("north")}});
   const RecordId visit = ana.create("visits", {{"customer_id", text(customer.to_string())},
                                                {"order_id", text(new_order.to_string())}});
-  // Edited after the visit was logged, the customer and its order come after the visit
-  // in the outbox: the server merges parents first.
+  // Edited after the visit was logged, the customer and its order are still pushed before
+  // it, one record per push here.
   ana.update("orders", new_order, {{"notes", text("rush")}});
   ana.update("customers", customer, {{"phone", text("+49 40 1")}});
-  const ClientSyncStats stats = sync(ana, ana_token_);
+  client::SyncOptions one_by_one;
+  one_by_one.sync.push_batch = 1;
+  const ClientSyncStats stats =
+      client::sync_once(ana, "ws://127.0.0.1:" + std::to_string(port()) + "/sync", ana_token_, one_by_one);
   EXPECT_EQ(stats.rejected, 0u) << (ana.rejections().empty() ? "" : ana.rejections().front().reason);
   EXPECT_EQ(stats.pushed, 4u);
   for (const auto& [collection, id] : {std::pair{"orders", order}, {"customers", customer}, {"orders", new_order},
                                        {"visits", visit}}) {
     EXPECT_TRUE(server_->store().get(collection, id)) << collection << " " << id.to_string();
   }
+}
+
+// A client that pushes a child before its parent in one push: the server merges
+// referenced collections first.
+TEST_F(ScopeRulesTest, AParentLaterInThePushIsMergedBeforeItsChild) {
+  Replica device = Replica::open(":memory:", Schema::domain());
+  const RecordId customer = device.create("customers", {{"name", text("Neu")}, {"territory", text("north")}});
+  const RecordId contact = device.create("contacts", {{"customer_id", text(customer.to_string())},
+                                                      {"name", text("Jo")}});
+  const RecordId order = device.create("orders", {{"order_number", text("N-5")},
+                                                  {"customer_id", text(customer.to_string())},
+                                                  {"territory", text("north")}});
+  proto::Envelope push = envelope();
+  auto entries = device.outbox();
+  ASSERT_EQ(entries.size(), 3u);
+  for (auto it = entries.rbegin(); it != entries.rend(); ++it) append_wire_state(*push.mutable_push()->add_records(), it->state);
+  TestClient ana(port(), ana_token_);
+  ASSERT_TRUE(ana.hello(device.replica_id(), device.counter()).has_welcome());
+  const proto::Envelope ack = ana.request(push);
+  ASSERT_TRUE(ack.has_ack()) << ack.DebugString();
+  EXPECT_EQ(ack.ack().rejected_size(), 0) << ack.DebugString();
+  EXPECT_TRUE(server_->store().get("customers", customer));
+  EXPECT_TRUE(server_->store().get("contacts", contact));
+  EXPECT_TRUE(server_->store().get("orders", order));
 }
 
 TEST_F(ScopeRulesTest, RequiredFieldsAreRequiredOfEveryWriter) {
