@@ -1,5 +1,7 @@
 #include "fieldsync/server/scope.hpp"
 
+#include "record_rules.hpp"
+
 namespace fieldsync::server {
 namespace {
 
@@ -15,6 +17,15 @@ std::optional<std::string> text_value(const CollectionSchema& collection, const 
   const auto* text = std::get_if<std::string>(&resolve(*field, f->siblings).value);
   if (!text) return std::nullopt;
   return *text;
+}
+
+// The one refusal a rep gets for a record outside their scope, whatever territory it is in
+// and whether the server holds it or not.
+Error outside_scope(const Principal& who, const CollectionSchema& collection) {
+  std::string mine;
+  for (const auto& t : who.territories) mine += (mine.empty() ? "" : ", ") + t;
+  return Error(ErrorCode::kForbidden,
+               "this " + collection.name + " record is outside your scope (your territories: " + mine + ")");
 }
 
 }  // namespace
@@ -48,25 +59,79 @@ bool ScopePolicy::may_read(const Principal& who, const RecordState& state) const
   return territory && who.covers(*territory);
 }
 
-std::optional<std::string> ScopePolicy::write_refusal(const Principal& who, const RecordState& incoming,
-                                                      const RecordState* stored) const {
-  if (who.sees_everything()) return std::nullopt;
+std::optional<Error> ScopePolicy::write_refusal(const Principal& who, const RecordState& incoming,
+                                                const RecordState* stored) const {
   const CollectionSchema* collection = schema_->collection(incoming.collection);
-  if (!collection) return "unknown collection '" + incoming.collection + "'";
-  if (collection->read_only_for_reps) return "reps may not change " + collection->name;
+  if (!collection) return Error(ErrorCode::kUnknownCollection, "unknown collection '" + incoming.collection + "'");
+  const bool rep = !who.sees_everything();
+  if (rep && collection->read_only_for_reps) {
+    return Error(ErrorCode::kForbidden, "reps may not change " + collection->name);
+  }
   // Both the record as it is and as it would become must be in the rep's territories:
   // a rep may neither edit another territory's record nor move one into or out of theirs.
-  if (stored) {
-    auto before = territory_of(*stored);
-    if (!before || !who.covers(*before)) {
-      return "this " + collection->name + " record belongs to territory '" + before.value_or("?") +
-             "', outside your territories";
+  // Checked first, so that nothing below judges (and tells of) a record the rep may not see.
+  if (rep && stored && !may_read(who, *stored)) return outside_scope(who, *collection);
+  const RecordState merged = stored ? merge(*stored, incoming) : incoming;
+  if (auto missing = missing_required_field(*collection, merged)) return missing;
+  if (auto refusal = reference_refusal(who, *collection, merged, stored)) return refusal;
+  if (rep) {
+    auto after = territory_of(merged);
+    if (!after || !who.covers(*after)) return outside_scope(who, *collection);
+  }
+  return territory_mismatch(*collection, merged, stored);
+}
+
+// Only the references the write brings are judged: a record whose parent has since left
+// the rep's scope (a customer handed to another rep) stays editable in its other fields.
+std::optional<Error> ScopePolicy::reference_refusal(const Principal& who, const CollectionSchema& collection,
+                                                    const RecordState& merged, const RecordState* stored) const {
+  for (const auto& reference : written_references(collection, merged, stored)) {
+    const std::string& target_collection = reference.field->references;
+    auto target = store_->get(target_collection, reference.target);
+    if (who.sees_everything()) {
+      if (target) continue;
+      return Error(ErrorCode::kNotFound, "field '" + reference.field->name + "' names " + target_collection + " " +
+                                             reference.target.to_string() +
+                                             ", which the server does not hold (is it synced?)");
+    }
+    // One text whether the record is missing or in another territory: no existence oracle.
+    if (!target || !may_read(who, *target)) {
+      return Error(ErrorCode::kForbidden, "field '" + reference.field->name + "': the " + target_collection +
+                                              " record it names is outside your scope");
     }
   }
-  auto merged = stored ? merge(*stored, incoming) : incoming;
-  auto after = territory_of(merged);
-  if (!after) return "its territory cannot be determined (is its parent record synced?)";
-  if (!who.covers(*after)) return "territory '" + *after + "' is outside your territories";
+  return std::nullopt;
+}
+
+// A record with a territory of its own that references a record with a territory (an
+// order and its customer) must be in that territory: otherwise the reps of one would see
+// it without the other. Judged when the write brings either field, so that moving a
+// customer does not make its orders unwritable until they are moved after it.
+std::optional<Error> ScopePolicy::territory_mismatch(const CollectionSchema& collection, const RecordState& merged,
+                                                     const RecordState* stored) const {
+  if (collection.territory_field.empty()) return std::nullopt;
+  const auto own = text_value(collection, merged, collection.territory_field);
+  if (!own) return std::nullopt;  // a tombstone without one: nothing to keep together
+  const bool territory_written = writes_field(merged, stored, collection.territory_field);
+  for (const auto& field : collection.fields) {
+    if (field.type != FieldType::kReference) continue;
+    const CollectionSchema* target_collection = schema_->collection(field.references);
+    if (!target_collection || (target_collection->territory_field.empty() && target_collection->scope_parent.empty())) {
+      continue;  // it references a record without a territory (a product)
+    }
+    if (!territory_written && !writes_field(merged, stored, field.name)) continue;
+    const auto target_text = text_value(collection, merged, field.name);
+    const auto target_id = target_text ? Uuid::parse(*target_text) : std::nullopt;
+    if (!target_id) continue;
+    const auto target = store_->get(field.references, *target_id);
+    if (!target) continue;  // reference_refusal has judged what this write brings
+    const auto theirs = territory_of(*target);
+    if (theirs && *theirs != *own) {
+      return Error(ErrorCode::kInvalidValue, "field '" + collection.territory_field + "' must be the territory of the " +
+                                                 field.references + " record that field '" + field.name +
+                                                 "' names");
+    }
+  }
   return std::nullopt;
 }
 

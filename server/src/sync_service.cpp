@@ -7,6 +7,7 @@
 #include "fieldsync/core/state_codec.hpp"
 #include "fieldsync/core/utf8.hpp"
 #include "record_limits.hpp"
+#include "record_rules.hpp"
 
 namespace fieldsync::server {
 namespace {
@@ -210,6 +211,7 @@ Reply SyncService::push(Connection& connection, const proto::Envelope& message) 
   std::vector<RecordState> states;
   std::vector<std::size_t> wire_index;  // states[i] came as records[wire_index[i]]
   std::size_t lowered = 0;               // stamps from the future, lowered to now
+  std::set<std::pair<std::string, RecordId>> altered;  // records with lowered stamps
   proto::Envelope ack_message;
   ack_message.set_protocol_version(kProtocolVersion);
   ack_message.set_request_id(message.request_id());
@@ -226,17 +228,22 @@ Reply SyncService::push(Connection& connection, const proto::Envelope& message) 
       if (auto why = record_bytes_refusal(limits_, records[i])) throw Error(ErrorCode::kTooLarge, *why);
       RecordState state = decode_wire_state(records[i]);
       if (auto why = record_shape_refusal(limits_, state)) throw Error(ErrorCode::kTooLarge, *why);
-      lowered += lower_stamps_beyond(state, now, limits_.max_clock_skew_ms);
+      if (const std::size_t n = lower_stamps_beyond(state, now, limits_.max_clock_skew_ms); n > 0) {
+        lowered += n;
+        altered.emplace(state.collection, state.id);
+      }
       states.push_back(std::move(state));
       wire_index.push_back(static_cast<std::size_t>(i));
     } catch (const Error& e) {
       reject(static_cast<std::size_t>(i), e.code(), e.what());
     }
   }
+  // Referenced records first, so that a record meets the parent it names in the same push.
+  put_parents_first(*schema_, states, wire_index);
   const Principal& who = connection.principal;
   std::map<std::pair<std::string, RecordId>, TerritoryMove> moving;
   auto check = [&](const RecordState& incoming, const RecordState* stored) -> std::optional<PushRefusal> {
-    if (auto why = scope_.write_refusal(who, incoming, stored)) return PushRefusal{0, ErrorCode::kForbidden, *why};
+    if (auto why = scope_.write_refusal(who, incoming, stored)) return PushRefusal{0, why->code(), why->what()};
     // The pusher may add its own writes only; its claims about others' must be the server's.
     if (auto why = check_pushed_history(incoming, stored, *connection.replica, limits_.max_replica_counter)) {
       return PushRefusal{0, why->code(), why->what()};
@@ -256,7 +263,7 @@ Reply SyncService::push(Connection& connection, const proto::Envelope& message) 
   metrics_->pushed(states.size() - result.refused.size(), static_cast<std::size_t>(ack->rejected_size()),
                    result.conflicts_opened);
   metrics_->future_stamps_lowered(lowered);
-  publish(result.committed, result.head, moves, delivered_to, Pusher{connection.id, &states});
+  publish(result.committed, result.head, moves, delivered_to, Pusher{connection.id, &states, &altered});
   return Reply{{std::move(ack_message)}, false};
 }
 
@@ -386,6 +393,7 @@ void SyncService::publish(const std::vector<CommittedChange>& committed, std::ui
   std::map<std::pair<std::string_view, RecordId>, const RecordState*> pushed;
   for (const auto& state : *pusher.states) pushed[{state.collection, state.id}] = &state;
   auto held_by_pusher = [&](const RecordState& stored) {
+    if (pusher.altered->contains({stored.collection, stored.id})) return false;
     auto it = pushed.find({stored.collection, stored.id});
     return it != pushed.end() && *it->second == stored;
   };

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "collection_table.hpp"
+#include "fieldsync/core/reference_order.hpp"
 #include "fieldsync/core/state_codec.hpp"
 #include "fieldsync/core/sqlite.hpp"
 
@@ -71,6 +72,10 @@ struct Replica::Impl {
   std::uint64_t counter = 0;
   std::uint64_t seq = 0;
   std::vector<CollectionTable> tables;
+  // The outbox query: referenced collections first (customers before their orders, orders
+  // before their lines), then by latest edit, so that a server checking references meets
+  // a new record's parent first, even when the parent was edited after the child.
+  std::string outbox_sql;
 
   Impl(const std::string& path, const Schema& s, ReplicaOptions o)
       : db(path),
@@ -79,7 +84,19 @@ struct Replica::Impl {
         clock(o.clock ? o.clock : &system_clock),
         corrected(*clock),
         ids(corrected),
-        hlc(corrected) {}
+        hlc(corrected),
+        outbox_sql(outbox_query(s)) {}
+
+  static std::string outbox_query(const Schema& schema) {
+    std::string depth = "CASE collection";
+    for (const auto& [name, d] : reference_depths(schema)) {
+      std::string literal;
+      for (char c : name) literal += c == '\'' ? std::string("''") : std::string(1, c);
+      depth += " WHEN '" + literal + "' THEN " + std::to_string(d);
+    }
+    depth += " ELSE 0 END";
+    return "SELECT collection, id, change FROM fs_outbox ORDER BY " + depth + ", change LIMIT ?1";
+  }
 
   void configure(bool in_memory) {
     if (!in_memory) db.exec("PRAGMA journal_mode = WAL");
@@ -490,7 +507,7 @@ MergeReport Replica::merge(std::span<const RecordState> incoming, MergeDetail de
 }
 
 std::vector<OutboxEntry> Replica::outbox(std::size_t limit) const {
-  auto& s = impl_->db.cached("SELECT collection, id, change FROM fs_outbox ORDER BY change LIMIT ?1");
+  auto& s = impl_->db.cached(impl_->outbox_sql);
   std::vector<std::tuple<std::string, std::string, std::uint64_t>> keys;
   {
     sqlite::ResetGuard reset(s);

@@ -223,6 +223,34 @@ TEST_F(ClockSkewSyncTest, AStampFromTheFutureIsLoweredAndCannotWinForever) {
   EXPECT_EQ(text(hostile, acme, "phone"), "office, later");
 }
 
+// The same push on a live connection: the pusher's live batch leaves out what it holds
+// already, but a record whose stamps the server lowered is not what it holds, and must come
+// back to it, or its checkpoint would move past a state it never applied.
+TEST_F(ClockSkewSyncTest, ALiveConnectionGetsItsLoweredRecordBack) {
+  Replica office = phone("office", office_clock_);
+  const RecordId acme = office_customer(office);
+  OffsetClock year_ahead(truth_, 365 * kDay);
+  Replica hostile = phone("hostile", year_ahead);
+  hostile.merge(office.changes_since(0).states);
+  hostile.update("customers", acme, {{"phone", Value("from the future")}});
+
+  TestClient client(port(), ana_token_);
+  ASSERT_TRUE(client.hello(hostile.replica_id(), hostile.counter()).has_welcome());
+  const proto::Envelope caught_up = client.pull(0);
+  ASSERT_TRUE(caught_up.has_batch() && !caught_up.batch().more()) << caught_up.DebugString();
+  const std::uint64_t pushed_at = truth_.now_ms();
+  proto::Envelope push = envelope();
+  for (const auto& entry : hostile.outbox()) append_wire_state(*push.mutable_push()->add_records(), entry.state);
+  const proto::Envelope ack = client.request(push);
+  ASSERT_TRUE(ack.has_ack() && ack.ack().rejected_size() == 0) << ack.DebugString();
+
+  const proto::Envelope live = client.receive();
+  ASSERT_TRUE(live.has_batch()) << live.DebugString();
+  ASSERT_EQ(live.batch().records_size(), 1) << "the lowered record did not come back to its pusher";
+  const RecordState back = decode_wire_state(live.batch().records(0));
+  EXPECT_EQ(back.field("phone")->siblings.front().hlc, Hlc(pushed_at, 0));
+}
+
 TEST_F(ClockSkewSyncTest, TheWelcomeSaysHowFarOffTheDeviceClockIs) {
   Device device;
   TestClient ana(port(), ana_token_);

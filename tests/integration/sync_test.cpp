@@ -105,7 +105,10 @@ TEST_F(ServerTest, OutOfScopeRecordIsRefusedPerRecordAndTheRestAccepted) {
   ASSERT_EQ(ack.ack().rejected_size(), 1) << ack.DebugString();
   EXPECT_EQ(ack.ack().rejected(0).index(), static_cast<std::uint32_t>(refused_index));
   EXPECT_EQ(ack.ack().rejected(0).code(), static_cast<std::uint32_t>(ErrorCode::kForbidden));
-  EXPECT_NE(ack.ack().rejected(0).reason().find("south"), std::string::npos) << ack.ack().rejected(0).reason();
+  // The reason names the rep's own territories, never the one outside them.
+  EXPECT_NE(ack.ack().rejected(0).reason().find("outside your scope (your territories: north)"), std::string::npos)
+      << ack.ack().rejected(0).reason();
+  EXPECT_EQ(ack.ack().rejected(0).reason().find("south"), std::string::npos) << ack.ack().rejected(0).reason();
 
   proto::Envelope batch = ana.pull(0);
   ASSERT_TRUE(batch.has_batch()) << batch.DebugString();

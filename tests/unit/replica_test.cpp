@@ -254,6 +254,29 @@ TEST_F(ReplicaTest, OutboxHoldsOneEntryPerRecordWithTheLatestChange) {
   EXPECT_EQ(r.outbox(1).front().state.id, first);
 }
 
+// A server that checks references needs a new record's parent before the record: the
+// outbox lists referenced collections first, even when the parent was edited last.
+TEST_F(ReplicaTest, OutboxListsReferencedRecordsBeforeTheRecordsThatNameThem) {
+  Replica r = open();
+  RecordId parent = r.create("customers", customer("A"));
+  RecordId order = r.create("orders", {{"order_number", std::string("SO-1")},
+                                       {"customer_id", parent.to_string()},
+                                       {"territory", std::string("n")}});
+  RecordId line = r.create("order_lines", {{"order_id", order.to_string()},
+                                           {"product_id", parent.to_string()},
+                                           {"quantity", std::int64_t{1}},
+                                           {"unit_price", std::int64_t{100}}});
+  RecordId visit = r.create("visits", {{"customer_id", parent.to_string()}});
+  r.update("orders", order, {{"notes", std::string("later")}});
+  r.update("customers", parent, {{"phone", std::string("1")}});
+
+  std::vector<RecordId> ids;
+  for (const auto& e : r.outbox()) ids.push_back(e.state.id);
+  EXPECT_EQ(ids, (std::vector<RecordId>{parent, order, line, visit}));
+  ASSERT_EQ(r.outbox(1).size(), 1u);
+  EXPECT_EQ(r.outbox(1).front().state.id, parent);
+}
+
 TEST_F(ReplicaTest, AcknowledgeKeepsAnEditMadeWhileThePushWasInFlight) {
   Replica r = open();
   RecordId id = r.create("customers", customer("Acme"));

@@ -282,7 +282,7 @@ expect_eq "ben's phone now holds both phone numbers: a conflict" \
 show_sync carla
 expect_eq "carla's sync reports the refusal (exit status 1)" "$LAST_SYNC_STATUS" 1
 expect_contains "the refused record is named with the reason" "$LAST_SYNC_OUT" \
-  "visits $REFUSED_VISIT  forbidden: territory 'north' is outside your territories"
+  "visits $REFUSED_VISIT  forbidden: field 'customer_id': the customers record it names is outside your scope"
 expect_contains "carla's own edits went through" "$LAST_SYNC_OUT" "pushed:     3 records"
 show_sync anna
 

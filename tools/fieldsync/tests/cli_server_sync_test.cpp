@@ -396,12 +396,13 @@ TEST_F(CliServerSync, OutOfScopeRecordShowsUpInRejections) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.out, HasSubstr("pushed:     1 record\n"));
   EXPECT_THAT(r.out, HasSubstr("refused:    1 record\n"));
-  EXPECT_THAT(r.out, HasSubstr("customers " + south + "  forbidden: territory 'south' is outside your territories"));
+  EXPECT_THAT(r.out, HasSubstr("customers " + south +
+                                 "  forbidden: this customers record is outside your scope (your territories: north)"));
   EXPECT_THAT(r.err, HasSubstr("fieldsync rejections"));
 
   CliResult table = ok("ana.db", {"rejections"});
   EXPECT_THAT(table.out, HasSubstr(south));
-  EXPECT_THAT(table.out, HasSubstr("outside your territories"));
+  EXPECT_THAT(table.out, HasSubstr("outside your scope"));
   EXPECT_THAT(table.out, HasSubstr("(1 refused record)"));
   EXPECT_THAT(table.out, Not(HasSubstr(north)));
   auto json = nlohmann::json::parse(ok("ana.db", {"rejections", "--json"}).out);

@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 
+#include "fieldsync/core/error.hpp"
 #include "fieldsync/core/record_state.hpp"
 #include "fieldsync/core/schema.hpp"
 #include "fieldsync/server/principal.hpp"
@@ -15,6 +16,8 @@ namespace fieldsync::server {
 // order lines), the territory of the record it references, followed up the chain.
 // Reps read and write their territories only; supervisors and admins everything.
 // Products (read_only_for_reps) are readable by all and writable by supervisors and admins.
+// A refusal never tells a rep what lies outside their scope: not a territory, not whether
+// a record exists.
 class ScopePolicy {
  public:
   ScopePolicy(const Schema& schema, Store& store) : schema_(&schema), store_(&store) {}
@@ -23,14 +26,23 @@ class ScopePolicy {
   std::optional<std::string> territory_of(const RecordState& state) const;
 
   bool may_read(const Principal& who, const RecordState& state) const;
-  // nullopt if `who` may write `incoming` (over `stored`, if the store has it), else why not.
-  std::optional<std::string> write_refusal(const Principal& who, const RecordState& incoming,
-                                           const RecordState* stored) const;
+  // nullopt if `who` may write `incoming` (over `stored`, if the store has it), else why
+  // not: kForbidden for scope, kMissingField, kNotFound or kInvalidValue for a merged state
+  // that breaks the schema's rules (record_rules.hpp), whoever writes it. Every reference
+  // the write brings must name a record the server holds (earlier records of the same push
+  // included) and, for a rep, one they may read.
+  std::optional<Error> write_refusal(const Principal& who, const RecordState& incoming,
+                                     const RecordState* stored) const;
   // The territories that writing `incoming` over `stored` moves the record from and to
   // (its territory field, or the parent it references, changed); nullopt if it stays.
   std::optional<TerritoryMove> move_of(const RecordState& incoming, const RecordState* stored) const;
 
  private:
+  std::optional<Error> reference_refusal(const Principal& who, const CollectionSchema& collection,
+                                         const RecordState& merged, const RecordState* stored) const;
+  std::optional<Error> territory_mismatch(const CollectionSchema& collection, const RecordState& merged,
+                                          const RecordState* stored) const;
+
   const Schema* schema_;
   Store* store_;
 };

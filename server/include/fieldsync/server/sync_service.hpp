@@ -5,6 +5,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -153,6 +154,8 @@ class SyncService {
   struct Pusher {
     std::uint64_t connection = 0;
     const std::vector<RecordState>* states = nullptr;
+    // Records whose stamps the server lowered: the pusher does not hold them as stored.
+    const std::set<std::pair<std::string, RecordId>>* altered = nullptr;
   };
   void publish(const std::vector<CommittedChange>& committed, std::uint64_t head,
                std::span<const TerritoryMove> moves, std::vector<std::shared_ptr<SessionSink>>& keep_alive,

@@ -188,7 +188,7 @@ class Replica {
   MergeReport merge(std::span<const RecordState> incoming, MergeDetail detail = MergeDetail::kCounts,
                     const MergeGate& gate = {});
 
-  std::vector<OutboxEntry> outbox(std::size_t limit = 0) const;
+  std::vector<OutboxEntry> outbox(std::size_t limit = 0) const;  // parents first (reference_order.hpp), then by edit
   std::size_t outbox_size() const;
   void acknowledge(std::span<const OutboxAck> acks);
   // Queues every record for pushing again, as it is now (after the server was restored
