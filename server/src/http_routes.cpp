@@ -42,12 +42,12 @@ HttpResponse history(ServerContext& context, const HttpRequest& request, std::st
   auto id = Uuid::parse(id_text);
   if (!id) return text_response(request, http::status::bad_request, "the record id is not a UUID\n");
   if (!who.sees_everything()) {
-    // A rep sees the history of the records they may read, nothing else; a record the
-    // server does not hold has no territory to check, so it is not theirs to see.
+    // A rep sees the history of the records they may read, nothing else. A record the
+    // server does not hold and one outside their territories get the same answer, so the
+    // answer does not tell whether a record exists.
     auto state = context.store.get(collection, *id);
-    if (!state) return text_response(request, http::status::not_found, "no such record\n");
-    if (!context.scope.may_read(who, *state)) {
-      return text_response(request, http::status::forbidden, "this record is outside your territories\n");
+    if (!state || !context.scope.may_read(who, *state)) {
+      return text_response(request, http::status::not_found, "no such record in your scope\n");
     }
   }
   return text_response(request, http::status::ok, history_json(context.store.history(collection, *id)),

@@ -65,6 +65,15 @@ class ClockSkewSyncTest : public ServerTest {
     EXPECT_EQ(encode_state(*a.state("customers", id)), encode_state(*b.state("customers", id)));
   }
 
+  // A phone whose clock runs a year ahead and that never corrects it (an old or hostile
+  // client) holds the office's customer and has edited its phone number offline.
+  Replica future_phone_editing(Replica& office, const RecordId& customer) {
+    Replica hostile = phone("hostile", year_ahead_clock_);
+    hostile.merge(office.changes_since(0).states);
+    hostile.update("customers", customer, {{"phone", Value("from the future")}});
+    return hostile;
+  }
+
   // The office creates a customer that every phone then pulls.
   RecordId office_customer(Replica& office) {
     const RecordId id = office.create("customers", {{"name", Value("Acme")}, {"territory", Value("north")}});
@@ -109,6 +118,7 @@ class ClockSkewSyncTest : public ServerTest {
   OffsetClock fast_clock_{truth_, 3 * kDay};
   OffsetClock slow_clock_{truth_, -3 * kDay};
   OffsetClock office_clock_{truth_, 0};
+  OffsetClock year_ahead_clock_{truth_, 365 * kDay};
   std::string bob_token_;
 };
 
@@ -176,10 +186,7 @@ TEST_F(ClockSkewSyncTest, ClocksSetWrongWhileOfflineAreCorrectedBeforePushing) {
 TEST_F(ClockSkewSyncTest, AStampFromTheFutureIsLoweredAndCannotWinForever) {
   Replica office = phone("office", office_clock_);
   const RecordId acme = office_customer(office);
-  OffsetClock year_ahead(truth_, 365 * kDay);
-  Replica hostile = phone("hostile", year_ahead);
-  hostile.merge(office.changes_since(0).states);
-  hostile.update("customers", acme, {{"phone", Value("from the future")}});
+  Replica hostile = future_phone_editing(office, acme);
   ASSERT_GT(hostile.state("customers", acme)->field("phone")->siblings.front().hlc.ms(),
             truth_.now_ms() + static_cast<std::uint64_t>(300 * kDay));
 
@@ -229,10 +236,7 @@ TEST_F(ClockSkewSyncTest, AStampFromTheFutureIsLoweredAndCannotWinForever) {
 TEST_F(ClockSkewSyncTest, ALiveConnectionGetsItsLoweredRecordBack) {
   Replica office = phone("office", office_clock_);
   const RecordId acme = office_customer(office);
-  OffsetClock year_ahead(truth_, 365 * kDay);
-  Replica hostile = phone("hostile", year_ahead);
-  hostile.merge(office.changes_since(0).states);
-  hostile.update("customers", acme, {{"phone", Value("from the future")}});
+  Replica hostile = future_phone_editing(office, acme);
 
   TestClient client(port(), ana_token_);
   ASSERT_TRUE(client.hello(hostile.replica_id(), hostile.counter()).has_welcome());
