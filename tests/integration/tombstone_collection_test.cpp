@@ -31,6 +31,17 @@ class TombstoneCollectionTest : public ServerTest {
 
   // A replica's checkpoint reaches the server with its next request: a round of syncs
   // after the one that pulled.
+  // Ana edits the phone number offline while Sue deletes the record; 40 days on, after Sue
+  // has pulled past her delete, the server collects the tombstone.
+  void edit_while_its_delete_is_collected(Replica& ana, Replica& sue, const RecordId& id, const char* phone) {
+    ana.update("customers", id, {{"phone", Value(phone)}});
+    sue.remove("customers", id);
+    sync(sue, sue_token_);
+    clock_source_.advance(40 * kDay);
+    sync_twice(sue, sue_token_);
+    ASSERT_EQ(server_->collect_tombstones().records, 1u);
+  }
+
   void sync_twice(Replica& replica, const std::string& token) {
     sync(replica, token);
     sync(replica, token);
@@ -146,12 +157,7 @@ TEST_F(TombstoneCollectionTest, AnEditConcurrentWithACollectedDeleteKeepsTheReco
   Replica ana = phone("ana");
   Replica sue = phone("sue");
   const RecordId disputed = customer_both_hold(ana, sue, "Disputed");
-  ana.update("customers", disputed, {{"phone", Value("+44 8")}});  // offline
-  sue.remove("customers", disputed);
-  sync(sue, sue_token_);
-  clock_source_.advance(40 * kDay);
-  sync_twice(sue, sue_token_);
-  ASSERT_EQ(server_->collect_tombstones().records, 1u);
+  ASSERT_NO_FATAL_FAILURE(edit_while_its_delete_is_collected(ana, sue, disputed, "+44 8"));
 
   const ClientSyncStats stats = sync(ana, ana_token_);
   EXPECT_TRUE(stats.resynced);
@@ -188,12 +194,7 @@ TEST_F(TombstoneCollectionTest, AnEditOfAnotherReplicasRecordWhoseDeleteWasColle
   const RecordId theirs = add_customer(sue, "Sue's Customer");
   sync(sue, sue_token_);
   sync(ana, ana_token_);
-  ana.update("customers", theirs, {{"phone", Value("+44 9")}});  // offline
-  sue.remove("customers", theirs);
-  sync(sue, sue_token_);
-  clock_source_.advance(40 * kDay);
-  sync_twice(sue, sue_token_);
-  ASSERT_EQ(server_->collect_tombstones().records, 1u);
+  ASSERT_NO_FATAL_FAILURE(edit_while_its_delete_is_collected(ana, sue, theirs, "+44 9"));
 
   const ClientSyncStats stats = sync(ana, ana_token_);
   EXPECT_TRUE(stats.resynced);

@@ -107,17 +107,22 @@ class BackgroundCli {
 // north) and bob (rep, south), each with a token.
 class CliServerSync : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::random_device random;
-    data_dir_ = std::filesystem::temp_directory_path() /
-                ("fieldsync-cli-server-" + std::to_string(random()) + "-" + std::to_string(random()));
+  // A loopback server on a free port over this test's data directory.
+  server::ServerConfig server_config() const {
     server::ServerConfig config;
     config.address = "127.0.0.1";
     config.port = 0;
     config.data_dir = data_dir_;
     config.threads = 2;
     config.durable = false;
-    server_ = std::make_unique<server::Server>(config);
+    return config;
+  }
+
+  void SetUp() override {
+    std::random_device random;
+    data_dir_ = std::filesystem::temp_directory_path() /
+                ("fieldsync-cli-server-" + std::to_string(random()) + "-" + std::to_string(random()));
+    server_ = std::make_unique<server::Server>(server_config());
     server_->start();
     server_->store().add_user({"sue", server::Role::kSupervisor, {}});
     server_->store().add_user({"ana", server::Role::kRep, {"north"}});
@@ -207,13 +212,7 @@ TEST_F(CliServerSync, TwoReplicasSyncThroughTheServerAndDumpIdentically) {
 TEST_F(CliServerSync, AClockDaysOffSyncsWithAWarningLine) {
   constexpr std::uint64_t kDays3 = 3ULL * 24 * 3600 * 1000;
   ManualClock server_clock(wall_ms() + kDays3);
-  server::ServerConfig config;
-  config.address = "127.0.0.1";
-  config.port = 0;
-  config.data_dir = data_dir_;
-  config.threads = 2;
-  config.durable = false;
-  server_ = std::make_unique<server::Server>(config, &server_clock);
+  server_ = std::make_unique<server::Server>(server_config(), &server_clock);
   server_->start();
   const std::string token = server_->store().issue_token("ana", 3'600'000, server_clock.now_ms()).token;
   const std::string url = "ws://127.0.0.1:" + std::to_string(server_->port()) + "/sync";
