@@ -1,5 +1,6 @@
 #include "fieldsync/server/scope.hpp"
 
+#include "fieldsync/core/write_rules.hpp"
 #include "record_rules.hpp"
 
 namespace fieldsync::server {
@@ -64,14 +65,14 @@ std::optional<Error> ScopePolicy::write_refusal(const Principal& who, const Reco
   const CollectionSchema* collection = schema_->collection(incoming.collection);
   if (!collection) return Error(ErrorCode::kUnknownCollection, "unknown collection '" + incoming.collection + "'");
   const bool rep = !who.sees_everything();
-  if (rep && collection->read_only_for_reps) {
-    return Error(ErrorCode::kForbidden, "reps may not change " + collection->name);
-  }
   // Both the record as it is and as it would become must be in the rep's territories:
   // a rep may neither edit another territory's record nor move one into or out of theirs.
   // Checked first, so that nothing below judges (and tells of) a record the rep may not see.
   if (rep && stored && !may_read(who, *stored)) return outside_scope(who, *collection);
   const RecordState merged = stored ? merge(*stored, incoming) : incoming;
+  if (auto broken = rule_refusal(*schema_, *collection, role_name(who.role), stored, merged, MoveReach::kChain)) {
+    return broken;
+  }
   if (auto missing = missing_required_field(*collection, merged)) return missing;
   if (auto refusal = reference_refusal(who, *collection, merged, stored)) return refusal;
   if (rep) {
