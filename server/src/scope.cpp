@@ -1,5 +1,6 @@
 #include "fieldsync/server/scope.hpp"
 
+#include "fieldsync/core/write_rules.hpp"
 #include "record_rules.hpp"
 
 namespace fieldsync::server {
@@ -63,6 +64,7 @@ std::optional<Error> ScopePolicy::write_refusal(const Principal& who, const Reco
                                                 const RecordState* stored) const {
   const CollectionSchema* collection = schema_->collection(incoming.collection);
   if (!collection) return Error(ErrorCode::kUnknownCollection, "unknown collection '" + incoming.collection + "'");
+  if (auto refusal = collection_refusal(*collection, role_name(who.role))) return refusal;
   const bool rep = !who.sees_everything();
   // Both the record as it is and as it would become must be in the rep's territories:
   // a rep may neither edit another territory's record nor move one into or out of theirs.

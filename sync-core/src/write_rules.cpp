@@ -256,6 +256,12 @@ bool may_delete(const CollectionSchema& collection, std::string_view role, const
                      [&](const DeleteRule& rule) { return role_in(rule.roles, role) && holds(rule.when, shown); });
 }
 
+std::optional<Error> collection_refusal(const CollectionSchema& collection, std::string_view role) {
+  if (collection.write_roles.empty() || role_in(collection.write_roles, role)) return std::nullopt;
+  return broken(with_article(role) + " may not write " + collection.name + ": only " + one_of(collection.write_roles) +
+                " may");
+}
+
 bool may_change(const CollectionSchema& collection, const FieldSchema& field, std::string_view role) {
   return (collection.write_roles.empty() || role_in(collection.write_roles, role)) &&
          (field.change_roles.empty() || role_in(field.change_roles, role));
@@ -270,10 +276,7 @@ std::optional<Error> rule_refusal(const Schema& schema, const CollectionSchema& 
     const FieldState* was = before ? before->field(field.name) : nullptr;
     const FieldWrite write = field_write(was, *now);
     if (write.fresh.empty()) continue;
-    if (!collection.write_roles.empty() && !role_in(collection.write_roles, role)) {
-      return broken(with_article(role) + " may not write " + collection.name + ": only " +
-                    one_of(collection.write_roles) + " may");
-    }
+    if (auto refusal = collection_refusal(collection, role)) return refusal;
     if (field.name == kDeletedField) {
       const bool deletes = std::any_of(write.fresh.begin(), write.fresh.end(), [](const Sibling* s) {
         return s->value == Value{true};

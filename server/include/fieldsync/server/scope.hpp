@@ -15,7 +15,8 @@ namespace fieldsync::server {
 // territory field, or, for collections with a scope parent (contacts, visits, tickets,
 // order lines), the territory of the record it references, followed up the chain.
 // Reps read and write their territories only; supervisors and admins everything.
-// Products (read_only_for_reps) are readable by all and writable by supervisors and admins.
+// Products (read_only_for_reps) are readable by all; who writes them is the schema's write_roles
+// (docs/rules.md), asked before scope so that a rep is told the rule, not a scope refusal.
 // A refusal never tells a rep what lies outside their scope: not a territory, not whether
 // a record exists.
 class ScopePolicy {

@@ -34,6 +34,10 @@ enum class MoveReach {
 std::optional<Error> rule_refusal(const Schema& schema, const CollectionSchema& collection, std::string_view role,
                                   const RecordState* before, const RecordState& after, MoveReach reach);
 
+// Why `role` may not write `collection` at all (its write_roles), or nullopt: asked first,
+// before anything about the record is looked at.
+std::optional<Error> collection_refusal(const CollectionSchema& collection, std::string_view role);
+
 // A move a role may make now, for the app to offer.
 struct Move {
   std::string to;
