@@ -168,8 +168,8 @@ TEST_F(CliReports, PutNumbersANewOrderInTheReplicasSeries) {
   const std::string first = put_order({});
   const std::string second = put_order({});
   const std::string given = put_order({"order_number=K-7"});
-  auto number = [&](const std::string& order) {
-    const CliResult r = box_.run_db("n.db", {"get", "orders", order, "--json"});
+  auto number = [&](const std::string& order_id) {
+    const CliResult r = box_.run_db("n.db", {"get", "orders", order_id, "--json"});
     return nlohmann::json::parse(r.out)["values"]["order_number"].get<std::string>();
   };
   const std::string prefix = order_number_prefix(*Uuid::parse(id));
