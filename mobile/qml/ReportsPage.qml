@@ -66,13 +66,23 @@ Page {
                 }
             }
             SectionHeader { text: qsTr("Orders by month") }
+            // By the month of each order's date; cancelled orders apart, never in the amounts.
             Repeater {
                 model: page.reports.ordersByMonth
-                delegate: Row3 {
+                delegate: ColumnLayout {
                     required property var modelData
-                    first: modelData.month
-                    second: modelData.count
-                    third: modelData.amount
+                    Layout.fillWidth: true
+                    Row3 {
+                        first: modelData.month || qsTr("no date")
+                        second: modelData.count
+                        third: modelData.amount
+                    }
+                    Label {
+                        visible: modelData.cancelledCount > 0
+                        text: qsTr("cancelled: %1 · %2").arg(modelData.cancelledCount).arg(modelData.cancelledAmount)
+                        opacity: 0.7
+                        Layout.fillWidth: true
+                    }
                 }
             }
         }

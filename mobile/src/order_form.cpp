@@ -5,6 +5,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include "fieldsync/core/order_numbers.hpp"
 #include "value_text.hpp"
 
 namespace fieldsync::app {
@@ -177,11 +178,8 @@ bool OrderForm::save() {
   try {
     RecordId order_id;
     replica_->transaction([&] {
-      // Unique without asking the server: this replica's id and its next write counter.
-      const std::string number =
-          "ORD-" + short_replica(replica_->replica_id()).left(4).toUpper().toStdString() + "-" +
-          std::to_string(replica_->counter() + 1);
-      FieldValues order{{"order_number", Value(number)},
+      // Unique without asking the server: the next number of this device's series.
+      FieldValues order{{"order_number", Value(take_order_number(*replica_))},
                         {"customer_id", Value(customer_id_.to_string())},
                         {"status", Value(std::string("received"))},
                         {"amount", Value(amount)},

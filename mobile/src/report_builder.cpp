@@ -1,43 +1,36 @@
 #include "report_builder.hpp"
 
-#include <QDateTime>
-
-#include <map>
-
+#include "fieldsync/reports/follow_ups_report.hpp"
+#include "fieldsync/reports/orders_report.hpp"
 #include "sql_rows.hpp"
 
 namespace fieldsync::app {
 namespace {
 
-// Money is stored in minor units; reports show major units with two decimals.
-QString money_text(qint64 minor) {
-  const QString sign = minor < 0 ? QStringLiteral("-") : QString();
-  const qint64 abs = minor < 0 ? -minor : minor;
-  return sign + QString::number(abs / 100) + QLatin1Char('.') + QStringLiteral("%1").arg(abs % 100, 2, 10, QLatin1Char('0'));
-}
-
-// The creation time of a UUIDv7 record id: its first 48 bits, in ms since the epoch.
-QString month_of_v7_id(const QString& id) {
-  QString hex = id.left(13);
-  hex.remove(QLatin1Char('-'));
-  bool ok = false;
-  const qint64 ms = hex.toLongLong(&ok, 16);
-  if (!ok) return QStringLiteral("unknown");
-  return QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("yyyy-MM"));
-}
-
 constexpr QLatin1String kTerritoryKey("territory:");
 constexpr QLatin1String kOwnerKey("owner:");
 
-// The slice's territory and rep ("" for any), the SQL parameters of every report.
-std::pair<QString, QString> slice_filter(const QString& key) {
-  if (key.startsWith(kTerritoryKey)) return {key.mid(kTerritoryKey.size()), QString()};
-  if (key.startsWith(kOwnerKey)) return {QString(), key.mid(kOwnerKey.size())};
-  return {};
+// The slice's territory and rep ("" for any).
+reports::ReportFilter slice_filter(const QString& key) {
+  reports::ReportFilter filter;
+  if (key.startsWith(kTerritoryKey)) filter.territory = key.mid(kTerritoryKey.size()).toStdString();
+  if (key.startsWith(kOwnerKey)) filter.rep = key.mid(kOwnerKey.size()).toStdString();
+  return filter;
 }
 
 QVariantMap slice_entry(const QString& key, const QString& label) {
   return {{QStringLiteral("key"), key}, {QStringLiteral("label"), label}};
+}
+
+// "14.50 CNY, 3.00 USD": one amount per currency, in the currency's order.
+QString amounts_text(const FieldSchema& money, const reports::OrderGroup& group, bool cancelled) {
+  QStringList parts;
+  for (const auto& [currency, totals] : group.currencies) {
+    if ((cancelled ? totals.cancelled_orders : totals.orders) == 0) continue;
+    const std::int64_t amount = cancelled ? totals.cancelled_amount : totals.amount;
+    parts << QString::fromStdString(format_value(money, Value(amount)) + " " + currency);
+  }
+  return parts.isEmpty() ? QStringLiteral("0.00") : parts.join(QStringLiteral(", "));
 }
 
 }  // namespace
@@ -55,8 +48,9 @@ void ReportBuilder::reload() { reload(QDate::currentDate()); }
 void ReportBuilder::reload(const QDate& today) {
   today_ = today;
   auto& db = replica_->database();
-  const auto [territory, owner] = slice_filter(slice_);
+  const reports::ReportFilter filter = slice_filter(slice_);
 
+  // The picker lists what the replica holds; the figures come from the report engine.
   slices_ = {slice_entry(QString(), tr("All territories and reps"))};
   bool current_listed = slice_.isEmpty();
   for (const auto& r : query_rows(db, R"sql(
@@ -72,68 +66,44 @@ void ReportBuilder::reload(const QDate& today) {
     current_listed = current_listed || slices_.back().toMap().value(QStringLiteral("key")).toString() == slice_;
   }
   if (!current_listed) {  // its last record went: keep it selectable, its reports are empty
-    slices_.push_back(slice_entry(slice_, !territory.isEmpty() ? tr("Territory %1").arg(territory) : tr("Rep %1").arg(owner)));
+    slices_.push_back(slice_entry(slice_, !filter.territory.empty()
+                                              ? tr("Territory %1").arg(QString::fromStdString(filter.territory))
+                                              : tr("Rep %1").arg(QString::fromStdString(filter.rep))));
   }
 
+  const FieldSchema& money = *replica_->schema().require("orders").field("amount");
   by_status_.clear();
-  std::map<QString, std::pair<qint64, qint64>> status_totals;
-  std::map<QString, std::pair<qint64, qint64>, std::greater<>> month_totals;
-  for (const auto& r : query_rows(db, R"sql(
-      SELECT o.id, o.status, COALESCE(o.amount, 0)
-        FROM orders o LEFT JOIN customers c ON c.id = o.customer_id AND c._deleted = 0
-       WHERE o._deleted = 0 AND (?1 = '' OR o.territory = ?1) AND (?2 = '' OR c.owner = ?2))sql", 3,
-                                     {territory, owner})) {
-    auto& s = status_totals[r[1].isEmpty() ? QStringLiteral("received") : r[1]];
-    s.first += 1;
-    s.second += r[2].toLongLong();
-    auto& m = month_totals[month_of_v7_id(r[0])];
-    m.first += 1;
-    m.second += r[2].toLongLong();
+  for (const auto& group : reports::orders_report(*replica_, reports::OrderGrouping::kStatus, filter).groups) {
+    const bool cancelled = group.cancelled_orders > 0;
+    by_status_.push_back(QVariantMap{
+        {QStringLiteral("status"), group.key.empty() ? tr("none") : QString::fromStdString(group.key)},
+        {QStringLiteral("count"), static_cast<qint64>(group.orders + group.cancelled_orders)},
+        {QStringLiteral("amount"), amounts_text(money, group, cancelled)}});
   }
-  const FieldSchema* status = replica_->schema().require("orders").field("status");
-  for (const auto& stage : status->values) {
-    const auto it = status_totals.find(QString::fromStdString(stage));
-    if (it == status_totals.end()) continue;
-    by_status_.push_back(QVariantMap{{QStringLiteral("status"), it->first},
-                                     {QStringLiteral("count"), it->second.first},
-                                     {QStringLiteral("amount"), money_text(it->second.second)}});
-  }
+
+  const auto by_month = reports::orders_report(*replica_, reports::OrderGrouping::kMonth, filter);
   by_month_.clear();
-  for (const auto& [month, totals] : month_totals) {
-    by_month_.push_back(QVariantMap{{QStringLiteral("month"), month},
-                                    {QStringLiteral("count"), totals.first},
-                                    {QStringLiteral("amount"), money_text(totals.second)}});
+  for (auto group = by_month.groups.rbegin(); group != by_month.groups.rend(); ++group) {
+    by_month_.push_back(QVariantMap{{QStringLiteral("month"), QString::fromStdString(group->key)},
+                                    {QStringLiteral("count"), static_cast<qint64>(group->orders)},
+                                    {QStringLiteral("amount"), amounts_text(money, *group, false)},
+                                    {QStringLiteral("cancelledCount"), static_cast<qint64>(group->cancelled_orders)},
+                                    {QStringLiteral("cancelledAmount"), amounts_text(money, *group, true)}});
   }
 
-  const auto conv = query_rows(db, R"sql(
-      SELECT COUNT(*),
-             COALESCE(SUM(EXISTS (SELECT 1 FROM orders o
-                                   WHERE o.customer_id = c.id AND o._deleted = 0
-                                     AND COALESCE(o.status, '') <> 'cancelled')), 0)
-        FROM customers c
-       WHERE c._deleted = 0 AND c.tier = 'potential'
-         AND (?1 = '' OR c.territory = ?1) AND (?2 = '' OR c.owner = ?2))sql", 2, {territory, owner});
-  const qint64 potential = conv.front()[0].toLongLong();
-  const qint64 converted = conv.front()[1].toLongLong();
-  conversion_ = {{QStringLiteral("potential"), potential},
-                 {QStringLiteral("converted"), converted},
-                 {QStringLiteral("percent"), potential == 0 ? 0 : static_cast<int>(100 * converted / potential)}};
+  const reports::OrderGroup& total = by_month.total;
+  conversion_ = {{QStringLiteral("potential"), static_cast<qint64>(total.potential_customers)},
+                 {QStringLiteral("converted"), static_cast<qint64>(total.closed_customers)},
+                 {QStringLiteral("percent"), total.potential_customers == 0
+                                                 ? 0
+                                                 : static_cast<int>(100 * total.closed_customers /
+                                                                    total.potential_customers)}};
 
-  const QString t = today.toString(Qt::ISODate);
-  const QString week = today.addDays(7).toString(Qt::ISODate);
-  const auto due = query_rows(db, R"sql(
-      SELECT COALESCE(SUM(latest.next_follow_up = ?1), 0),
-             COALESCE(SUM(latest.next_follow_up < ?1), 0),
-             COALESCE(SUM(latest.next_follow_up > ?1 AND latest.next_follow_up <= ?2), 0)
-        FROM customers c
-        JOIN visits latest ON latest.id = (
-               SELECT v.id FROM visits v WHERE v.customer_id = c.id AND v._deleted = 0
-                ORDER BY v.visited_on DESC, v.id DESC LIMIT 1)
-       WHERE c._deleted = 0 AND (?3 = '' OR c.territory = ?3) AND (?4 = '' OR c.owner = ?4))sql", 3,
-                              {t, week, territory, owner});
-  follow_ups_ = {{QStringLiteral("today"), due.front()[0].toInt()},
-                 {QStringLiteral("overdue"), due.front()[1].toInt()},
-                 {QStringLiteral("upcoming"), due.front()[2].toInt()}};
+  const auto follow_ups =
+      reports::follow_ups_report(*replica_, today.toString(Qt::ISODate).toStdString(), filter).total;
+  follow_ups_ = {{QStringLiteral("today"), static_cast<int>(follow_ups.due_today)},
+                 {QStringLiteral("overdue"), static_cast<int>(follow_ups.overdue)},
+                 {QStringLiteral("upcoming"), static_cast<int>(follow_ups.upcoming)}};
   emit changed();
 }
 

@@ -10,19 +10,15 @@
 
 namespace fieldsync::app {
 
-// The reports a rep or supervisor sees on the device, computed from the local replica
-// with read-only SQL: orders and amounts by status and by month, conversion of potential
-// customers, follow-ups due. UI thread only; reload() after the replica changed.
+// The reports a rep or supervisor sees on the device, computed from the local replica by
+// the shared report engine (fieldsync::reports, the same figures as `fieldsync report`):
+// orders by status and by month of their order_date, cancelled orders apart, amounts per
+// currency (never added together), closing of potential customers, follow-ups due.
+// UI thread only; reload() after the replica changed.
 //
-// Decisions: an order's month is the month it was created, read from its UUIDv7 id (the
-// schema has no creation date, and the id's first 48 bits are its creation time in ms).
-// Conversion: potential customers with at least one order that is not cancelled, over all
-// potential customers (the tier is current state; the audit log would tell when it changed).
-//
-// Slices: every report can be narrowed to one territory or one rep (slice()). A customer
-// is in a territory by its `territory` and belongs to a rep by its `owner`; an order is in
-// a territory by its own `territory` (the field that scopes it on the server) and belongs
-// to the rep who owns its customer (orders have no owner of their own).
+// Slices: every report can be narrowed to one territory or one rep (slice()). An order is
+// in a territory by its own `territory` and belongs to the rep who owns its customer; a
+// follow-up belongs to the visit's author and is in its customer's territory.
 class ReportBuilder : public QObject {
   Q_OBJECT
   QML_ELEMENT
@@ -37,13 +33,15 @@ class ReportBuilder : public QObject {
  public:
   explicit ReportBuilder(Replica& replica, QObject* parent = nullptr);
 
-  // Rows of {status, count, amount (text, major units)} in lifecycle order.
+  // Rows of {status, count, amount} in lifecycle order; amount is text per currency,
+  // "14.50 CNY, 3.00 USD".
   QVariantList ordersByStatus() const { return by_status_; }
-  // Rows of {month (YYYY-MM), count, amount}, newest month first.
+  // Rows of {month (YYYY-MM of order_date; "" for none), count, amount, cancelledCount,
+  // cancelledAmount}, newest month first; count and amount leave cancelled orders out.
   QVariantList ordersByMonth() const { return by_month_; }
-  // {potential, converted, percent}
+  // {potential, converted, percent}: potential customers with an order not cancelled.
   QVariantMap conversion() const { return conversion_; }
-  // {today, overdue, upcoming (next 7 days)}
+  // {today, overdue, upcoming (next 7 days)}: follow-ups not done (follow_ups_report.hpp).
   QVariantMap followUps() const { return follow_ups_; }
   // What the reports can be narrowed to: {key, label}, "All" (key "") first, then each
   // territory ("territory:<name>") and each rep ("owner:<name>") the replica knows.

@@ -77,7 +77,26 @@ std::optional<Error> ScopePolicy::write_refusal(const Principal& who, const Reco
     auto after = territory_of(merged);
     if (!after || !who.covers(*after)) return outside_scope(who, *collection);
   }
-  return territory_mismatch(*collection, merged, stored);
+  if (auto mismatch = territory_mismatch(*collection, merged, stored)) return mismatch;
+  return duplicate_refusal(*collection, merged, stored);
+}
+
+// Phones number orders in series of their own (order_numbers.hpp), so two never collide;
+// this guards against a buggy or hostile client. Only a value the write brings is judged:
+// duplicates stored before the rule stay editable in their other fields.
+std::optional<Error> ScopePolicy::duplicate_refusal(const CollectionSchema& collection, const RecordState& merged,
+                                                    const RecordState* stored) const {
+  if (is_tombstone(collection, merged)) return std::nullopt;
+  for (const auto& field : collection.fields) {
+    if (!field.unique || !writes_field(merged, stored, field.name)) continue;
+    const auto value = text_value(collection, merged, field.name);
+    if (!value) continue;
+    if (store_->alive_record_with(collection.name, field.name, Value(*value), merged.id)) {
+      return Error(ErrorCode::kAlreadyExists, "field '" + field.name + "': " + *value + " is already the " + field.name +
+                                                  " of another " + collection.name + " record");
+    }
+  }
+  return std::nullopt;
 }
 
 // Only the references the write brings are judged: a record whose parent has since left

@@ -214,6 +214,21 @@ class SqliteStore final : public Store {
     return replica_.state(collection, id);
   }
 
+  std::optional<RecordId> alive_record_with(const std::string& collection, const std::string& field,
+                                            const Value& value, const RecordId& except) override {
+    std::lock_guard lock(mutex_);
+    // Names go into the SQL only once the schema has vouched for them.
+    if (!replica_.schema().require(collection).field(field)) {
+      throw Error(ErrorCode::kUnknownField, collection + " has no field '" + field + "'");
+    }
+    auto& s = db_->cached("SELECT id FROM \"" + collection + "\" WHERE \"" + field +
+                          "\" = ?1 AND _deleted = 0 AND id <> ?2 LIMIT 1");
+    sqlite::ResetGuard reset(s);
+    s.bind_value(1, value).bind(2, except.to_string());
+    if (!s.step()) return std::nullopt;
+    return Uuid::parse(s.column_text(0));
+  }
+
   std::uint64_t head() override {
     std::lock_guard lock(mutex_);
     return replica_.last_seq();

@@ -10,6 +10,8 @@ namespace {
 
 using test::text;
 
+// The month of an order is its order_date's (every record here is created today), cancelled
+// orders are counted apart, amounts are per currency, and an order with lines is worth them.
 TEST(ReportBuilderTest, OrdersConversionAndFollowUps) {
   fieldsync::test::TempDir dir;
   Replica phone = test::open_file(dir, "phone.db");
@@ -17,18 +19,21 @@ TEST(ReportBuilderTest, OrdersConversionAndFollowUps) {
   auto customer = [&](const char* name, const char* tier) {
     return phone.create("customers", {{"name", text(name)}, {"tier", text(tier)}, {"territory", text("north")}});
   };
-  auto order = [&](const RecordId& c, const char* status, std::int64_t amount) {
-    phone.create("orders", {{"order_number", text("N")}, {"customer_id", text(c.to_string())}, {"status", text(status)},
-                            {"amount", Value(amount)}, {"territory", text("north")}});
+  auto order = [&](const RecordId& c, const char* status, std::int64_t amount, const char* date, const char* currency) {
+    return phone.create("orders", {{"order_number", text("N")}, {"customer_id", text(c.to_string())},
+                                   {"status", text(status)}, {"amount", Value(amount)}, {"order_date", text(date)},
+                                   {"currency", text(currency)}, {"territory", text("north")}});
   };
   const auto a = customer("A", "potential");
   const auto b = customer("B", "potential");
   const auto c = customer("C", "potential");
   const auto d = customer("D", "vip");
-  order(a, "received", 1000);
-  order(a, "delivered", 2550);
-  order(b, "cancelled", 999);  // a cancelled order is no conversion
-  order(d, "received", 450);
+  order(a, "received", 1000, "2030-05-10", "CNY");
+  const auto with_lines = order(a, "delivered", 1, "2030-06-02", "CNY");  // its lines: 2 x 12.75
+  phone.create("order_lines", {{"order_id", text(with_lines.to_string())}, {"product_id", text(d.to_string())},
+                               {"quantity", Value(std::int64_t{2})}, {"unit_price", Value(std::int64_t{1275})}});
+  order(b, "cancelled", 999, "2030-06-20", "CNY");  // a cancelled order is no conversion
+  order(d, "received", 450, "2030-06-25", "USD");
   for (const auto& [who, follow] : {std::pair{a, today.addDays(-1)}, {b, today}, {c, today.addDays(3)}, {d, today.addDays(30)}}) {
     phone.create("visits", {{"customer_id", text(who.to_string())}, {"visited_on", text("2030-06-01")},
                             {"next_follow_up", text(follow.toString(Qt::ISODate).toStdString())}});
@@ -41,12 +46,16 @@ TEST(ReportBuilderTest, OrdersConversionAndFollowUps) {
     const auto m = row.toMap();
     by_status << QStringLiteral("%1:%2:%3").arg(m.value("status").toString(), m.value("count").toString(), m.value("amount").toString());
   }
-  EXPECT_EQ(by_status, (QStringList{"received:2:14.50", "delivered:1:25.50", "cancelled:1:9.99"}));
+  EXPECT_EQ(by_status, (QStringList{"received:2:10.00 CNY, 4.50 USD", "delivered:1:25.50 CNY", "cancelled:1:9.99 CNY"}));
 
-  ASSERT_EQ(reports.ordersByMonth().size(), 1);  // all created now
-  EXPECT_EQ(reports.ordersByMonth().front().toMap().value("month").toString(),
-            QDate::currentDate().toString(QStringLiteral("yyyy-MM")));
-  EXPECT_EQ(reports.ordersByMonth().front().toMap().value("amount").toString(), QStringLiteral("49.99"));
+  QStringList by_month;
+  for (const auto& row : reports.ordersByMonth()) {
+    const auto m = row.toMap();
+    by_month << QStringLiteral("%1:%2:%3:%4:%5").arg(m.value("month").toString(), m.value("count").toString(),
+                                                     m.value("amount").toString(), m.value("cancelledCount").toString(),
+                                                     m.value("cancelledAmount").toString());
+  }
+  EXPECT_EQ(by_month, (QStringList{"2030-06:2:25.50 CNY, 4.50 USD:1:9.99 CNY", "2030-05:1:10.00 CNY:0:0.00"}));
 
   EXPECT_EQ(reports.conversion().value("potential").toInt(), 3);
   EXPECT_EQ(reports.conversion().value("converted").toInt(), 1);
@@ -70,8 +79,9 @@ TEST(ReportBuilderTest, SlicesByTerritoryAndRep) {
     phone.create("orders", {{"order_number", text("N")}, {"customer_id", text(c.to_string())}, {"status", text(status)},
                             {"amount", Value(amount)}, {"territory", text(territory)}});
   };
-  auto visit = [&](const RecordId& c, const QDate& follow_up) {
+  auto visit = [&](const RecordId& c, const char* author, const QDate& follow_up) {
     phone.create("visits", {{"customer_id", text(c.to_string())}, {"visited_on", text("2030-06-01")},
+                            {"author", text(author)},
                             {"next_follow_up", text(follow_up.toString(Qt::ISODate).toStdString())}});
   };
   const auto rita_north = customer("A", "potential", "north", "rita");
@@ -81,10 +91,10 @@ TEST(ReportBuilderTest, SlicesByTerritoryAndRep) {
   order(rita_north, "east", "received", 1000);  // filed under another territory than its customer
   order(rita_south, "south", "delivered", 2000);
   order(otto_north2, "north", "received", 400);
-  visit(rita_north, today.addDays(-2));
-  visit(rita_south, today);
-  visit(otto_north, today.addDays(-1));
-  visit(otto_north2, today.addDays(2));
+  visit(rita_north, "rita", today.addDays(-2));
+  visit(rita_south, "rita", today);
+  visit(otto_north, "otto", today.addDays(-1));
+  visit(otto_north2, "otto", today.addDays(2));
 
   ReportBuilder reports(phone);
   reports.reload(today);
@@ -100,16 +110,17 @@ TEST(ReportBuilderTest, SlicesByTerritoryAndRep) {
     }
     return out;
   };
-  EXPECT_EQ(status_rows(), (QStringList{"received:2:14.00", "delivered:1:20.00"}));
+  EXPECT_EQ(status_rows(), (QStringList{"received:2:14.00 CNY", "delivered:1:20.00 CNY"}));
 
   QSignalSpy changed(&reports, &ReportBuilder::changed);
   reports.setSlice(QStringLiteral("owner:rita"));
   EXPECT_EQ(changed.count(), 1);
   EXPECT_EQ(reports.slice(), QStringLiteral("owner:rita"));
-  // Rita's orders are those of her customers, whatever territory the order is in.
-  EXPECT_EQ(status_rows(), (QStringList{"received:1:10.00", "delivered:1:20.00"}));
+  // Rita's orders are those of her customers, whatever territory the order is in; her
+  // follow-ups those of the visits she wrote.
+  EXPECT_EQ(status_rows(), (QStringList{"received:1:10.00 CNY", "delivered:1:20.00 CNY"}));
   ASSERT_EQ(reports.ordersByMonth().size(), 1);
-  EXPECT_EQ(reports.ordersByMonth().front().toMap().value("amount").toString(), QStringLiteral("30.00"));
+  EXPECT_EQ(reports.ordersByMonth().front().toMap().value("amount").toString(), QStringLiteral("30.00 CNY"));
   EXPECT_EQ(reports.conversion().value("potential").toInt(), 2);
   EXPECT_EQ(reports.conversion().value("converted").toInt(), 2);
   EXPECT_EQ(reports.conversion().value("percent").toInt(), 100);
@@ -119,9 +130,10 @@ TEST(ReportBuilderTest, SlicesByTerritoryAndRep) {
 
   reports.setSlice(QStringLiteral("territory:north"));
   // Orders by their own territory: rita's order filed under "east" is not north's.
-  EXPECT_EQ(status_rows(), (QStringList{"received:1:4.00"}));
+  EXPECT_EQ(status_rows(), (QStringList{"received:1:4.00 CNY"}));
   EXPECT_EQ(reports.conversion().value("potential").toInt(), 2);  // A and C
-  EXPECT_EQ(reports.conversion().value("converted").toInt(), 1);
+  // A's only order is filed under "east": the slice's orders are north's, so none closes A.
+  EXPECT_EQ(reports.conversion().value("converted").toInt(), 0);
   EXPECT_EQ(reports.followUps().value("overdue").toInt(), 2);
   EXPECT_EQ(reports.followUps().value("today").toInt(), 0);
   EXPECT_EQ(reports.followUps().value("upcoming").toInt(), 1);
@@ -131,11 +143,11 @@ TEST(ReportBuilderTest, SlicesByTerritoryAndRep) {
                           {"status", text("reviewed")}, {"amount", Value(std::int64_t{700})}, {"territory", text("north")}});
   reports.reload(today);
   EXPECT_EQ(reports.slice(), QStringLiteral("territory:north"));
-  EXPECT_EQ(status_rows(), (QStringList{"received:1:4.00", "reviewed:1:7.00"}));
-  EXPECT_EQ(reports.conversion().value("converted").toInt(), 2);
+  EXPECT_EQ(status_rows(), (QStringList{"received:1:4.00 CNY", "reviewed:1:7.00 CNY"}));
+  EXPECT_EQ(reports.conversion().value("converted").toInt(), 1);  // C
 
   reports.setSlice(QString());
-  EXPECT_EQ(status_rows(), (QStringList{"received:2:14.00", "reviewed:1:7.00", "delivered:1:20.00"}));
+  EXPECT_EQ(status_rows(), (QStringList{"received:2:14.00 CNY", "reviewed:1:7.00 CNY", "delivered:1:20.00 CNY"}));
   EXPECT_EQ(reports.conversion().value("potential").toInt(), 3);
 }
 

@@ -15,5 +15,6 @@ void add_sync_file_commands(CLI::App& app, const Context& context);     // expor
 void add_csv_commands(CLI::App& app, const Context& context);           // import, export
 // sync, history, rejections: with a sync server. `history` alone works without --db.
 void add_server_sync_commands(CLI::App& app, const Context& context);
+void add_report_commands(CLI::App& app, const Context& context);        // report orders|tickets|follow-ups
 
 }  // namespace fieldsync::cli

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "commands.hpp"
+#include "fieldsync/core/order_numbers.hpp"
 #include "json_output.hpp"
 #include "text_table.hpp"
 
@@ -53,7 +54,10 @@ void run_put(const Context& context, const PutOptions& options) {
 
   bool created = true;
   if (!id) {
-    id = replica.create(collection.name, values);
+    replica.transaction([&] {
+      add_order_number(replica, collection.name, values);  // a new order is numbered in this replica's series
+      id = replica.create(collection.name, values);
+    });
   } else if (auto existing = replica.get(collection.name, *id)) {
     if (existing->deleted()) {
       throw Error(ErrorCode::kNotFound, collection.name + " " + id->to_string() + " was deleted and cannot be edited");
@@ -62,7 +66,10 @@ void run_put(const Context& context, const PutOptions& options) {
     replica.update(collection.name, *id, values);
     created = false;
   } else {
-    replica.create(collection.name, *id, values);
+    replica.transaction([&] {
+      add_order_number(replica, collection.name, values);
+      replica.create(collection.name, *id, values);
+    });
   }
   if (context.json) {
     std::cout << to_pretty_json({{"id", id->to_string()}, {"created", created}});

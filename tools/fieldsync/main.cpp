@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   add_sync_file_commands(app, context);
   add_csv_commands(app, context);
   add_server_sync_commands(app, context);
+  add_report_commands(app, context);
   // Every command works on a replica, except `history`, which only asks the server.
   for (CLI::App* command : app.get_subcommands({})) {
     if (command->get_name() != "history") command->needs(db);

@@ -31,7 +31,8 @@ class ScopePolicy {
   // not: kForbidden for scope, kMissingField, kNotFound or kInvalidValue for a merged state
   // that breaks the schema's rules (record_rules.hpp), whoever writes it. Every reference
   // the write brings must name a record the server holds (earlier records of the same push
-  // included) and, for a rep, one they may read.
+  // included) and, for a rep, one they may read. A value the write brings to a `unique`
+  // field that another alive record of the collection shows is kAlreadyExists.
   std::optional<Error> write_refusal(const Principal& who, const RecordState& incoming,
                                      const RecordState* stored) const;
   // The territories that writing `incoming` over `stored` moves the record from and to
@@ -41,6 +42,8 @@ class ScopePolicy {
  private:
   std::optional<Error> reference_refusal(const Principal& who, const CollectionSchema& collection,
                                          const RecordState& merged, const RecordState* stored) const;
+  std::optional<Error> duplicate_refusal(const CollectionSchema& collection, const RecordState& merged,
+                                        const RecordState* stored) const;
   std::optional<Error> territory_mismatch(const CollectionSchema& collection, const RecordState& merged,
                                           const RecordState* stored) const;
 

@@ -140,6 +140,12 @@ class Store {
   // States changed after `after_seq` that `visible` lets through, at most `limit`.
   virtual ChangePage changes_since(std::uint64_t after_seq, std::size_t limit, const ReadCheck& visible) = 0;
   virtual std::optional<RecordState> get(const std::string& collection, const RecordId& id) = 0;
+  // An alive record of `collection`, other than `except`, whose field `field` shows `value`
+  // (what a `unique` field may not repeat), or nullopt. Inside a push's check it sees the
+  // records merged earlier in the same push. Throws Error(kUnknownField) for a field the
+  // schema does not declare.
+  virtual std::optional<RecordId> alive_record_with(const std::string& collection, const std::string& field,
+                                                    const Value& value, const RecordId& except) = 0;
   virtual std::uint64_t head() = 0;
 
   // Checks a replica at its hello. A counter below the highest one the server holds, or an
