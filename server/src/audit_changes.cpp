@@ -8,15 +8,16 @@
 
 namespace fieldsync::server {
 
-std::vector<FieldChange> ChangeDescriber::shown_changes(const RecordState* before, const RecordState& after) const {
+std::vector<FieldChange> ChangeDescriber::shown_changes(const RecordState* before, const RecordState& after,
+                                                        std::span<const std::string> fields) const {
   std::vector<FieldChange> changes;
-  for (const auto& field : after.fields) {
-    const FieldState* old_field = before ? before->field(field.name) : nullptr;
+  for (const auto& name : fields) {
+    const FieldState* old_field = before ? before->field(name) : nullptr;
     auto old_value = shown(old_field);
-    auto new_value = shown(&field);
-    // A rewrite of the value shown already (every edit writes `_deleted` false) is no change to show.
-    if (old_field && old_value == new_value) continue;
-    changes.push_back({field.name, std::move(old_value), std::move(new_value)});
+    auto new_value = shown(after.field(name));
+    // Every edit rewrites `_deleted` as false: only a delete or an undelete is news.
+    if (name == kDeletedField && old_field && old_value == new_value) continue;
+    changes.push_back({name, std::move(old_value), std::move(new_value)});
   }
   return changes;
 }

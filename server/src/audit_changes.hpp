@@ -24,9 +24,11 @@ class ChangeDescriber {
   ChangeDescriber(const CollectionSchema& collection, std::size_t max_text_bytes)
       : collection_(&collection), max_text_bytes_(max_text_bytes) {}
 
-  // Each field of `after` whose shown value differs from the one in `before` (nullptr: the
-  // record is new): old -> new.
-  std::vector<FieldChange> shown_changes(const RecordState* before, const RecordState& after) const;
+  // For the written `fields` (whose siblings changed): the shown value in `before`
+  // (nullptr: the record is new) -> the one in `after`. A field written with the value it
+  // showed already stays in (old equals new), except `_deleted`.
+  std::vector<FieldChange> shown_changes(const RecordState* before, const RecordState& after,
+                                         std::span<const std::string> fields) const;
   // For conflicts opened on `fields`: old -> new shown value and every concurrent value now.
   std::vector<FieldChange> opened(const RecordState* before, const RecordState& after,
                                   std::span<const std::string> fields) const;

@@ -196,7 +196,7 @@ class SqliteStore final : public Store {
         const ChangeDescriber describe(replica_.schema().require(state.collection), audit_text_bytes_);
         const std::string id = state.id.to_string();
         audit(context, merged.seq, state.collection, id, "accepted", merged.changed_fields, "",
-              describe.shown_changes(old_state, state));
+              describe.shown_changes(old_state, state, merged.changed_fields));
         if (!merged.opened_conflicts.empty()) {
           audit(context, merged.seq, state.collection, id, "conflict_opened", merged.opened_conflicts, "",
                 describe.opened(old_state, state, merged.opened_conflicts));

@@ -104,6 +104,22 @@ TEST_F(HistoryValuesTest, ARecordEditedTwiceShowsEachChangeOldToNewAndWhoMadeIt)
   EXPECT_EQ(history(id, ana_token_), entries);
 }
 
+TEST_F(HistoryValuesTest, AFieldWrittenAgainWithItsValueShowsTheSameValueOnBothSidesAndADeleteShowsDeleted) {
+  Replica phone = open_replica("ana.db");
+  const RecordId id = phone.create("customers", {{"name", Value(std::string("Hoffmann"))},
+                                                 {"territory", Value(std::string("north"))}});
+  sync(phone, ana_token_);
+  phone.update("customers", id, {{"name", Value(std::string("Hoffmann"))}});
+  sync(phone, ana_token_);
+  phone.remove("customers", id);
+  sync(phone, ana_token_);
+
+  const json entries = history(id, sue_token_);
+  ASSERT_EQ(entries.size(), 3u) << entries.dump(2);
+  EXPECT_EQ(entries[1].at("changes"), (json::array({{{"field", "name"}, {"old", "Hoffmann"}, {"new", "Hoffmann"}}})));
+  EXPECT_EQ(change_of(entries[2], "_deleted"), (json{{"field", "_deleted"}, {"old", "false"}, {"new", "true"}}));
+}
+
 TEST_F(HistoryValuesTest, ASettlementOfTwoConcurrentValuesShowsTheChosenValueAndTheReplacedOnes) {
   server_->store().set_user_display_name("sue", "Susanne Berg");
   Replica office = open_replica("office.db");

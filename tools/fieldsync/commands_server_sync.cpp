@@ -517,7 +517,7 @@ void run_history(const Context& context, const HistoryCommand& command) {
   }
   std::cout << "history of " << collection.name << ' ' << id.to_string() << '\n';
   // One row per field change; an entry's further changes on rows of their own below it.
-  TextTable table({"time", "person", "device", "action", "change", "detail"}, 80);
+  TextTable table({"time", "person", "device", "action", "change", "detail"}, 120);
   for (const auto& entry : entries) {
     const std::vector<std::string> lines = history_change_lines(entry);
     table.add_row({iso8601_utc(entry.value("at_ms", std::uint64_t{0})), history_person(entry),
