@@ -509,7 +509,7 @@ class SqliteStore final : public Store {
     // The display name as it is now: a user renamed since shows by the new name everywhere.
     auto& s = db_->cached(
         "SELECT a.at_ms, a.seq, a.user, a.replica, a.collection, a.id, a.action, a.fields, a.detail, a.changes, "
-        "coalesce(u.display_name, a.user) FROM srv_audit a LEFT JOIN srv_users u ON u.name = a.user "
+        "coalesce(nullif(u.display_name, ''), a.user) FROM srv_audit a LEFT JOIN srv_users u ON u.name = a.user "
         "WHERE a.collection = ?1 AND a.id = ?2 ORDER BY a.entry");
     sqlite::ResetGuard reset(s);
     s.bind(1, collection).bind(2, id.to_string());

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fieldsync/client/sync_once.hpp"
+#include "fieldsync/core/sqlite.hpp"
 #include "server_fixture.hpp"
 #include "system_support.hpp"
 
@@ -270,6 +271,32 @@ TEST_F(HistoryValuesTest, ALongValueIsCutVisiblyWithinTheAuditBound) {
   EXPECT_LE(shown.size(), 64u);
   EXPECT_NE(shown.find("(400 bytes, cut)"), std::string::npos) << shown;
   EXPECT_EQ(change_of(entries[0], "name").at("new"), "Hoffmann");
+}
+
+// A store from before migration 8: its users show by their names, its old entries have no
+// changes, and entries written after the upgrade have them.
+TEST_F(HistoryValuesTest, AStoreFromBeforeDisplayNamesUpgradesWithNamesAsDisplayNames) {
+  Replica phone = open_replica("ana.db");
+  const RecordId id = phone.create("customers", {{"name", Value(std::string("Hoffmann"))},
+                                                 {"territory", Value(std::string("north"))}});
+  sync(phone, ana_token_);
+  server_.reset();
+  {
+    // Back to the tables of migration 7.
+    sqlite::Database db((data_dir_ / "fieldsync-server.db").string());
+    db.exec("ALTER TABLE srv_users DROP COLUMN display_name; ALTER TABLE srv_audit DROP COLUMN changes; "
+            "UPDATE fs_settings SET value = '7' WHERE key = 'server.migration';");
+  }
+  start([](server::ServerConfig&) {});
+  for (const auto& user : server_->store().users()) EXPECT_EQ(user.display_name, user.name);
+
+  phone.update("customers", id, {{"phone", Value(std::string("+49 40 1"))}});
+  sync(phone, ana_token_);
+  const json entries = history(id, sue_token_);
+  ASSERT_EQ(entries.size(), 2u) << entries.dump(2);
+  EXPECT_EQ(entries[0].at("changes"), json::array()) << "written before the upgrade";
+  EXPECT_EQ(entries[0].at("display_name"), "ana");
+  EXPECT_EQ(entries[1].at("changes"), (json::array({{{"field", "phone"}, {"old", nullptr}, {"new", "+49 40 1"}}})));
 }
 
 }  // namespace

@@ -188,8 +188,9 @@ class Store {
   // Throws kAlreadyExists, or kInvalidArgument for a bad display name (empty: the name).
   virtual void add_user(const UserRecord& user) = 0;
   virtual std::vector<UserRecord> users() = 0;
-  // Throws Error(kNotFound) for an unknown user, Error(kInvalidArgument) for a display name
-  // check_display_name refuses. No connection depends on it: accounts_generation() stays.
+  // Throws Error(kNotFound) for an unknown user, Error(kInvalidArgument) for a bad display
+  // name (not UTF-8, over 100 characters, or holding a control character); empty: the user
+  // name. No connection depends on it: accounts_generation() stays.
   virtual void set_user_display_name(const std::string& user, const std::string& display_name) = 0;
   // These three throw Error(kNotFound) for an unknown user; each change (and each
   // revoke_token) moves accounts_generation() on, in the same transaction.
