@@ -64,9 +64,6 @@ std::optional<Error> ScopePolicy::write_refusal(const Principal& who, const Reco
   const CollectionSchema* collection = schema_->collection(incoming.collection);
   if (!collection) return Error(ErrorCode::kUnknownCollection, "unknown collection '" + incoming.collection + "'");
   const bool rep = !who.sees_everything();
-  if (rep && collection->read_only_for_reps) {
-    return Error(ErrorCode::kForbidden, "reps may not change " + collection->name);
-  }
   // Both the record as it is and as it would become must be in the rep's territories:
   // a rep may neither edit another territory's record nor move one into or out of theirs.
   // Checked first, so that nothing below judges (and tells of) a record the rep may not see.

@@ -30,6 +30,7 @@ std::string_view error_code_name(ErrorCode code) {
     case ErrorCode::kInternal: return "internal";
     case ErrorCode::kTls: return "tls";
     case ErrorCode::kUnverifiedHistory: return "unverified_history";
+    case ErrorCode::kRuleBroken: return "rule_broken";
   }
   return "unknown";
 }

@@ -13,6 +13,7 @@
 #include "fieldsync/core/uuid.hpp"
 #include "fieldsync/domain_schema_text.hpp"
 #include "fieldsync/schema.pb.h"
+#include "schema_rules_reader.hpp"
 
 namespace fieldsync {
 namespace {
@@ -63,6 +64,7 @@ CollectionSchema to_collection(const proto::Collection& message) {
   collection.read_only_for_reps = message.read_only_for_reps();
   collection.territory_field = message.territory_field();
   collection.scope_parent = message.scope_parent();
+  read_collection_rules(message, collection);
   for (const auto& f : message.fields()) {
     std::string where = collection.name + "." + f.name();
     if (!is_identifier(f.name())) throw Error(ErrorCode::kSchemaMismatch, where + ": not a lower_case identifier");
@@ -76,6 +78,7 @@ CollectionSchema to_collection(const proto::Collection& message) {
     field.max_length = f.max_length();
     field.values.assign(f.values().begin(), f.values().end());
     field.references = f.references();
+    read_field_rules(f, field);
     if (field.type == FieldType::kEnum && field.values.empty()) {
       throw Error(ErrorCode::kSchemaMismatch, where + ": an enum needs values");
     }
@@ -201,6 +204,8 @@ Schema Schema::from_text(std::string_view text) {
   }
   Schema schema;
   schema.version_ = message.version();
+  schema.roles_ = read_roles(message.roles());
+  schema.settle_roles_ = read_roles(message.settle_roles());
   for (const auto& c : message.collections()) {
     if (schema.collection(c.name())) throw Error(ErrorCode::kSchemaMismatch, "collection '" + c.name() + "' declared twice");
     schema.collections_.push_back(to_collection(c));
@@ -212,6 +217,7 @@ Schema Schema::from_text(std::string_view text) {
       }
     }
   }
+  check_rules(schema);
   return schema;
 }
 

@@ -42,6 +42,9 @@ enum class ErrorCode : int {
   // relayed through files, a forged version vector or dot): refused per record. The
   // client keeps it queued and pushes it again at its next sync.
   kUnverifiedHistory = 32,
+  // The sales rules (the domain schema's lifecycles, roles and delete rules) forbid the
+  // write: the reason names the rule. Refused per record; the user sees why.
+  kRuleBroken = 33,
 };
 
 // The stable name of a code, e.g. "invalid_value".

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "fieldsync/core/schema_rules.hpp"
 #include "fieldsync/core/value.hpp"
 
 namespace fieldsync {
@@ -26,6 +27,13 @@ struct FieldSchema {
   std::size_t max_length = 0;          // text only; 0 = unlimited
   std::vector<std::string> values;     // enum: allowed values in lifecycle order
   std::string references;              // reference: target collection
+  // The sales rules on the field (schema_rules.hpp).
+  std::optional<Lifecycle> lifecycle;  // enum: its legal moves
+  RoleList change_roles;               // if any: who may change it on an existing record
+  std::string default_value;           // on create: a literal, kDefaultToday or kDefaultUser
+  bool names_user = false;             // text holding a user's name
+  bool unique = false;                 // no two alive records share a value
+  std::optional<DerivedSum> derived;
 
   // Position of an enum value in `values`, or nullopt.
   std::optional<std::size_t> stage_of(std::string_view value) const;
@@ -38,6 +46,8 @@ struct CollectionSchema {
   bool read_only_for_reps = false;
   std::string territory_field;
   std::string scope_parent;
+  RoleList write_roles;             // if any: who may write the collection at all
+  std::vector<DeleteRule> deletes;  // if any: a delete must meet one
 
   const FieldSchema* field(std::string_view field_name) const;
   // Index of the field in `fields`, or nullopt.
@@ -54,6 +64,9 @@ class Schema {
 
   unsigned version() const { return version_; }
   const std::vector<CollectionSchema>& collections() const { return collections_; }
+  const RoleList& roles() const { return roles_; }
+  // Who may settle a conflict: write a field over two or more concurrent values.
+  const RoleList& settle_roles() const { return settle_roles_; }
   const CollectionSchema* collection(std::string_view name) const;
   // Like collection(), but throws Error(kUnknownCollection).
   const CollectionSchema& require(std::string_view name) const;
@@ -61,6 +74,8 @@ class Schema {
  private:
   unsigned version_ = 0;
   std::vector<CollectionSchema> collections_;
+  RoleList roles_;
+  RoleList settle_roles_;
 };
 
 // Checks a value against a field's type and domain; throws Error(kInvalidValue) naming
