@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "fieldsync/core/error.hpp"
+#include "display_name.hpp"
 #include "fieldsync/server/principal.hpp"
 
 namespace fieldsync::server {
@@ -49,27 +50,34 @@ std::string iso_time(std::uint64_t ms) {
 }
 
 void user_add(Store& store, const std::string& name, const std::string& role, const std::string& territories,
-              std::ostream& out) {
+              const std::string& display_name, std::ostream& out) {
   if (name.empty()) throw Error(ErrorCode::kInvalidArgument, "the user name is empty");
   auto parsed = parse_role(role);
   if (!parsed) throw Error(ErrorCode::kInvalidArgument, "unknown role '" + role + "': use rep, supervisor or admin");
-  UserRecord user{name, *parsed, split_territories(territories)};
+  UserRecord user{name, *parsed, split_territories(territories), false, display_name};
   if (user.role == Role::kRep && user.territories.empty()) {
     throw Error(ErrorCode::kInvalidArgument, "a rep needs at least one territory: --territory T1,T2");
   }
-  store.add_user(user);  // throws kAlreadyExists for a duplicate
+  store.add_user(user);  // throws kAlreadyExists for a duplicate, kInvalidArgument for a bad display name
   out << "added user " << user.name << " (" << role_name(user.role) << ")";
   if (!user.territories.empty()) out << " territories " << join(user.territories);
-  out << "\n";
+  out << ", shown as \"" << checked_display_name(user.name, user.display_name) << "\"\n";
+}
+
+void user_set_display_name(Store& store, const std::string& name, const std::string& display_name, std::ostream& out) {
+  store.set_user_display_name(name, display_name);  // throws kNotFound, kInvalidArgument
+  out << "user " << name << " is shown as \"" << checked_display_name(name, display_name) << "\"\n";
 }
 
 void user_list(Store& store, std::ostream& out) {
+  // The display name last: setw counts bytes, and a name in Chinese or with umlauts would
+  // push the columns after it out of line.
   out << std::left << std::setw(24) << "NAME" << std::setw(12) << "ROLE" << std::setw(10) << "STATUS"
-      << "TERRITORIES\n";
+      << std::setw(24) << "TERRITORIES" << "DISPLAY NAME\n";
   for (const auto& user : store.users()) {
     out << std::setw(24) << user.name << std::setw(12) << role_name(user.role) << std::setw(10)
-        << (user.disabled ? "disabled" : "active") << (user.territories.empty() ? "-" : join(user.territories))
-        << "\n";
+        << (user.disabled ? "disabled" : "active") << std::setw(24)
+        << (user.territories.empty() ? "-" : join(user.territories)) << user.display_name << "\n";
   }
 }
 

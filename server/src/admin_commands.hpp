@@ -19,9 +19,12 @@ namespace fieldsync::server {
 // "north, south" -> {"north", "south"}; empty items are dropped.
 std::vector<std::string> split_territories(std::string_view list);
 
-// Reps need at least one territory: a rep without one could sync nothing.
+// Reps need at least one territory: a rep without one could sync nothing. An empty
+// display name stands for the user name.
 void user_add(Store& store, const std::string& name, const std::string& role, const std::string& territories,
-              std::ostream& out);
+              const std::string& display_name, std::ostream& out);
+// The name people see beside the user's edits; empty: back to the user name.
+void user_set_display_name(Store& store, const std::string& name, const std::string& display_name, std::ostream& out);
 void user_list(Store& store, std::ostream& out);
 // A disabled user cannot authenticate; a running server ends their open connections
 // within Limits::account_check_interval. Enabling lets their (unrevoked) tokens in again.

@@ -1,13 +1,14 @@
 #include "http_routes.hpp"
 
 #include <cctype>
+#include <variant>
 
 #include <spdlog/spdlog.h>
 
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/verb.hpp>
 
-#include "history_json.hpp"
+#include "api_json.hpp"
 #include "log_fields.hpp"
 
 namespace fieldsync::server {
@@ -22,6 +23,15 @@ HttpResponse unauthorized(const HttpRequest& request, const std::string& why) {
   return response;
 }
 
+// The principal of the request's bearer token, or the 401 to answer.
+std::variant<Principal, HttpResponse> authenticate_request(ServerContext& context, const HttpRequest& request) {
+  try {
+    return context.service.authenticate(bearer_token(request));
+  } catch (const Error& e) {
+    return unauthorized(request, e.what());
+  }
+}
+
 HttpResponse history(ServerContext& context, const HttpRequest& request, std::string_view rest) {
   const auto slash = rest.find('/');
   if (slash == std::string_view::npos || slash == 0 || slash + 1 == rest.size()) {
@@ -30,12 +40,9 @@ HttpResponse history(ServerContext& context, const HttpRequest& request, std::st
   const std::string collection(rest.substr(0, slash));
   const std::string_view id_text = rest.substr(slash + 1);
 
-  Principal who;
-  try {
-    who = context.service.authenticate(bearer_token(request));
-  } catch (const Error& e) {
-    return unauthorized(request, e.what());
-  }
+  auto authenticated = authenticate_request(context, request);
+  if (auto* refusal = std::get_if<HttpResponse>(&authenticated)) return std::move(*refusal);
+  const Principal& who = std::get<Principal>(authenticated);
   if (!context.schema.collection(collection)) {
     return text_response(request, http::status::not_found, "unknown collection '" + collection + "'\n");
   }
@@ -52,6 +59,14 @@ HttpResponse history(ServerContext& context, const HttpRequest& request, std::st
   }
   return text_response(request, http::status::ok, history_json(context.store.history(collection, *id)),
                        "application/json");
+}
+
+// Every user's name, display name and role, for any authenticated user: apps name the
+// authors of edits and conflicts by them. Territories and tokens stay private.
+HttpResponse users(ServerContext& context, const HttpRequest& request) {
+  auto authenticated = authenticate_request(context, request);
+  if (auto* refusal = std::get_if<HttpResponse>(&authenticated)) return std::move(*refusal);
+  return text_response(request, http::status::ok, users_json(context.store.users()), "application/json");
 }
 
 }  // namespace
@@ -126,7 +141,8 @@ HttpResponse text_response(const HttpRequest& request, http::status status, std:
 
 HttpResponse route_http(ServerContext& context, const HttpRequest& request) {
   const std::string_view path = request_path(request.target());
-  const bool known = path == "/healthz" || path == "/metrics" || path.starts_with(kHistoryPrefix) || path == "/sync";
+  const bool known = path == "/healthz" || path == "/metrics" || path.starts_with(kHistoryPrefix) || path == "/sync" ||
+                     path == "/users";
   if (!known) return text_response(request, http::status::not_found, "not found\n");
   if (path == "/sync") {
     return text_response(request, http::status::upgrade_required, "/sync speaks WebSocket only\n");
@@ -141,6 +157,7 @@ HttpResponse route_http(ServerContext& context, const HttpRequest& request) {
     if (path == "/metrics") {
       return text_response(request, http::status::ok, context.metrics.render(), "text/plain; version=0.0.4");
     }
+    if (path == "/users") return users(context, request);
     return history(context, request, path.substr(kHistoryPrefix.size()));
   } catch (const std::exception& e) {
     spdlog::error("event=http_error path={} error={}", quote_field(path), quote_field(e.what()));

@@ -92,13 +92,15 @@ int main(int argc, char** argv) {
   app.add_flag("--allow-plaintext", flags.allow_plaintext,
                "serve ws:// and http:// on a non-loopback address (behind a TLS proxy), or beside TLS");
 
-  std::string name, role, territories, user_name, token_id;
+  std::string name, role, territories, user_name, token_id, display_name;
   std::int64_t ttl_days = 30;
   auto* user = app.add_subcommand("user", "manage users")->require_subcommand(1);
   auto* user_add_cmd = user->add_subcommand("add", "add a user");
   user_add_cmd->add_option("name", name, "user name")->required();
   user_add_cmd->add_option("--role", role, "rep, supervisor or admin")->required();
   user_add_cmd->add_option("--territory", territories, "comma-separated territories (required for reps)");
+  user_add_cmd->add_option("--display-name", display_name,
+                           "the name people see beside the user's edits, e.g. \"Anna Weber\" (default: the user name)");
   auto* user_list_cmd = user->add_subcommand("list", "list users");
   auto* user_disable_cmd = user->add_subcommand("disable", "refuse a user's tokens; their open connections end");
   user_disable_cmd->add_option("name", name, "user name")->required();
@@ -109,6 +111,10 @@ int main(int argc, char** argv) {
   user_territories_cmd->add_option("name", name, "user name")->required();
   user_territories_cmd->add_option("territories", territories, "comma-separated territories, e.g. north,east")
       ->required();
+  auto* user_name_cmd =
+      user->add_subcommand("set-name", "set the name people see beside a user's edits (\"\": the user name)");
+  user_name_cmd->add_option("name", name, "user name")->required();
+  user_name_cmd->add_option("display_name", display_name, "e.g. \"Anna Weber\"")->required();
 
   auto* token = app.add_subcommand("token", "manage access tokens")->require_subcommand(1);
   auto* token_issue_cmd = token->add_subcommand("issue", "issue a token for a user (printed once)");
@@ -161,7 +167,8 @@ int main(int argc, char** argv) {
                 << done.replicas_waited_for << " replicas seen within the horizon had pulled that far); replicas behind "
                 << done.collected_seq << " will resync from scratch\n";
     }
-    if (user_add_cmd->parsed()) user_add(*store, name, role, territories, std::cout);
+    if (user_add_cmd->parsed()) user_add(*store, name, role, territories, display_name, std::cout);
+    if (user_name_cmd->parsed()) user_set_display_name(*store, name, display_name, std::cout);
     if (user_list_cmd->parsed()) user_list(*store, std::cout);
     if (user_disable_cmd->parsed()) user_set_disabled(*store, name, true, std::cout);
     if (user_enable_cmd->parsed()) user_set_disabled(*store, name, false, std::cout);

@@ -1,12 +1,15 @@
 #include "fieldsync/server/sqlite_store.hpp"
 
 #include <charconv>
+#include <deque>
 #include <mutex>
 
 #include "fieldsync/core/replica.hpp"
 #include "fieldsync/core/sqlite.hpp"
 #include "fieldsync/core/state_codec.hpp"
+#include "audit_changes.hpp"
 #include "audit_text.hpp"
+#include "display_name.hpp"
 #include "fieldsync/server/limits.hpp"
 #include "private_files.hpp"
 #include "tokens.hpp"
@@ -82,6 +85,13 @@ constexpr const char* kMigrations[] = {
       ALTER TABLE srv_replicas ADD COLUMN full_pull_scope TEXT NOT NULL DEFAULT '';
       CREATE INDEX srv_audit_by_time ON srv_audit (at_ms);
     )sql",
+    // 8: users' display names (the user name until one is set); audit entries keep each
+    // changed field's shown values, old and new (encode_changes).
+    R"sql(
+      ALTER TABLE srv_users ADD COLUMN display_name TEXT NOT NULL DEFAULT '';
+      UPDATE srv_users SET display_name = name;
+      ALTER TABLE srv_audit ADD COLUMN changes TEXT NOT NULL DEFAULT '';
+    )sql",
 };
 
 constexpr std::string_view kMigrationSetting = "server.migration";
@@ -148,9 +158,12 @@ class SqliteStore final : public Store {
     replica_.transaction([&] {
       claim_epoch(context);
       // The scope check runs inside the merge, on the state the merge loaded: each record
-      // is read and validated once.
+      // is read and validated once. The gate passes every state the merge goes on to store,
+      // in batch order, so the states it lets through are kept as the audit's "before".
+      std::deque<std::optional<RecordState>> before;
       auto gate = [&](const RecordState& incoming, const RecordState* stored) -> std::optional<Error> {
         if (auto refusal = check(incoming, stored)) return Error(refusal->code, refusal->reason);
+        before.push_back(stored ? std::optional<RecordState>(*stored) : std::nullopt);
         return std::nullopt;
       };
       MergeReport report = replica_.merge(records, MergeDetail::kPerRecord, gate);
@@ -166,20 +179,31 @@ class SqliteStore final : public Store {
         for (; rejection != report.rejected.end() && rejection->index < index; ++rejection) {
           // The reason and the field names, never the values: a refused record may be large.
           audit(context, 0, rejection->collection, rejection->id, "refused", field_names(records[rejection->index]),
-                rejection->reason);
+                rejection->reason, {});
           result.refused.push_back({rejection->index, rejection->code, rejection->reason});
         }
       };
       for (auto& merged : report.merged) {
         audit_refusals_before(merged.index);
         const auto& state = merged.state;
-        const std::string id = state.id.to_string();
-        audit(context, merged.seq, state.collection, id, "accepted", merged.changed_fields, "");
-        if (!merged.opened_conflicts.empty()) {
-          audit(context, merged.seq, state.collection, id, "conflict_opened", merged.opened_conflicts, "");
+        if (before.empty()) throw Error(ErrorCode::kInternal, "a merged record the push gate never saw");
+        const std::optional<RecordState> was = std::move(before.front());
+        before.pop_front();
+        if (was && (was->collection != state.collection || was->id != state.id)) {
+          throw Error(ErrorCode::kInternal, "the push gate saw the merged records in another order");
         }
-        if (!merged.settled_conflicts.empty()) {
-          audit(context, merged.seq, state.collection, id, "conflict_settled", merged.settled_conflicts, "");
+        const RecordState* old_state = was ? &*was : nullptr;
+        const ChangeDescriber describe(replica_.schema().require(state.collection), audit_text_bytes_);
+        const std::string id = state.id.to_string();
+        audit(context, merged.seq, state.collection, id, "accepted", merged.changed_fields, "",
+              describe.shown_changes(old_state, state, merged.changed_fields));
+        if (!merged.opened_conflicts.empty()) {
+          audit(context, merged.seq, state.collection, id, "conflict_opened", merged.opened_conflicts, "",
+                describe.opened(old_state, state, merged.opened_conflicts));
+        }
+        if (!merged.settled_conflicts.empty() && was) {
+          audit(context, merged.seq, state.collection, id, "conflict_settled", merged.settled_conflicts, "",
+                describe.settled(*was, state, merged.settled_conflicts));
         }
         result.committed.push_back({std::move(merged.state), merged.seq});
       }
@@ -372,16 +396,18 @@ class SqliteStore final : public Store {
   void add_user(const UserRecord& user) override {
     std::lock_guard lock(mutex_);
     if (user.name.empty()) throw Error(ErrorCode::kInvalidArgument, "a user needs a name");
-    auto& s = db_->cached("INSERT INTO srv_users (name, role, territories) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING");
+    const std::string display_name = checked_display_name(user.name, user.display_name);
+    auto& s = db_->cached(
+        "INSERT INTO srv_users (name, role, territories, display_name) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING");
     sqlite::ResetGuard reset(s);
-    s.bind(1, user.name).bind(2, role_name(user.role)).bind(3, join(user.territories));
+    s.bind(1, user.name).bind(2, role_name(user.role)).bind(3, join(user.territories)).bind(4, display_name);
     s.run();
     if (sqlite3_changes(db_->handle()) == 0) throw Error(ErrorCode::kAlreadyExists, "user '" + user.name + "' already exists");
   }
 
   std::vector<UserRecord> users() override {
     std::lock_guard lock(mutex_);
-    auto& s = db_->cached("SELECT name, role, territories, disabled FROM srv_users ORDER BY name");
+    auto& s = db_->cached("SELECT name, role, territories, disabled, display_name FROM srv_users ORDER BY name");
     sqlite::ResetGuard reset(s);
     std::vector<UserRecord> out;
     while (s.step()) out.push_back(user_from(s, 0));
@@ -426,6 +452,16 @@ class SqliteStore final : public Store {
       if (sqlite3_changes(db_->handle()) == 0) throw Error(ErrorCode::kNotFound, "no user '" + user + "'");
       bump_accounts_generation();
     });
+  }
+
+  void set_user_display_name(const std::string& user, const std::string& display_name) override {
+    const std::string checked = checked_display_name(user, display_name);
+    std::lock_guard lock(mutex_);
+    auto& s = db_->cached("UPDATE srv_users SET display_name = ?2 WHERE name = ?1");
+    sqlite::ResetGuard reset(s);
+    s.bind(1, user).bind(2, checked);
+    s.run();
+    if (sqlite3_changes(db_->handle()) == 0) throw Error(ErrorCode::kNotFound, "no user '" + user + "'");
   }
 
   void set_user_territories(const std::string& user, const std::vector<std::string>& territories) override {
@@ -485,9 +521,11 @@ class SqliteStore final : public Store {
 
   std::vector<AuditEntry> history(const std::string& collection, const RecordId& id) override {
     std::lock_guard lock(mutex_);
+    // The display name as it is now: a user renamed since shows by the new name everywhere.
     auto& s = db_->cached(
-        "SELECT at_ms, seq, user, replica, collection, id, action, fields, detail FROM srv_audit "
-        "WHERE collection = ?1 AND id = ?2 ORDER BY entry");
+        "SELECT a.at_ms, a.seq, a.user, a.replica, a.collection, a.id, a.action, a.fields, a.detail, a.changes, "
+        "coalesce(nullif(u.display_name, ''), a.user) FROM srv_audit a LEFT JOIN srv_users u ON u.name = a.user "
+        "WHERE a.collection = ?1 AND a.id = ?2 ORDER BY a.entry");
     sqlite::ResetGuard reset(s);
     s.bind(1, collection).bind(2, id.to_string());
     std::vector<AuditEntry> out;
@@ -495,7 +533,8 @@ class SqliteStore final : public Store {
       out.push_back({static_cast<std::uint64_t>(s.column_int(0)), static_cast<std::uint64_t>(s.column_int(1)),
                      std::string(s.column_text(2)), std::string(s.column_text(3)), std::string(s.column_text(4)),
                      std::string(s.column_text(5)), std::string(s.column_text(6)), split(s.column_text(7)),
-                     std::string(s.column_text(8))});
+                     std::string(s.column_text(8)), decode_changes(s.column_text(9)),
+                     std::string(s.column_text(10))});
     }
     return out;
   }
@@ -528,7 +567,7 @@ class SqliteStore final : public Store {
   // being opened) or not (an open connection checked again).
   Principal token_principal(const std::string& token_id, const std::string* secret, std::uint64_t now_ms) {
     auto& s = db_->cached(
-        "SELECT t.secret_hash, t.expires_ms, t.revoked, u.name, u.role, u.territories, u.disabled "
+        "SELECT t.secret_hash, t.expires_ms, t.revoked, u.name, u.role, u.territories, u.disabled, u.display_name "
         "FROM srv_tokens t JOIN srv_users u ON u.name = t.user WHERE t.token_id = ?1");
     sqlite::ResetGuard reset(s);
     s.bind(1, token_id);
@@ -560,11 +599,13 @@ class SqliteStore final : public Store {
     }
   }
 
+  // `changes` come cut to the bound already (ChangeDescriber).
   void audit(const PushContext& context, std::uint64_t seq, const std::string& collection, const std::string& id,
-             const char* action, const std::vector<std::string>& fields, const std::string& detail) {
+             const char* action, const std::vector<std::string>& fields, const std::string& detail,
+             const std::vector<FieldChange>& changes) {
     auto& s = db_->cached(
-        "INSERT INTO srv_audit (at_ms, seq, user, replica, collection, id, action, fields, detail) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+        "INSERT INTO srv_audit (at_ms, seq, user, replica, collection, id, action, fields, detail, changes) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
     sqlite::ResetGuard reset(s);
     s.bind(1, static_cast<std::int64_t>(context.now_ms)).bind(2, static_cast<std::int64_t>(seq));
     // Collection, id, field names and reason may come from a client: each is cut to the
@@ -572,7 +613,7 @@ class SqliteStore final : public Store {
     s.bind(3, context.user).bind(4, context.replica.to_string());
     s.bind(5, bounded_text(collection, audit_text_bytes_)).bind(6, bounded_text(id, audit_text_bytes_));
     s.bind(7, std::string_view(action)).bind(8, bounded_text(join(fields), audit_text_bytes_));
-    s.bind(9, bounded_text(detail, audit_text_bytes_));
+    s.bind(9, bounded_text(detail, audit_text_bytes_)).bind(10, encode_changes(changes));
     s.run();
   }
 
@@ -609,19 +650,19 @@ class SqliteStore final : public Store {
   }
 
   std::optional<UserRecord> find_user(const std::string& name) {
-    auto& s = db_->cached("SELECT name, role, territories, disabled FROM srv_users WHERE name = ?1");
+    auto& s = db_->cached("SELECT name, role, territories, disabled, display_name FROM srv_users WHERE name = ?1");
     sqlite::ResetGuard reset(s);
     s.bind(1, name);
     if (!s.step()) return std::nullopt;
     return user_from(s, 0);
   }
 
-  // From the columns name, role, territories, disabled, starting at `first`.
+  // From the columns name, role, territories, disabled, display_name, starting at `first`.
   static UserRecord user_from(const sqlite::Statement& s, int first) {
     auto role = parse_role(s.column_text(first + 1));
     if (!role) throw Error(ErrorCode::kCorruptData, "user '" + std::string(s.column_text(first)) + "' has an unknown role");
     return UserRecord{std::string(s.column_text(first)), *role, split(s.column_text(first + 2)),
-                      s.column_int(first + 3) != 0};
+                      s.column_int(first + 3) != 0, std::string(s.column_text(first + 4))};
   }
 
   // Wall-clock time from the injected clock (tests control it), in Unix milliseconds.

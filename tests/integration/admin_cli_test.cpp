@@ -105,6 +105,40 @@ TEST_F(AdminCliTest, BadInputFailsWithAClearMessage) {
   EXPECT_NE(unknown_token.output.find("deadbeef"), std::string::npos) << unknown_token.output;
 }
 
+TEST_F(AdminCliTest, DisplayNamesAreSetListedAndBadOnesRefusedClearly) {
+  CommandRun added = run("user add anna --role rep --territory north --display-name 'Anna Weber'");
+  ASSERT_EQ(added.exit_code, 0) << added.output;
+  EXPECT_NE(added.output.find("shown as \"Anna Weber\""), std::string::npos) << added.output;
+  CommandRun plain = run("user add sue --role supervisor");
+  ASSERT_EQ(plain.exit_code, 0) << plain.output;
+  EXPECT_NE(plain.output.find("shown as \"sue\""), std::string::npos) << "the user name by default: " << plain.output;
+  CommandRun named = run("user set-name sue '王素娟'");
+  ASSERT_EQ(named.exit_code, 0) << named.output;
+  CommandRun listed = run("user list");
+  EXPECT_NE(listed.output.find("DISPLAY NAME"), std::string::npos) << listed.output;
+  EXPECT_NE(listed.output.find("Anna Weber"), std::string::npos) << listed.output;
+  EXPECT_NE(listed.output.find("王素娟"), std::string::npos) << listed.output;
+
+  // printf makes the bytes: the shell that runs the command is sh, without $'...'.
+  CommandRun escape = run("user set-name anna \"$(printf 'Anna\\033[2JWeber')\"");
+  EXPECT_EQ(escape.exit_code, 1) << escape.output;
+  EXPECT_NE(escape.output.find("holds a control character"), std::string::npos) << escape.output;
+  EXPECT_NE(escape.output.find("(invalid_argument)"), std::string::npos) << escape.output;
+  CommandRun bad_utf8 = run("user add bob --role supervisor --display-name \"$(printf 'Bob \\377')\"");
+  EXPECT_EQ(bad_utf8.exit_code, 1) << bad_utf8.output;
+  EXPECT_NE(bad_utf8.output.find("not valid UTF-8"), std::string::npos) << bad_utf8.output;
+  CommandRun too_long = run("user set-name anna '" + std::string(101, 'x') + "'");
+  EXPECT_EQ(too_long.exit_code, 1) << too_long.output;
+  EXPECT_NE(too_long.output.find("at most 100"), std::string::npos) << too_long.output;
+  CommandRun unknown = run("user set-name nobody 'No One'");
+  EXPECT_EQ(unknown.exit_code, 1) << unknown.output;
+  EXPECT_NE(unknown.output.find("no user 'nobody'"), std::string::npos) << unknown.output;
+
+  listed = run("user list");
+  EXPECT_NE(listed.output.find("Anna Weber"), std::string::npos) << "the refusals changed nothing: " << listed.output;
+  EXPECT_EQ(listed.output.find("bob"), std::string::npos) << listed.output;
+}
+
 TEST_F(AdminCliTest, UsersAreDisabledEnabledAndGivenOtherTerritories) {
   ASSERT_EQ(run("user add ana --role rep --territory north").exit_code, 0);
   CommandRun issued = run("token issue ana");

@@ -156,11 +156,11 @@ say "data in $DEMO/server, log in $SERVER_LOG"
 
 section "2. An admin, a supervisor and three reps in two territories, each with an access token"
 admin() { "$SERVER" --data-dir "$DEMO/server" "$@"; }
-admin user add ada --role admin | sed 's/^./  &/'
-admin user add sue --role supervisor | sed 's/^./  &/'
-admin user add anna --role rep --territory north | sed 's/^./  &/'
-admin user add ben --role rep --territory north | sed 's/^./  &/'
-admin user add carla --role rep --territory south | sed 's/^./  &/'
+admin user add ada --role admin --display-name "Ada Lindqvist" | sed 's/^./  &/'
+admin user add sue --role supervisor --display-name "Susanne Berg" | sed 's/^./  &/'
+admin user add anna --role rep --territory north --display-name "Anna Weber" | sed 's/^./  &/'
+admin user add ben --role rep --territory north --display-name "Ben Okafor" | sed 's/^./  &/'
+admin user add carla --role rep --territory south --display-name "Carla Ruiz" | sed 's/^./  &/'
 for user in ada sue anna ben carla; do
   # Tokens go to files only readable by us, and from there to --token-file: a token given
   # with --token shows in the process list.
@@ -346,6 +346,7 @@ expect_eq "three accepted changes of the bakery (import, anna, ben)" \
 expect_contains "the conflict's opening is logged" "$bakery_history" '"action": "conflict_opened"'
 expect_contains "anna's change is logged with her name" "$bakery_history" '"user": "anna"'
 expect_contains "ben's change is logged with his name" "$bakery_history" '"user": "ben"'
+expect_contains "and with the name people know him by" "$bakery_history" '"display_name": "Ben Okafor"'
 
 printf '\n%s--- The refused record: kept on carla'"'"'s phone with the reason; the server logged the refusal ---%s\n' "$BOLD" "$RESET"
 show carla rejections
@@ -373,6 +374,10 @@ sync office >/dev/null
 sync anna >/dev/null
 expect_eq "no open conflict on anna's phone" "$(fs anna conflicts)" "no open conflicts"
 expect_eq "anna's phone shows the settled number" "$(field anna customers $BAKERY phone)" "+49 40 5550 9999"
+show_history customers $BAKERY
+settled_history=$("$FIELDSYNC" history customers $BAKERY --server "$HTTP" --token-file "$DEMO/tokens/sue" --json)
+expect_contains "the history has the settlement" "$settled_history" '"action": "conflict_settled"'
+expect_contains "with the numbers it replaced" "$settled_history" '"replaced": ['
 
 DEMO_DONE=1
 section "Done: every expectation held"

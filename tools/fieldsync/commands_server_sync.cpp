@@ -22,6 +22,7 @@
 #include "fieldsync/client/live_sync.hpp"
 #include "fieldsync/client/sync_once.hpp"
 #include "fieldsync/client/ws_url.hpp"
+#include "history_text.hpp"
 #include "http_get.hpp"
 #include "json_output.hpp"
 #include "text_table.hpp"
@@ -515,26 +516,17 @@ void run_history(const Context& context, const HistoryCommand& command) {
     return;
   }
   std::cout << "history of " << collection.name << ' ' << id.to_string() << '\n';
-  TextTable table({"time", "user", "replica", "action", "fields", "detail"}, 80);
+  // One row per field change; an entry's further changes on rows of their own below it.
+  TextTable table({"time", "person", "device", "action", "change", "detail"}, 120);
   for (const auto& entry : entries) {
-    // Every edit also writes `_deleted` (false); name it only when nothing else changed,
-    // that is for a delete (or an undelete).
-    std::string fields;
-    bool deleted_field = false;
-    for (const auto& field : entry.value("fields", nlohmann::json::array())) {
-      if (!field.is_string()) continue;
-      if (field.get<std::string>() == kDeletedField) {
-        deleted_field = true;
-      } else {
-        fields += (fields.empty() ? "" : ",") + field.get<std::string>();
-      }
-    }
-    if (fields.empty() && deleted_field) fields = std::string(kDeletedField);
-    table.add_row({iso8601_utc(entry.value("at_ms", std::uint64_t{0})), entry.value("user", ""),
-                   entry.value("replica", ""), entry.value("action", ""), fields, entry.value("detail", "")});
+    const std::vector<std::string> lines = history_change_lines(entry);
+    table.add_row({iso8601_utc(entry.value("at_ms", std::uint64_t{0})), history_person(entry),
+                   short_replica(entry.value("replica", "")), entry.value("action", ""), lines.front(),
+                   entry.value("detail", "")});
+    for (std::size_t i = 1; i < lines.size(); ++i) table.add_row({"", "", "", "", lines[i], ""});
   }
   table.print(std::cout);
-  std::cout << '(' << plural(table.rows(), "entry", "entries") << ")\n";
+  std::cout << '(' << plural(entries.size(), "entry", "entries") << ")\n";
 }
 
 // ---- rejections ---------------------------------------------------------------------

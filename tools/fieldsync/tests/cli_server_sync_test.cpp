@@ -310,6 +310,7 @@ TEST_F(CliServerSync, TokenFromAFileOrTheEnvironment) {
 }
 
 TEST_F(CliServerSync, HistoryShowsAcceptedEntries) {
+  server_->store().set_user_display_name("ana", "Anna Weber");
   const std::string office_id = box_.init("office.db");
   box_.init("phone.db");
   const std::string id = put("office.db", {"customers", "name=Hoffmann", "territory=north"});
@@ -328,6 +329,8 @@ TEST_F(CliServerSync, HistoryShowsAcceptedEntries) {
   EXPECT_EQ(entries[1]["action"], "accepted");
   EXPECT_EQ(entries[1]["user"], "ana");
   EXPECT_THAT(entries[1]["fields"].dump(), HasSubstr("phone"));
+  EXPECT_EQ(entries[1]["display_name"], "Anna Weber");
+  EXPECT_EQ(entries[1]["changes"], nlohmann::json::parse(R"([{"field":"phone","old":null,"new":"+49 40 1"}])"));
 
   // The table, from the sync URL and the token in the environment.
   setenv("FIELDSYNC_TOKEN", ana_.c_str(), 1);
@@ -336,7 +339,15 @@ TEST_F(CliServerSync, HistoryShowsAcceptedEntries) {
   ASSERT_EQ(table.exit_code, 0) << table.err;
   EXPECT_THAT(table.out, HasSubstr("time"));
   EXPECT_THAT(table.out, HasSubstr("accepted"));
-  EXPECT_THAT(table.out, HasSubstr(office_id));
+  // The device by its short id, the person by display name and user name, one row per
+  // change with its values.
+  EXPECT_THAT(table.out, HasSubstr("  " + office_id.substr(0, 8) + "  "));
+  EXPECT_THAT(table.out, Not(HasSubstr(office_id)));
+  EXPECT_THAT(table.out, HasSubstr("Anna Weber (ana)"));
+  EXPECT_THAT(table.out, HasSubstr("name: (none) -> Hoffmann"));
+  EXPECT_THAT(table.out, ::testing::ContainsRegex("\n +territory: \\(none\\) -> north"));
+  EXPECT_THAT(table.out, HasSubstr("phone: (none) -> +49 40 1"));
+  EXPECT_THAT(table.out, Not(HasSubstr("_deleted"))) << "every write sets it; shown for deletes only";
   EXPECT_THAT(table.out, HasSubstr("(2 entries)"));
   EXPECT_THAT(table.out, ::testing::ContainsRegex("20[0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-9:.]+Z"));
 

@@ -36,7 +36,7 @@ struct Limits {
   // users (revocations, disabled users, changed territories made by the admin commands):
   // a revoked connection ends within about this long.
   std::chrono::milliseconds account_check_interval{1'000};
-  std::size_t max_audit_text_bytes = 1024;  // per text (reason, field names) in one audit entry
+  std::size_t max_audit_text_bytes = 1024;  // per text (reason, field names, each value) in one audit entry
   // Open TCP connections of any kind (HTTP, WebSocket, TLS handshakes), and from one remote
   // address. 0: derived at start from the process's descriptor limit (see fd_limit.hpp);
   // a configured value above what the descriptors allow is lowered to it.

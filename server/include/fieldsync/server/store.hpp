@@ -19,6 +19,8 @@ struct UserRecord {
   Role role = Role::kRep;
   std::vector<std::string> territories;
   bool disabled = false;  // cannot authenticate; `user disable` / `user enable`
+  // How people see the user in history and conflicts ("Anna Weber"); empty: the name.
+  std::string display_name{};
 };
 
 struct IssuedToken {
@@ -99,6 +101,18 @@ struct ChangePage {
   bool more = false;
 };
 
+// One field's change in an audit entry, in shown values (format_value's text, cut to
+// max_audit_text_bytes; nullopt: NULL, or no value before the record existed).
+struct FieldChange {
+  std::string field;
+  std::optional<std::string> old_value;  // shown before the change
+  std::optional<std::string> new_value;  // shown after it
+  // conflict_opened: the concurrent values now; conflict_settled: those the write replaced.
+  std::vector<std::optional<std::string>> values{};
+
+  friend bool operator==(const FieldChange&, const FieldChange&) = default;
+};
+
 struct AuditEntry {
   std::uint64_t at_ms = 0;
   std::uint64_t seq = 0;           // server sequence of the change (0 for refusals)
@@ -108,7 +122,11 @@ struct AuditEntry {
   std::string id;
   std::string action;              // accepted, refused, conflict_opened, conflict_settled
   std::vector<std::string> fields;
-  std::string detail;              // the refusal's reason, or the settled value
+  std::string detail;              // a refusal's reason
+  // accepted: each field whose shown value changed; conflict_opened and conflict_settled:
+  // each field concerned. Empty for refusals: a refused record's values are not kept.
+  std::vector<FieldChange> changes{};
+  std::string display_name{};      // the user's, as it is now (read from the users)
 };
 
 struct PushContext {
@@ -173,8 +191,13 @@ class Store {
   // The highest sequence of any collected tombstone (0: none), sent in every welcome.
   virtual std::uint64_t collected_seq() = 0;
 
-  virtual void add_user(const UserRecord& user) = 0;  // throws kAlreadyExists
+  // Throws kAlreadyExists, or kInvalidArgument for a bad display name (empty: the name).
+  virtual void add_user(const UserRecord& user) = 0;
   virtual std::vector<UserRecord> users() = 0;
+  // Throws Error(kNotFound) for an unknown user, Error(kInvalidArgument) for a bad display
+  // name (not UTF-8, over 100 characters, or holding a control character); empty: the user
+  // name. No connection depends on it: accounts_generation() stays.
+  virtual void set_user_display_name(const std::string& user, const std::string& display_name) = 0;
   // These three throw Error(kNotFound) for an unknown user; each change (and each
   // revoke_token) moves accounts_generation() on, in the same transaction.
   virtual void set_user_disabled(const std::string& user, bool disabled) = 0;
