@@ -102,6 +102,15 @@ class AppWindow {
     const QPointF centre = item->mapToScene(QPointF(item->width() / 2, item->height() / 2));
     QTest::mouseClick(window_, Qt::LeftButton, Qt::NoModifier, centre.toPoint());
   }
+  // Moves a choice box `steps` options down with the keyboard, as a user would (each step
+  // is a choice made: `activated`).
+  void choose(const QString& name, int steps) {
+    window_->requestActivate();
+    ASSERT_TRUE(QTest::qWaitForWindowActive(window_));
+    ASSERT_TRUE(wait_until([&] { return shows(name); })) << "nothing visible named " << name.toStdString();
+    find(name)->forceActiveFocus();
+    for (int i = 0; i < steps; ++i) QTest::keyClick(window_, Qt::Key_Down);
+  }
   // Replaces a text field's content as a user would: focus, select all, type.
   void type(const QString& name, const QString& text) {
     // Keys go to the active window's focus item: with two apps open, make this one active.

@@ -26,7 +26,8 @@ QVariantMap offer(const RecordMoves& moves, const QString& to) {
 }
 
 std::string shown(const Replica& replica, const char* collection, const RecordId& id, const char* field) {
-  const Value& v = replica.get(collection, id)->value(field);
+  const auto record = replica.get(collection, id);
+  const Value& v = record->value(field);
   return is_null(v) ? std::string() : std::get<std::string>(v);
 }
 

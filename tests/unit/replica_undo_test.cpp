@@ -18,7 +18,8 @@ using test::throws_error;
 constexpr std::uint64_t kT = 1'700'000'000'000;
 
 std::string shown(const Replica& r, std::string_view collection, const RecordId& id, std::string_view field) {
-  const Value& v = r.get(collection, id)->value(field);
+  const auto record = r.get(collection, id);
+  const Value& v = record->value(field);
   return is_null(v) ? std::string("<null>") : std::get<std::string>(v);
 }
 
