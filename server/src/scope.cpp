@@ -1,6 +1,5 @@
 #include "fieldsync/server/scope.hpp"
 
-#include "fieldsync/core/write_rules.hpp"
 #include "record_rules.hpp"
 
 namespace fieldsync::server {
@@ -70,9 +69,6 @@ std::optional<Error> ScopePolicy::write_refusal(const Principal& who, const Reco
   // Checked first, so that nothing below judges (and tells of) a record the rep may not see.
   if (rep && stored && !may_read(who, *stored)) return outside_scope(who, *collection);
   const RecordState merged = stored ? merge(*stored, incoming) : incoming;
-  if (auto broken = rule_refusal(*schema_, *collection, role_name(who.role), stored, merged, MoveReach::kChain)) {
-    return broken;
-  }
   if (auto missing = missing_required_field(*collection, merged)) return missing;
   if (auto refusal = reference_refusal(who, *collection, merged, stored)) return refusal;
   if (rep) {

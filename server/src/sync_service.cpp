@@ -6,6 +6,7 @@
 #include "fieldsync/core/client_sync.hpp"
 #include "fieldsync/core/state_codec.hpp"
 #include "fieldsync/core/utf8.hpp"
+#include "fieldsync/core/write_rules.hpp"
 #include "record_limits.hpp"
 #include "record_rules.hpp"
 
@@ -246,6 +247,12 @@ Reply SyncService::push(Connection& connection, const proto::Envelope& message) 
     if (auto why = scope_.write_refusal(who, incoming, stored)) return PushRefusal{0, why->code(), why->what()};
     // The pusher may add its own writes only; its claims about others' must be the server's.
     if (auto why = check_pushed_history(incoming, stored, *connection.replica, limits_.max_replica_counter)) {
+      return PushRefusal{0, why->code(), why->what()};
+    }
+    // The sales rules last: they judge what a write does, once it is known to be the pusher's.
+    const RecordState merged = stored ? merge(*stored, incoming) : incoming;
+    if (auto why = rule_refusal(*schema_, schema_->require(incoming.collection), role_name(who.role), stored, merged,
+                                MoveReach::kChain)) {
       return PushRefusal{0, why->code(), why->what()};
     }
     if (auto move = scope_.move_of(incoming, stored)) moving[{incoming.collection, incoming.id}] = std::move(*move);

@@ -127,6 +127,8 @@ void ClientSync::handle_welcome(const proto::Welcome& welcome) {
     // Before anything is pushed: unpushed edits stamped by a wrong clock are corrected.
     stats_.restamped += replica_->correct_clock(stats_.clock_offset_ms).restamped;
     replica_->set_setting(kEpochSetting, welcome.replica_epoch());
+    replica_->set_setting(kSignedInUserSetting, welcome.scope().user());
+    replica_->set_setting(kSignedInRoleSetting, welcome.scope().role());
     const auto known = replica_->setting(kGenerationSetting);
     if (known && !known->empty() && *known != welcome.store_generation()) {
       // The server was restored from a backup: it may lack writes it acknowledged, and its

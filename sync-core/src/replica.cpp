@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <charconv>
+#include <ctime>
 #include <limits>
 
 #include "collection_table.hpp"
 #include "fieldsync/core/reference_order.hpp"
 #include "fieldsync/core/state_codec.hpp"
 #include "fieldsync/core/sqlite.hpp"
+#include "fieldsync/core/write_rules.hpp"
 
 namespace fieldsync {
 namespace {
@@ -229,9 +231,33 @@ struct Replica::Impl {
     return checked;
   }
 
+  std::optional<std::string> setting(std::string_view key) {
+    auto& s = db.cached("SELECT value FROM fs_settings WHERE key = ?1");
+    sqlite::ResetGuard reset(s);
+    s.bind(1, key);
+    if (!s.step()) return std::nullopt;
+    return std::string(s.column_text(0));
+  }
+
+  // The device's local date: a visit logged at 07:00 in Shanghai is logged today, not on
+  // yesterday's UTC date.
+  std::string today() const {
+    const auto seconds = static_cast<std::time_t>(corrected.now_ms() / 1000);
+    std::tm local{};
+    localtime_r(&seconds, &local);
+    char text[16];
+    std::strftime(text, sizeof text, "%Y-%m-%d", &local);
+    return text;
+  }
+
   void write(std::string_view collection_name, const RecordId& id, const FieldValues& values, WriteKind kind) {
     const auto& table = this->table(collection_name);
-    FieldValues checked = checked_values(table.schema(), values, kind);
+    FieldValues given = values;
+    if (kind == WriteKind::kCreate) {
+      add_defaults(table.schema(), given, setting(kSignedInUserSetting).value_or(""), today());
+    }
+    FieldValues checked = checked_values(table.schema(), given, kind);
+    const std::string role = options.judge_rules ? setting(kSignedInRoleSetting).value_or("") : std::string();
     in_transaction([&] {
       const std::string key = id_text(id);
       auto stored = table.load(db, key);
@@ -246,8 +272,16 @@ struct Replica::Impl {
         }
         state = std::move(stored->state);
       }
+      std::optional<RecordState> before;
+      if (!role.empty() && stored) before = state;
       Dot dot{replica_id, ++counter};
       apply_write(state, dot, hlc.tick(), checked);
+      // The rules the server will judge this write by, judged here first: a refusal now
+      // costs the user a message, one at the server a rejection to read.
+      if (!role.empty()) {
+        auto refusal = rule_refusal(*schema, table.schema(), role, before ? &*before : nullptr, state, MoveReach::kOneMove);
+        if (refusal) throw *refusal;
+      }
       table.store(db, key, state, ++seq, stored ? CollectionTable::Row::kExisting : CollectionTable::Row::kNew);
       auto& outbox = db.cached(
           "INSERT INTO fs_outbox (collection, id, change) VALUES (?1, ?2, ?3) "
@@ -638,13 +672,7 @@ std::vector<PushRejection> Replica::rejections() const {
   return out;
 }
 
-std::optional<std::string> Replica::setting(std::string_view key) const {
-  auto& s = impl_->db.cached("SELECT value FROM fs_settings WHERE key = ?1");
-  sqlite::ResetGuard reset(s);
-  s.bind(1, key);
-  if (!s.step()) return std::nullopt;
-  return std::string(s.column_text(0));
-}
+std::optional<std::string> Replica::setting(std::string_view key) const { return impl_->setting(key); }
 
 void Replica::set_setting(std::string_view key, std::string_view value) {
   auto& s = impl_->db.cached(

@@ -280,8 +280,8 @@ std::optional<Error> rule_refusal(const Schema& schema, const CollectionSchema& 
       });
       if (deletes && before && !is_deleted(collection, *before) &&
           !may_delete(collection, role, shown_in(collection, *before))) {
-        return broken(with_article(role) + " may not delete this " + collection.name + " record: only " +
-                      delete_rules_words(collection) + " may");
+        return broken(with_article(role) + " may not delete this " + collection.name + " record: deleting it is for " +
+                      delete_rules_words(collection));
       }
       continue;
     }

@@ -3,9 +3,16 @@
 // (WebSocket, sync_once) with the real server. At the end everybody syncs twice and must
 // hold exactly the server's view of their scope, byte for byte.
 //
+// Everyone works within the sales rules (docs/rules.md; their own phones judge each write and
+// a refused one is not made, as the app would not offer it): reps create and edit, while
+// status moves, tier changes and deletes are the supervisors', always with a reason, so that
+// no concurrent write the server receives is one the rules refuse. The rules' verdicts on
+// concurrent moves have their own tests (sales_rules_test.cpp).
+//
 // Seeded: the seed is printed; FIELDSYNC_SEED=<seed> replays a run.
 
 #include <algorithm>
+#include <functional>
 #include <iostream>
 #include <random>
 #include <string>
@@ -43,6 +50,7 @@ class OfflineChurn {
   // One random local edit within the member's territories: create, update or delete a
   // customer or an order. Territories never change, so what a rep may read stays put.
   void edit(Member& m) {
+    const bool supervisor = m.principal.role == server::Role::kSupervisor;
     const auto& territories = m.principal.sees_everything() ? kAllTerritories : m.principal.territories;
     auto customers = alive(m.replica, "customers");
     auto orders = alive(m.replica, "orders");
@@ -62,15 +70,23 @@ class OfflineChurn {
       const Record& customer = customers[pick(customers.size())];
       FieldValues values;
       if (chance(0.5)) values.emplace_back("phone", Value("555-" + std::to_string(pick(10000))));
-      if (chance(0.5)) values.emplace_back("tier", Value(kTiers[pick(kTiers.size())]));
+      if (supervisor && chance(0.5)) values.emplace_back("tier", Value(kTiers[pick(kTiers.size())]));
       if (values.empty() || chance(0.3)) values.emplace_back("name", Value("Renamed " + std::to_string(++names_)));
-      m.replica.update("customers", customer.state.id, values);
+      if (!judged([&] { m.replica.update("customers", customer.state.id, values); })) return;
     } else if (what < 9 && !orders.empty()) {
       const Record& order = orders[pick(orders.size())];
-      FieldValues values{{"status", Value(kStatuses[pick(kStatuses.size())])}};
-      if (chance(0.5)) values.emplace_back("notes", Value("note " + std::to_string(++names_)));
+      FieldValues values;
+      if (supervisor) {
+        values = {{"status", Value(kStatuses[pick(kStatuses.size())])},
+                  {"status_reason", Value("reason " + std::to_string(++names_))}};
+      }
+      if (values.empty() || chance(0.5)) values.emplace_back("notes", Value("note " + std::to_string(++names_)));
       if (chance(0.3)) values.emplace_back("amount", Value(static_cast<std::int64_t>(pick(100000))));
-      m.replica.update("orders", order.state.id, values);
+      if (!judged([&] { m.replica.update("orders", order.state.id, values); })) return;
+    } else if (!supervisor) {
+      const RecordId id = customers[pick(customers.size())].state.id;
+      const Value email("c" + std::to_string(++names_) + "@example.com");
+      if (!judged([&] { m.replica.update("customers", id, {{"email", email}}); })) return;
     } else if (!orders.empty() && chance(0.5)) {
       m.replica.remove("orders", orders[pick(orders.size())].state.id);
     } else {
@@ -88,7 +104,22 @@ class OfflineChurn {
     ++m.syncs;
   }
 
+  // Makes an edit the member's phone may refuse by the sales rules (a random status may be
+  // no legal move from where the order is; a rep may not write over a conflict); false if
+  // it did.
+  bool judged(const std::function<void()>& edit) {
+    try {
+      edit();
+      return true;
+    } catch (const Error& e) {
+      if (e.code() != ErrorCode::kRuleBroken) throw;
+      ++refused_on_phone_;
+      return false;
+    }
+  }
+
   std::size_t edits() const { return edits_; }
+  std::size_t refused_on_phone() const { return refused_on_phone_; }
   std::mt19937_64& random() { return random_; }
 
  private:
@@ -100,6 +131,7 @@ class OfflineChurn {
   std::string url_;
   std::size_t names_ = 0;
   std::size_t edits_ = 0;
+  std::size_t refused_on_phone_ = 0;
 };
 
 TEST_F(ServerTest, ReplicasGoingOfflineAndOnlineInRandomOrderEndWithTheServersViewOfTheirScope) {

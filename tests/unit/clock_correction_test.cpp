@@ -41,7 +41,7 @@ TEST_F(ClockCorrectionTest, AFastPhonesUnpushedEditsGetTheirTrueTimeAndItStampsT
   const ClockCorrection done = phone.correct_clock(-3 * kDay);
   EXPECT_EQ(done.previous_offset_ms, 0);
   EXPECT_EQ(done.offset_ms, -3 * kDay);
-  EXPECT_EQ(done.restamped, 3u);  // name, territory, _deleted
+  EXPECT_EQ(done.restamped, 4u);  // name, territory, tier (its default), _deleted
   EXPECT_EQ(stamp_of(phone, id, "name").ms(), kTrue);  // when it was written, in true time
   EXPECT_EQ(phone.state("customers", id)->field("name")->siblings.front().dot, dot);
   EXPECT_EQ(phone.outbox_size(), 1u);
@@ -145,7 +145,7 @@ TEST_F(ClockCorrectionTest, AStampBeyondTheCorrectedNowIsLoweredToNow) {
   fast_.set_offset_ms(0);
   truth_.advance(kHour);
   const ClockCorrection done = phone.correct_clock(0);
-  EXPECT_EQ(done.restamped, 3u);
+  EXPECT_EQ(done.restamped, 4u);
   EXPECT_EQ(stamp_of(phone, id, "name"), Hlc(truth_.now_ms(), 0));
   EXPECT_LE(phone.clock().ms(), truth_.now_ms());
 }

@@ -601,7 +601,9 @@ TEST_F(ReplicaTest, ListFiltersSortsAndLimits) {
               ElementsAre("Carol", "Bob"));
   EXPECT_THAT(names(r.list("customers", Query().where("territory", std::string("north")).where("tier", std::string("vip")))),
               ElementsAre("Bob"));
-  EXPECT_THAT(names(r.list("customers", Query().where("tier", Value{}))), ElementsAre("Carol", "Alice"));
+  EXPECT_THAT(names(r.list("customers", Query().where("industry", Value{}))), ElementsAre("Carol", "Alice", "Bob"));
+  // A create that leaves the tier out gets the schema's default.
+  EXPECT_THAT(names(r.list("customers", Query().where("tier", std::string("potential")))), ElementsAre("Carol", "Alice"));
   EXPECT_THAT(names(r.list("customers", Query().order_by("name"))), ElementsAre("Alice", "Bob", "Carol"));
   EXPECT_THAT(names(r.list("customers", Query().order_by("name", true))), ElementsAre("Carol", "Bob", "Alice"));
   EXPECT_THAT(names(r.list("customers", Query().order_by("name").limit(2))), ElementsAre("Alice", "Bob"));

@@ -102,10 +102,10 @@ TEST(WriteRules, DeletesFollowTheCollectionsRules) {
   EXPECT_FALSE(judge("rep", &received, StateBuilder(received).remove(kReplicaA, 2, 2000)));
   const RecordState reviewed = order_at("reviewed");
   expect_broken(judge("rep", &reviewed, StateBuilder(reviewed).remove(kReplicaA, 2, 2000)),
-                "a rep may not delete this orders record: only a supervisor may, or a rep while status is 'received'");
+                "a rep may not delete this orders record: deleting it is for a supervisor, or a rep while status is 'received'");
   EXPECT_FALSE(judge("supervisor", &reviewed, StateBuilder(reviewed).remove(kReplicaA, 2, 2000)));
   const RecordState ticket = StateBuilder("tickets").edit(kReplicaA, 1, 1000, {{"kind", "complaint"}, {"status", "open"}});
-  expect_broken(judge("rep", &ticket, StateBuilder(ticket).remove(kReplicaA, 2, 2000)), "only a supervisor may");
+  expect_broken(judge("rep", &ticket, StateBuilder(ticket).remove(kReplicaA, 2, 2000)), "deleting it is for a supervisor");
 }
 
 // An order in conflict: A cancelled it while B scheduled it, both from `reviewed`.

@@ -154,19 +154,20 @@ HTTP="http://127.0.0.1:$PORT"
 say "fieldsync-server (pid $SERVER_PID) listens on $URL"
 say "data in $DEMO/server, log in $SERVER_LOG"
 
-section "2. A supervisor and three reps in two territories, each with an access token"
+section "2. An admin, a supervisor and three reps in two territories, each with an access token"
 admin() { "$SERVER" --data-dir "$DEMO/server" "$@"; }
+admin user add ada --role admin | sed 's/^./  &/'
 admin user add sue --role supervisor | sed 's/^./  &/'
 admin user add anna --role rep --territory north | sed 's/^./  &/'
 admin user add ben --role rep --territory north | sed 's/^./  &/'
 admin user add carla --role rep --territory south | sed 's/^./  &/'
-for user in sue anna ben carla; do
+for user in ada sue anna ben carla; do
   # Tokens go to files only readable by us, and from there to --token-file: a token given
   # with --token shows in the process list.
   (umask 077 && admin token issue "$user" --ttl-days 7 2>/dev/null >"$DEMO/tokens/$user")
   [[ -s "$DEMO/tokens/$user" ]] || fail "no token issued for $user"
 done
-say "tokens for sue, anna, ben and carla are in $DEMO/tokens/"
+say "tokens for ada, sue, anna, ben and carla are in $DEMO/tokens/"
 
 # ---- the replicas ----------------------------------------------------------------------
 
@@ -176,7 +177,13 @@ fs() {
   shift
   "$FIELDSYNC" --db "$DEMO/phones/$who.db" "$@"
 }
-token_of() { [[ "$1" == office ]] && echo sue || echo "$1"; }
+token_of() {
+  case "$1" in
+    office) echo sue ;;
+    catalogue) echo ada ;;
+    *) echo "$1" ;;
+  esac
+}
 # sync WHO [ARGS...]: WHO's replica syncs with the server, as its user.
 sync() {
   local who=$1
@@ -223,13 +230,14 @@ show_sync() {
 field() { fs "$1" get "$2" "$3" --field "$4"; }  # WHO COLLECTION ID FIELD
 count() { fs "$1" export "$2" --csv | tail -n +2 | wc -l; }  # WHO COLLECTION: live records
 
-for who in office anna ben carla; do
+for who in catalogue office anna ben carla; do
   REPLICA_OF[$who]=$(fs "$who" init)
 done
 
-section "3. The office (supervisor sue) imports customers and products and enters orders"
+section "3. The admin (ada) keeps the product catalogue; the office (supervisor sue) imports customers and enters orders"
+show catalogue import products "$HERE/products.csv"
+show_sync catalogue
 show office import customers "$HERE/customers.csv"
-show office import products "$HERE/products.csv"
 BAKERY=0190a6f2-0001-7000-8000-00000000c001  # Hoffmann Bäckerei, Hamburg (north)
 PHARMACY=0190a6f2-0002-7000-8000-00000000c002  # Nordlicht Apotheke (north)
 HOTEL=0190a6f2-0006-7000-8000-00000000c006   # Alpenblick Hotel (south)
@@ -243,7 +251,7 @@ HOTEL_ORDER=$(fs office put orders order_number=BY-2026-0107 customer_id=$HOTEL 
   amount=12500.00 currency=EUR due_date=2026-05-02 territory=south)
 show office list orders
 show_sync office
-expect_contains "the office pushed everything" "$LAST_SYNC_OUT" "pushed:     19 records"
+expect_contains "the office pushed everything" "$LAST_SYNC_OUT" "pushed:     14 records"
 
 section "4. Every rep syncs their phone: each gets the records of their territory"
 for who in anna ben carla; do show_sync "$who"; done
@@ -254,7 +262,23 @@ expect_eq "every phone holds the 5 products" "$(count carla products)" 5
 expect_eq "ben's phone has the bakery's order" "$(field ben orders "$ORDER" status)" "received"
 expect_eq "carla's phone does not have the north order" "$(count carla orders)" 1
 
-section "5. Everybody goes offline and edits"
+section "5. The sales rules: a rep may not review an order; the supervisor does"
+say "anna tries to mark the bakery's new order reviewed. Her phone knows the rules (the"
+say "same declarations the server judges by) and refuses before anything is queued:"
+printf '%s[anna]$ fieldsync put orders %s status=reviewed%s\n' "$DIM" "$ORDER" "$RESET"
+refusal=$(fs anna put orders "$ORDER" status=reviewed 2>&1) && fail "anna's phone let a rep review an order"
+printf '%s\n' "$refusal" | sed 's/^./    &/'
+expect_contains "the rule is named in words" "$refusal" \
+  "a rep may not move status of orders from 'received' to 'reviewed': only a supervisor may"
+say "what anna may do with the order, as her role and the rules say:"
+show anna moves orders "$ORDER"
+say "sue reviews it at the office and syncs; anna's phone gets the reviewed order."
+fs office put orders "$ORDER" status=reviewed >/dev/null
+show_sync office
+show_sync anna
+expect_eq "anna's phone shows the order reviewed" "$(field anna orders "$ORDER" status)" "reviewed"
+
+section "6. Everybody goes offline and edits"
 say "anna changes the bakery's phone and e-mail, and schedules its order."
 fs anna put customers $BAKERY "phone=+49 40 5550 7777" email=bestellung@hoffmann-baeckerei.de >/dev/null
 fs anna put orders "$ORDER" status=scheduled >/dev/null
@@ -264,8 +288,8 @@ fs ben put customers $BAKERY "phone=+49 40 5550 9999" "address=Elbchaussee 14, 2
 fs ben put orders "$ORDER" "notes=Deliver before 7:00, side entrance" >/dev/null
 say "carla updates her hotel and logs a visit there; she also types in the id of a"
 say "north customer she heard about and logs a visit for it: she may not."
-fs carla put customers $HOTEL "phone=+49 8821 5550 101" tier=vip >/dev/null
-fs carla put orders "$HOTEL_ORDER" status=in_progress >/dev/null
+fs carla put customers $HOTEL "phone=+49 8821 5550 101" "industry=Hotel and restaurant" >/dev/null
+fs carla put orders "$HOTEL_ORDER" status=scheduled >/dev/null
 HOTEL_VISIT=$(fs carla put visits customer_id=$HOTEL channel=visit visited_on=2026-03-02 \
   "summary=Walked the new kitchen with the chef" "outcome=Wants a quote for the spring menu")
 REFUSED_VISIT=$(fs carla put visits customer_id=$PHARMACY channel=phone visited_on=2026-03-02 \
@@ -273,7 +297,7 @@ REFUSED_VISIT=$(fs carla put visits customer_id=$PHARMACY channel=phone visited_
 expect_eq "anna's phone shows her phone number (not synced yet)" "$(field anna customers $BAKERY phone)" "+49 40 5550 7777"
 expect_eq "ben's phone shows his" "$(field ben customers $BAKERY phone)" "+49 40 5550 9999"
 
-section "6. Back online: anna syncs first, then ben, then carla, then anna again"
+section "7. Back online: anna syncs first, then ben, then carla, then anna again"
 show_sync anna
 show_sync ben
 expect_contains "ben's sync brings him anna's edits" "$LAST_SYNC_OUT" "pulled:     2 records"
@@ -286,7 +310,7 @@ expect_contains "the refused record is named with the reason" "$LAST_SYNC_OUT" \
 expect_contains "carla's own edits went through" "$LAST_SYNC_OUT" "pushed:     3 records"
 show_sync anna
 
-section "7. The supervisor syncs and reviews"
+section "8. The supervisor syncs and reviews"
 show_sync office
 
 printf '\n%s--- The merged customer: both phone numbers kept, anna'"'"'s e-mail and ben'"'"'s address both survive ---%s\n' "$BOLD" "$RESET"
@@ -306,7 +330,7 @@ printf '\n%s--- The order: anna'"'"'s status and ben'"'"'s notes ---%s\n' "$BOLD
 show office get orders "$ORDER"
 expect_eq "the status anna advanced" "$(field office orders "$ORDER" status)" "scheduled"
 expect_eq "the notes ben wrote" "$(field office orders "$ORDER" notes)" "Deliver before 7:00, side entrance"
-expect_eq "carla's south order advanced too" "$(field office orders "$HOTEL_ORDER" status)" "in_progress"
+expect_eq "carla's south order advanced too" "$(field office orders "$HOTEL_ORDER" status)" "scheduled"
 expect_eq "carla's visit arrived" "$(field office visits "$HOTEL_VISIT" outcome)" "Wants a quote for the spring menu"
 
 printf '\n%s--- The audit trail on the server: who changed what, when ---%s\n' "$BOLD" "$RESET"
@@ -333,7 +357,7 @@ expect_contains "with her name" "$refused_history" '"user": "carla"'
 expect_eq "the server never stored the record: the office does not have it" \
   "$(fs office get visits "$REFUSED_VISIT" 2>&1 || true)" "error: visits $REFUSED_VISIT not found"
 
-section "8. Every phone syncs once more: anna's and ben's phones are byte-identical"
+section "9. Every phone syncs once more: anna's and ben's phones are byte-identical"
 for who in anna ben carla; do sync "$who" >/dev/null 2>&1 || [[ "$who" == carla ]] || fail "$who's sync failed"; done
 fs anna dump >"$DEMO/anna.json"
 fs ben dump >"$DEMO/ben.json"
@@ -343,7 +367,7 @@ else
   fail "anna's and ben's replicas differ (see $DEMO/anna.json and $DEMO/ben.json)"
 fi
 
-section "9. The supervisor settles the conflict; it is gone everywhere"
+section "10. The supervisor settles the conflict; it is gone everywhere"
 show office resolve customers $BAKERY phone "+49 40 5550 9999"
 sync office >/dev/null
 sync anna >/dev/null

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
 
   add_admin_commands(app, context);
   add_record_commands(app, context);
+  add_rule_commands(app, context);
   add_conflict_commands(app, context);
   add_sync_file_commands(app, context);
   add_csv_commands(app, context);

@@ -141,7 +141,15 @@ struct ReplicaOptions {
   bool durable_commits = false;
   // SQLite's page cache for this connection (allocated as it fills).
   std::size_t cache_kib = 32 * 1024;
+  // Judge local writes by the schema's sales rules (write_rules.hpp) for the role the last
+  // welcome named. Off: everything is left to the server (tests of the server's checks).
+  bool judge_rules = true;
 };
+
+// Who last signed in on this replica, as the server's welcome named them: the role local
+// writes are judged for, and the user `$user` defaults name. Unset before the first sync.
+inline constexpr std::string_view kSignedInUserSetting = "sync.user";
+inline constexpr std::string_view kSignedInRoleSetting = "sync.role";
 
 // One replica: a SQLite file (WAL) with a typed table per collection plus the engine's
 // metadata (states, replica id, counter, clock, outbox, settings). Every write is one

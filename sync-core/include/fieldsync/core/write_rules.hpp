@@ -55,7 +55,7 @@ bool may_delete(const CollectionSchema& collection, std::string_view role, const
 // Whether `role` may change `field` of an existing record (change_roles, write_roles).
 bool may_change(const CollectionSchema& collection, const FieldSchema& field, std::string_view role);
 
-// The defaults of the fields a create leaves out, added to `values`: literals, today's date
+// The defaults of the fields a create leaves out or empty, set in `values`: literals, today's date
 // (`today`, YYYY-MM-DD) and the creating user's name.
 void add_defaults(const CollectionSchema& collection, FieldValues& values, std::string_view user,
                   std::string_view today);
