@@ -20,11 +20,13 @@ using test::wait_until;
 
 class SalesRulesUiTest : public test::UiFlowTest {
  protected:
-  // Takes the step to `to` on the page shown: its button, then the confirmation.
-  static void step(AppWindow& w, const QString& to) {
+  // Takes the step to `to` on the page shown (its button, then the confirmation), which
+  // then shows the stage `then`.
+  static void step(AppWindow& w, const QString& to, const char* then) {
     w.click(QStringLiteral("move:") + to);
     w.click(QStringLiteral("moveConfirmButton"));
     closed(w);
+    ASSERT_TRUE(wait_until([&] { return stage_is(w, then); })) << w.text(QStringLiteral("stageLabel")).toStdString();
   }
   // The dialog gone, its closing included (until then it takes the clicks).
   static void closed(AppWindow& w) {
@@ -33,6 +35,10 @@ class SalesRulesUiTest : public test::UiFlowTest {
   }
   static bool stage_is(AppWindow& w, const char* label) {
     return w.text(QStringLiteral("stageLabel")) == QLatin1String(label);
+  }
+  void sign_in(AppWindow& rep, AppWindow& supervisor) {
+    connect(rep, rep_token_);
+    connect(supervisor, supervisor_token_);
   }
   // A customer of the rep's territory, made on her phone and synced.
   static RecordId customer(AppWindow& rep, const char* name) {
@@ -55,8 +61,7 @@ TEST_F(SalesRulesUiTest, AnOrdersWholeLife) {
 
   AppWindow rep(dir_.file("rep.db"));
   AppWindow supervisor(dir_.file("supervisor.db"));
-  connect(rep, rep_token_);
-  connect(supervisor, supervisor_token_);
+  sign_in(rep, supervisor);
   ASSERT_TRUE(wait_until([&] { return rep.app().replica().list("products").size() == 1; }));
 
   // The rep takes an order at her customer's.
@@ -88,8 +93,7 @@ TEST_F(SalesRulesUiTest, AnOrdersWholeLife) {
   ASSERT_TRUE(wait_until([&] { return supervisor.app().replica().get("orders", order.state.id).has_value(); }));
   supervisor.call("openOrder", QString::fromStdString(order.state.id.to_string()));
   ASSERT_TRUE(wait_until([&] { return stage_is(supervisor, "Received"); }));
-  step(supervisor, QStringLiteral("reviewed"));
-  EXPECT_TRUE(wait_until([&] { return stage_is(supervisor, "Reviewed"); }));
+  step(supervisor, QStringLiteral("reviewed"), "Reviewed");
   ASSERT_TRUE(wait_until([&] { return stage_is(rep, "Reviewed"); }))
       << rep.text(QStringLiteral("stageLabel")).toStdString() << " | rep has "
       << std::get<std::string>(rep.app().replica().get("orders", order.state.id)->value("status")) << " | supervisor outbox "
@@ -101,16 +105,14 @@ TEST_F(SalesRulesUiTest, AnOrdersWholeLife) {
   server_.stop();
   ASSERT_TRUE(wait_until([&] { return rep.text(QStringLiteral("onlineLabel")) == QLatin1String("Offline"); }));
   EXPECT_FALSE(rep.shows(QStringLiteral("undoMoveButton")));
-  step(rep, QStringLiteral("scheduled"));
-  ASSERT_TRUE(wait_until([&] { return stage_is(rep, "Scheduled"); }));
+  step(rep, QStringLiteral("scheduled"), "Scheduled");
   EXPECT_EQ(rep.text(QStringLiteral("outboxLabel")), QStringLiteral("1 edit waiting"));
   rep.click(QStringLiteral("undoMoveButton"));
   ASSERT_TRUE(wait_until([&] { return stage_is(rep, "Reviewed"); }))
       << rep.text(QStringLiteral("moveRefusal")).toStdString() << " | " << rep.visible_names();
   EXPECT_EQ(rep.text(QStringLiteral("outboxLabel")), QStringLiteral("0 edits waiting"));
   EXPECT_FALSE(rep.shows(QStringLiteral("undoMoveButton")));
-  step(rep, QStringLiteral("scheduled"));
-  ASSERT_TRUE(wait_until([&] { return stage_is(rep, "Scheduled"); }));
+  step(rep, QStringLiteral("scheduled"), "Scheduled");
   server_.start(port);
   rep.click(QStringLiteral("syncNowButton"));
   ASSERT_TRUE(wait_until([&] { return rep.text(QStringLiteral("outboxLabel")) == QLatin1String("0 edits waiting"); }));
@@ -118,12 +120,9 @@ TEST_F(SalesRulesUiTest, AnOrdersWholeLife) {
 
   // Once scheduled, cancelling is a supervisor's; she starts, delivers, hands to after-sales.
   EXPECT_FALSE(rep.shows(QStringLiteral("move:cancelled")));
-  step(rep, QStringLiteral("in_progress"));
-  ASSERT_TRUE(wait_until([&] { return stage_is(rep, "In progress"); }));
-  step(rep, QStringLiteral("delivered"));
-  ASSERT_TRUE(wait_until([&] { return stage_is(rep, "Delivered"); }));
-  step(rep, QStringLiteral("after_sales"));
-  ASSERT_TRUE(wait_until([&] { return stage_is(rep, "After-sales"); }));
+  step(rep, QStringLiteral("in_progress"), "In progress");
+  step(rep, QStringLiteral("delivered"), "Delivered");
+  step(rep, QStringLiteral("after_sales"), "After-sales");
   EXPECT_TRUE(wait_until([&] { return stage_is(supervisor, "After-sales"); }));
   EXPECT_TRUE(rep.app().replica().rejections().empty());
 }
@@ -131,8 +130,7 @@ TEST_F(SalesRulesUiTest, AnOrdersWholeLife) {
 TEST_F(SalesRulesUiTest, AComplaintsWholeLife) {
   AppWindow rep(dir_.file("rep.db"));
   AppWindow supervisor(dir_.file("supervisor.db"));
-  connect(rep, rep_token_);
-  connect(supervisor, supervisor_token_);
+  sign_in(rep, supervisor);
   const RecordId shop = customer(rep, "Tea House");
 
   // The rep opens a complaint: it starts open, today, handled by her.
@@ -151,8 +149,7 @@ TEST_F(SalesRulesUiTest, AComplaintsWholeLife) {
 
   rep.click(QStringLiteral("ticket:Complaint"));
   ASSERT_TRUE(wait_until([&] { return stage_is(rep, "Open"); }));
-  step(rep, QStringLiteral("in_progress"));
-  ASSERT_TRUE(wait_until([&] { return stage_is(rep, "Being handled"); }));
+  step(rep, QStringLiteral("in_progress"), "Being handled");
 
   // Resolving asks for the resolution, and the date (today unless she says otherwise).
   rep.click(QStringLiteral("move:resolved"));
@@ -175,8 +172,7 @@ TEST_F(SalesRulesUiTest, AComplaintsWholeLife) {
   supervisor.call("openCustomer", QString::fromStdString(shop.to_string()));
   supervisor.click(QStringLiteral("ticket:Complaint"));
   ASSERT_TRUE(wait_until([&] { return stage_is(supervisor, "Resolved"); }));
-  step(supervisor, QStringLiteral("closed"));
-  ASSERT_TRUE(wait_until([&] { return stage_is(supervisor, "Closed"); }));
+  step(supervisor, QStringLiteral("closed"), "Closed");
   EXPECT_TRUE(wait_until([&] { return stage_is(rep, "Closed"); }));
   EXPECT_TRUE(rep.app().replica().rejections().empty());
 }
@@ -184,8 +180,7 @@ TEST_F(SalesRulesUiTest, AComplaintsWholeLife) {
 TEST_F(SalesRulesUiTest, AReturnIsApprovedByASupervisor) {
   AppWindow rep(dir_.file("rep.db"));
   AppWindow supervisor(dir_.file("supervisor.db"));
-  connect(rep, rep_token_);
-  connect(supervisor, supervisor_token_);
+  sign_in(rep, supervisor);
   const RecordId shop = customer(rep, "Tea House");
   const RecordId ret = rep.app().replica().create(
       "tickets", {{"customer_id", Value(shop.to_string())}, {"kind", Value(std::string("return"))},
@@ -205,8 +200,7 @@ TEST_F(SalesRulesUiTest, AReturnIsApprovedByASupervisor) {
   supervisor.click(QStringLiteral("ticket:Return"));
   ASSERT_TRUE(wait_until([&] { return stage_is(supervisor, "Open"); }));
   EXPECT_TRUE(supervisor.shows(QStringLiteral("move:rejected")));
-  step(supervisor, QStringLiteral("approved"));
-  ASSERT_TRUE(wait_until([&] { return stage_is(supervisor, "Approved"); }));
+  step(supervisor, QStringLiteral("approved"), "Approved");
 
   // Approved: the rep sees it and may start handling the return.
   ASSERT_TRUE(wait_until([&] { return stage_is(rep, "Approved"); }));
