@@ -89,6 +89,16 @@ TEST_F(UiFlowTest, OfflineEditSyncMergeAndSettledConflict) {
   rep.click(QStringLiteral("syncNowButton"));
   supervisor.click(QStringLiteral("syncNowButton"));
   ASSERT_TRUE(wait_until([&] { return rep.shows(QStringLiteral("customerConflictBadge")); }));
+  // The rep sees her conflict, and is told that a supervisor settles it: no settle actions.
+  rep.call("showHome");
+  rep.click(QStringLiteral("reviewButton"));
+  ASSERT_TRUE(wait_until([&] { return rep.shows(QStringLiteral("conflict:Kiosk Nord:phone")); }));
+  EXPECT_TRUE(rep.text(QStringLiteral("settleNote")).contains(QLatin1String("Only a supervisor may settle")))
+      << rep.visible_names();
+  EXPECT_FALSE(rep.shows(QStringLiteral("useOtherButton")));
+  EXPECT_FALSE(rep.shows(QStringLiteral("keep:0")));
+  rep.call("showHome");
+  rep.click(QStringLiteral("customer:Kiosk Nord"));
   ASSERT_TRUE(wait_until([&] { return supervisor.text(QStringLiteral("conflictLabel")) == QStringLiteral("· 1 conflict"); }))
       << supervisor.text(QStringLiteral("conflictLabel")).toStdString() << " | "
       << supervisor.text(QStringLiteral("onlineLabel")).toStdString() << " | "
