@@ -55,21 +55,27 @@ QVariantMap RecordMoves::describe(const Record& record, const Move& move) const 
 }
 
 void RecordMoves::reload() {
-  stage_.clear();
-  moves_.clear();
-  hint_.clear();
-  can_undo_ = false;
+  QString stage, hint;
+  QVariantList moves;
+  bool can_undo = false;
   const auto record = replica_->get(collection_->name, id_);
   if (record && !record->deleted()) {
-    stage_ = to_text(*field_, record->value(field_->name));
-    for (const auto& move : moves_from(*field_, stage_.toStdString(), signed_in_role(*replica_), shown_values(*record))) {
-      moves_.push_back(describe(*record, move));
+    stage = to_text(*field_, record->value(field_->name));
+    for (const auto& move : moves_from(*field_, stage.toStdString(), signed_in_role(*replica_), shown_values(*record))) {
+      moves.push_back(describe(*record, move));
     }
     // Nobody may move it on: finished. Someone else may: their turn.
-    const bool finished = moves_from(*field_, stage_.toStdString(), "", shown_values(*record)).empty();
-    if (moves_.isEmpty()) hint_ = finished ? tr("Nothing more to do here.") : tr("The next step is not yours to take.");
-    can_undo_ = replica_->can_undo_move(collection_->name, id_);
+    const bool finished = moves_from(*field_, stage.toStdString(), "", shown_values(*record)).empty();
+    if (moves.isEmpty()) hint = finished ? tr("Nothing more to do here.") : tr("The next step is not yours to take.");
+    can_undo = replica_->can_undo_move(collection_->name, id_);
   }
+  // Every sync refresh reloads: the buttons are rebuilt only when they change, so that a
+  // tap during a refresh lands on the button it was aimed at.
+  if (stage == stage_ && moves == moves_ && hint == hint_ && can_undo == can_undo_) return;
+  stage_ = stage;
+  moves_ = moves;
+  hint_ = hint;
+  can_undo_ = can_undo;
   emit changed();
 }
 

@@ -98,8 +98,17 @@ class AppWindow {
         << "nothing visible named " << name.toStdString() << "; visible: " << visible_names();
     // Let a page transition finish: its items move until then.
     ASSERT_TRUE(wait_until([&] { return !find(QStringLiteral("stack"))->property("busy").toBool(); }));
-    QQuickItem* item = find(name);
-    const QPointF centre = item->mapToScene(QPointF(item->width() / 2, item->height() / 2));
+    // And the layout: buttons just made by a Repeater sit at the Flow's origin, one on top
+    // of the other, until it places them. Click where the item stays put.
+    QPointF centre(-1, -1);
+    ASSERT_TRUE(wait_until([&] {
+      QQuickItem* item = find(name);
+      if (!item) return false;
+      const QPointF now = item->mapToScene(QPointF(item->width() / 2, item->height() / 2));
+      const bool settled = now == centre;
+      centre = now;
+      return settled;
+    })) << name.toStdString() << " keeps moving";
     QTest::mouseClick(window_, Qt::LeftButton, Qt::NoModifier, centre.toPoint());
   }
   // Moves a choice box `steps` options down with the keyboard, as a user would (each step
