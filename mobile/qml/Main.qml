@@ -99,6 +99,6 @@ ApplicationWindow {
     Component { id: reportsPage; ReportsPage { app: window.app } }
     Component { id: settingsPage; SettingsPage { app: window.app } }
     Component { id: historyPage; HistoryPage {} }
-    Component { id: recordFormPage; RecordFormPage { onDone: stack.pop() } }
+    Component { id: recordFormPage; RecordFormPage { app: window.app; onDone: stack.pop() } }
     Component { id: orderFormPage; OrderFormPage { onDone: stack.pop() } }
 }

@@ -4,14 +4,13 @@ import QtQuick.Controls.Material
 import QtQuick.Layouts
 import FieldSync.App
 
-// One order: status with only the moves the lifecycle allows, amount, lines.
+// One order: its stage with the next steps the sales rules offer this user, amount, lines.
 Page {
     id: page
     required property AppController app
     property var navigator
     property string orderId
     readonly property var order: app.revision >= 0 ? app.record("orders", orderId) : ({})
-    readonly property var moves: app.revision >= 0 ? app.orderMoves(orderId) : []
     readonly property bool removable: app.revision >= 0 && app.canRemove("orders", orderId)
     readonly property var lines: app.related("order_lines", "order_id", orderId)
     property string message
@@ -26,39 +25,20 @@ Page {
             spacing: 6
             RowLayout {
                 Layout.topMargin: 12
-                Label {
-                    objectName: "orderStatus"
-                    text: page.order.status || ""
-                    font.pixelSize: 22
-                    Layout.fillWidth: true
-                }
+                Item { Layout.fillWidth: true }
                 Badge { visible: page.order.pending === true; text: qsTr("pending"); tone: "#ef6c00" }
                 Badge { visible: page.order.conflicted === true; text: qsTr("conflict"); tone: "#c62828" }
             }
+            LifecycleActions {
+                app: page.app
+                collection: "orders"
+                recordId: page.orderId
+            }
             Label { text: qsTr("Amount: %1 %2").arg(page.order.amount || "0.00").arg(page.order.currency || ""); font.bold: true }
             Label { visible: !!page.order.due_date; text: qsTr("Due %1").arg(page.order.due_date || "") }
+            Label { visible: !!page.order.status_reason; text: qsTr("Reason: %1").arg(page.order.status_reason || ""); wrapMode: Label.Wrap; Layout.fillWidth: true }
             Label { visible: !!page.order.notes; text: page.order.notes || ""; wrapMode: Label.Wrap; Layout.fillWidth: true }
 
-            SectionHeader { text: qsTr("Move to") }
-            Flow {
-                Layout.fillWidth: true
-                spacing: 6
-                Repeater {
-                    model: page.moves
-                    delegate: ActionButton {
-                        required property string modelData
-                        objectName: "move:" + modelData
-                        text: modelData.replace("_", " ")
-                        primary: modelData !== "cancelled"
-                        onClicked: page.message = page.app.moveOrder(page.orderId, modelData)
-                    }
-                }
-            }
-            Label {
-                visible: page.moves.length === 0
-                text: qsTr("This order is finished.")
-                color: "#616161"
-            }
             Label { visible: page.message.length > 0; text: page.message; color: "#c62828"; wrapMode: Label.Wrap; Layout.fillWidth: true }
 
             SectionHeader { text: qsTr("Lines") }
@@ -89,7 +69,7 @@ Page {
 
     ConfirmDialog {
         id: confirmDelete
-        message: qsTr("Delete order %1 and its lines? It has not been reviewed yet; it is deleted at the office when you sync.")
+        message: qsTr("Delete order %1 and its lines? It is deleted at the office when you sync.")
                  .arg(page.order.order_number || "")
         onConfirmed: {
             page.message = page.app.removeRecord("orders", page.orderId)

@@ -6,8 +6,11 @@ import FieldSync.App
 
 // Any RecordForm: one input per field (a choice for enums), the form's message per field
 // under it. The text stays in the form when a save fails, and in its draft across restarts.
+// Fields the user's role may not change are read-only; a saved ticket shows its stage and
+// next steps (LifecycleActions) above the fields.
 Page {
     id: page
+    property AppController app
     property var form  // a RecordForm (var: the typed property refused objects made by AppController)
     signal done()
 
@@ -35,6 +38,15 @@ Page {
                 Layout.margins: 12
             }
 
+            LifecycleActions {
+                visible: page.form !== null && page.form.hasLifecycle && !page.form.isNew
+                app: page.app
+                collection: page.form ? page.form.collection : ""
+                recordId: page.form && page.form.hasLifecycle ? page.form.recordId : ""
+                Layout.leftMargin: 12
+                Layout.rightMargin: 12
+            }
+
             Repeater {
                 model: page.form ? page.form.fields : []
                 delegate: ColumnLayout {
@@ -56,6 +68,7 @@ Page {
                         objectName: "field:" + field.name
                         visible: field.modelData.type !== "enum"
                         Layout.fillWidth: true
+                        readOnly: field.modelData.readOnly
                         placeholderText: field.modelData.type === "date" ? "YYYY-MM-DD"
                                          : field.modelData.type === "money" ? "1234.50" : ""
                         inputMethodHints: field.modelData.type === "date" ? Qt.ImhDate
@@ -68,9 +81,17 @@ Page {
                         objectName: "choice:" + field.name
                         visible: field.modelData.type === "enum"
                         Layout.fillWidth: true
+                        enabled: !field.modelData.readOnly
                         model: [""].concat(field.modelData.options)
                         Component.onCompleted: currentIndex = Math.max(0, indexOfValue(page.form.value(field.name)))
                         onActivated: page.form.setValue(field.name, currentText)
+                    }
+                    Label {
+                        objectName: "note:" + field.name
+                        visible: field.modelData.note.length > 0
+                        text: field.modelData.note
+                        color: "#616161"
+                        font.pixelSize: 12
                     }
                     Label {
                         objectName: "error:" + field.name

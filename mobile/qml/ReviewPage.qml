@@ -6,6 +6,7 @@ import FieldSync.App
 
 // The review queue: each open conflict with the concurrent values side by side (author
 // replica, time), the value shown now, and a way to settle it: keep one value or type another.
+// Only the roles the schema lets settle get those actions; others are told who settles.
 Page {
     id: page
     required property AppController app
@@ -19,6 +20,17 @@ Page {
         spacing: 8
         clip: true
         model: page.app.conflicts
+
+        header: Label {
+            objectName: "settleNote"
+            visible: !page.app.conflicts.canSettle && list.count > 0
+            height: visible ? implicitHeight + 8 : 0
+            width: list.width
+            text: qsTr("These conflicts are on your records. Only %1 may settle them; the values stay side by side until then.")
+                  .arg(page.app.conflicts.settlers)
+            wrapMode: Label.Wrap
+            color: "#616161"
+        }
 
         Label {
             anchors.centerIn: parent
@@ -62,6 +74,7 @@ Page {
                             }
                         }
                         ActionButton {
+                            visible: page.app.conflicts.canSettle
                             objectName: "keep:" + index
                             text: qsTr("Keep")
                             onClicked: card.message = page.app.conflicts.settle(card.index, modelData.value)
@@ -69,6 +82,7 @@ Page {
                     }
                 }
                 RowLayout {
+                    visible: page.app.conflicts.canSettle
                     Layout.fillWidth: true
                     TextField {
                         id: other

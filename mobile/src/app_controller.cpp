@@ -6,7 +6,7 @@
 
 #include "fieldsync/client/connection_options.hpp"
 #include "fieldsync/client/ws_url.hpp"
-#include "order_lifecycle.hpp"
+#include "app_rules.hpp"
 #include "record_removal.hpp"
 #include "sync_error_text.hpp"
 #include "value_text.hpp"
@@ -17,7 +17,6 @@ namespace {
 constexpr std::string_view kServerUrlKey = "app.server_url";
 constexpr std::string_view kTokenKey = "app.token";
 constexpr std::string_view kLastSyncKey = "app.last_sync_ms";
-constexpr std::string_view kRoleKey = "app.role";
 constexpr std::string_view kCaFileKey = "app.ca_file";
 constexpr std::string_view kAllowPlaintextKey = "app.allow_plaintext";
 
@@ -32,7 +31,8 @@ AppController::AppController(const QString& database_path, QObject* parent)
       customers_(replica_),
       due_(replica_),
       conflicts_(replica_),
-      reports_(replica_) {
+      reports_(replica_),
+      known_role_(role()) {
   refresh_timer_.setSingleShot(true);
   refresh_timer_.setInterval(100);
   connect(&refresh_timer_, &QTimer::timeout, this, &AppController::refresh);
@@ -41,7 +41,7 @@ AppController::AppController(const QString& database_path, QObject* parent)
     replica_.set_setting(kLastSyncKey, std::to_string(QDateTime::currentMSecsSinceEpoch()));
     emit lastSyncChanged();
   });
-  connect(&sync_, &SyncController::statusChanged, this, &AppController::remember_role);
+  connect(&sync_, &SyncController::statusChanged, this, &AppController::notice_role);
   connect(&conflicts_, &ConflictModel::localWrite, this, &AppController::localWriteDone);
   sync_.start(serverUrl(), token(), transport());
 }
@@ -89,18 +89,21 @@ bool AppController::allowPlaintext() const { return replica_.setting(kAllowPlain
 
 TransportSettings AppController::transport() const { return TransportSettings{caFile(), allowPlaintext()}; }
 
-QString AppController::role() const { return QString::fromStdString(replica_.setting(kRoleKey).value_or("")); }
+QString AppController::role() const { return QString::fromStdString(signed_in_role(replica_)); }
 
 bool AppController::reviewer() const {
   const QString r = role();
   return r == QLatin1String("supervisor") || r == QLatin1String("admin");
 }
 
-void AppController::remember_role() {
-  const QString reported = sync_.role();
-  if (reported.isEmpty() || reported == role()) return;
-  replica_.set_setting(kRoleKey, reported.toStdString());
+// The sync thread keeps the welcome's role in the replica (ClientSync); what the views
+// offer depends on it, so they are refreshed when it changes.
+void AppController::notice_role() {
+  const QString now = role();
+  if (now == known_role_) return;
+  known_role_ = now;
   emit roleChanged();
+  refresh();
 }
 
 QVariantMap AppController::record(const QString& collection, const QString& id) const {
@@ -179,30 +182,18 @@ HistoryModel* AppController::history(const QString& collection, const QString& i
   return model;
 }
 
-QStringList AppController::orderMoves(const QString& order_id) const {
-  const auto rid = parse_id(order_id);
-  if (!rid) return {};
-  const auto order = replica_.get("orders", *rid);
-  if (!order || order->deleted()) return {};
-  const auto* status = std::get_if<std::string>(&order->value("status"));
-  QStringList moves;
-  for (const auto& stage : legal_order_moves(*order->collection->field("status"), status ? *status : "received")) {
-    moves.push_back(QString::fromStdString(stage));
-  }
-  return moves;
-}
-
-QString AppController::moveOrder(const QString& order_id, const QString& status) {
-  if (!orderMoves(order_id).contains(status)) {
-    return tr("An order cannot move to \"%1\" from where it is now.").arg(label_for(status));
-  }
+RecordMoves* AppController::moves(const QString& collection, const QString& id) {
+  const auto rid = parse_id(id);
+  if (!rid) return nullptr;
   try {
-    replica_.update("orders", *parse_id(order_id), {{"status", Value(status.toStdString())}});
-  } catch (const Error& e) {
-    return QString::fromStdString(e.what());
+    auto* moves = new RecordMoves(replica_, collection.toStdString(), *rid);
+    connect(moves, &RecordMoves::localWrite, this, &AppController::localWriteDone);
+    connect(this, &AppController::replicaChanged, moves, &RecordMoves::reload);
+    adopt(moves);
+    return moves;
+  } catch (const Error&) {
+    return nullptr;  // a collection without a lifecycle
   }
-  localWriteDone();
-  return {};
 }
 
 QString AppController::saveSettings(const QString& url, const QString& token, const QString& ca_file,
@@ -230,8 +221,9 @@ QString AppController::saveSettings(const QString& url, const QString& token, co
   replica_.set_setting(kAllowPlaintextKey, allow_plaintext ? "1" : "");
   emit settingsChanged();
   if (other_user && !role().isEmpty()) {  // another token may be another user: learnt again at the next sync
-    replica_.set_setting(kRoleKey, "");
-    emit roleChanged();
+    replica_.set_setting(kSignedInRoleSetting, "");
+    replica_.set_setting(kSignedInUserSetting, "");
+    notice_role();
   }
   sync_.start(u, token, transport());
   return {};

@@ -14,6 +14,7 @@
 #include "order_form.hpp"
 #include "record_form.hpp"
 #include "record_list_model.hpp"
+#include "record_moves.hpp"
 #include "report_builder.hpp"
 #include "sync_controller.hpp"
 
@@ -71,7 +72,8 @@ class AppController : public QObject {
   // readable by anyone on the path).
   bool allowPlaintext() const;
   // The role the server gave this user at the last sync ("rep", "supervisor", "admin"),
-  // kept in the replica's settings so that it is known offline; "" before the first sync.
+  // kept in the replica's settings (sync.role, which the replica judges local writes for)
+  // so that it is known offline; "" before the first sync.
   QString role() const;
   // Supervisors and admins review everyone's conflicts; a rep sees only the conflicts on
   // their own records (their replica holds nothing else), labelled as theirs.
@@ -86,15 +88,13 @@ class AppController : public QObject {
   Q_INVOKABLE fieldsync::app::RecordListModel* related(const QString& collection, const QString& parent_field,
                                                        const QString& parent_id);
   Q_INVOKABLE fieldsync::app::HistoryModel* history(const QString& collection, const QString& id);
-  // The statuses an order may move to now.
-  Q_INVOKABLE QStringList orderMoves(const QString& order_id) const;
-  // Moves an order on; returns "" or why not (nothing written then).
-  Q_INVOKABLE QString moveOrder(const QString& order_id, const QString& status);
+  // The lifecycle of an order or ticket as this user may move it (nullptr: no such record).
+  Q_INVOKABLE fieldsync::app::RecordMoves* moves(const QString& collection, const QString& id);
   // Checks and stores the server address, token and transport settings and restarts the
   // sync; returns "" or what is wrong (nothing stored then).
   Q_INVOKABLE QString saveSettings(const QString& url, const QString& token, const QString& ca_file = {},
                                    bool allow_plaintext = false);
-  // Whether the record may be deleted from the phone now (record_removal.hpp).
+  // Whether this user may delete the record from the phone now (record_removal.hpp).
   Q_INVOKABLE bool canRemove(const QString& collection, const QString& id) const;
   // Deletes it (an ordinary write that syncs); returns "" or why not (nothing written then).
   Q_INVOKABLE QString removeRecord(const QString& collection, const QString& id);
@@ -111,7 +111,7 @@ class AppController : public QObject {
  private:
   void refresh();
   void adopt(QObject* form);
-  void remember_role();
+  void notice_role();
   TransportSettings transport() const;
 
   Replica replica_;
@@ -122,6 +122,7 @@ class AppController : public QObject {
   ReportBuilder reports_;
   QTimer refresh_timer_;  // coalesces the sync thread's many reports into one refresh
   int revision_ = 0;
+  QString known_role_;  // the role last announced by roleChanged
 };
 
 }  // namespace fieldsync::app

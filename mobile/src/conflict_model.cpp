@@ -1,5 +1,7 @@
 #include "conflict_model.hpp"
 
+#include "app_rules.hpp"
+#include "rule_text.hpp"
 #include "value_text.hpp"
 
 namespace fieldsync::app {
@@ -80,8 +82,13 @@ QVariantMap ConflictModel::get(int row) const {
   return out;
 }
 
+bool ConflictModel::canSettle() const { return role_in(replica_->schema().settle_roles(), signed_in_role(*replica_)); }
+
+QString ConflictModel::settlers() const { return role_words(replica_->schema().settle_roles()); }
+
 QString ConflictModel::settle(int row, const QString& value) {
   if (row < 0 || row >= rowCount()) return tr("This conflict is no longer open.");
+  if (!canSettle()) return tr("Only %1 may settle a conflict.").arg(settlers());
   const Row& r = rows_[static_cast<std::size_t>(row)];
   try {
     const std::string collection = r.collection.toStdString();

@@ -12,12 +12,15 @@ namespace fieldsync::app {
 // The review queue: every open conflict (a field whose concurrent values disagree) with
 // the value shown now and each sibling's value, author replica and time, side by side.
 // settle() writes the chosen value as an ordinary update, which has seen every sibling and
-// so replaces them wherever it syncs to. UI thread only.
+// so replaces them wherever it syncs to; only the schema's settle_roles may (canSettle):
+// others see their conflicts without settling them. UI thread only.
 class ConflictModel : public QAbstractListModel {
   Q_OBJECT
   QML_ELEMENT
   QML_UNCREATABLE("owned by AppController")
   Q_PROPERTY(int count READ rowCount NOTIFY countChanged)
+  Q_PROPERTY(bool canSettle READ canSettle NOTIFY countChanged)
+  Q_PROPERTY(QString settlers READ settlers CONSTANT)
 
  public:
   enum Role { kCollection = Qt::UserRole + 1, kRecordId, kRecordTitle, kField, kShown, kSiblings };
@@ -27,6 +30,11 @@ class ConflictModel : public QAbstractListModel {
   int rowCount(const QModelIndex& parent = {}) const override;
   QVariant data(const QModelIndex& index, int role) const override;
   QHash<int, QByteArray> roleNames() const override;
+
+  // Whether the signed-in role may settle a conflict.
+  bool canSettle() const;
+  // Who may: "a supervisor".
+  QString settlers() const;
 
   Q_INVOKABLE void reload();
   Q_INVOKABLE QVariantMap get(int row) const;

@@ -7,11 +7,13 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QGuiApplication>
+#include <QLocale>
 #include <QQmlApplicationEngine>
 #include <QQuickStyle>
 #include <QQuickWindow>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QTranslator>
 #include <QtQml/qqmlextensionplugin.h>
 
 #include <cstdio>
@@ -28,6 +30,11 @@ int main(int argc, char* argv[]) {
   QGuiApplication::setApplicationName(QStringLiteral("FieldSync"));
   QGuiApplication::setOrganizationName(QStringLiteral("FieldSync"));
   QQuickStyle::setStyle(QStringLiteral("Material"));
+  // The device's language where the app carries it (Chinese: i18n/); English otherwise.
+  QTranslator translator;
+  if (translator.load(QLocale(), QStringLiteral("fieldsync"), QStringLiteral("_"), QStringLiteral(":/i18n"))) {
+    QGuiApplication::installTranslator(&translator);
+  }
 
   QCommandLineParser options;
   options.setApplicationDescription(QStringLiteral("FieldSync: offline-first field sales"));

@@ -5,7 +5,9 @@
 
 #include <algorithm>
 
+#include "app_rules.hpp"
 #include "record_removal.hpp"
+#include "rule_text.hpp"
 #include "value_text.hpp"
 
 namespace fieldsync::app {
@@ -57,8 +59,18 @@ QString RecordForm::recordId() const { return id_ ? QString::fromStdString(id_->
 
 bool RecordForm::shown(const FieldSchema& field) const {
   if (field.name == kDeletedField || field.type == FieldType::kReference) return false;
+  // Moved, not typed: the stage and the reason given with a move.
+  if (const FieldSchema* stage = lifecycle_field(*collection_)) {
+    if (&field == stage || field.name == stage->lifecycle->reason_field) return false;
+  }
   return std::none_of(fixed_.begin(), fixed_.end(), [&](const auto& f) { return f.first == field.name; });
 }
+
+bool RecordForm::read_only(const FieldSchema& field) const {
+  return id_ && !may_change(*collection_, field, signed_in_role(*replica_));
+}
+
+bool RecordForm::hasLifecycle() const { return lifecycle_field(*collection_) != nullptr; }
 
 QVariantList RecordForm::fields() const {
   QVariantList out;
@@ -70,7 +82,10 @@ QVariantList RecordForm::fields() const {
                               {QStringLiteral("label"), label_for(QString::fromStdString(field.name))},
                               {QStringLiteral("type"), QString::fromUtf8(field_type_name(field.type).data())},
                               {QStringLiteral("required"), field.required},
-                              {QStringLiteral("options"), options}});
+                              {QStringLiteral("options"), options},
+                              {QStringLiteral("readOnly"), read_only(field)},
+                              {QStringLiteral("note"), read_only(field) ? tr("Only %1 may change this.").arg(role_words(field.change_roles))
+                                                                        : QString()}});
   }
   return out;
 }
@@ -115,7 +130,9 @@ bool RecordForm::save() {
     const QString name = QString::fromStdString(field.name);
     const QString text = values_.value(name).toString();
     if (id_ && text == original_.value(name).toString()) continue;
-    if (field.required && text.trimmed().isEmpty()) {
+    if (read_only(field)) continue;  // shown, not written: the rules keep it as it is
+    // A new record's empty field with a default gets it from the replica.
+    if (field.required && text.trimmed().isEmpty() && (id_ || field.default_value.empty())) {
       errors_.insert(name, tr("%1 is required.").arg(label_for(name)));
       continue;
     }

@@ -17,6 +17,11 @@ namespace fieldsync::app {
 // field, and written as one create or update of only the fields that changed (writing an
 // unchanged field would make a needless conflict with someone else's edit).
 //
+// The sales rules shape it: a field the signed-in role may not change (may_change: a rep
+// and a customer's tier, owner, territory) is read-only on an existing record; a lifecycle
+// field (a ticket's status) and its reason are not typed but moved (RecordMoves); a field
+// with a default may be left empty on create (the replica fills it in).
+//
 // Nothing typed is lost: a failed save keeps the text, and every keystroke is kept as a
 // draft in the replica's settings, restored when the same form is opened again (after a
 // crash or a restart) and cleared by a successful save or discard(). UI thread only.
@@ -33,6 +38,7 @@ class RecordForm : public QObject {
   Q_PROPERTY(QString message READ message NOTIFY errorsChanged)
   Q_PROPERTY(bool restoredDraft READ restoredDraft CONSTANT)
   Q_PROPERTY(bool removable READ removable NOTIFY saved)
+  Q_PROPERTY(bool hasLifecycle READ hasLifecycle CONSTANT)
 
  public:
   // Editing record `id`, or creating one (no id) with `fixed` values the form does not
@@ -43,7 +49,8 @@ class RecordForm : public QObject {
   QString collection() const { return QString::fromStdString(collection_->name); }
   QString recordId() const;
   bool isNew() const { return !id_.has_value(); }
-  // Each shown field: {name, label, type, required, options (enum values)}.
+  // Each shown field: {name, label, type, required, options (enum values), readOnly, note
+  // (who may change a read-only one)}.
   QVariantList fields() const;
   QVariantMap values() const { return values_; }
   QVariantMap errors() const { return errors_; }
@@ -51,6 +58,8 @@ class RecordForm : public QObject {
   bool restoredDraft() const { return restored_draft_; }
   // Whether the record being edited may be deleted from the phone (record_removal.hpp).
   bool removable() const;
+  // Whether the record moves through stages (its status is changed by RecordMoves).
+  bool hasLifecycle() const;
 
   Q_INVOKABLE QString value(const QString& field) const { return values_.value(field).toString(); }
   Q_INVOKABLE void setValue(const QString& field, const QString& text);
@@ -70,6 +79,7 @@ class RecordForm : public QObject {
 
  private:
   bool shown(const FieldSchema& field) const;
+  bool read_only(const FieldSchema& field) const;
   std::string draft_key() const;
   void store_draft();
 

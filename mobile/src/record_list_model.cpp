@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "rule_text.hpp"
 #include "value_text.hpp"
 
 namespace fieldsync::app {
@@ -64,7 +65,7 @@ RecordListModel::Row RecordListModel::row_of(const Record& record) const {
   } else if (collection_ == "orders") {
     row.title = f("order_number");
     row.status = f("status");
-    row.subtitle = join({label_for(f("status")), f("amount") + QLatin1Char(' ') + f("currency"), f("due_date")});
+    row.subtitle = join({stage_label(QStringLiteral("orders"), f("status")), f("amount") + QLatin1Char(' ') + f("currency"), f("due_date")});
   } else if (collection_ == "visits") {
     row.title = join({f("visited_on"), label_for(f("channel"))});
     row.subtitle = join({f("summary"), f("outcome"),
@@ -72,7 +73,7 @@ RecordListModel::Row RecordListModel::row_of(const Record& record) const {
   } else if (collection_ == "tickets") {
     row.title = label_for(f("kind"));
     row.status = f("status");
-    row.subtitle = join({label_for(f("status")), f("description")});
+    row.subtitle = join({stage_label(QStringLiteral("tickets"), f("status")), f("description")});
   } else if (collection_ == "order_lines") {
     const auto product = replica_->get("products", Uuid::parse(f("product_id").toStdString()).value_or(Uuid{}));
     row.title = product ? to_text(*product->collection->field("name"), product->value("name")) : f("product_id");

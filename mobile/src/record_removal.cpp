@@ -2,12 +2,26 @@
 
 #include <QObject>
 
+#include "app_rules.hpp"
+#include "rule_text.hpp"
+
 namespace fieldsync::app {
 namespace {
 
-bool is_child_of_customer(const QString& collection) {
-  return collection == QLatin1String("visits") || collection == QLatin1String("contacts") ||
-         collection == QLatin1String("tickets");
+bool deletable_on_phone(const QString& collection) {
+  return collection == QLatin1String("orders") || collection == QLatin1String("visits") ||
+         collection == QLatin1String("contacts") || collection == QLatin1String("tickets");
+}
+
+// The roles some delete rule of the collection lets delete this record as it is now.
+RoleList roles_that_may(const CollectionSchema& collection, const ShownText& shown) {
+  RoleList roles;
+  for (const auto& rule : collection.deletes) {
+    for (const auto& role : rule.roles) {
+      if (!role_in(roles, role) && may_delete(collection, role, shown)) roles.push_back(role);
+    }
+  }
+  return roles;
 }
 
 }  // namespace
@@ -15,19 +29,14 @@ bool is_child_of_customer(const QString& collection) {
 QString removal_refusal(const Replica& replica, const QString& collection, const QString& id) {
   const auto rid = Uuid::parse(id.toStdString());
   if (!rid) return QObject::tr("This record cannot be found.");
-  const bool order = collection == QLatin1String("orders");
-  if (!order && !is_child_of_customer(collection)) {
-    return QObject::tr("Records of this kind cannot be deleted from the phone.");
-  }
+  if (!deletable_on_phone(collection)) return QObject::tr("Records of this kind cannot be deleted from the phone.");
   const auto record = replica.get(collection.toStdString(), *rid);
   if (!record || record->deleted()) return QObject::tr("This record is already deleted.");
-  if (order) {
-    const auto* status = std::get_if<std::string>(&record->value("status"));
-    if (status && *status != "received") {
-      return QObject::tr("Only an order that is still received can be deleted; cancel it instead.");
-    }
-  }
-  return {};
+  const ShownText shown = shown_values(*record);
+  if (may_delete(*record->collection, signed_in_role(replica), shown)) return {};
+  const RoleList allowed = roles_that_may(*record->collection, shown);
+  if (allowed.empty()) return QObject::tr("Nobody may delete this record now.");
+  return QObject::tr("Only %1 may delete this record now.").arg(role_words(allowed));
 }
 
 QString remove_record(Replica& replica, const QString& collection, const QString& id) {

@@ -1,12 +1,14 @@
 #pragma once
 
-// Which records a rep may delete from the app, and deleting them. A delete is an ordinary
-// write (Replica::remove: a tombstone that syncs like any edit and waits in the outbox).
+// Which records the user may delete from the app, and deleting them. A delete is an
+// ordinary write (Replica::remove: a tombstone that syncs like any edit and waits in the
+// outbox).
 //
-// Deletable: a customer's visits, contacts and tickets, and an order that is still
-// `received` (no one has acted on it yet), together with its lines. Customers are not
-// deleted from the phone (the office owns that), nor are orders past `received`: they
-// are cancelled through the lifecycle instead.
+// Who may delete what is the schema's rule (may_delete, for the signed-in role: a rep an
+// order while it is `received`, a supervisor any order or ticket; anyone a visit or a
+// contact). The app adds one limit of its own: a customer, a collection's root with orders,
+// visits and tickets under it, is not deleted from the phone (deleting its children
+// with it is office work). An order is deleted with its lines.
 
 #include <QString>
 
@@ -14,7 +16,7 @@
 
 namespace fieldsync::app {
 
-// "" when `collection`/`id` may be deleted now, else why not, in a rep's words.
+// "" when `collection`/`id` may be deleted now, else why not, in the user's words.
 QString removal_refusal(const Replica& replica, const QString& collection, const QString& id);
 
 // Deletes the record (an order with its lines, in one transaction) if removal_refusal()

@@ -163,7 +163,7 @@ void ClientSync::push_or_pull() {
   }
   // Records held back in this session sort among the others: read past them.
   auto next_entries = [&] {
-    auto entries = replica_->outbox(held_back_.empty() ? limit : limit + held_back_.size());
+    auto entries = replica_->outbox_for_push(held_back_.empty() ? limit : limit + held_back_.size());
     std::erase_if(entries, [&](const OutboxEntry& entry) {
       return held_back_.contains(record_key(entry.state.collection, entry.state.id));
     });

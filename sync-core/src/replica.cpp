@@ -10,6 +10,7 @@
 #include "fieldsync/core/state_codec.hpp"
 #include "fieldsync/core/sqlite.hpp"
 #include "fieldsync/core/write_rules.hpp"
+#include "move_undo.hpp"
 
 namespace fieldsync {
 namespace {
@@ -41,6 +42,8 @@ constexpr const char* kMigrations[] = {
         at_ms INTEGER NOT NULL,
         PRIMARY KEY (collection, id)) WITHOUT ROWID;
     )sql",
+    // 3: the undo of each record's last status move (move_undo.hpp).
+    kMoveUndoTableSql,
 };
 
 enum class WriteKind { kCreate, kUpdate, kRemove };
@@ -273,7 +276,7 @@ struct Replica::Impl {
         state = std::move(stored->state);
       }
       std::optional<RecordState> before;
-      if (!role.empty() && stored) before = state;
+      if (stored) before = state;
       Dot dot{replica_id, ++counter};
       apply_write(state, dot, hlc.tick(), checked);
       // The rules the server will judge this write by, judged here first: a refusal now
@@ -282,7 +285,11 @@ struct Replica::Impl {
         auto refusal = rule_refusal(*schema, table.schema(), role, before ? &*before : nullptr, state, MoveReach::kOneMove);
         if (refusal) throw *refusal;
       }
+      const std::optional<std::uint64_t> pending_change = stored ? outbox_change(table.name(), key) : std::nullopt;
       table.store(db, key, state, ++seq, stored ? CollectionTable::Row::kExisting : CollectionTable::Row::kNew);
+      if (kind == WriteKind::kUpdate && moves_stage(table.schema(), *before, state)) {
+        remember_move(db, table.name(), key, MoveUndo{encode_state(*before), pending_change, seq, dot.counter});
+      }
       auto& outbox = db.cached(
           "INSERT INTO fs_outbox (collection, id, change) VALUES (?1, ?2, ?3) "
           "ON CONFLICT (collection, id) DO UPDATE SET change = excluded.change");
@@ -290,6 +297,44 @@ struct Replica::Impl {
       outbox.bind(1, table.name()).bind(2, key).bind(3, static_cast<std::int64_t>(dot.counter));
       outbox.run();
     });
+  }
+
+  std::optional<std::uint64_t> outbox_change(const std::string& collection, const std::string& id) {
+    auto& s = db.cached("SELECT change FROM fs_outbox WHERE collection = ?1 AND id = ?2");
+    sqlite::ResetGuard reset(s);
+    s.bind(1, collection).bind(2, id);
+    if (!s.step()) return std::nullopt;
+    return static_cast<std::uint64_t>(s.column_int(0));
+  }
+
+  // Whether the write from `before` to `after` changed the shown stage of a lifecycle field.
+  static bool moves_stage(const CollectionSchema& collection, const RecordState& before, const RecordState& after) {
+    for (const auto& field : collection.fields) {
+      if (!field.lifecycle) continue;
+      const FieldState* was = before.field(field.name);
+      const FieldState* now = after.field(field.name);
+      if (!now) continue;
+      if (!was || resolve(field, was->siblings).value != resolve(field, now->siblings).value) return true;
+    }
+    return false;
+  }
+
+  // The record's remembered move if it can still be taken back, else why not.
+  MoveUndo undoable_move(const CollectionTable& table, const std::string& key) {
+    auto undo = remembered_move(db, table.name(), key);
+    const std::string what = table.name() + " " + key;
+    if (!undo) {
+      throw Error(ErrorCode::kNotFound, "no status move of " + what +
+                                            " waits to be sent: a move can be undone only until it is sent");
+    }
+    const auto stored = table.load(db, key);
+    if (!stored || stored->seq != undo->move_seq) {
+      throw Error(ErrorCode::kNotFound, "the status move of " + what + " cannot be undone: the record changed since");
+    }
+    if (outbox_change(table.name(), key) != undo->move_change) {
+      throw Error(ErrorCode::kNotFound, "the status move of " + what + " cannot be undone: it was sent to the server");
+    }
+    return *undo;
   }
 
   static bool is_deleted(const CollectionSchema& collection, const RecordState& state) {
@@ -366,6 +411,37 @@ void Replica::remove(std::string_view collection, const RecordId& id) {
 }
 
 void Replica::transaction(const std::function<void()>& body) { impl_->in_transaction(body); }
+
+void Replica::undo_last_move(std::string_view collection, const RecordId& id) {
+  auto& impl = *impl_;
+  const auto& table = impl.table(collection);
+  const std::string key = id_text(id);
+  impl.in_transaction([&] {
+    const MoveUndo undo = impl.undoable_move(table, key);
+    table.store(impl.db, key, decode_state(undo.previous_state), ++impl.seq, CollectionTable::Row::kExisting);
+    if (undo.previous_change) {
+      auto& s = impl.db.cached("UPDATE fs_outbox SET change = ?3 WHERE collection = ?1 AND id = ?2");
+      sqlite::ResetGuard reset(s);
+      s.bind(1, table.name()).bind(2, key).bind(3, static_cast<std::int64_t>(*undo.previous_change));
+      s.run();
+    } else {
+      auto& s = impl.db.cached("DELETE FROM fs_outbox WHERE collection = ?1 AND id = ?2");
+      sqlite::ResetGuard reset(s);
+      s.bind(1, table.name()).bind(2, key);
+      s.run();
+    }
+    forget_move(impl.db, table.name(), key);
+  });
+}
+
+bool Replica::can_undo_move(std::string_view collection, const RecordId& id) const {
+  try {
+    impl_->undoable_move(impl_->table(collection), id_text(id));
+    return true;
+  } catch (const Error&) {
+    return false;
+  }
+}
 
 std::optional<Record> Replica::get(std::string_view collection, const RecordId& id) const {
   const auto& table = impl_->table(collection);
@@ -559,6 +635,16 @@ std::vector<OutboxEntry> Replica::outbox(std::size_t limit) const {
     entries.push_back({std::move(stored->state), change});
   }
   return entries;
+}
+
+// One transaction: an undo on another connection (the app's UI) either comes before this
+// read, and the push sends the record as it was, or finds its move forgotten.
+std::vector<OutboxEntry> Replica::outbox_for_push(std::size_t limit) {
+  return impl_->in_transaction([&] {
+    auto entries = outbox(limit);
+    for (const auto& entry : entries) forget_move(impl_->db, entry.state.collection, id_text(entry.state.id));
+    return entries;
+  });
 }
 
 std::size_t Replica::outbox_size() const {

@@ -16,6 +16,7 @@ class ConflictModelTest : public ::testing::Test {
     phone_.update("customers", aurora_, {{"tier", text("vip")}});
     office_.update("customers", aurora_, {{"tier", text("regular")}});
     test::deliver(office_, phone_);
+    phone_.set_setting(kSignedInRoleSetting, "supervisor");  // settle_roles: supervisors
   }
 
   fieldsync::test::TempDir dir_;
@@ -61,6 +62,17 @@ TEST_F(ConflictModelTest, SettlingWritesOneValueThatReplacesBoth) {
   test::deliver(phone_, office_);
   EXPECT_TRUE(office_.conflicts().empty());
   EXPECT_EQ(std::get<std::string>(office_.get("customers", aurora_)->value("tier")), "potential");
+}
+
+TEST_F(ConflictModelTest, ARepSeesAConflictButDoesNotSettleIt) {
+  phone_.set_setting(kSignedInRoleSetting, "rep");
+  ConflictModel model(phone_);
+  ASSERT_EQ(model.rowCount(), 1);
+  EXPECT_FALSE(model.canSettle());
+  EXPECT_EQ(model.settlers(), QStringLiteral("a supervisor"));
+  EXPECT_EQ(model.settle(0, QStringLiteral("vip")), QStringLiteral("Only a supervisor may settle a conflict."));
+  EXPECT_EQ(phone_.conflicts().size(), 1u);
+  EXPECT_EQ(phone_.outbox_size(), 1u);  // her own tier edit, nothing more
 }
 
 }  // namespace

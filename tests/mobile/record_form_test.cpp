@@ -81,6 +81,57 @@ TEST_F(RecordFormTest, ChildFormsFixTheirParentAndHideReferences) {
   EXPECT_EQ(std::get<std::string>(visits.front().value("summary")), "Tasting");
 }
 
+QVariantMap field_of(const RecordForm& form, const char* name) {
+  for (const auto& f : form.fields()) {
+    if (f.toMap().value(QStringLiteral("name")).toString() == QLatin1String(name)) return f.toMap();
+  }
+  return {};
+}
+
+// may_change: a rep sets a customer's tier, owner and territory when creating the file,
+// and sees them read-only afterwards; a supervisor may change them.
+TEST_F(RecordFormTest, FieldsTheRoleMayNotChangeAreReadOnly) {
+  phone_.set_setting(kSignedInRoleSetting, "rep");
+  phone_.set_setting(kSignedInUserSetting, "rita");
+  RecordForm create(phone_, "customers", std::nullopt, {});
+  EXPECT_FALSE(field_of(create, "tier").value(QStringLiteral("readOnly")).toBool());
+  create.setValue(QStringLiteral("name"), QStringLiteral("Aurora"));
+  create.setValue(QStringLiteral("territory"), QStringLiteral("north"));
+  ASSERT_TRUE(create.save()) << create.message().toStdString();
+  const auto id = *Uuid::parse(create.recordId().toStdString());
+  EXPECT_EQ(std::get<std::string>(phone_.get("customers", id)->value("owner")), "rita");  // the default
+
+  RecordForm edit(phone_, "customers", id, {});
+  for (const char* name : {"tier", "territory", "owner"}) {
+    EXPECT_TRUE(field_of(edit, name).value(QStringLiteral("readOnly")).toBool()) << name;
+    EXPECT_EQ(field_of(edit, name).value(QStringLiteral("note")).toString(), QStringLiteral("Only a supervisor may change this."));
+  }
+  EXPECT_FALSE(field_of(edit, "phone").value(QStringLiteral("readOnly")).toBool());
+  edit.setValue(QStringLiteral("tier"), QStringLiteral("vip"));  // a stale draft, say
+  edit.setValue(QStringLiteral("phone"), QStringLiteral("+86 21 1"));
+  ASSERT_TRUE(edit.save()) << edit.message().toStdString();
+  EXPECT_EQ(std::get<std::string>(phone_.get("customers", id)->value("tier")), "potential");
+  EXPECT_EQ(std::get<std::string>(phone_.get("customers", id)->value("phone")), "+86 21 1");
+
+  phone_.set_setting(kSignedInRoleSetting, "supervisor");
+  RecordForm supervisor(phone_, "customers", id, {});
+  EXPECT_FALSE(field_of(supervisor, "tier").value(QStringLiteral("readOnly")).toBool());
+}
+
+// A ticket's status is moved (RecordMoves), not typed; a new one starts open, today.
+TEST_F(RecordFormTest, ATicketFormLeavesTheStageToItsMovesAndFillsDefaults) {
+  const auto customer = phone_.create("customers", {{"name", text("Aurora")}, {"territory", text("north")}});
+  RecordForm form(phone_, "tickets", std::nullopt, {{"customer_id", text(customer.to_string())}});
+  EXPECT_TRUE(form.hasLifecycle());
+  EXPECT_TRUE(field_of(form, "status").isEmpty());
+  EXPECT_TRUE(field_of(form, "status_reason").isEmpty());
+  form.setValue(QStringLiteral("kind"), QStringLiteral("complaint"));
+  ASSERT_TRUE(form.save()) << form.message().toStdString();  // opened_on may be left empty
+  const auto ticket = phone_.get("tickets", *Uuid::parse(form.recordId().toStdString()));
+  EXPECT_EQ(std::get<std::string>(ticket->value("status")), "open");
+  EXPECT_FALSE(is_null(ticket->value("opened_on")));
+}
+
 TEST_F(RecordFormTest, ProductsAreNotEditableOnAPhone) {
   try {
     RecordForm form(phone_, "products", std::nullopt, {});

@@ -26,6 +26,7 @@ class RecordRemovalTest : public ::testing::Test {
     reviewed_ = office.create("orders", {{"order_number", text("N-2")}, {"customer_id", text(c)},
                                         {"status", text("reviewed")}, {"territory", text("north")}});
     test::deliver(office, app_.replica());
+    app_.replica().set_setting(kSignedInRoleSetting, "rep");  // as the last welcome named her
     app_.localWriteDone();  // as after a sync: the views re-read
     ASSERT_EQ(app_.outboxSize(), 0);
   }
@@ -40,8 +41,8 @@ class RecordRemovalTest : public ::testing::Test {
   RecordId customer_, visit_, contact_, ticket_, received_, line_, reviewed_;
 };
 
-TEST_F(RecordRemovalTest, VisitsContactsTicketsAreDeletedAsEditsThatSync) {
-  for (const auto& [collection, record] : {std::pair{"visits", visit_}, {"contacts", contact_}, {"tickets", ticket_}}) {
+TEST_F(RecordRemovalTest, VisitsAndContactsAreDeletedAsEditsThatSync) {
+  for (const auto& [collection, record] : {std::pair{"visits", visit_}, {"contacts", contact_}}) {
     EXPECT_TRUE(app_.canRemove(QString::fromLatin1(collection), id(record))) << collection;
   }
   std::unique_ptr<RecordListModel> visits(app_.related(QStringLiteral("visits"), QStringLiteral("customer_id"), id(customer_)));
@@ -74,16 +75,32 @@ TEST_F(RecordRemovalTest, VisitsContactsTicketsAreDeletedAsEditsThatSync) {
   EXPECT_TRUE(office.get("visits", visit_)->deleted());
 }
 
-TEST_F(RecordRemovalTest, OnlyAReceivedOrderIsDeletedWithItsLines) {
+// The schema's delete rules, for the signed-in role.
+TEST_F(RecordRemovalTest, ARepDeletesAReceivedOrderWithItsLinesAndNoTicket) {
   EXPECT_TRUE(app_.canRemove(QStringLiteral("orders"), id(received_)));
   EXPECT_FALSE(app_.canRemove(QStringLiteral("orders"), id(reviewed_)));
-  EXPECT_TRUE(app_.removeRecord(QStringLiteral("orders"), id(reviewed_)).contains(QLatin1String("cancel")));
+  const QString why = app_.removeRecord(QStringLiteral("orders"), id(reviewed_));
+  EXPECT_EQ(why, QStringLiteral("Only a supervisor may delete this record now."));
   EXPECT_TRUE(alive("orders", reviewed_));
+  EXPECT_FALSE(app_.canRemove(QStringLiteral("tickets"), id(ticket_)));
+  EXPECT_FALSE(app_.removeRecord(QStringLiteral("tickets"), id(ticket_)).isEmpty());
+  EXPECT_TRUE(alive("tickets", ticket_));
+  std::unique_ptr<RecordForm> form(app_.editForm(QStringLiteral("tickets"), id(ticket_)));
+  EXPECT_FALSE(form->removable());  // no Delete button on her ticket form
 
   EXPECT_EQ(app_.removeRecord(QStringLiteral("orders"), id(received_)), QString());
   EXPECT_FALSE(alive("orders", received_));
   EXPECT_FALSE(alive("order_lines", line_));
   EXPECT_EQ(app_.outboxSize(), 2);  // the order and its line
+}
+
+TEST_F(RecordRemovalTest, ASupervisorDeletesAReviewedOrderAndATicket) {
+  app_.replica().set_setting(kSignedInRoleSetting, "supervisor");
+  EXPECT_TRUE(app_.canRemove(QStringLiteral("orders"), id(reviewed_)));
+  EXPECT_EQ(app_.removeRecord(QStringLiteral("tickets"), id(ticket_)), QString());
+  EXPECT_EQ(app_.removeRecord(QStringLiteral("orders"), id(reviewed_)), QString());
+  EXPECT_FALSE(alive("tickets", ticket_));
+  EXPECT_FALSE(alive("orders", reviewed_));
 }
 
 TEST_F(RecordRemovalTest, CustomersAndNewFormsAreNotDeleted) {

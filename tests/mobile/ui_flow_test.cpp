@@ -5,148 +5,20 @@
 
 #include <gtest/gtest.h>
 
-#include <QQmlApplicationEngine>
-#include <QQuickItem>
-#include <QQuickWindow>
-#include <QTest>
 #include <QtQml/qqmlextensionplugin.h>
 
-#include <chrono>
-#include <functional>
 #include <memory>
 
-#include "app_controller.hpp"
-#include "fieldsync/test/temp_dir.hpp"
-#include "test_server.hpp"
+#include "app_window.hpp"
 
 Q_IMPORT_QML_PLUGIN(FieldSync_AppPlugin)
 
 namespace fieldsync::app {
 namespace {
 
-bool wait_until(const std::function<bool()>& condition, int timeout_ms = 10'000) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    QTest::qWait(20);
-  }
-  return true;
-}
-
-// One running app: its services and its QML window, with ways to find, click and type.
-class AppWindow {
- public:
-  explicit AppWindow(const std::string& database) : app_(QString::fromStdString(database)) {
-    engine_.setInitialProperties({{QStringLiteral("app"), QVariant::fromValue(&app_)}});
-    engine_.load(QUrl(QStringLiteral("qrc:/qt/qml/FieldSync/App/qml/Main.qml")));
-    if (engine_.rootObjects().isEmpty()) throw Error(ErrorCode::kInternal, "Main.qml did not load");
-    window_ = qobject_cast<QQuickWindow*>(engine_.rootObjects().constFirst());
-    // Tall enough that every form fits without scrolling; the width is a phone's.
-    window_->resize(400, 1400);
-    window_->show();
-    EXPECT_TRUE(QTest::qWaitForWindowExposed(window_));
-  }
-
-  AppController& app() { return app_; }
-  QQuickWindow* window() { return window_; }
-
-  // Every item of the scene, in the visual tree's order (delegates made by a Repeater or a
-  // ListView are visual children, not always QObject children).
-  std::vector<QQuickItem*> items(QQuickItem* root = nullptr) {
-    std::vector<QQuickItem*> out;
-    std::function<void(QQuickItem*)> walk = [&](QQuickItem* item) {
-      out.push_back(item);
-      for (auto* child : item->childItems()) walk(child);
-    };
-    walk(root ? root : window_->contentItem());
-    return out;
-  }
-  // Whether the visible item `outer` holds a visible item named `inner` (a row's badge).
-  bool shows_within(const QString& outer, const QString& inner) {
-    QQuickItem* root = find(outer);
-    if (!root) return false;
-    for (auto* item : items(root)) {
-      if (item->objectName() == inner && item->isVisible()) return true;
-    }
-    return false;
-  }
-
-  // The visible item named `name` on top (the page pushed last), or nullptr.
-  QQuickItem* find(const QString& name) {
-    QQuickItem* found = nullptr;
-    for (auto* item : items()) {
-      if (item->objectName() == name && item->isVisible() && item->width() > 0) found = item;
-    }
-    return found;
-  }
-  bool shows(const QString& name) { return find(name) != nullptr; }
-  QString text(const QString& name) {
-    QQuickItem* item = find(name);
-    return item ? item->property("text").toString() : QStringLiteral("<no %1>").arg(name);
-  }
-
-  // Every visible named item: what a failed lookup prints.
-  std::string visible_names() {
-    std::string out;
-    for (auto* item : items()) {
-      if (!item->objectName().isEmpty() && item->isVisible()) out += item->objectName().toStdString() + " ";
-    }
-    return out;
-  }
-
-  void click(const QString& name) {
-    ASSERT_TRUE(wait_until([&] { return shows(name); }))
-        << "nothing visible named " << name.toStdString() << "; visible: " << visible_names();
-    // Let a page transition finish: its items move until then.
-    ASSERT_TRUE(wait_until([&] { return !find(QStringLiteral("stack"))->property("busy").toBool(); }));
-    QQuickItem* item = find(name);
-    const QPointF centre = item->mapToScene(QPointF(item->width() / 2, item->height() / 2));
-    QTest::mouseClick(window_, Qt::LeftButton, Qt::NoModifier, centre.toPoint());
-  }
-  // Replaces a text field's content as a user would: focus, select all, type.
-  void type(const QString& name, const QString& text) {
-    // Keys go to the active window's focus item: with two apps open, make this one active.
-    window_->requestActivate();
-    ASSERT_TRUE(QTest::qWaitForWindowActive(window_));
-    click(name);
-    QQuickItem* item = find(name);
-    ASSERT_NE(item, nullptr);
-    item->forceActiveFocus();
-    QTest::keyClick(window_, Qt::Key_A, Qt::ControlModifier);
-    QTest::keyClick(window_, Qt::Key_Backspace);
-    for (const QChar c : text) QTest::keyClick(window_, c.toLatin1());
-  }
-  void call(const char* function) { QMetaObject::invokeMethod(window_, function); }
-
- private:
-  AppController app_;
-  QQmlApplicationEngine engine_;
-  QQuickWindow* window_ = nullptr;
-};
-
-class UiFlowTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    server_.start();
-    rep_token_ = server_.add_user("rita", server::Role::kRep, {"north"});
-    supervisor_token_ = server_.add_user("sam", server::Role::kSupervisor);
-  }
-
-  void connect(AppWindow& w, const std::string& token) {
-    w.call("openSettings");
-    w.type(QStringLiteral("serverUrlField"), QString::fromStdString(server_.url()));
-    w.type(QStringLiteral("tokenField"), QString::fromStdString(token));
-    w.click(QStringLiteral("saveSettingsButton"));
-    EXPECT_TRUE(wait_until([&] { return w.text(QStringLiteral("onlineLabel")) == QLatin1String("Online"); }))
-        << w.text(QStringLiteral("onlineLabel")).toStdString() << " " << w.text(QStringLiteral("syncErrorLabel")).toStdString();
-    w.call("showHome");
-  }
-
-  test::TempDir dir_;
-  test::TestServer server_{dir_.path() / "server"};
-  std::string rep_token_;
-  std::string supervisor_token_;
-};
+using test::AppWindow;
+using test::UiFlowTest;
+using test::wait_until;
 
 TEST_F(UiFlowTest, OfflineEditSyncMergeAndSettledConflict) {
   AppWindow rep(dir_.file("rep.db"));
@@ -217,6 +89,16 @@ TEST_F(UiFlowTest, OfflineEditSyncMergeAndSettledConflict) {
   rep.click(QStringLiteral("syncNowButton"));
   supervisor.click(QStringLiteral("syncNowButton"));
   ASSERT_TRUE(wait_until([&] { return rep.shows(QStringLiteral("customerConflictBadge")); }));
+  // The rep sees her conflict, and is told that a supervisor settles it: no settle actions.
+  rep.call("showHome");
+  rep.click(QStringLiteral("reviewButton"));
+  ASSERT_TRUE(wait_until([&] { return rep.shows(QStringLiteral("conflict:Kiosk Nord:phone")); }));
+  EXPECT_TRUE(rep.text(QStringLiteral("settleNote")).contains(QLatin1String("Only a supervisor may settle")))
+      << rep.visible_names();
+  EXPECT_FALSE(rep.shows(QStringLiteral("useOtherButton")));
+  EXPECT_FALSE(rep.shows(QStringLiteral("keep:0")));
+  rep.call("showHome");
+  rep.click(QStringLiteral("customer:Kiosk Nord"));
   ASSERT_TRUE(wait_until([&] { return supervisor.text(QStringLiteral("conflictLabel")) == QStringLiteral("· 1 conflict"); }))
       << supervisor.text(QStringLiteral("conflictLabel")).toStdString() << " | "
       << supervisor.text(QStringLiteral("onlineLabel")).toStdString() << " | "
@@ -330,8 +212,10 @@ TEST_F(UiFlowTest, DeletesAfterConfirmationAndSyncs) {
       office.create("visits", {{"customer_id", Value(c)}, {"visited_on", Value(std::string("2030-01-02"))}, {"channel", Value(std::string("phone"))}});
   const RecordId order = office.create("orders", {{"order_number", Value(std::string("N-1"))}, {"customer_id", Value(c)},
                                                   {"status", Value(std::string("received"))}, {"territory", Value(std::string("north"))}});
+  // A new order starts received (the rules); the supervisor reviews it at once.
   const RecordId reviewed = office.create("orders", {{"order_number", Value(std::string("N-2"))}, {"customer_id", Value(c)},
-                                                     {"status", Value(std::string("reviewed"))}, {"territory", Value(std::string("north"))}});
+                                                     {"territory", Value(std::string("north"))}});
+  office.update("orders", reviewed, {{"status", Value(std::string("reviewed"))}});
   supervisor.app().localWriteDone();
   ASSERT_TRUE(wait_until([&] { return supervisor.app().outboxSize() == 0; }));
   connect(rep, rep_token_);
@@ -365,7 +249,7 @@ TEST_F(UiFlowTest, DeletesAfterConfirmationAndSyncs) {
   EXPECT_TRUE(rep.app().replica().get("visits", visit)->deleted());
   EXPECT_EQ(rep.text(QStringLiteral("outboxLabel")), QStringLiteral("1 edit waiting"));
 
-  // A reviewed order cannot be deleted (it is cancelled instead); a received one can.
+  // A rep cannot delete a reviewed order (only a supervisor may; she may cancel it); a received one she can.
   rep.click(QStringLiteral("order:N-2"));
   ASSERT_TRUE(wait_until([&] { return rep.shows(QStringLiteral("move:scheduled")); }));
   EXPECT_FALSE(rep.shows(QStringLiteral("deleteOrderButton")));

@@ -182,6 +182,16 @@ class Replica {
   void remove(std::string_view collection, const RecordId& id);
   // Runs `body` in one transaction: every write inside commits together, or none does.
   void transaction(const std::function<void()>& body);
+  // Takes back the last move of a lifecycle field (an order's or ticket's status) that
+  // update() made on this record, while it has not left this replica: the record, its
+  // state and its outbox entry are put back as they were before the move, in one
+  // transaction (the entry is removed if nothing was pending then). One move per record is
+  // remembered (a later move replaces it); it is forgotten once a push has read it, and
+  // void once the record changed again (another write, a merge). Otherwise, and when no
+  // move was made, Error(kNotFound) says why and nothing changes.
+  void undo_last_move(std::string_view collection, const RecordId& id);
+  // Whether undo_last_move would take a move back now.
+  bool can_undo_move(std::string_view collection, const RecordId& id) const;
 
   std::optional<Record> get(std::string_view collection, const RecordId& id) const;
   // Just the replicated state (no resolved values, no outbox lookup): for merging code.
@@ -197,6 +207,9 @@ class Replica {
                     const MergeGate& gate = {});
 
   std::vector<OutboxEntry> outbox(std::size_t limit = 0) const;  // parents first (reference_order.hpp), then by edit
+  // outbox(), read for a push: the moves of these records can no longer be undone (they may
+  // reach the server), so undo_last_move never takes back what another replica may see.
+  std::vector<OutboxEntry> outbox_for_push(std::size_t limit = 0);
   std::size_t outbox_size() const;
   void acknowledge(std::span<const OutboxAck> acks);
   // Queues every record for pushing again, as it is now (after the server was restored
