@@ -295,12 +295,14 @@ bool ServerLimits::fits(std::size_t record_bytes) const {
 void ClientSync::handle_ack(const proto::Ack& ack) {
   push_request_ = 0;
   std::vector<bool> keep(in_flight_.size(), false);
+  std::vector<bool> refused(in_flight_.size(), false);
   std::optional<Error> malformed;  // the first server copy that could not be taken
   replica_->transaction([&] {
     for (const auto& rejection : ack.rejected()) {
       if (rejection.index() >= in_flight_.size()) throw Error(ErrorCode::kProtocol, "an ack rejects a record never pushed");
       const auto& entry = in_flight_[rejection.index()];
       const auto code = static_cast<ErrorCode>(rejection.code());
+      refused[rejection.index()] = true;
       ServerCopy server;
       try {
         server = server_copy_of(rejection, entry, replica_->schema());
@@ -333,6 +335,7 @@ void ClientSync::handle_ack(const proto::Ack& ack) {
       done.push_back(in_flight_[i]);
       // Accepted at last: an earlier refusal of the kind above is settled.
       replica_->clear_rejection(in_flight_[i].collection, in_flight_[i].id, ErrorCode::kUnverifiedHistory);
+      if (refused[i]) continue;
       auto it = in_flight_refused_before_.find(record_key(in_flight_[i].collection, in_flight_[i].id));
       if (it != in_flight_refused_before_.end()) accepted_after_refusal.push_back(std::move(it->second));
     }

@@ -4,6 +4,7 @@
 // is, and the next sync has nothing to push for that record. A server whose copy is
 // malformed is reported and costs the phone nothing.
 
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
@@ -18,6 +19,7 @@
 #include "fieldsync/server/sqlite_store.hpp"
 #include "fieldsync/server/sync_service.hpp"
 #include "fieldsync/test/loopback_transport.hpp"
+#include "fieldsync/test/temp_dir.hpp"
 #include "server_fixture.hpp"
 
 namespace fieldsync::testing {
@@ -140,7 +142,7 @@ TEST_F(RefusalDismissTest, ARecordThatLeftTheRepsScopeIsNotSentBack) {
   sync(ana, ana_token_);
   ASSERT_TRUE(ana.get("customers", customer));
   // The supervisor hands the customer to the south; offline, ana still edits it.
-  office.update("customers", customer, {{"territory", text("south")}, {"notes", text("south's now")}});
+  office.update("customers", customer, {{"territory", text("south")}, {"industry", text("bakery")}});
   ASSERT_EQ(sync(office, sue_token_).rejected, 0u);
   ana.update("customers", customer, {{"phone", text("555")}});
 
@@ -151,7 +153,7 @@ TEST_F(RefusalDismissTest, ARecordThatLeftTheRepsScopeIsNotSentBack) {
   EXPECT_FALSE(refusal->server.state) << "the server sent a record outside the rep's scope";
   EXPECT_EQ(refusal->reason.find("south"), std::string::npos) << refusal->reason;
   ASSERT_TRUE(ana.get("customers", customer)) << "kept (with its refusal) through the resync";
-  EXPECT_EQ(ana.get("customers", customer)->value("notes"), Value{}) << "nothing of the south came through";
+  EXPECT_EQ(ana.get("customers", customer)->value("industry"), Value{}) << "nothing of the south came through";
 
   EXPECT_EQ(ana.dismiss_rejection("customers", customer), Dismissal::kRemoved);
   EXPECT_FALSE(ana.state("customers", customer));
@@ -161,6 +163,7 @@ TEST_F(RefusalDismissTest, ARecordThatLeftTheRepsScopeIsNotSentBack) {
 TEST(RefusalServerCopyTest, AMalformedCopyIsReportedAndLosesNothing) {
   test::TempDir dir("fieldsync-refusal-copy");
   SystemClock clock;
+  std::filesystem::create_directories(dir.path() / "server");
   auto store = server::open_sqlite_store(dir.path() / "server", Schema::domain(), clock, false);
   store->add_user({"ana", server::Role::kRep, {"north"}});
   const std::string token = store->issue_token("ana", 3'600'000, clock.now_ms()).token;
