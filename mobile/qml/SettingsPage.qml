@@ -75,12 +75,22 @@ Page {
             Label { visible: page.app.rejections.length === 0; text: qsTr("Nothing refused."); color: "#616161" }
             Repeater {
                 model: page.app.rejections
-                delegate: Label {
+                delegate: RowLayout {
                     required property var modelData
-                    text: modelData.time + " · " + modelData.collection + ": " + modelData.message
-                    wrapMode: Label.Wrap
-                    color: "#c62828"
                     Layout.fillWidth: true
+                    Label {
+                        text: modelData.time + " · " + modelData.collection + ": " + modelData.message
+                        wrapMode: Label.Wrap
+                        color: "#c62828"
+                        Layout.fillWidth: true
+                    }
+                    // Seen: the record goes back to the office's version.
+                    ActionButton {
+                        objectName: "dismissRejection:" + modelData.recordId
+                        visible: modelData.dismissable
+                        text: qsTr("Got it")
+                        onClicked: page.message = page.app.dismissRejection(modelData.collection, modelData.recordId)
+                    }
                 }
             }
         }

@@ -68,9 +68,23 @@ QVariantList AppController::rejections() const {
     out.push_back(QVariantMap{{QStringLiteral("collection"), QString::fromStdString(r.collection)},
                               {QStringLiteral("recordId"), QString::fromStdString(r.id.to_string())},
                               {QStringLiteral("message"), describe_rejection(r)},
-                              {QStringLiteral("time"), time_text(r.at_ms)}});
+                              {QStringLiteral("time"), time_text(r.at_ms)},
+                              // Held back for another phone's changes: it goes by itself.
+                              {QStringLiteral("dismissable"), r.code != ErrorCode::kUnverifiedHistory}});
   }
   return out;
+}
+
+QString AppController::dismissRejection(const QString& collection, const QString& id) {
+  const auto rid = parse_id(id);
+  if (!rid) return tr("Not a record id: %1").arg(id);
+  try {
+    replica_.dismiss_rejection(collection.toStdString(), *rid);
+  } catch (const Error& e) {
+    return QString::fromStdString(e.what());
+  }
+  refresh();  // the record is back to the office's copy, or gone
+  return {};
 }
 
 QString AppController::lastSync() const {

@@ -99,6 +99,10 @@ class AppController : public QObject {
   // Deletes it (an ordinary write that syncs); returns "" or why not (nothing written then).
   Q_INVOKABLE QString removeRecord(const QString& collection, const QString& id);
 
+  // The user has seen why the office refused a record: it returns to the office's copy, or
+  // goes if the office holds none (Replica::dismiss_rejection). Returns "" or why not.
+  Q_INVOKABLE QString dismissRejection(const QString& collection, const QString& id);
+
   // A local write went through this controller's replica: push it and refresh the views.
   void localWriteDone();
 

@@ -9,6 +9,7 @@
 #include "fieldsync/core/write_rules.hpp"
 #include "record_limits.hpp"
 #include "record_rules.hpp"
+#include "server_copies.hpp"
 
 namespace fieldsync::server {
 namespace {
@@ -262,15 +263,20 @@ Reply SyncService::push(Connection& connection, const proto::Envelope& message) 
 
   // Declared before the lock: the sessions publish() reached are released after it.
   std::vector<std::shared_ptr<SessionSink>> delivered_to;
-  std::lock_guard lock(mutex_);
-  PushResult result = store_->push(context, states, check);
-  const std::vector<TerritoryMove> moves = note_moves(moving, result.committed);
-  for (const auto& refusal : result.refused) reject(wire_index[refusal.index], refusal.code, refusal.reason);
-  ack->set_server_seq(result.head);
-  metrics_->pushed(states.size() - result.refused.size(), static_cast<std::size_t>(ack->rejected_size()),
-                   result.conflicts_opened);
-  metrics_->future_stamps_lowered(lowered);
-  publish(result.committed, result.head, moves, delivered_to, Pusher{connection.id, &states, &altered});
+  PushResult result;
+  {
+    std::lock_guard lock(mutex_);
+    result = store_->push(context, states, check);
+    const std::vector<TerritoryMove> moves = note_moves(moving, result.committed);
+    for (const auto& refusal : result.refused) reject(wire_index[refusal.index], refusal.code, refusal.reason);
+    ack->set_server_seq(result.head);
+    metrics_->pushed(states.size() - result.refused.size(), static_cast<std::size_t>(ack->rejected_size()),
+                     result.conflicts_opened);
+    metrics_->future_stamps_lowered(lowered);
+    publish(result.committed, result.head, moves, delivered_to, Pusher{connection.id, &states, &altered});
+  }
+  // After the commit, outside the lock: what the pusher returns to once its user has seen why.
+  attach_server_copies(*ack, result.refused, states, wire_index, *store_, scope_, who);
   return Reply{{std::move(ack_message)}, false};
 }
 

@@ -28,6 +28,23 @@ std::uint64_t stored_checkpoint(const Replica& replica) {
   return value;
 }
 
+// What the server says it holds of a refused record (Rejection.current), checked as a
+// pulled state is: bytes that do not decode, or a state that is not valid here or is
+// another record's, throw Error. Absent: not known (an older server, or no room in the ack).
+ServerCopy server_copy_of(const proto::Rejection& rejection, const OutboxAck& refused, const Schema& schema) {
+  ServerCopy copy;
+  if (!rejection.has_current()) return copy;
+  copy.known = true;
+  if (rejection.current().empty()) return copy;  // the server holds none the user may read
+  RecordState state = decode_wire_state(rejection.current());
+  validate_state(schema, state);
+  if (state.collection != refused.collection || state.id != refused.id) {
+    throw Error(ErrorCode::kProtocol, "it is the state of " + state.collection + " " + state.id.to_string());
+  }
+  copy.state = std::move(state);
+  return copy;
+}
+
 }  // namespace
 
 std::string_view phase_name(ClientSync::Phase phase) {
@@ -177,6 +194,11 @@ void ClientSync::push_or_pull() {
     std::vector<OutboxAck> records;
     std::vector<std::pair<OutboxAck, std::string>> refused;
     std::size_t bytes = 0;
+    std::unordered_set<std::string> refused_before;
+    for (const auto& rejection : replica_->rejections()) {
+      refused_before.insert(record_key(rejection.collection, rejection.id));
+    }
+    in_flight_refused_before_.clear();
     for (auto& entry : entries) {
       std::string record;
       append_wire_state(record, entry.state);
@@ -190,6 +212,9 @@ void ClientSync::push_or_pull() {
       if (!records.empty() && !server_limits_.fits(bytes + record.size())) break;
       bytes += record.size() + kPushRecordFramingBytes;
       push->add_records(std::move(record));
+      if (const auto key = record_key(ack.collection, ack.id); refused_before.contains(key)) {
+        in_flight_refused_before_[key] = entry.state;
+      }
       records.push_back(std::move(ack));
     }
     if (!refused.empty()) refuse_locally(refused);
@@ -272,16 +297,33 @@ bool ServerLimits::fits(std::size_t record_bytes) const {
 void ClientSync::handle_ack(const proto::Ack& ack) {
   push_request_ = 0;
   std::vector<bool> keep(in_flight_.size(), false);
+  std::vector<bool> refused(in_flight_.size(), false);
+  std::optional<Error> malformed;  // the first server copy that could not be taken
   replica_->transaction([&] {
     for (const auto& rejection : ack.rejected()) {
       if (rejection.index() >= in_flight_.size()) throw Error(ErrorCode::kProtocol, "an ack rejects a record never pushed");
       const auto& entry = in_flight_[rejection.index()];
       const auto code = static_cast<ErrorCode>(rejection.code());
+      refused[rejection.index()] = true;
+      ServerCopy server;
+      try {
+        server = server_copy_of(rejection, entry, replica_->schema());
+      } catch (const Error& e) {
+        // Kept as a refusal whose server copy is not known, and queued: the edit is not
+        // lost, and a later sync may bring a copy that can be taken.
+        if (!malformed) {
+          malformed = Error(e.code(), "the server's copy of refused " + entry.collection + " " + entry.id.to_string() +
+                                          " is malformed: " + e.what());
+        }
+        keep[rejection.index()] = true;
+        held_back_.insert(record_key(entry.collection, entry.id));
+      }
       // Refused records leave the outbox (the server will never take them), but the
-      // refusal is kept for the user to see: nothing is dropped silently. One refused for
-      // writes of others the server does not hold yet (relayed through change files) stays
-      // queued: once their author has synced, the same state is accepted.
-      replica_->record_rejection(entry.collection, entry.id, code, rejection.reason());
+      // refusal is kept for the user to see, with the server's copy that dismissing it
+      // brings back: nothing is dropped silently. One refused for writes of others the
+      // server does not hold yet (relayed through change files) stays queued: once their
+      // author has synced, the same state is accepted.
+      replica_->record_rejection(entry.collection, entry.id, code, rejection.reason(), server);
       if (code == ErrorCode::kUnverifiedHistory) {
         keep[rejection.index()] = true;
         held_back_.insert(record_key(entry.collection, entry.id));
@@ -289,18 +331,26 @@ void ClientSync::handle_ack(const proto::Ack& ack) {
       }
     }
     std::vector<OutboxAck> done;
+    std::vector<RecordState> accepted_after_refusal;
     for (std::size_t i = 0; i < in_flight_.size(); ++i) {
       if (keep[i]) continue;
       done.push_back(in_flight_[i]);
       // Accepted at last: an earlier refusal of the kind above is settled.
       replica_->clear_rejection(in_flight_[i].collection, in_flight_[i].id, ErrorCode::kUnverifiedHistory);
+      if (refused[i]) continue;
+      auto it = in_flight_refused_before_.find(record_key(in_flight_[i].collection, in_flight_[i].id));
+      if (it != in_flight_refused_before_.end()) accepted_after_refusal.push_back(std::move(it->second));
     }
+    // What a refused record's server copy lacks: the server merged these states.
+    replica_->note_server_states(accepted_after_refusal);
     replica_->acknowledge(done);
   });
   stats_.rejected += static_cast<std::size_t>(ack.rejected_size());
   stats_.pushed += in_flight_.size() - static_cast<std::size_t>(ack.rejected_size());
   stats_.server_seq = std::max(stats_.server_seq, ack.server_seq());
   in_flight_.clear();
+  in_flight_refused_before_.clear();
+  if (malformed) return fail(malformed->code(), malformed->what());
   push_or_pull();
 }
 
@@ -331,6 +381,7 @@ void ClientSync::handle_batch(const proto::Envelope& message) {
   // The batch and its checkpoint commit together: a crash resumes from the checkpoint.
   replica_->transaction([&] {
     replica_->merge(states);
+    replica_->note_server_states(states);
     replica_->set_setting(kCheckpointSetting, std::to_string(checkpoint));
     if (resync_done) forgotten = finish_resync();
     if (resync_asked) replica_->set_setting(kResyncSetting, "1");
@@ -382,6 +433,7 @@ void ClientSync::on_closed() {
   push_request_ = 0;
   pull_request_ = 0;
   in_flight_.clear();
+  in_flight_refused_before_.clear();
 }
 
 void ClientSync::fail(ErrorCode code, const std::string& message) {

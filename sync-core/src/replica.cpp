@@ -44,6 +44,12 @@ constexpr const char* kMigrations[] = {
     )sql",
     // 3: the undo of each record's last status move (move_undo.hpp).
     kMoveUndoTableSql,
+    // 4: the server's copy of a refused record (ServerCopy): server_known = 0, not said;
+    // otherwise server_state holds its storage encoding, or NULL when the server holds none.
+    R"sql(
+      ALTER TABLE fs_rejections ADD COLUMN server_known INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE fs_rejections ADD COLUMN server_state BLOB;
+    )sql",
 };
 
 enum class WriteKind { kCreate, kUpdate, kRemove };
@@ -337,6 +343,16 @@ struct Replica::Impl {
     return *undo;
   }
 
+  // Received stamps move the HLC on (within the skew bound), so that later local writes
+  // order after them.
+  void observe_stamps(const RecordState& received) {
+    Hlc newest;
+    for (const auto& f : received.fields) {
+      for (const auto& s : f.siblings) newest = std::max(newest, s.hlc);
+    }
+    hlc.observe(newest, options.max_clock_skew_ms);
+  }
+
   static bool is_deleted(const CollectionSchema& collection, const RecordState& state) {
     const FieldState* f = state.field(kDeletedField);
     if (!f) return false;
@@ -598,11 +614,7 @@ MergeReport Replica::merge(std::span<const RecordState> incoming, MergeDetail de
           outcome.changed_fields.push_back(f.name);
         }
       }
-      Hlc newest;
-      for (const auto& f : remote.fields) {
-        for (const auto& s : f.siblings) newest = std::max(newest, s.hlc);
-      }
-      impl.hlc.observe(newest, impl.options.max_clock_skew_ms);
+      impl.observe_stamps(remote);
       table.store(impl.db, key, merged, outcome.seq,
                   stored ? CollectionTable::Row::kExisting : CollectionTable::Row::kNew);
       ++(stored ? report.updated : report.inserted);
@@ -728,13 +740,21 @@ void Replica::acknowledge(std::span<const OutboxAck> acks) {
 }
 
 void Replica::record_rejection(const std::string& collection, const RecordId& id, ErrorCode code,
-                               const std::string& reason) {
+                               const std::string& reason, const ServerCopy& server) {
   auto& s = impl_->db.cached(
-      "INSERT INTO fs_rejections (collection, id, code, reason, at_ms) VALUES (?1, ?2, ?3, ?4, ?5) "
-      "ON CONFLICT (collection, id) DO UPDATE SET code = excluded.code, reason = excluded.reason, at_ms = excluded.at_ms");
+      "INSERT INTO fs_rejections (collection, id, code, reason, at_ms, server_known, server_state) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (collection, id) DO UPDATE SET code = excluded.code, "
+      "reason = excluded.reason, at_ms = excluded.at_ms, server_known = excluded.server_known, "
+      "server_state = excluded.server_state");
   sqlite::ResetGuard reset(s);
   s.bind(1, collection).bind(2, id_text(id)).bind(3, static_cast<std::int64_t>(code)).bind(4, reason);
   s.bind(5, static_cast<std::int64_t>(impl_->corrected.now_ms()));
+  s.bind(6, std::int64_t{server.known ? 1 : 0});
+  if (server.known && server.state) {
+    s.bind_blob(7, encode_state(*server.state));
+  } else {
+    s.bind_null(7);
+  }
   s.run();
 }
 
@@ -746,16 +766,106 @@ void Replica::clear_rejection(const std::string& collection, const RecordId& id,
 }
 
 std::vector<PushRejection> Replica::rejections() const {
-  auto& s = impl_->db.cached("SELECT collection, id, code, reason, at_ms FROM fs_rejections ORDER BY at_ms, collection, id");
+  auto& s = impl_->db.cached(
+      "SELECT collection, id, code, reason, at_ms, server_known, server_state FROM fs_rejections "
+      "ORDER BY at_ms, collection, id");
   sqlite::ResetGuard reset(s);
   std::vector<PushRejection> out;
   while (s.step()) {
     auto id = Uuid::parse(s.column_text(1));
     if (!id) throw Error(ErrorCode::kCorruptData, "a stored rejection has a malformed id");
-    out.push_back({std::string(s.column_text(0)), *id, static_cast<ErrorCode>(s.column_int(2)),
-                   std::string(s.column_text(3)), static_cast<std::uint64_t>(s.column_int(4))});
+    PushRejection rejection{std::string(s.column_text(0)), *id, static_cast<ErrorCode>(s.column_int(2)),
+                            std::string(s.column_text(3)), static_cast<std::uint64_t>(s.column_int(4)), {}};
+    rejection.server.known = s.column_int(5) != 0;
+    if (rejection.server.known && !s.column_is_null(6)) rejection.server.state = decode_state(s.column_blob(6));
+    out.push_back(std::move(rejection));
   }
   return out;
+}
+
+void Replica::note_server_states(std::span<const RecordState> states) {
+  auto& impl = *impl_;
+  if (states.empty()) return;
+  {
+    auto& any = impl.db.cached("SELECT EXISTS (SELECT 1 FROM fs_rejections WHERE server_known)");
+    sqlite::ResetGuard reset(any);
+    if (!any.step() || any.column_int(0) == 0) return;  // the usual case: one query per batch
+  }
+  impl.in_transaction([&] {
+    auto& find = impl.db.cached(
+        "SELECT server_state FROM fs_rejections WHERE collection = ?1 AND id = ?2 AND server_known");
+    auto& update = impl.db.cached("UPDATE fs_rejections SET server_state = ?3 WHERE collection = ?1 AND id = ?2");
+    for (const auto& received : states) {
+      const std::string key = id_text(received.id);
+      RecordState copy;
+      {
+        sqlite::ResetGuard reset(find);
+        find.bind(1, received.collection).bind(2, key);
+        if (!find.step()) continue;
+        std::optional<RecordState> sorted;
+        if (!is_canonical(received)) canonicalize(sorted.emplace(received));
+        const RecordState& incoming = sorted ? *sorted : received;
+        copy = find.column_is_null(0) ? incoming : fieldsync::merge(decode_state(find.column_blob(0)), incoming);
+      }
+      sqlite::ResetGuard reset(update);
+      update.bind(1, received.collection).bind(2, key).bind_blob(3, encode_state(copy));
+      update.run();
+    }
+  });
+}
+
+Dismissal Replica::dismiss_rejection(std::string_view collection, const RecordId& id) {
+  auto& impl = *impl_;
+  const auto& table = impl.table(collection);
+  const std::string key = id_text(id);
+  return impl.in_transaction([&] {
+    auto& find = impl.db.cached(
+        "SELECT code, server_known, server_state FROM fs_rejections WHERE collection = ?1 AND id = ?2");
+    ServerCopy server;
+    {
+      sqlite::ResetGuard reset(find);
+      find.bind(1, table.name()).bind(2, key);
+      if (!find.step()) throw Error(ErrorCode::kNotFound, table.name() + " " + key + " has no refusal to dismiss");
+      if (static_cast<ErrorCode>(find.column_int(0)) == ErrorCode::kUnverifiedHistory) {
+        throw Error(ErrorCode::kInvalidArgument,
+                    "the refusal of " + table.name() + " " + key +
+                        " cannot be dismissed: the record carries writes from another phone that the server has "
+                        "not received yet; it stays queued and goes at each sync until the server accepts it");
+      }
+      server.known = find.column_int(1) != 0;
+      if (server.known && !find.column_is_null(2)) server.state = decode_state(find.column_blob(2));
+    }
+    auto& drop = impl.db.cached("DELETE FROM fs_rejections WHERE collection = ?1 AND id = ?2");
+    {
+      sqlite::ResetGuard reset(drop);
+      drop.bind(1, table.name()).bind(2, key);
+      drop.run();
+    }
+    if (!server.known) return Dismissal::kKept;
+    auto& unqueue = impl.db.cached("DELETE FROM fs_outbox WHERE collection = ?1 AND id = ?2");
+    {
+      sqlite::ResetGuard reset(unqueue);
+      unqueue.bind(1, table.name()).bind(2, key);
+      unqueue.run();
+    }
+    if (!server.state) {
+      // A refused creation (or a record the user may not see): nothing of it stays.
+      auto& remove = impl.db.cached("DELETE FROM " + quoted(table.name()) + " WHERE id = ?1");
+      sqlite::ResetGuard reset(remove);
+      remove.bind(1, key);
+      remove.run();
+      return Dismissal::kRemoved;
+    }
+    if (server.state->collection != table.name() || server.state->id != id) {
+      throw Error(ErrorCode::kCorruptData, "the server's copy kept with the refusal of " + table.name() + " " + key +
+                                               " is another record's");
+    }
+    const auto stored = table.load(impl.db, key);
+    impl.observe_stamps(*server.state);
+    table.store(impl.db, key, *server.state, ++impl.seq,
+                stored ? CollectionTable::Row::kExisting : CollectionTable::Row::kNew);
+    return Dismissal::kReverted;
+  });
 }
 
 std::optional<std::string> Replica::setting(std::string_view key) const { return impl_->setting(key); }

@@ -7,7 +7,6 @@
 
 #include <sqlite3.h>
 
-#include <deque>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -25,6 +24,7 @@
 #include "fieldsync/server/metrics.hpp"
 #include "fieldsync/server/sqlite_store.hpp"
 #include "fieldsync/server/sync_service.hpp"
+#include "fieldsync/test/loopback_transport.hpp"
 #include "fieldsync/test/temp_dir.hpp"
 
 namespace fieldsync::test {
@@ -184,41 +184,6 @@ INSTANTIATE_TEST_SUITE_P(Sweep, StoreFaultTest, ::testing::Values(false, true),
                          [](const ::testing::TestParamInfo<bool>& param_info) {
                            return param_info.param ? std::string("full_sync") : std::string("normal_sync");
                          });
-
-// The client side of a connection to an in-process SyncService: each message is handled
-// at once and the replies are queued for the ClientSync.
-class Loopback final : public Transport {
- public:
-  Loopback(server::SyncService& service, server::Connection& connection) : service_(service), connection_(connection) {}
-
-  void send(proto::Envelope message) override {
-    if (closed_) return;
-    if (message.has_push() && on_push) on_push();
-    server::Reply reply = service_.handle(connection_, message);
-    for (auto& m : reply.messages) inbox_.push_back(std::move(m));
-    if (reply.close) closed_ = true;
-  }
-  void close() override { closed_ = true; }
-
-  // Runs a ClientSync until it has nothing left to do.
-  void run(ClientSync& sync) {
-    sync.on_open();
-    while (!inbox_.empty()) {
-      proto::Envelope next = std::move(inbox_.front());
-      inbox_.pop_front();
-      sync.on_message(next);
-    }
-    sync.on_closed();
-  }
-
-  std::function<void()> on_push;  // called before each push is handled
-
- private:
-  server::SyncService& service_;
-  server::Connection& connection_;
-  std::deque<proto::Envelope> inbox_;
-  bool closed_ = false;
-};
 
 TEST(SyncServiceFaultTest, PushWhoseCommitFailsIsNotAckedAndTheNextSyncDeliversIt) {
   auto& vfs = FaultyVfs::install();

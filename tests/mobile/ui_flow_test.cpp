@@ -137,8 +137,18 @@ TEST_F(UiFlowTest, RecordOutsideTheTerritoryIsRefusedInWords) {
   ASSERT_TRUE(wait_until([&] { return rep.shows(QStringLiteral("customer:Far Away Ltd")); }));
   connect(rep, rep_token_);
   ASSERT_TRUE(wait_until([&] { return !rep.app().rejections().isEmpty(); }));
-  EXPECT_TRUE(rep.app().rejections().front().toMap().value(QStringLiteral("message")).toString().contains(
-      QLatin1String("outside your territories")));
+  const QVariantMap refusal = rep.app().rejections().front().toMap();
+  EXPECT_TRUE(refusal.value(QStringLiteral("message")).toString().contains(QLatin1String("outside your territories")));
+
+  // "Got it": the office holds no such customer, so it leaves the phone, and nothing is left to send.
+  rep.call("openSettings");
+  const QString button = QStringLiteral("dismissRejection:") + refusal.value(QStringLiteral("recordId")).toString();
+  ASSERT_TRUE(wait_until([&] { return rep.shows(button); }));
+  rep.click(button);
+  ASSERT_TRUE(wait_until([&] { return rep.app().rejections().isEmpty(); }));
+  EXPECT_EQ(rep.text(QStringLiteral("settingsMessage")), QString());
+  EXPECT_FALSE(rep.app().replica().get("customers", *Uuid::parse(refusal.value(QStringLiteral("recordId")).toString().toStdString())));
+  EXPECT_EQ(rep.app().outboxSize(), 0);
 }
 
 TEST_F(UiFlowTest, RevokedTokenIsExplained) {

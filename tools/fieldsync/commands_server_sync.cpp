@@ -1,6 +1,6 @@
 // sync, history, rejections: the replica and the sync server. `sync` runs the protocol
 // (fieldsync::client) once or stays live; `history` reads the server's audit log over
-// HTTPS (or HTTP), with the same TLS settings as `sync`; `rejections` lists the pushes the server refused, kept in the replica.
+// HTTPS (or HTTP), with the same TLS settings as `sync`; `rejections` lists the pushes the server refused, kept in the replica, and dismisses one.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
@@ -149,13 +149,21 @@ std::vector<PushRejection> new_rejections(const Replica& replica, const std::set
   return fresh;
 }
 
+// What dismissing a refusal does to the local record, from what the server holds of it.
+std::string_view on_dismiss(const PushRejection& rejection) {
+  if (rejection.code == ErrorCode::kUnverifiedHistory) return "held";  // queued, not dismissable
+  if (!rejection.server.known) return "keep";
+  return rejection.server.state ? "revert" : "remove";
+}
+
 nlohmann::json rejection_json(const PushRejection& rejection) {
   return {{"collection", rejection.collection},
           {"id", rejection.id.to_string()},
           {"code", std::string(error_code_name(rejection.code))},
           {"reason", rejection.reason},
           {"at_ms", rejection.at_ms},
-          {"time", iso8601_utc(rejection.at_ms)}};
+          {"time", iso8601_utc(rejection.at_ms)},
+          {"on_dismiss", std::string(on_dismiss(rejection))}};
 }
 
 std::string rejection_line(const PushRejection& rejection) {
@@ -531,7 +539,33 @@ void run_history(const Context& context, const HistoryCommand& command) {
 
 // ---- rejections ---------------------------------------------------------------------
 
-void run_rejections(const Context& context) {
+struct RejectionsCommand {
+  std::vector<std::string> dismiss;  // collection, id
+};
+
+void run_dismiss(const Context& context, const std::string& collection, const std::string& id_text) {
+  const RecordId id = parse_record_id(id_text);
+  Replica replica = context.open_existing();
+  const Dismissal done = replica.dismiss_rejection(collection, id);
+  const std::string record = collection + " " + id.to_string();
+  if (context.json) {
+    const char* outcome = done == Dismissal::kReverted ? "reverted" : done == Dismissal::kRemoved ? "removed" : "kept";
+    std::cout << to_pretty_json({{"collection", collection}, {"id", id.to_string()}, {"outcome", outcome}});
+    return;
+  }
+  switch (done) {
+    case Dismissal::kReverted: std::cout << "dismissed: " << record << " is back to the server's copy\n"; break;
+    case Dismissal::kRemoved:
+      std::cout << "dismissed: " << record << " was removed (the server holds no such record)\n";
+      break;
+    case Dismissal::kKept:
+      std::cout << "dismissed: " << record << " is kept as it is (the server's copy is not known)\n";
+      break;
+  }
+}
+
+void run_rejections(const Context& context, const RejectionsCommand& command) {
+  if (!command.dismiss.empty()) return run_dismiss(context, command.dismiss[0], command.dismiss[1]);
   Replica replica = context.open_existing();
   const auto rejections = replica.rejections();
   if (context.json) {
@@ -544,9 +578,10 @@ void run_rejections(const Context& context) {
     std::cout << "no refused records\n";
     return;
   }
-  TextTable table({"refused at", "collection", "id", "code", "reason"}, 120);
+  TextTable table({"refused at", "collection", "id", "code", "on dismiss", "reason"}, 120);
   for (const auto& r : rejections) {
-    table.add_row({iso8601_utc(r.at_ms), r.collection, r.id.to_string(), std::string(error_code_name(r.code)), r.reason});
+    table.add_row({iso8601_utc(r.at_ms), r.collection, r.id.to_string(), std::string(error_code_name(r.code)),
+                   std::string(on_dismiss(r)), r.reason});
   }
   table.print(std::cout);
   std::cout << '(' << plural(rejections.size(), "refused record") << ")\n";
@@ -583,8 +618,13 @@ void add_server_sync_commands(CLI::App& app, const Context& context) {
                         "Allow http:// (no TLS) to a host that is not loopback: the token crosses the network readable");
   history_cmd->callback([&context, history] { run_history(context, *history); });
 
+  auto rejections = std::make_shared<RejectionsCommand>();
   auto* rejections_cmd = app.add_subcommand("rejections", "Local edits the server refused, with the reason");
-  rejections_cmd->callback([&context] { run_rejections(context); });
+  rejections_cmd->add_option("--dismiss", rejections->dismiss,
+                             "COLLECTION ID: the refusal was seen; drop it and return the record to the server's copy "
+                             "(remove it if the server holds none)")
+      ->expected(2);
+  rejections_cmd->callback([&context, rejections] { run_rejections(context, *rejections); });
 }
 
 }  // namespace fieldsync::cli

@@ -429,6 +429,39 @@ TEST_F(CliServerSync, OutOfScopeRecordShowsUpInRejections) {
   for (const auto& entry : entries) EXPECT_NE(entry["action"], "accepted");
 }
 
+TEST_F(CliServerSync, DismissingARefusalReturnsTheRecordToTheServersCopy) {
+  box_.init("ana.db");
+  const std::string mine = put("ana.db", {"customers", "name=Hoffmann", "territory=north"});
+  ASSERT_EQ(sync("ana.db", ana_).exit_code, 0);
+  // Ana moves her customer to the south and creates one there: both refused.
+  put("ana.db", {"customers", mine, "territory=south", "phone=1"});
+  const std::string south = put("ana.db", {"customers", "name=Alpenblick", "territory=south"});
+  EXPECT_EQ(sync("ana.db", ana_).exit_code, 1);
+
+  CliResult table = ok("ana.db", {"rejections"});
+  EXPECT_THAT(table.out, HasSubstr("on dismiss"));
+  auto json = nlohmann::json::parse(ok("ana.db", {"rejections", "--json"}).out);
+  ASSERT_EQ(json.size(), 2u);
+  for (const auto& r : json) EXPECT_EQ(r["on_dismiss"], r["id"] == mine ? "revert" : "remove") << r.dump();
+  EXPECT_THAT(ok("ana.db", {"get", "customers", mine, "--field", "territory"}).out, HasSubstr("south"));
+
+  EXPECT_EQ(ok("ana.db", {"rejections", "--dismiss", "customers", mine}).out,
+            "dismissed: customers " + mine + " is back to the server's copy\n");
+  EXPECT_THAT(ok("ana.db", {"get", "customers", mine, "--field", "territory"}).out, HasSubstr("north"));
+  auto removed = nlohmann::json::parse(ok("ana.db", {"rejections", "--dismiss", "customers", south, "--json"}).out);
+  EXPECT_EQ(removed["outcome"], "removed");
+  EXPECT_EQ(box_.run_db("ana.db", {"get", "customers", south}).exit_code, 1);
+  EXPECT_EQ(ok("ana.db", {"rejections"}).out, "no refused records\n");
+
+  CliResult again = box_.run_db("ana.db", {"rejections", "--dismiss", "customers", south});
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_THAT(again.err, HasSubstr("no refusal to dismiss"));
+  EXPECT_EQ(box_.run_db("ana.db", {"rejections", "--dismiss", "customers"}).exit_code, 2) << "it takes two values";
+  // Nothing left to push: the next sync is clean.
+  CliResult clean = ok("ana.db", {"sync", "--server", url_, "--token", ana_, "--json"});
+  EXPECT_EQ(nlohmann::json::parse(clean.out)["pushed"], 0);
+}
+
 TEST_F(CliServerSync, LiveSyncPrintsIncomingChangesAndStopsOnSigint) {
   box_.init("watcher.db");
   box_.init("writer.db");

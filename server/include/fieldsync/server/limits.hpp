@@ -47,12 +47,17 @@ struct Limits {
 // A rejection's reason in an ack is cut to this many bytes, so that an ack is bounded.
 inline constexpr std::size_t kMaxRejectionReasonBytes = 200;
 
+// The server's copies of refused records (Rejection.current) in one ack take at most this
+// many bytes together; the rest are left out.
+inline constexpr std::size_t kMaxAckServerCopyBytes = 256 * 1024;
+
 // What the send queue must hold besides one full page: the largest ack (every record of a
-// push refused, each with a reason) and a few small messages (pong, error).
+// push refused, each with a reason, and the server's copies) and a few small messages
+// (pong, error).
 constexpr std::size_t send_queue_reserve_bytes(const Limits& limits) {
-  constexpr std::size_t kPerRejection = kMaxRejectionReasonBytes + 24;  // index, code, framing
+  constexpr std::size_t kPerRejection = kMaxRejectionReasonBytes + 24;  // index, code, copy's framing
   constexpr std::size_t kSmallMessages = 16 * 1024;
-  return limits.max_batch_records * kPerRejection + kSmallMessages;
+  return limits.max_batch_records * kPerRejection + kMaxAckServerCopyBytes + kSmallMessages;
 }
 
 }  // namespace fieldsync::server

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 #include <vector>
@@ -121,6 +122,9 @@ class ClientSync {
   std::uint64_t push_request_ = 0;  // request id of the push in flight, 0 if none
   std::uint64_t pull_request_ = 0;
   std::vector<OutboxAck> in_flight_;
+  // The states in flight of records refused before: accepted, they are what the server
+  // now holds of them too (Replica::note_server_states). Keyed like held_back_.
+  std::unordered_map<std::string, RecordState> in_flight_refused_before_;
   ServerLimits server_limits_;
   std::uint64_t hello_device_ms_ = 0;  // the device clock when the hello went out
   // Resync from scratch: wanted (the welcome said so, or an earlier one did not finish),

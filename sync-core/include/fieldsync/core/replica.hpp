@@ -110,13 +110,31 @@ struct OutboxAck {
   std::uint64_t change = 0;
 };
 
-// A local edit the server refused (out of scope, invalid): kept so the user can see why.
+// What the server holds of a refused record, as far as this replica knows.
+struct ServerCopy {
+  // False: the server did not say (an older server, a record refused before it was sent,
+  // an ack without room for it, a malformed answer). Dismissing then keeps the local copy.
+  bool known = false;
+  // Known: the server's state; nullopt: the server holds none the user may read.
+  std::optional<RecordState> state;
+};
+
+// A local edit the server refused (out of scope, invalid): kept so the user can see why,
+// with the server's copy of the record, which dismissing it brings back.
 struct PushRejection {
   std::string collection;
   RecordId id;
   ErrorCode code = ErrorCode::kForbidden;
   std::string reason;
   std::uint64_t at_ms = 0;
+  ServerCopy server{};
+};
+
+// What Replica::dismiss_rejection did to the local record.
+enum class Dismissal {
+  kReverted,  // it now holds the server's state
+  kRemoved,   // the server holds none (a refused creation): it is gone
+  kKept,      // the server's state is not known: the local copy is left as it is
 };
 
 // What Replica::collect_tombstones removed.
@@ -228,9 +246,20 @@ class Replica {
   // this replica's scope). A record with an edit in the outbox or a refusal on show is kept,
   // so nothing typed is lost. Returns how many were removed.
   std::size_t forget(std::string_view collection, std::span<const RecordId> ids);
-  // Keeps the server's refusal of a pushed record (newest replaces older ones for it).
-  void record_rejection(const std::string& collection, const RecordId& id, ErrorCode code, const std::string& reason);
+  // Keeps the server's refusal of a pushed record, with what the server holds of it (newest
+  // replaces older ones for it).
+  void record_rejection(const std::string& collection, const RecordId& id, ErrorCode code, const std::string& reason,
+                        const ServerCopy& server = {});
   std::vector<PushRejection> rejections() const;
+  // States the server sent since (pulled, or pushed and accepted) are merged into the
+  // server's copy kept with a refusal of their record, so that it stays what the server holds.
+  void note_server_states(std::span<const RecordState> states);
+  // The user has seen why a record was refused: in one transaction, drops the refusal and
+  // the record's outbox entry, and puts the record back to the server's copy (or removes
+  // it, if the server holds none). Other records are untouched. Throws Error(kNotFound) if
+  // the record has no refusal, and Error(kInvalidArgument) for an unverified_history one
+  // (it is held back and pushed again, not dismissed).
+  Dismissal dismiss_rejection(std::string_view collection, const RecordId& id);
   // Withdraws a refusal of `code` for a record the server has since accepted.
   void clear_rejection(const std::string& collection, const RecordId& id, ErrorCode code);
 
