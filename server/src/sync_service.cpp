@@ -1,6 +1,7 @@
 #include "fieldsync/server/sync_service.hpp"
 
 #include <algorithm>
+#include <set>
 
 #include "fieldsync/core/causal_check.hpp"
 #include "fieldsync/core/client_sync.hpp"
@@ -244,6 +245,8 @@ Reply SyncService::push(Connection& connection, const proto::Envelope& message) 
   put_parents_first(*schema_, states, wire_index);
   const Principal& who = connection.principal;
   std::map<std::pair<std::string, RecordId>, TerritoryMove> moving;
+  std::set<std::string, std::less<>> user_names;
+  auto is_user = [&](std::string_view name) { return user_names.contains(name); };
   auto check = [&](const RecordState& incoming, const RecordState* stored) -> std::optional<PushRefusal> {
     if (auto why = scope_.write_refusal(who, incoming, stored)) return PushRefusal{0, why->code(), why->what()};
     // The pusher may add its own writes only; its claims about others' must be the server's.
@@ -256,6 +259,9 @@ Reply SyncService::push(Connection& connection, const proto::Envelope& message) 
                                 MoveReach::kChain)) {
       return PushRefusal{0, why->code(), why->what()};
     }
+    if (auto why = unknown_user_refusal(schema_->require(incoming.collection), stored, merged, is_user)) {
+      return PushRefusal{0, why->code(), why->what()};
+    }
     if (auto move = scope_.move_of(incoming, stored)) moving[{incoming.collection, incoming.id}] = std::move(*move);
     return std::nullopt;
   };
@@ -266,6 +272,7 @@ Reply SyncService::push(Connection& connection, const proto::Envelope& message) 
   PushResult result;
   {
     std::lock_guard lock(mutex_);
+    for (auto& user : store_->users()) user_names.insert(std::move(user.name));
     result = store_->push(context, states, check);
     const std::vector<TerritoryMove> moves = note_moves(moving, result.committed);
     for (const auto& refusal : result.refused) reject(wire_index[refusal.index], refusal.code, refusal.reason);

@@ -287,8 +287,11 @@ struct Replica::Impl {
       apply_write(state, dot, hlc.tick(), checked);
       // The rules the server will judge this write by, judged here first: a refusal now
       // costs the user a message, one at the server a rejection to read.
+      // A new record may start at any stage the role reaches from the start (an import), as
+      // the server judges it; an edit is one move.
       if (!role.empty()) {
-        auto refusal = rule_refusal(*schema, table.schema(), role, before ? &*before : nullptr, state, MoveReach::kOneMove);
+        auto refusal = rule_refusal(*schema, table.schema(), role, before ? &*before : nullptr, state,
+                                    before ? MoveReach::kOneMove : MoveReach::kChain);
         if (refusal) throw *refusal;
       }
       const std::optional<std::uint64_t> pending_change = stored ? outbox_change(table.name(), key) : std::nullopt;

@@ -315,6 +315,31 @@ std::optional<Error> rule_refusal(const Schema& schema, const CollectionSchema& 
   return std::nullopt;
 }
 
+std::optional<Error> unknown_user_refusal(const CollectionSchema& collection, const RecordState* before,
+                                          const RecordState& after,
+                                          const std::function<bool(std::string_view)>& is_user) {
+  for (const auto& field : collection.fields) {
+    if (!field.names_user) continue;
+    const FieldState* now = after.field(field.name);
+    if (!now) continue;
+    const FieldState* was = before ? before->field(field.name) : nullptr;
+    const FieldWrite write = field_write(was, *now);
+    for (const auto* fresh : write.fresh) {
+      const auto* name = std::get_if<std::string>(&fresh->value);
+      if (!name || name->empty() || is_user(*name)) continue;
+      // A form saved whole writes an old value again: it names nobody new.
+      auto same = [&](const Sibling* old) { return old->value == fresh->value; };
+      if (std::any_of(write.replaced.begin(), write.replaced.end(), same) ||
+          std::any_of(write.standing.begin(), write.standing.end(), same)) {
+        continue;
+      }
+      return Error(ErrorCode::kInvalidArgument, field.name + " of " + collection.name + " names '" + *name +
+                                                    "', who is not a user: it takes a user's sign-in name");
+    }
+  }
+  return std::nullopt;
+}
+
 void add_defaults(const CollectionSchema& collection, FieldValues& values, std::string_view user,
                   std::string_view today) {
   for (const auto& field : collection.fields) {

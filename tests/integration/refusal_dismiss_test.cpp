@@ -29,7 +29,11 @@ Value text(const std::string& s) { return Value(s); }
 
 class RefusalDismissTest : public ServerTest {
  protected:
-  Replica phone(const std::string& name) { return Replica::open((data_dir_ / (name + ".db")).string(), Schema::domain()); }
+  // A phone that leaves the sales rules to the server (an old app): the refusals here are the
+  // server's, of writes out of the rep's territory.
+  Replica phone(const std::string& name) {
+    return Replica::open((data_dir_ / (name + ".db")).string(), Schema::domain(), ReplicaOptions{.judge_rules = false});
+  }
 
   ClientSyncStats sync(Replica& replica, const std::string& token) {
     return client::sync_once(replica, "ws://127.0.0.1:" + std::to_string(port()) + "/sync", token);
@@ -169,7 +173,7 @@ TEST(RefusalServerCopyTest, AMalformedCopyIsReportedAndLosesNothing) {
   const std::string token = store->issue_token("ana", 3'600'000, clock.now_ms()).token;
   server::Metrics metrics;
   server::SyncService service(*store, Schema::domain(), server::Limits{}, metrics, clock);
-  Replica ana = Replica::open(dir.file("ana.db"), Schema::domain());
+  Replica ana = Replica::open(dir.file("ana.db"), Schema::domain(), ReplicaOptions{.judge_rules = false});
 
   // A buggy or hostile server: `corrupt` changes the copy in each refusal it sends.
   auto sync = [&](const std::function<void(proto::Rejection&)>& corrupt) {

@@ -257,6 +257,40 @@ TEST_F(SalesRulesTest, AnOfflineMoveBackConcurrentWithAnAdvanceIsRefused) {
   EXPECT_EQ(server_value("orders", order, "status"), "delivered");
 }
 
+// `owner` and every "who" name a user by sign-in name, so that reports count one rep once.
+TEST_F(SalesRulesTest, EveryWhoNamesAUser) {
+  const RecordId customer = seed("customers", {{"name", text("Acme")}});
+  Replica sue = phone("sue-owner");
+  sync(sue, "supervisor");
+  sue.update("customers", customer, {{"owner", text("Anna Weber")}});
+  sync(sue, "supervisor");
+  auto refusal = refusal_of(sue, customer);
+  ASSERT_TRUE(refusal) << "a free-text owner was accepted";
+  EXPECT_EQ(error_code_name(refusal->code), "invalid_argument");
+  EXPECT_NE(refusal->reason.find("'Anna Weber', who is not a user"), std::string::npos) << refusal->reason;
+  EXPECT_EQ(server_value("customers", customer, "owner"), "sue");  // the default when it was made
+
+  Replica sue2 = phone("sue-owner2");
+  sync(sue2, "supervisor");
+  sue2.update("customers", customer, {{"owner", text("ana")}});
+  sync(sue2, "supervisor");
+  EXPECT_FALSE(refusal_of(sue2, customer)) << refusal_of(sue2, customer)->reason;
+  EXPECT_EQ(server_value("customers", customer, "owner"), "ana");
+
+  Replica ana = phone("ana-visit");
+  sync(ana, "rep");
+  const RecordId visit =
+      ana.create("visits", {{"customer_id", text(customer_.to_string())}, {"author", text("ghost")}});
+  const RecordId order = ana.create("orders", {{"customer_id", text(customer_.to_string())},
+                                               {"territory", text("north")}, {"order_number", text("W-1")},
+                                               {"responsible", text("sue")}});
+  sync(ana, "rep");
+  ASSERT_TRUE(refusal_of(ana, visit));
+  EXPECT_NE(refusal_of(ana, visit)->reason.find("author of visits names 'ghost'"), std::string::npos);
+  EXPECT_FALSE(refusal_of(ana, order)) << refusal_of(ana, order)->reason;
+  EXPECT_EQ(server_value("orders", order, "responsible"), "sue");
+}
+
 TEST_F(SalesRulesTest, AnHonestPhoneRefusesTheMoveItselfAndQueuesNothing) {
   const RecordId order = seed("orders", {{"status", text("received")}});
   Replica ana = phone("honest", true);

@@ -209,9 +209,22 @@ class Simulation {
     const auto& schema = Schema::domain().require(name);
     FieldValues values = values_.create_values(schema);
     RecordId id = network_.replica(r).create(name, values);
+    values = written_on_create(network_.replica(r), schema, id);  // the schema's defaults too
     values_.add_reference(name, id);
     keys_.emplace_back(name, id);
     log_write(r, keys_.back(), std::move(values), false);
+  }
+
+  // What a create wrote: the given values and the defaults the replica filled in.
+  static FieldValues written_on_create(Replica& replica, const CollectionSchema& schema, const RecordId& id) {
+    auto record = replica.get(schema.name, id);
+    if (!record) throw Error(ErrorCode::kNotFound, "replica lost the record it just created: " + id.to_string());
+    FieldValues written;
+    for (std::size_t i = 0; i < schema.fields.size(); ++i) {
+      const auto& field = schema.fields[i];
+      if (field.name != kDeletedField && record->state.field(field.name)) written.emplace_back(field.name, record->values[i]);
+    }
+    return written;
   }
 
   void update() {

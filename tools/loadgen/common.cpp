@@ -57,8 +57,6 @@ FieldValues customer_fields(std::size_t n, const std::string& territory) {
   phone.append(zero_padded(n % 10'000, 4));
   std::string email = "orders.";
   email.append(zero_padded(n, 7)).append("@example.org");
-  std::string owner = "rep-";
-  owner.append(zero_padded(n % 50, 2));
   return {
       {"name", Value(std::move(name))},
       {"tier", Value(std::string(kCustomerTiers[n % 3]))},
@@ -67,7 +65,6 @@ FieldValues customer_fields(std::size_t n, const std::string& territory) {
       {"email", Value(std::move(email))},
       {"address", Value(std::move(address))},
       {"territory", Value(territory)},
-      {"owner", Value(std::move(owner))},
   };
 }
 

@@ -64,7 +64,7 @@ TEST_F(CliRecords, PutThenGetRoundTripsEveryType) {
   EXPECT_EQ(record["values"]["amount"], "1234.50");
   EXPECT_EQ(record["values"]["due_date"], "2026-03-31");
   EXPECT_EQ(record["values"]["notes"], "a, \"quoted\" note");
-  EXPECT_EQ(record["values"]["currency"], nullptr);
+  EXPECT_EQ(record["values"]["currency"], "CNY") << "the schema's default, filled in on create";
   EXPECT_EQ(record["pending"], true);
   EXPECT_EQ(record["deleted"], false);
   EXPECT_EQ(record["version_vector"][replica_id_], 2);
@@ -161,10 +161,10 @@ TEST_F(CliRecords, CommandsOtherThanInitNeverCreateAReplica) {
 }
 
 TEST_F(CliRecords, ListFiltersSortsAndLimits) {
-  put({"customers", "name=Bravo", "territory=south", "tier=vip"});
-  put({"customers", "name=Alpha", "territory=south", "tier=vip"});
+  put({"customers", "name=Bravo", "territory=south", "tier=vip", "industry=retail"});
+  put({"customers", "name=Alpha", "territory=south", "tier=vip", "industry=retail"});
   put({"customers", "name=Charlie", "territory=south"});
-  put({"customers", "name=Delta", "territory=north", "tier=vip"});
+  put({"customers", "name=Delta", "territory=north", "tier=vip", "industry=retail"});
 
   auto names = [](const nlohmann::json& records) {
     std::vector<std::string> out;
@@ -175,7 +175,9 @@ TEST_F(CliRecords, ListFiltersSortsAndLimits) {
             (std::vector<std::string>{"Alpha", "Bravo"}));
   EXPECT_EQ(names(json({"list", "customers", "--order-by", "name", "--desc", "--limit", "2"})),
             (std::vector<std::string>{"Delta", "Charlie"}));
-  EXPECT_EQ(names(json({"list", "customers", "--where", "tier="})), (std::vector<std::string>{"Charlie"}));
+  EXPECT_EQ(names(json({"list", "customers", "--where", "industry="})), (std::vector<std::string>{"Charlie"}));
+  EXPECT_EQ(names(json({"list", "customers", "--where", "tier=potential"})), (std::vector<std::string>{"Charlie"}))
+      << "a customer created without a tier gets the schema's default";
 
   CliResult table = fs({"list", "customers", "--where", "territory=north"});
   ASSERT_EQ(table.exit_code, 0) << table.err;

@@ -431,10 +431,12 @@ TEST_F(CliServerSync, OutOfScopeRecordShowsUpInRejections) {
 
 TEST_F(CliServerSync, DismissingARefusalReturnsTheRecordToTheServersCopy) {
   box_.init("ana.db");
-  const std::string mine = put("ana.db", {"customers", "name=Hoffmann", "territory=north"});
+  const std::string customer = put("ana.db", {"customers", "name=Hoffmann", "territory=north"});
+  const std::string mine = put("ana.db", {"orders", "customer_id=" + customer, "territory=north"});
   ASSERT_EQ(sync("ana.db", ana_).exit_code, 0);
-  // Ana moves her customer to the south and creates one there: both refused.
-  put("ana.db", {"customers", mine, "territory=south", "phone=1"});
+  // Ana hands her order to someone who is not a user and creates a customer in the south:
+  // both pass her phone's rules, and the server refuses both.
+  put("ana.db", {"orders", mine, "responsible=ghost", "notes=call first"});
   const std::string south = put("ana.db", {"customers", "name=Alpenblick", "territory=south"});
   EXPECT_EQ(sync("ana.db", ana_).exit_code, 1);
 
@@ -443,11 +445,12 @@ TEST_F(CliServerSync, DismissingARefusalReturnsTheRecordToTheServersCopy) {
   auto json = nlohmann::json::parse(ok("ana.db", {"rejections", "--json"}).out);
   ASSERT_EQ(json.size(), 2u);
   for (const auto& r : json) EXPECT_EQ(r["on_dismiss"], r["id"] == mine ? "revert" : "remove") << r.dump();
-  EXPECT_THAT(ok("ana.db", {"get", "customers", mine, "--field", "territory"}).out, HasSubstr("south"));
+  EXPECT_THAT(ok("ana.db", {"get", "orders", mine, "--field", "responsible"}).out, HasSubstr("ghost"));
 
-  EXPECT_EQ(ok("ana.db", {"rejections", "--dismiss", "customers", mine}).out,
-            "dismissed: customers " + mine + " is back to the server's copy\n");
-  EXPECT_THAT(ok("ana.db", {"get", "customers", mine, "--field", "territory"}).out, HasSubstr("north"));
+  EXPECT_EQ(ok("ana.db", {"rejections", "--dismiss", "orders", mine}).out,
+            "dismissed: orders " + mine + " is back to the server's copy\n");
+  EXPECT_THAT(ok("ana.db", {"get", "orders", mine, "--field", "responsible"}).out, ::testing::Not(HasSubstr("ghost")));
+  EXPECT_THAT(ok("ana.db", {"get", "orders", mine, "--field", "notes"}).out, ::testing::Not(HasSubstr("call first")));
   auto removed = nlohmann::json::parse(ok("ana.db", {"rejections", "--dismiss", "customers", south, "--json"}).out);
   EXPECT_EQ(removed["outcome"], "removed");
   EXPECT_EQ(box_.run_db("ana.db", {"get", "customers", south}).exit_code, 1);

@@ -18,9 +18,9 @@ namespace fieldsync {
 
 // How far one write may move a lifecycle field.
 enum class MoveReach {
-  kOneMove,  // a write made here and now: one declared move (the app, the CLI)
+  kOneMove,  // an edit made here and now: one declared move (the app, the CLI)
   // A pushed state: a phone that was offline pushes only where a record ended up, so any
-  // chain of moves the role may make is accepted (the server).
+  // chain of moves the role may make is accepted (the server; a new record anywhere).
   kChain,
 };
 
@@ -33,6 +33,13 @@ enum class MoveReach {
 // stays as a sibling for a supervisor to settle.
 std::optional<Error> rule_refusal(const Schema& schema, const CollectionSchema& collection, std::string_view role,
                                   const RecordState* before, const RecordState& after, MoveReach reach);
+
+// Why a field declared `names_user` is given a value that names nobody (`is_user` says who
+// exists), or nullopt. Only values the write brings are judged: a user removed later leaves
+// the records that name them as they are.
+std::optional<Error> unknown_user_refusal(const CollectionSchema& collection, const RecordState* before,
+                                          const RecordState& after,
+                                          const std::function<bool(std::string_view)>& is_user);
 
 // Why `role` may not write `collection` at all (its write_roles), or nullopt: asked first,
 // before anything about the record is looked at.
