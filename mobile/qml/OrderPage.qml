@@ -54,6 +54,13 @@ Page {
             }
             RowLayout {
                 ActionButton {
+                    objectName: "editOrderButton"
+                    text: qsTr("Edit order")
+                    // Due date, notes and the rest the rules let this user change; the
+                    // form shows the others read-only with who may change them.
+                    onClicked: page.navigator.openForm(page.app.editForm("orders", page.orderId), qsTr("Edit order"))
+                }
+                ActionButton {
                     text: qsTr("History")
                     onClicked: page.navigator.openHistory("orders", page.orderId, page.order.order_number)
                 }

@@ -66,7 +66,7 @@ Page {
                     }
                     TextField {
                         objectName: "field:" + field.name
-                        visible: field.modelData.type !== "enum"
+                        visible: field.modelData.type !== "enum" && field.modelData.type !== "reference"
                         Layout.fillWidth: true
                         readOnly: field.modelData.readOnly
                         placeholderText: field.modelData.type === "date" ? "YYYY-MM-DD"
@@ -85,6 +85,16 @@ Page {
                         model: [""].concat(field.modelData.options)
                         Component.onCompleted: currentIndex = Math.max(0, indexOfValue(page.form.value(field.name)))
                         onActivated: page.form.setValue(field.name, currentText)
+                    }
+                    // A link to one of the customer's records (a return's order, its line).
+                    ComboBox {
+                        objectName: "pick:" + field.name
+                        visible: field.modelData.type === "reference"
+                        Layout.fillWidth: true
+                        enabled: !field.modelData.readOnly
+                        model: [qsTr("(none)")].concat(field.modelData.options)
+                        Component.onCompleted: currentIndex = Math.max(0, field.modelData.optionIds.indexOf(page.form.value(field.name)) + 1)
+                        onActivated: page.form.setValue(field.name, currentIndex === 0 ? "" : field.modelData.optionIds[currentIndex - 1])
                     }
                     Label {
                         objectName: "note:" + field.name

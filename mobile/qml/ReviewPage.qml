@@ -4,8 +4,8 @@ import QtQuick.Controls.Material
 import QtQuick.Layouts
 import FieldSync.App
 
-// The review queue: each open conflict with the concurrent values side by side (author
-// replica, time), the value shown now, and a way to settle it: keep one value or type another.
+// The review queue: each open conflict with the concurrent values side by side (who wrote
+// each, by name once the user directory is fetched, else the device; and when), the value shown now, and a way to settle it: keep one value or type another.
 // Only the roles the schema lets settle get those actions; others are told who settles.
 Page {
     id: page
@@ -68,7 +68,8 @@ Page {
                             Layout.fillWidth: true
                             Label { text: modelData.value || qsTr("(empty)"); font.bold: true; wrapMode: Label.Wrap; Layout.fillWidth: true }
                             Label {
-                                text: (modelData.mine ? qsTr("this phone") : qsTr("device %1").arg(modelData.author)) + " · " + modelData.time
+                                objectName: "author:" + index
+                                text: (modelData.mine ? qsTr("this phone") : modelData.author !== "" ? modelData.author : qsTr("device %1").arg(modelData.device)) + " · " + modelData.time
                                 color: "#616161"
                                 font.pixelSize: 12
                             }

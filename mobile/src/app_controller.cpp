@@ -31,6 +31,7 @@ AppController::AppController(const QString& database_path, QObject* parent)
       customers_(replica_),
       due_(replica_),
       conflicts_(replica_),
+      people_(replica_),
       reports_(replica_),
       known_role_(role()) {
   refresh_timer_.setSingleShot(true);
@@ -40,7 +41,12 @@ AppController::AppController(const QString& database_path, QObject* parent)
   connect(&sync_, &SyncController::caughtUp, this, [this] {
     replica_.set_setting(kLastSyncKey, std::to_string(QDateTime::currentMSecsSinceEpoch()));
     emit lastSyncChanged();
+    people_.refresh(serverUrl(), token());
   });
+  // A conflict by a device the replica cannot name: ask the directory for it, once.
+  connect(&conflicts_, &ConflictModel::countChanged, this,
+          [this] { people_.refresh(serverUrl(), token(), conflicts_.unnamedDevices()); });
+  connect(&people_, &PeopleDirectory::updated, &conflicts_, &ConflictModel::reload);
   connect(&sync_, &SyncController::statusChanged, this, &AppController::notice_role);
   connect(&conflicts_, &ConflictModel::localWrite, this, &AppController::localWriteDone);
   sync_.start(serverUrl(), token(), transport());

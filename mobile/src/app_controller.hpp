@@ -12,6 +12,7 @@
 #include "fieldsync/core/replica.hpp"
 #include "history_model.hpp"
 #include "order_form.hpp"
+#include "people_directory.hpp"
 #include "record_form.hpp"
 #include "record_list_model.hpp"
 #include "record_moves.hpp"
@@ -123,6 +124,7 @@ class AppController : public QObject {
   CustomerListModel customers_;
   DueFollowUpModel due_;
   ConflictModel conflicts_;
+  PeopleDirectory people_;  // names the authors in conflicts_
   ReportBuilder reports_;
   QTimer refresh_timer_;  // coalesces the sync thread's many reports into one refresh
   int revision_ = 0;

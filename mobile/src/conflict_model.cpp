@@ -1,26 +1,12 @@
 #include "conflict_model.hpp"
 
 #include "app_rules.hpp"
+#include "fieldsync/core/people.hpp"
+#include "record_choices.hpp"
 #include "rule_text.hpp"
 #include "value_text.hpp"
 
 namespace fieldsync::app {
-namespace {
-
-// What a reviewer recognises a record by: a customer's or contact's name, an order's number.
-QString record_title(const Replica& replica, const std::string& collection, const RecordId& id) {
-  const auto record = replica.get(collection, id);
-  if (!record) return QString::fromStdString(id.to_string());
-  for (const char* name : {"name", "order_number", "summary", "description"}) {
-    if (const FieldSchema* field = record->collection->field(name)) {
-      const QString text = to_text(*field, record->value(name));
-      if (!text.isEmpty()) return text;
-    }
-  }
-  return QString::fromStdString(id.to_string());
-}
-
-}  // namespace
 
 ConflictModel::ConflictModel(Replica& replica, QObject* parent) : QAbstractListModel(parent), replica_(&replica) {
   reload();
@@ -61,8 +47,13 @@ void ConflictModel::reload() {
     Row row{QString::fromStdString(c.collection), QString::fromStdString(c.id.to_string()),
             record_title(*replica_, c.collection, c.id), QString::fromStdString(c.field), to_text(*field, c.shown), {}};
     for (const auto& sibling : c.siblings) {
+      // The person behind the device, once a sync has fetched the user directory.
+      const auto person = person_of(*replica_, sibling.dot.replica);
+      const std::string author = !person ? "" : person->display_name.empty() ? person->user : person->display_name;
       row.siblings.push_back(QVariantMap{{QStringLiteral("value"), to_text(*field, sibling.value)},
-                                         {QStringLiteral("author"), short_replica(sibling.dot.replica)},
+                                         {QStringLiteral("author"), QString::fromStdString(author)},
+                                         {QStringLiteral("device"), QString::fromStdString(sibling.dot.replica.to_string().substr(0, 8))},
+                                         {QStringLiteral("replica"), QString::fromStdString(sibling.dot.replica.to_string())},
                                          {QStringLiteral("mine"), sibling.dot.replica == me},
                                          {QStringLiteral("time"), time_text(sibling.hlc.ms())}});
     }
@@ -70,6 +61,19 @@ void ConflictModel::reload() {
   }
   endResetModel();
   emit countChanged();
+}
+
+QStringList ConflictModel::unnamedDevices() const {
+  QStringList devices;
+  for (const auto& row : rows_) {
+    for (const auto& sibling : row.siblings) {
+      const QVariantMap s = sibling.toMap();
+      if (s.value(QStringLiteral("mine")).toBool() || !s.value(QStringLiteral("author")).toString().isEmpty()) continue;
+      const QString replica = s.value(QStringLiteral("replica")).toString();
+      if (!devices.contains(replica)) devices << replica;
+    }
+  }
+  return devices;
 }
 
 QVariantMap ConflictModel::get(int row) const {

@@ -10,7 +10,7 @@
 namespace fieldsync::app {
 
 // The review queue: every open conflict (a field whose concurrent values disagree) with
-// the value shown now and each sibling's value, author replica and time, side by side.
+// the value shown now and each sibling's value, author (a person's name, or the device) and time, side by side.
 // settle() writes the chosen value as an ordinary update, which has seen every sibling and
 // so replaces them wherever it syncs to; only the schema's settle_roles may (canSettle):
 // others see their conflicts without settling them. UI thread only.
@@ -36,6 +36,10 @@ class ConflictModel : public QAbstractListModel {
   // Who may: "a supervisor".
   QString settlers() const;
 
+  // The devices (replica ids) of other phones whose values are shown by device, not by a
+  // person's name: the user directory is worth fetching again for them.
+  QStringList unnamedDevices() const;
+
   Q_INVOKABLE void reload();
   Q_INVOKABLE QVariantMap get(int row) const;
   // Writes `value` (text, as typed or as one sibling shows it) into the conflicted field.
@@ -49,7 +53,7 @@ class ConflictModel : public QAbstractListModel {
  private:
   struct Row {
     QString collection, record_id, record_title, field, shown;
-    QVariantList siblings;  // {value, author, mine, time}
+    QVariantList siblings;  // {value, author ("" if unknown), device (short), replica, mine, time}
   };
   Replica* replica_;
   std::vector<Row> rows_;

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 
+#include "server_api.hpp"
 #include "value_text.hpp"
 
 namespace fieldsync::app {
@@ -39,11 +40,7 @@ QHash<int, QByteArray> HistoryModel::roleNames() const {
 }
 
 QUrl HistoryModel::history_url(const QString& sync_url, const QString& collection, const QString& id) {
-  QUrl url(sync_url);
-  url.setScheme(url.scheme() == QLatin1String("wss") ? QStringLiteral("https") : QStringLiteral("http"));
-  url.setPath(QStringLiteral("/api/history/%1/%2").arg(collection, id));
-  url.setQuery(QString());
-  return url;
+  return server_api_url(sync_url, QStringLiteral("/api/history/%1/%2").arg(collection, id));
 }
 
 void HistoryModel::load(const QString& sync_url, const QString& token, const QString& collection, const QString& id) {

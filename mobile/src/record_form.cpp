@@ -6,12 +6,15 @@
 #include <algorithm>
 
 #include "app_rules.hpp"
+#include "record_choices.hpp"
 #include "record_removal.hpp"
 #include "rule_text.hpp"
 #include "value_text.hpp"
 
 namespace fieldsync::app {
 namespace {
+
+constexpr const char* kCustomerField = "customer_id";
 
 // The engine says "field 'tier': 'gold' is not one of: ..."; beside the field itself the
 // prefix is noise.
@@ -33,9 +36,13 @@ RecordForm::RecordForm(Replica& replica, std::string collection, std::optional<R
       id_(id),
       fixed_(std::move(fixed)) {
   if (collection_->read_only_for_reps) throw Error(ErrorCode::kReadOnly, collection + " cannot be edited on a phone");
+  std::optional<Record> record;
   if (id_) {
-    const auto record = replica_->get(collection_->name, *id_);
+    record = replica_->get(collection_->name, *id_);
     if (!record) throw Error(ErrorCode::kNotFound, "no record " + id_->to_string() + " in " + collection_->name);
+  }
+  customer_ = customer_of(record);
+  if (record) {
     for (std::size_t i = 0; i < collection_->fields.size(); ++i) {
       const FieldSchema& field = collection_->fields[i];
       if (shown(field)) original_.insert(QString::fromStdString(field.name), to_text(field, record->values[i]));
@@ -57,8 +64,21 @@ RecordForm::RecordForm(Replica& replica, std::string collection, std::optional<R
 
 QString RecordForm::recordId() const { return id_ ? QString::fromStdString(id_->to_string()) : QString(); }
 
+std::optional<RecordId> RecordForm::customer_of(const std::optional<Record>& record) const {
+  const Value* customer = nullptr;
+  for (const auto& [name, value] : fixed_) {
+    if (name == kCustomerField) customer = &value;
+  }
+  if (!customer && record && collection_->field(kCustomerField)) customer = &record->value(kCustomerField);
+  const auto* text = customer ? std::get_if<std::string>(customer) : nullptr;
+  return text ? Uuid::parse(*text) : std::nullopt;
+}
+
 bool RecordForm::shown(const FieldSchema& field) const {
-  if (field.name == kDeletedField || field.type == FieldType::kReference) return false;
+  if (field.name == kDeletedField) return false;
+  // A required reference is the record's place (its customer, its order); an optional one
+  // is a link the user picks among the customer's records (a return's order and line).
+  if (field.type == FieldType::kReference && (field.required || !customer_)) return false;
   // Moved, not typed: the stage and the reason given with a move.
   if (const FieldSchema* stage = lifecycle_field(*collection_)) {
     if (&field == stage || field.name == stage->lifecycle->reason_field) return false;
@@ -67,7 +87,14 @@ bool RecordForm::shown(const FieldSchema& field) const {
 }
 
 bool RecordForm::read_only(const FieldSchema& field) const {
-  return id_ && !may_change(*collection_, field, signed_in_role(*replica_));
+  // A derived value (an order's amount) is the readers' sum of other records: not typed.
+  return id_ && (field.derived || !may_change(*collection_, field, signed_in_role(*replica_)));
+}
+
+QString RecordForm::read_only_note(const FieldSchema& field) const {
+  if (!read_only(field)) return {};
+  if (field.derived) return tr("Worked out from the %1.").arg(label_for(QString::fromStdString(field.derived->collection)).toLower());
+  return tr("Only %1 may change this.").arg(role_words(field.change_roles));
 }
 
 bool RecordForm::hasLifecycle() const { return lifecycle_field(*collection_) != nullptr; }
@@ -77,15 +104,25 @@ QVariantList RecordForm::fields() const {
   for (const auto& field : collection_->fields) {
     if (!shown(field)) continue;
     QStringList options;
+    QStringList option_ids;  // a reference's choices: the ids behind `options`
     for (const auto& v : field.values) options.push_back(QString::fromStdString(v));
+    if (field.type == FieldType::kReference) {
+      for (const auto& choice : customer_records(*replica_, field.references, *customer_)) {
+        options.push_back(choice.title);
+        option_ids.push_back(choice.id);
+      }
+    }
+    QString name = QString::fromStdString(field.name);
+    // A link reads as what it names: "order_id" -> "Order".
+    if (field.type == FieldType::kReference && name.endsWith(QLatin1String("_id"))) name.chop(3);
     out.push_back(QVariantMap{{QStringLiteral("name"), QString::fromStdString(field.name)},
-                              {QStringLiteral("label"), label_for(QString::fromStdString(field.name))},
+                              {QStringLiteral("label"), label_for(name)},
                               {QStringLiteral("type"), QString::fromUtf8(field_type_name(field.type).data())},
                               {QStringLiteral("required"), field.required},
                               {QStringLiteral("options"), options},
+                              {QStringLiteral("optionIds"), option_ids},
                               {QStringLiteral("readOnly"), read_only(field)},
-                              {QStringLiteral("note"), read_only(field) ? tr("Only %1 may change this.").arg(role_words(field.change_roles))
-                                                                        : QString()}});
+                              {QStringLiteral("note"), read_only_note(field)}});
   }
   return out;
 }

@@ -78,8 +78,12 @@ class RecordForm : public QObject {
   void localWrite();
 
  private:
+  // The customer the record belongs to (fixed, or its customer_id), whose records its
+  // optional references choose among.
+  std::optional<RecordId> customer_of(const std::optional<Record>& record) const;
   bool shown(const FieldSchema& field) const;
   bool read_only(const FieldSchema& field) const;
+  QString read_only_note(const FieldSchema& field) const;  // why, in words; empty if writable
   std::string draft_key() const;
   void store_draft();
 
@@ -87,6 +91,7 @@ class RecordForm : public QObject {
   const CollectionSchema* collection_;
   std::optional<RecordId> id_;
   FieldValues fixed_;
+  std::optional<RecordId> customer_;
   QVariantMap original_;  // the record's values when the form opened
   QVariantMap values_;
   QVariantMap errors_;

@@ -19,10 +19,6 @@ QString label_for(const QString& name) {
   return label;
 }
 
-QString short_replica(const ReplicaId& replica) {
-  return QString::fromStdString(replica.to_string()).left(8);
-}
-
 QString time_text(std::uint64_t ms) {
   return QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(ms)).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
 }

@@ -20,8 +20,6 @@ QString to_text(const FieldSchema& field, const Value& value);
 Value from_text(const FieldSchema& field, const QString& text);
 // A human label for a field or enum value: "next_follow_up" -> "Next follow up".
 QString label_for(const QString& name);
-// A short form of a replica id for "who wrote this" lines.
-QString short_replica(const ReplicaId& replica);
 // "2024-05-03 14:07" in local time, for an HLC or wall-clock millisecond stamp.
 QString time_text(std::uint64_t ms);
 

@@ -91,13 +91,21 @@ std::string history_json(const std::vector<AuditEntry>& entries) {
   return out;
 }
 
-std::string users_json(const std::vector<UserRecord>& users) {
+std::string users_json(const std::vector<UserRecord>& users, const std::vector<DeviceRecord>& devices) {
   std::string out = "[";
   for (std::size_t i = 0; i < users.size(); ++i) {
     if (i > 0) out += ',';
     out += "{\"name\":" + json_string(users[i].name);
     out += ",\"display_name\":" + json_string(users[i].display_name);
-    out += ",\"role\":" + json_string(role_name(users[i].role)) + "}";
+    out += ",\"role\":" + json_string(role_name(users[i].role));
+    out += ",\"devices\":[";
+    bool first = true;
+    for (const auto& device : devices) {
+      if (device.user != users[i].name) continue;
+      out += (first ? "" : ",") + json_string(device.replica);
+      first = false;
+    }
+    out += "]}";
   }
   out += "]";
   return out;

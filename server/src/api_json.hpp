@@ -23,8 +23,9 @@ std::string json_string(std::string_view text);
 std::string history_json(const std::vector<AuditEntry>& entries);
 
 // The users as people see them, for apps that name the authors of edits:
-// [{"name":"ana","display_name":"Anna Weber","role":"rep"}, ...]. Nothing else: no
+// [{"name":"ana","display_name":"Anna Weber","role":"rep","devices":["<replica id>",..]}, ...],
+// the devices so that a phone can name the author of each write it holds. Nothing else: no
 // territories, no tokens, no disabled flag.
-std::string users_json(const std::vector<UserRecord>& users);
+std::string users_json(const std::vector<UserRecord>& users, const std::vector<DeviceRecord>& devices);
 
 }  // namespace fieldsync::server

@@ -66,7 +66,7 @@ HttpResponse history(ServerContext& context, const HttpRequest& request, std::st
 HttpResponse users(ServerContext& context, const HttpRequest& request) {
   auto authenticated = authenticate_request(context, request);
   if (auto* refusal = std::get_if<HttpResponse>(&authenticated)) return std::move(*refusal);
-  return text_response(request, http::status::ok, users_json(context.store.users()), "application/json");
+  return text_response(request, http::status::ok, users_json(context.store.users(), context.store.devices()), "application/json");
 }
 
 }  // namespace

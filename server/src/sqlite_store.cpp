@@ -414,6 +414,15 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  std::vector<DeviceRecord> devices() override {
+    std::lock_guard lock(mutex_);
+    auto& s = db_->cached("SELECT replica_id, user FROM srv_replicas ORDER BY user, first_seen_ms");
+    sqlite::ResetGuard reset(s);
+    std::vector<DeviceRecord> out;
+    while (s.step()) out.push_back({std::string(s.column_text(0)), std::string(s.column_text(1))});
+    return out;
+  }
+
   IssuedToken issue_token(const std::string& user, std::uint64_t ttl_ms, std::uint64_t now_ms) override {
     std::lock_guard lock(mutex_);
     if (!find_user(user)) throw Error(ErrorCode::kNotFound, "no user '" + user + "'");

@@ -198,14 +198,16 @@ TEST_F(HistoryValuesTest, AChineseDisplayNameRoundTripsThroughTheAdminCommandsHi
     if (user.at("name") == "lina") lina = user;
   }
   ASSERT_TRUE(lina) << users.dump(2);
+  EXPECT_EQ(lina->at("devices"), json::array({phone.replica_id().to_string()})) << "the phone lina synced from";
+  lina->erase("devices");
   EXPECT_EQ(*lina, (json{{"name", "lina"}, {"display_name", "李娜（华北）"}, {"role", "rep"}}));
 }
 
 TEST_F(HistoryValuesTest, UsersListsNamesDisplayNamesAndRolesOnlyToAuthenticatedUsers) {
   server_->store().set_user_display_name("ana", "Anna Weber");
   const json users = get_json("/users", ana_token_);  // a rep may read it
-  EXPECT_EQ(users, (json::array({{{"name", "ana"}, {"display_name", "Anna Weber"}, {"role", "rep"}},
-                                 {{"name", "sue"}, {"display_name", "sue"}, {"role", "supervisor"}}})));
+  EXPECT_EQ(users, (json::array({{{"name", "ana"}, {"display_name", "Anna Weber"}, {"role", "rep"}, {"devices", json::array()}},
+                                 {{"name", "sue"}, {"display_name", "sue"}, {"role", "supervisor"}, {"devices", json::array()}}})));
   const HttpResult raw = http_request(port(), "/users", ana_token_);
   EXPECT_EQ(raw.body.find("north"), std::string::npos) << "no territories: " << raw.body;
   EXPECT_EQ(raw.body.find("fs1."), std::string::npos) << "no tokens: " << raw.body;

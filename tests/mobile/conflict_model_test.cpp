@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "conflict_model.hpp"
+#include "fieldsync/core/people.hpp"
 #include "model_test_support.hpp"
 
 namespace fieldsync::app {
@@ -43,6 +44,29 @@ TEST_F(ConflictModelTest, ShowsEachConcurrentValueWithItsAuthor) {
   values.sort();
   EXPECT_EQ(values, (QStringList{"regular", "vip"}));
   EXPECT_EQ(mine, 1);
+}
+
+// The office's value is named by its person once the directory has been fetched; until
+// then by its device.
+TEST_F(ConflictModelTest, NamesTheAuthorOnceTheDirectoryKnowsTheDevice) {
+  auto office_author = [&](const ConflictModel& model) {
+    for (const auto& s : model.get(0).value(QStringLiteral("siblings")).toList()) {
+      if (!s.toMap().value(QStringLiteral("mine")).toBool()) return s.toMap();
+    }
+    return QVariantMap{};
+  };
+  ConflictModel model(phone_);
+  QVariantMap office = office_author(model);
+  EXPECT_EQ(office.value(QStringLiteral("author")).toString(), QString());
+  EXPECT_EQ(office.value(QStringLiteral("device")).toString().toStdString(),
+            office_.replica_id().to_string().substr(0, 8));
+
+  const std::string directory = R"([{"name":"sue","display_name":"Susanne Berg","role":"supervisor","devices":[")" +
+                                office_.replica_id().to_string() + R"("]}])";
+  remember_people(phone_, parse_user_directory(directory));
+  model.reload();
+  office = office_author(model);
+  EXPECT_EQ(office.value(QStringLiteral("author")).toString(), QStringLiteral("Susanne Berg"));
 }
 
 TEST_F(ConflictModelTest, SettlingWritesOneValueThatReplacesBoth) {

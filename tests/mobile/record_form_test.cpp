@@ -63,11 +63,26 @@ TEST_F(RecordFormTest, UpdateWritesOnlyTheChangedFields) {
   EXPECT_NE(after->state.field("phone")->siblings.front().dot, before.field("name")->siblings.front().dot);
 }
 
-TEST_F(RecordFormTest, ChildFormsFixTheirParentAndHideReferences) {
+TEST_F(RecordFormTest, ChildFormsFixTheirParentAndOfferTheCustomersRecordsAsLinks) {
   const auto customer = phone_.create("customers", {{"name", text("Aurora")}, {"territory", text("north")}});
+  const auto other = phone_.create("customers", {{"name", text("Borealis")}, {"territory", text("north")}});
+  const auto order = phone_.create("orders", {{"customer_id", text(customer.to_string())},
+                                              {"order_number", text("A-1")}, {"territory", text("north")}});
+  phone_.create("orders", {{"customer_id", text(other.to_string())}, {"order_number", text("B-1")},
+                           {"territory", text("north")}});
   RecordForm form(phone_, "visits", std::nullopt, {{"customer_id", text(customer.to_string())}});
   ASSERT_FALSE(form.fields().isEmpty());
-  for (const auto& f : form.fields()) EXPECT_NE(f.toMap().value(QStringLiteral("type")).toString(), QStringLiteral("reference"));
+  QStringList references;
+  for (const auto& f : form.fields()) {
+    const QVariantMap field = f.toMap();
+    if (field.value(QStringLiteral("type")).toString() != QLatin1String("reference")) continue;
+    references << field.value(QStringLiteral("name")).toString();
+    // The visit's order is one of this customer's: A-1, not the other customer's B-1.
+    EXPECT_EQ(field.value(QStringLiteral("label")).toString(), QStringLiteral("Order"));
+    EXPECT_EQ(field.value(QStringLiteral("options")).toStringList(), QStringList{QStringLiteral("A-1")});
+    EXPECT_EQ(field.value(QStringLiteral("optionIds")).toStringList(), QStringList{QString::fromStdString(order.to_string())});
+  }
+  EXPECT_EQ(references, QStringList{QStringLiteral("order_id")}) << "the parent (customer_id) is fixed, not offered";
   form.setValue(QStringLiteral("visited_on"), QStringLiteral("31.12.2024"));
   EXPECT_FALSE(form.save());
   EXPECT_TRUE(form.errors().value(QStringLiteral("visited_on")).toString().contains(QLatin1String("date like")));

@@ -111,6 +111,12 @@ TEST_F(UiFlowTest, OfflineEditSyncMergeAndSettledConflict) {
   EXPECT_EQ(supervisor.text(QStringLiteral("reviewQueueCount")), QStringLiteral("1 open conflict"));
   supervisor.click(QStringLiteral("reviewQueueButton"));
   ASSERT_TRUE(wait_until([&] { return supervisor.shows(QStringLiteral("conflict:Kiosk Nord:phone")); }));
+  // The rep's value is named by who she is (the server's user directory), not by her device.
+  EXPECT_TRUE(wait_until([&] {
+    return supervisor.text(QStringLiteral("author:0")).startsWith(QStringLiteral("rita ·")) ||
+           supervisor.text(QStringLiteral("author:1")).startsWith(QStringLiteral("rita ·"));
+  })) << supervisor.text(QStringLiteral("author:0")).toStdString() << " | "
+      << supervisor.text(QStringLiteral("author:1")).toStdString();
   supervisor.type(QStringLiteral("otherValue"), QStringLiteral("+49 40 9"));
   supervisor.click(QStringLiteral("useOtherButton"));
   EXPECT_TRUE(wait_until([&] { return supervisor.app().conflicts()->rowCount() == 0; }));

@@ -49,6 +49,37 @@ class SalesRulesUiTest : public test::UiFlowTest {
   }
 };
 
+// A saved order's due date and notes are the rep's to edit; its date is a supervisor's, its
+// amount the lines'. The edit reaches the office.
+TEST_F(SalesRulesUiTest, ARepEditsASavedOrdersDueDateAndNotes) {
+  AppWindow rep(dir_.file("rep.db"));
+  AppWindow supervisor(dir_.file("supervisor.db"));
+  sign_in(rep, supervisor);
+  const RecordId shop = customer(rep, "Corner Shop");
+  const RecordId order = rep.app().replica().create(
+      "orders", {{"customer_id", Value(shop.to_string())}, {"order_number", Value(std::string("R-1"))},
+                 {"territory", Value(std::string("north"))}});
+  rep.app().localWriteDone();
+  auto notes_are = [&](AppWindow& w, const char* notes) {
+    auto record = w.app().replica().get("orders", order);
+    return record && record->value("notes") == Value(std::string(notes));
+  };
+  rep.call("openOrder", QString::fromStdString(order.to_string()));
+  rep.click(QStringLiteral("editOrderButton"));
+  ASSERT_TRUE(wait_until([&] { return rep.shows(QStringLiteral("field:due_date")); })) << rep.visible_names();
+  EXPECT_TRUE(rep.text(QStringLiteral("note:order_date")).contains(QLatin1String("supervisor")))
+      << rep.text(QStringLiteral("note:order_date")).toStdString();
+  EXPECT_TRUE(rep.text(QStringLiteral("note:amount")).contains(QLatin1String("order lines")))
+      << rep.text(QStringLiteral("note:amount")).toStdString();
+  rep.type(QStringLiteral("field:due_date"), QStringLiteral("2027-01-15"));
+  rep.type(QStringLiteral("field:notes"), QStringLiteral("Ring twice"));
+  rep.click(QStringLiteral("saveButton"));
+  ASSERT_TRUE(wait_until([&] { return notes_are(rep, "Ring twice"); })) << rep.text(QStringLiteral("formMessage")).toStdString();
+  EXPECT_EQ(std::get<std::string>(rep.app().replica().get("orders", order)->value("due_date")), "2027-01-15");
+  EXPECT_TRUE(wait_until([&] { return notes_are(supervisor, "Ring twice"); }));
+  EXPECT_TRUE(rep.app().replica().rejections().empty());
+}
+
 TEST_F(SalesRulesUiTest, AnOrdersWholeLife) {
   // The catalogue is an administrator's: one product, synced to the server.
   const std::string admin_token = server_.add_user("ada", server::Role::kAdmin);
@@ -175,6 +206,51 @@ TEST_F(SalesRulesUiTest, AComplaintsWholeLife) {
   step(supervisor, QStringLiteral("closed"), "Closed");
   EXPECT_TRUE(wait_until([&] { return stage_is(rep, "Closed"); }));
   EXPECT_TRUE(rep.app().replica().rejections().empty());
+}
+
+// A return names what comes back: the rep picks the order and its line among the
+// customer's, and the server takes the links.
+TEST_F(SalesRulesUiTest, ARepLinksAReturnToItsOrderAndLine) {
+  const std::string admin_token = server_.add_user("ada", server::Role::kAdmin);
+  Replica catalogue = Replica::open(dir_.file("admin.db"), Schema::domain());
+  const RecordId tea = catalogue.create("products", {{"sku", Value(std::string("TEA-1"))},
+                                                     {"name", Value(std::string("Green tea"))},
+                                                     {"unit_price", Value(std::int64_t{1250})}});
+  client::sync_once(catalogue, server_.url(), admin_token);
+
+  AppWindow rep(dir_.file("rep.db"));
+  AppWindow supervisor(dir_.file("supervisor.db"));
+  sign_in(rep, supervisor);
+  ASSERT_TRUE(wait_until([&] { return rep.app().replica().list("products").size() == 1; }));
+  const RecordId shop = customer(rep, "Tea House");
+  Replica& phone = rep.app().replica();
+  const RecordId order = phone.create("orders", {{"customer_id", Value(shop.to_string())},
+                                                 {"order_number", Value(std::string("R-7"))},
+                                                 {"territory", Value(std::string("north"))}});
+  const RecordId line = phone.create("order_lines", {{"order_id", Value(order.to_string())},
+                                                     {"product_id", Value(tea.to_string())},
+                                                     {"quantity", Value(std::int64_t{2})},
+                                                     {"unit_price", Value(std::int64_t{1250})}});
+  rep.app().localWriteDone();
+
+  rep.call("openCustomer", QString::fromStdString(shop.to_string()));
+  rep.click(QStringLiteral("action:Tickets"));
+  rep.choose(QStringLiteral("choice:kind"), 1);  // "", return
+  rep.choose(QStringLiteral("pick:order_id"), 1);  // (none), R-7
+  EXPECT_EQ(rep.find(QStringLiteral("pick:order_id"))->property("currentText").toString(), QStringLiteral("R-7"));
+  rep.choose(QStringLiteral("pick:order_line_id"), 1);
+  EXPECT_EQ(rep.find(QStringLiteral("pick:order_line_id"))->property("currentText").toString(),
+            QStringLiteral("R-7 · Green tea"));
+  rep.type(QStringLiteral("field:description"), QStringLiteral("Wrong tea"));
+  rep.click(QStringLiteral("saveButton"));
+  ASSERT_TRUE(wait_until([&] { return phone.list("tickets").size() == 1; })) << rep.text(QStringLiteral("formMessage")).toStdString();
+  const Record ticket = phone.list("tickets").front();
+  EXPECT_EQ(std::get<std::string>(ticket.value("kind")), "return");
+  EXPECT_EQ(std::get<std::string>(ticket.value("order_id")), order.to_string());
+  EXPECT_EQ(std::get<std::string>(ticket.value("order_line_id")), line.to_string());
+  ASSERT_TRUE(wait_until([&] { return supervisor.app().replica().get("tickets", ticket.state.id).has_value(); }));
+  EXPECT_EQ(supervisor.app().replica().get("tickets", ticket.state.id)->value("order_line_id"), Value(line.to_string()));
+  EXPECT_TRUE(phone.rejections().empty());
 }
 
 TEST_F(SalesRulesUiTest, AReturnIsApprovedByASupervisor) {

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "fieldsync/core/people.hpp"
 #include "json_output.hpp"
 #include "time_format.hpp"
 
@@ -21,14 +22,27 @@ std::string shown_text(const FieldSchema* field, const Value& value) {
   return "\"" + (field ? format_value(*field, value) : std::string("?")) + "\"";
 }
 
-void print_conflict(const Schema& schema, const Conflict& conflict) {
+// "Anna Weber (anna), device c8e3fbb4" once a sync has fetched the user directory, else
+// "device c8e3fbb4".
+std::string author_text(const Replica& replica, const ReplicaId& device) {
+  const std::string short_id = "device " + device.to_string().substr(0, 8);
+  const auto person = person_of(replica, device);
+  if (!person) return short_id;
+  const std::string name = person->display_name.empty() || person->display_name == person->user
+                               ? person->user
+                               : person->display_name + " (" + person->user + ")";
+  return name + ", " + short_id;
+}
+
+void print_conflict(const Replica& replica, const Conflict& conflict) {
+  const Schema& schema = replica.schema();
   const CollectionSchema* collection = schema.collection(conflict.collection);
   const FieldSchema* field = collection ? collection->field(conflict.field) : nullptr;
   std::cout << conflict.collection << ' ' << conflict.id.to_string() << "  field " << conflict.field << '\n';
   std::cout << "  shown:  " << shown_text(field, conflict.shown) << '\n';
   const Sibling* shown = field ? &resolve(*field, conflict.siblings) : nullptr;
   for (const auto& s : conflict.siblings) {
-    std::cout << "  value:  " << shown_text(field, s.value) << "  by replica " << s.dot.replica.to_string()
+    std::cout << "  value:  " << shown_text(field, s.value) << "  by " << author_text(replica, s.dot.replica)
               << "  write #" << s.dot.counter << "  at " << iso8601_utc(s.hlc.ms())
               << (shown && shown->dot == s.dot ? "  (shown)" : "") << '\n';
   }
@@ -49,7 +63,7 @@ void run_conflicts(const Context& context) {
   }
   for (std::size_t i = 0; i < conflicts.size(); ++i) {
     if (i) std::cout << '\n';
-    print_conflict(replica.schema(), conflicts[i]);
+    print_conflict(replica, conflicts[i]);
   }
   std::cout << '\n' << conflicts.size() << (conflicts.size() == 1 ? " open conflict\n" : " open conflicts\n");
 }

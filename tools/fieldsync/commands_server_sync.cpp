@@ -22,6 +22,7 @@
 #include "fieldsync/client/live_sync.hpp"
 #include "fieldsync/client/sync_once.hpp"
 #include "fieldsync/client/ws_url.hpp"
+#include "fieldsync/core/people.hpp"
 #include "history_text.hpp"
 #include "http_get.hpp"
 #include "json_output.hpp"
@@ -233,6 +234,36 @@ void print_sync_summary(const std::string& url, const ClientSyncStats& stats,
   std::cout << "  checkpoint: " << stats.checkpoint << " (server head " << stats.server_seq << ")\n";
 }
 
+// GET `target` from the server's HTTP API with the token in a header, as in sync's upgrade
+// request: the same rule for plaintext applies.
+HttpResponse server_get(const HttpServer& server, const std::string& target, const std::string& token,
+                        const client::ConnectionOptions& transport) {
+  client::WsUrl endpoint;
+  endpoint.tls = server.tls;
+  endpoint.host = server.host;
+  endpoint.port = server.port;
+  endpoint.target = target;
+  client::check_transport_allowed(endpoint, transport);
+  HttpGetOptions options;
+  options.headers.emplace_back("Authorization", "Bearer " + token);
+  options.ca_file = transport.ca_file;
+  return http_get(server, target, options);
+}
+
+// The server's user directory (GET /users), kept in the replica so that conflicts name the
+// people behind the devices. Best effort: a sync that worked stays a success when the
+// directory cannot be had (an older server); the names come with a later sync.
+void refresh_people(Replica& replica, const std::string& url, const std::string& token,
+                    const client::ConnectionOptions& connection) {
+  try {
+    const HttpResponse response = server_get(parse_http_server(url), "/users", token, connection);
+    if (response.status != 200) return;
+    const auto owners = parse_user_directory(response.body);
+    remember_people(replica, owners);
+  } catch (const Error&) {
+  }
+}
+
 void run_sync_once(const Context& context, Replica& replica, const std::string& url, const std::string& token,
                    const client::ConnectionOptions& connection) {
   const auto before = rejection_keys(replica);
@@ -240,6 +271,7 @@ void run_sync_once(const Context& context, Replica& replica, const std::string& 
   options.connection = connection;
   const ClientSyncStats stats = client::sync_once(replica, url, token, options);
   replica.set_setting(kServerUrlSetting, url);
+  refresh_people(replica, url, token, connection);
   warn_if_clock_wrong(stats);
   const auto refused = new_rejections(replica, before);
   if (context.json) {
@@ -486,23 +518,11 @@ void run_history(const Context& context, const HistoryCommand& command) {
   }
   if (server.empty()) throw CLI::RequiredError("--server");
   const HttpServer http_server = parse_http_server(server);
-  const std::string target = "/api/history/" + collection.name + "/" + id.to_string();
-  // The token goes out in a header, as in sync's upgrade request: the same rule for
-  // plaintext applies.
-  client::WsUrl endpoint;
-  endpoint.tls = http_server.tls;
-  endpoint.host = http_server.host;
-  endpoint.port = http_server.port;
-  endpoint.target = target;
   client::ConnectionOptions transport;
   transport.allow_plaintext = command.allow_plaintext;
-  client::check_transport_allowed(endpoint, transport);
-  const std::string token = resolve_token(command.access);
-
-  HttpGetOptions options;
-  options.headers.emplace_back("Authorization", "Bearer " + token);
-  options.ca_file = command.ca_file;
-  const HttpResponse response = http_get(http_server, target, options);
+  transport.ca_file = command.ca_file;
+  const HttpResponse response = server_get(http_server, "/api/history/" + collection.name + "/" + id.to_string(),
+                                           resolve_token(command.access), transport);
   switch (response.status) {
     case 200: break;
     case 401: throw Error(ErrorCode::kUnauthenticated, "the server refused the token: " + describe_http_failure(response));

@@ -206,6 +206,23 @@ TEST_F(CliServerSync, TwoReplicasSyncThroughTheServerAndDumpIdentically) {
   EXPECT_EQ(conflicts[0]["field"], "phone");
 }
 
+// After a sync the replica knows the server's user directory: conflicts name the people.
+TEST_F(CliServerSync, ConflictsNameThePeopleBehindTheDevices) {
+  server_->store().set_user_display_name("sue", "Susanne Berg");
+  const std::string office_id = box_.init("office.db");
+  const std::string ana_id = box_.init("ana.db");
+  const std::string id = put("office.db", {"customers", "name=Hoffmann", "territory=north", "phone=1"});
+  ASSERT_EQ(sync("office.db", sue_).exit_code, 0);
+  ASSERT_EQ(sync("ana.db", ana_).exit_code, 0);
+  put("ana.db", {"customers", id, "phone=222"});
+  put("office.db", {"customers", id, "phone=111"});
+  ASSERT_EQ(sync("office.db", sue_).exit_code, 0);
+  ASSERT_EQ(sync("ana.db", ana_).exit_code, 0);
+  const std::string conflicts = ok("ana.db", {"conflicts"}).out;
+  EXPECT_THAT(conflicts, HasSubstr("\"111\"  by Susanne Berg (sue), device " + office_id.substr(0, 8))) << conflicts;
+  EXPECT_THAT(conflicts, HasSubstr("\"222\"  by ana, device " + ana_id.substr(0, 8))) << conflicts;
+}
+
 // A device clock days off syncs (the server used to refuse it) and the rep is told to fix
 // it: one warning line on stderr, in text and JSON mode alike. Here the server's clock is
 // three days ahead of this machine's, which is the same thing seen from the other side.

@@ -14,6 +14,11 @@
 
 namespace fieldsync::server {
 
+struct DeviceRecord {
+  std::string replica;  // replica id text
+  std::string user;
+};
+
 struct UserRecord {
   std::string name;
   Role role = Role::kRep;
@@ -194,6 +199,9 @@ class Store {
   // Throws kAlreadyExists, or kInvalidArgument for a bad display name (empty: the name).
   virtual void add_user(const UserRecord& user) = 0;
   virtual std::vector<UserRecord> users() = 0;
+  // Every replica id the server has registered, with its user: the user directory names
+  // the people behind the dots phones hold.
+  virtual std::vector<DeviceRecord> devices() = 0;
   // Throws Error(kNotFound) for an unknown user, Error(kInvalidArgument) for a bad display
   // name (not UTF-8, over 100 characters, or holding a control character); empty: the user
   // name. No connection depends on it: accounts_generation() stays.
