@@ -34,7 +34,9 @@ Page {
             required property string detail
             width: ListView.view.width
             spacing: 0
-            Label { text: action + (fields ? ": " + fields : ""); font.bold: true; wrapMode: Label.Wrap; Layout.fillWidth: true }
+            Label { text: action; font.bold: true; wrapMode: Label.Wrap; Layout.fillWidth: true }
+            // One line per field: "status: scheduled -> in_progress".
+            Label { objectName: "historyChanges"; visible: fields.length > 0; text: fields; wrapMode: Label.Wrap; Layout.fillWidth: true }
             Label { text: qsTr("%1 · %2 · device %3").arg(time).arg(user).arg(replica); color: "#616161"; font.pixelSize: 12 }
             Label { visible: detail.length > 0; text: detail; wrapMode: Label.Wrap; Layout.fillWidth: true }
         }

@@ -1,13 +1,12 @@
 #include "history_model.hpp"
 
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QNetworkRequest>
 #include <QUrl>
 
 #include <algorithm>
 
+#include "fieldsync/core/error.hpp"
+#include "fieldsync/core/history_entries.hpp"
 #include "server_api.hpp"
 #include "value_text.hpp"
 
@@ -68,15 +67,16 @@ void HistoryModel::finish(QNetworkReply* reply) {
   beginResetModel();
   rows_.clear();
   if (status == 200) {
-    const auto entries = QJsonDocument::fromJson(body).array();
-    for (const auto& value : entries) {
-      const QJsonObject e = value.toObject();
-      QStringList fields;
-      for (const auto& f : e.value(QLatin1String("fields")).toArray()) fields.push_back(f.toString());
-      rows_.push_back(Row{time_text(static_cast<std::uint64_t>(e.value(QLatin1String("at_ms")).toDouble())),
-                          e.value(QLatin1String("user")).toString(), e.value(QLatin1String("replica")).toString().left(8),
-                          label_for(e.value(QLatin1String("action")).toString()), fields.join(QStringLiteral(", ")),
-                          e.value(QLatin1String("detail")).toString()});
+    try {
+      for (const auto& entry : parse_history(std::string_view(body.constData(), static_cast<std::size_t>(body.size())))) {
+        QStringList changes;
+        for (const auto& line : entry.changes) changes << QString::fromStdString(line);
+        rows_.push_back(Row{time_text(entry.at_ms), QString::fromStdString(entry.person()),
+                            QString::fromStdString(entry.device()), label_for(QString::fromStdString(entry.action)),
+                            changes.join(QLatin1Char('\n')), QString::fromStdString(entry.detail)});
+      }
+    } catch (const Error& e) {
+      error_ = tr("The office sent a history this app cannot read: %1").arg(QString::fromStdString(e.what()));
     }
     // Newest first.
     std::reverse(rows_.begin(), rows_.end());

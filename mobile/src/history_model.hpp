@@ -11,8 +11,9 @@
 namespace fieldsync::app {
 
 // A record's history from the server's audit log (GET /api/history/<collection>/<id> on
-// the server's HTTP port, the same host and port as its ws:// sync URL): who changed which
-// fields when, conflicts opened and settled, refusals. Fetched asynchronously with
+// the server's HTTP port, the same host and port as its ws:// sync URL): who (by name)
+// changed which fields from what to what and when, conflicts opened and settled with the
+// values, refusals; read by the engine's parse_history, as the CLI reads it. Fetched asynchronously with
 // QNetworkAccessManager, so the UI thread never waits on the network. UI thread only.
 class HistoryModel : public QAbstractListModel {
   Q_OBJECT
@@ -44,7 +45,7 @@ class HistoryModel : public QAbstractListModel {
 
  private:
   struct Row {
-    QString time, user, replica, action, fields, detail;
+    QString time, user, replica, action, fields, detail;  // fields: a line per change
   };
   void finish(QNetworkReply* reply);
 

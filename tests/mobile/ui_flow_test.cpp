@@ -130,8 +130,20 @@ TEST_F(UiFlowTest, OfflineEditSyncMergeAndSettledConflict) {
   ASSERT_TRUE(wait_until([&] { return !history->loading(); }));
   EXPECT_EQ(history->error(), QString());
   QStringList actions;
-  for (int i = 0; i < history->rowCount(); ++i) actions << history->index(i).data(HistoryModel::kAction).toString();
+  QString settlement;
+  for (int i = 0; i < history->rowCount(); ++i) {
+    actions << history->index(i).data(HistoryModel::kAction).toString();
+    if (actions.back() == QLatin1String("Conflict settled")) {
+      settlement = history->index(i).data(HistoryModel::kFields).toString() + " by " +
+                   history->index(i).data(HistoryModel::kUser).toString();
+    }
+  }
   EXPECT_TRUE(actions.contains(QStringLiteral("Conflict settled"))) << actions.join(", ").toStdString();
+  // With the value chosen, the values it replaced, and the person.
+  EXPECT_TRUE(settlement.startsWith(QStringLiteral("phone: settled on +49 40 9 (replaced ")) &&
+              settlement.contains(QStringLiteral("+49 40 2")) && settlement.contains(QStringLiteral("+49 40 3")) &&
+              settlement.endsWith(QStringLiteral(") by sam")))
+      << settlement.toStdString();
 }
 
 TEST_F(UiFlowTest, RecordOutsideTheTerritoryIsRefusedInWords) {

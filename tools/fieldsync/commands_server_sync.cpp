@@ -22,8 +22,8 @@
 #include "fieldsync/client/live_sync.hpp"
 #include "fieldsync/client/sync_once.hpp"
 #include "fieldsync/client/ws_url.hpp"
+#include "fieldsync/core/history_entries.hpp"
 #include "fieldsync/core/people.hpp"
-#include "history_text.hpp"
 #include "http_get.hpp"
 #include "json_output.hpp"
 #include "text_table.hpp"
@@ -546,11 +546,9 @@ void run_history(const Context& context, const HistoryCommand& command) {
   std::cout << "history of " << collection.name << ' ' << id.to_string() << '\n';
   // One row per field change; an entry's further changes on rows of their own below it.
   TextTable table({"time", "person", "device", "action", "change", "detail"}, 120);
-  for (const auto& entry : entries) {
-    const std::vector<std::string> lines = history_change_lines(entry);
-    table.add_row({iso8601_utc(entry.value("at_ms", std::uint64_t{0})), history_person(entry),
-                   short_replica(entry.value("replica", "")), entry.value("action", ""), lines.front(),
-                   entry.value("detail", "")});
+  for (const auto& entry : parse_history(response.body)) {
+    const auto& lines = entry.changes;
+    table.add_row({iso8601_utc(entry.at_ms), entry.person(), entry.device(), entry.action, lines.front(), entry.detail});
     for (std::size_t i = 1; i < lines.size(); ++i) table.add_row({"", "", "", "", lines[i], ""});
   }
   table.print(std::cout);
