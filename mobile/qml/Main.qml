@@ -91,7 +91,7 @@ ApplicationWindow {
         initialItem: HomePage { app: window.app; navigator: window }
     }
 
-    footer: SyncStatusBar { app: window.app }
+    footer: SyncStatusBar { app: window.app; onRefusedClicked: window.openSettings() }
 
     Component { id: customerPage; CustomerPage { app: window.app; navigator: window } }
     Component { id: orderPage; OrderPage { app: window.app; navigator: window } }

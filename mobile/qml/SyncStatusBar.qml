@@ -5,10 +5,12 @@ import QtQuick.Layouts
 import FieldSync.App
 
 // Always visible: online or offline, the last successful sync, edits waiting to be sent,
-// open conflicts, and the sync problem in words, with a button to sync now.
+// open conflicts, records the office refused, and the sync problem in words, with a button
+// to sync now.
 Pane {
     id: bar
     required property AppController app
+    signal refusedClicked()
 
     objectName: "syncStatusBar"
     padding: 8
@@ -59,6 +61,17 @@ Pane {
                 objectName: "conflictLabel"
                 text: bar.app.conflicts.count === 1 ? qsTr("· 1 conflict") : qsTr("· %1 conflicts").arg(bar.app.conflicts.count)
                 color: bar.app.conflicts.count > 0 ? "#c62828" : "#616161"
+            }
+            // Refused records are the office's answer to this phone: visible here, one tap
+            // from the list that says why.
+            Button {
+                objectName: "refusedButton"
+                visible: bar.app.rejections.length > 0
+                flat: true
+                padding: 0
+                text: bar.app.rejections.length === 1 ? qsTr("· 1 refused") : qsTr("· %1 refused").arg(bar.app.rejections.length)
+                Material.foreground: "#c62828"
+                onClicked: bar.refusedClicked()
             }
         }
         Label {

@@ -158,12 +158,17 @@ TEST_F(UiFlowTest, RecordOutsideTheTerritoryIsRefusedInWords) {
   const QVariantMap refusal = rep.app().rejections().front().toMap();
   EXPECT_TRUE(refusal.value(QStringLiteral("message")).toString().contains(QLatin1String("outside your territories")));
 
+  // The status bar says so, and takes her to the list that says why.
+  ASSERT_TRUE(wait_until([&] { return rep.shows(QStringLiteral("refusedButton")); }));
+  EXPECT_EQ(rep.text(QStringLiteral("refusedButton")), QStringLiteral("· 1 refused"));
+  rep.click(QStringLiteral("refusedButton"));
+
   // "Got it": the office holds no such customer, so it leaves the phone, and nothing is left to send.
-  rep.call("openSettings");
   const QString button = QStringLiteral("dismissRejection:") + refusal.value(QStringLiteral("recordId")).toString();
   ASSERT_TRUE(wait_until([&] { return rep.shows(button); }));
   rep.click(button);
   ASSERT_TRUE(wait_until([&] { return rep.app().rejections().isEmpty(); }));
+  EXPECT_TRUE(wait_until([&] { return !rep.shows(QStringLiteral("refusedButton")); }));
   EXPECT_EQ(rep.text(QStringLiteral("settingsMessage")), QString());
   EXPECT_FALSE(rep.app().replica().get("customers", *Uuid::parse(refusal.value(QStringLiteral("recordId")).toString().toStdString())));
   EXPECT_EQ(rep.app().outboxSize(), 0);
