@@ -95,6 +95,12 @@ Page {
                             }
                         }
                     }
+                    ContactActions {
+                        app: page.app
+                        phone: page.customer.phone || ""
+                        email: page.customer.email || ""
+                        address: page.customer.address || ""
+                    }
                     RowLayout {
                         ActionButton {
                             objectName: "editCustomerButton"

@@ -46,6 +46,15 @@ Page {
                 Layout.leftMargin: 12
                 Layout.rightMargin: 12
             }
+            // A saved contact: call or write to them from their page.
+            ContactActions {
+                readonly property bool saved: page.form !== null && page.form.collection === "contacts" && !page.form.isNew
+                app: page.app
+                phone: saved ? page.form.value("phone") : ""
+                email: saved ? page.form.value("email") : ""
+                Layout.leftMargin: 12
+                Layout.rightMargin: 12
+            }
 
             Repeater {
                 model: page.form ? page.form.fields : []

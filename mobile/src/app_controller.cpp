@@ -1,12 +1,14 @@
 #include "app_controller.hpp"
 
 #include <QDateTime>
+#include <QDesktopServices>
 #include <QFileInfo>
 #include <QQmlEngine>
 
 #include "fieldsync/client/connection_options.hpp"
 #include "fieldsync/client/ws_url.hpp"
 #include "app_rules.hpp"
+#include "contact_links.hpp"
 #include "record_removal.hpp"
 #include "sync_error_text.hpp"
 #include "value_text.hpp"
@@ -194,6 +196,16 @@ RecordListModel* AppController::related(const QString& collection, const QString
   adopt(model);
   return model;
 }
+
+QString AppController::contactLink(const QString& kind, const QString& value) const {
+  QUrl url;
+  if (kind == QLatin1String("call")) url = call_url(value);
+  if (kind == QLatin1String("mail")) url = mail_url(value);
+  if (kind == QLatin1String("map")) url = map_url(value);
+  return url.isValid() ? url.toString(QUrl::FullyEncoded) : QString();
+}
+
+bool AppController::openLink(const QString& link) const { return QDesktopServices::openUrl(QUrl(link)); }
 
 HistoryModel* AppController::history(const QString& collection, const QString& id) {
   auto* model = new HistoryModel();

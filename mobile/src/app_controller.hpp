@@ -96,6 +96,12 @@ class AppController : public QObject {
   Q_INVOKABLE QString saveSettings(const QString& url, const QString& token, const QString& ca_file = {},
                                    bool allow_plaintext = false);
   // Whether this user may delete the record from the phone now (record_removal.hpp).
+  // The link behind a tap on a phone number, an e-mail address or an address ("call",
+  // "mail", "map"); an empty string when the value makes none.
+  Q_INVOKABLE QString contactLink(const QString& kind, const QString& value) const;
+  // Hands a link to the platform (the dialer, the mail app, the map app).
+  Q_INVOKABLE bool openLink(const QString& link) const;
+
   Q_INVOKABLE bool canRemove(const QString& collection, const QString& id) const;
   // Deletes it (an ordinary write that syncs); returns "" or why not (nothing written then).
   Q_INVOKABLE QString removeRecord(const QString& collection, const QString& id);
