@@ -24,6 +24,7 @@ ApplicationWindow {
     function openOrder(id) { stack.push(orderPage, { orderId: id }) }
     function openReview() { stack.push(reviewPage) }
     function openReports() { stack.push(reportsPage) }
+    function openWorklist() { stack.push(worklistPage) }
     function openSettings() { stack.push(settingsPage) }
     function openHistory(collection, id, title) {
         stack.push(historyPage, { model: app.history(collection, id), title: title })
@@ -77,6 +78,7 @@ ApplicationWindow {
                 onClicked: menu.open()
                 Menu {
                     id: menu
+                    MenuItem { objectName: "worklistMenuItem"; text: qsTr("Work lists"); onTriggered: window.openWorklist() }
                     MenuItem { text: qsTr("Reports"); onTriggered: window.openReports() }
                     MenuItem { text: qsTr("Settings"); onTriggered: window.openSettings() }
                 }
@@ -97,6 +99,7 @@ ApplicationWindow {
     Component { id: orderPage; OrderPage { app: window.app; navigator: window } }
     Component { id: reviewPage; ReviewPage { app: window.app } }
     Component { id: reportsPage; ReportsPage { app: window.app } }
+    Component { id: worklistPage; WorklistPage { app: window.app; navigator: window } }
     Component { id: settingsPage; SettingsPage { app: window.app } }
     Component { id: historyPage; HistoryPage {} }
     Component { id: recordFormPage; RecordFormPage { app: window.app; onDone: stack.pop() } }

@@ -35,6 +35,7 @@ AppController::AppController(const QString& database_path, QObject* parent)
       conflicts_(replica_),
       people_(replica_),
       reports_(replica_),
+      worklist_(replica_),
       known_role_(role()) {
   refresh_timer_.setSingleShot(true);
   refresh_timer_.setInterval(100);
@@ -62,6 +63,7 @@ void AppController::refresh() {
   due_.reload();
   conflicts_.reload();
   reports_.reload();
+  worklist_.reload();
   emit replicaChanged();
 }
 

@@ -18,6 +18,7 @@
 #include "record_moves.hpp"
 #include "report_builder.hpp"
 #include "sync_controller.hpp"
+#include "worklist_model.hpp"
 
 namespace fieldsync::app {
 
@@ -37,6 +38,7 @@ class AppController : public QObject {
   Q_PROPERTY(DueFollowUpModel* dueFollowUps READ dueFollowUps CONSTANT)
   Q_PROPERTY(ConflictModel* conflicts READ conflicts CONSTANT)
   Q_PROPERTY(ReportBuilder* reports READ reports CONSTANT)
+  Q_PROPERTY(WorklistModel* worklist READ worklist CONSTANT)
   Q_PROPERTY(int outboxSize READ outboxSize NOTIFY replicaChanged)
   Q_PROPERTY(int revision READ revision NOTIFY replicaChanged)
   Q_PROPERTY(QVariantList rejections READ rejections NOTIFY replicaChanged)
@@ -57,6 +59,7 @@ class AppController : public QObject {
   SyncController* sync() { return &sync_; }
   CustomerListModel* customers() { return &customers_; }
   DueFollowUpModel* dueFollowUps() { return &due_; }
+  WorklistModel* worklist() { return &worklist_; }
   ConflictModel* conflicts() { return &conflicts_; }
   ReportBuilder* reports() { return &reports_; }
   int outboxSize() const { return static_cast<int>(replica_.outbox_size()); }
@@ -132,6 +135,7 @@ class AppController : public QObject {
   ConflictModel conflicts_;
   PeopleDirectory people_;  // names the authors in conflicts_
   ReportBuilder reports_;
+  WorklistModel worklist_;
   QTimer refresh_timer_;  // coalesces the sync thread's many reports into one refresh
   int revision_ = 0;
   QString known_role_;  // the role last announced by roleChanged
