@@ -85,6 +85,29 @@ Page {
                     }
                 }
             }
+            // Into a spreadsheet: the same columns as `fieldsync report --csv`, for the slice shown.
+            SectionHeader { text: qsTr("Export as CSV") }
+            ComboBox {
+                id: exportChoice
+                objectName: "exportChoice"
+                Layout.fillWidth: true
+                model: page.reports.exports().map(r => page.reports.exportLabel(r))
+            }
+            ActionButton {
+                objectName: "exportButton"
+                text: qsTr("Export")
+                onClicked: {
+                    const result = page.reports.exportCsv(page.reports.exports()[exportChoice.currentIndex])
+                    exportMessage.text = result.error ? result.error : qsTr("Saved to %1").arg(result.path)
+                }
+            }
+            Label {
+                id: exportMessage
+                objectName: "exportMessage"
+                visible: text.length > 0
+                wrapMode: Label.Wrap
+                Layout.fillWidth: true
+            }
         }
     }
 }

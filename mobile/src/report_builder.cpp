@@ -1,7 +1,11 @@
 #include "report_builder.hpp"
 
+#include <QStandardPaths>
+
+#include "fieldsync/core/error.hpp"
 #include "fieldsync/reports/follow_ups_report.hpp"
 #include "fieldsync/reports/orders_report.hpp"
+#include "report_export.hpp"
 #include "sql_rows.hpp"
 
 namespace fieldsync::app {
@@ -35,12 +39,38 @@ QString amounts_text(const FieldSchema& money, const reports::OrderGroup& group,
 
 }  // namespace
 
-ReportBuilder::ReportBuilder(Replica& replica, QObject* parent) : QObject(parent), replica_(&replica) { reload(); }
+ReportBuilder::ReportBuilder(Replica& replica, QObject* parent)
+    : QObject(parent),
+      replica_(&replica),
+      export_dir_(QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation) + QStringLiteral("/FieldSync")) {
+  reload();
+}
 
 void ReportBuilder::setSlice(const QString& key) {
   if (key == slice_) return;
   slice_ = key;
   reload(today_.isValid() ? today_ : QDate::currentDate());
+}
+
+QStringList ReportBuilder::exports() const { return exportable_reports(); }
+
+QString ReportBuilder::exportLabel(const QString& report) const {
+  if (report == QLatin1String("orders-month")) return tr("Orders by month");
+  if (report == QLatin1String("orders-rep")) return tr("Orders by rep");
+  if (report == QLatin1String("orders-territory")) return tr("Orders by territory");
+  if (report == QLatin1String("orders-tier")) return tr("Orders by tier");
+  if (report == QLatin1String("tickets")) return tr("After-sales tickets");
+  if (report == QLatin1String("follow-ups")) return tr("Follow-ups");
+  return report;
+}
+
+QVariantMap ReportBuilder::exportCsv(const QString& report) const {
+  try {
+    return {{QStringLiteral("path"), export_report_csv(*replica_, report, slice_filter(slice_),
+                                                       today_.isValid() ? today_ : QDate::currentDate(), export_dir_)}};
+  } catch (const Error& e) {
+    return {{QStringLiteral("error"), tr("Could not export: %1").arg(QString::fromStdString(e.what()))}};
+  }
 }
 
 void ReportBuilder::reload() { reload(QDate::currentDate()); }

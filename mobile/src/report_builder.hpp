@@ -54,6 +54,16 @@ class ReportBuilder : public QObject {
   Q_INVOKABLE void reload();
   void reload(const QDate& today);
 
+  // The reports that export, and their words.
+  Q_INVOKABLE QStringList exports() const;
+  Q_INVOKABLE QString exportLabel(const QString& report) const;
+  // Writes `report` (one of exports()) for the slice shown now as a CSV file into the
+  // export folder: {path} or {error} in words.
+  Q_INVOKABLE QVariantMap exportCsv(const QString& report) const;
+  // Documents/FieldSync by default (where a phone's file manager and share sheet look).
+  QString exportDir() const { return export_dir_; }
+  void setExportDir(const QString& dir) { export_dir_ = dir; }
+
  signals:
   void changed();
 
@@ -64,6 +74,7 @@ class ReportBuilder : public QObject {
   QVariantList slices_;
   QString slice_;
   QDate today_;  // of the last reload, kept when the slice changes
+  QString export_dir_;
 };
 
 }  // namespace fieldsync::app

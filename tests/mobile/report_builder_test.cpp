@@ -1,7 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <QFile>
 #include <QSignalSpy>
 
+#include "fieldsync/core/csv.hpp"
 #include "model_test_support.hpp"
 #include "report_builder.hpp"
 
@@ -149,6 +151,46 @@ TEST(ReportBuilderTest, SlicesByTerritoryAndRep) {
   reports.setSlice(QString());
   EXPECT_EQ(status_rows(), (QStringList{"received:2:14.00 CNY", "reviewed:1:7.00 CNY", "delivered:1:20.00 CNY"}));
   EXPECT_EQ(reports.conversion().value("potential").toInt(), 3);
+}
+
+// A report exported for a spreadsheet: the CLI's columns, the slice shown, the exact money.
+TEST(ReportBuilderTest, ExportsAReportAsCsvForTheSliceShown) {
+  fieldsync::test::TempDir dir;
+  Replica phone = test::open_file(dir, "phone.db");
+  auto customer = [&](const char* name, const char* territory) {
+    return phone.create("customers", {{"name", text(name)}, {"tier", text("potential")}, {"territory", text(territory)}});
+  };
+  auto order = [&](const RecordId& c, const char* territory, std::int64_t amount, const char* status) {
+    phone.create("orders", {{"order_number", text("N")}, {"customer_id", text(c.to_string())}, {"status", text(status)},
+                            {"amount", Value(amount)}, {"order_date", text("2030-06-02")}, {"currency", text("CNY")},
+                            {"territory", text(territory)}});
+  };
+  order(customer("A", "north"), "north", 1250, "received");
+  order(customer("B", "south"), "south", 99900, "received");
+  order(customer("C", "north"), "north", 500, "cancelled");
+
+  ReportBuilder reports(phone);
+  reports.reload(QDate(2030, 6, 15));
+  reports.setExportDir(QString::fromStdString(dir.file("exports")));
+  reports.setSlice(QStringLiteral("territory:north"));
+  const QVariantMap result = reports.exportCsv(QStringLiteral("orders-month"));
+  ASSERT_TRUE(result.contains(QStringLiteral("path"))) << result.value(QStringLiteral("error")).toString().toStdString();
+  const QString path = result.value(QStringLiteral("path")).toString();
+  EXPECT_TRUE(path.endsWith(QStringLiteral("exports/orders-month-2030-06-15.csv"))) << path.toStdString();
+  QFile file(path);
+  ASSERT_TRUE(file.open(QIODevice::ReadOnly));
+  const auto rows = parse_csv(file.readAll().toStdString());
+  ASSERT_EQ(rows.size(), 3u);  // header, 2030-06, (all)
+  EXPECT_EQ(rows[0].fields[0], "month");
+  EXPECT_EQ(rows[0].fields[3], "amount");
+  EXPECT_EQ(rows[1].fields, (std::vector<std::string>{"2030-06", "CNY", "1", "12.50", "1", "5.00", "2", "1", "50.0"}))
+      << "the south's 999.00 is not in the north's slice; the cancelled order apart";
+
+  EXPECT_TRUE(reports.exportCsv(QStringLiteral("invoices")).value(QStringLiteral("error")).toString().contains(QLatin1String("no report")));
+  const std::string blocked = dir.file("a-file");
+  QFile(QString::fromStdString(blocked)).open(QIODevice::WriteOnly);
+  reports.setExportDir(QString::fromStdString(blocked));  // a file where the folder should be
+  EXPECT_TRUE(reports.exportCsv(QStringLiteral("tickets")).contains(QStringLiteral("error")));
 }
 
 }  // namespace

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <QFile>
+
 #include <QtQml/qqmlextensionplugin.h>
 
 #include <memory>
@@ -210,6 +212,17 @@ TEST_F(UiFlowTest, ReportsForOneTerritoryOrRep) {
       << rep.app().reports()->slice().toStdString();
   EXPECT_EQ(rep.find(QStringLiteral("reportSlice"))->property("currentText").toString(), QStringLiteral("Rep otto"));
   EXPECT_EQ(rep.text(QStringLiteral("conversionReport")), QStringLiteral("0 of 1 potential customers ordered (0%)"));
+
+  // The slice goes to a spreadsheet as it is shown.
+  rep.app().reports()->setExportDir(QString::fromStdString(dir_.file("exports")));
+  rep.click(QStringLiteral("exportButton"));
+  ASSERT_TRUE(wait_until([&] { return rep.text(QStringLiteral("exportMessage")).startsWith(QLatin1String("Saved to ")); }))
+      << rep.text(QStringLiteral("exportMessage")).toStdString();
+  QFile exported(rep.text(QStringLiteral("exportMessage")).mid(9));
+  ASSERT_TRUE(exported.open(QIODevice::ReadOnly)) << exported.fileName().toStdString();
+  const QByteArray csv = exported.readAll();
+  EXPECT_TRUE(csv.startsWith("month,currency,orders,amount,")) << csv.toStdString();
+  EXPECT_FALSE(csv.contains("12.50")) << "rita's order is not in otto's slice: " << csv.toStdString();
 }
 
 // A ws:// address beyond this device needs the "unencrypted" switch; the settings say so.

@@ -6,7 +6,7 @@
 #include <memory>
 
 #include "commands.hpp"
-#include "csv.hpp"
+#include "fieldsync/core/csv.hpp"
 #include "csv_import.hpp"
 #include "fieldsync/tools/progress_bar.hpp"
 

@@ -5,7 +5,7 @@
 #include <memory>
 
 #include "commands.hpp"
-#include "csv.hpp"
+#include "fieldsync/reports/report_rows.hpp"
 #include "json_output.hpp"
 #include "report_output.hpp"
 #include "text_table.hpp"
@@ -29,15 +29,14 @@ std::string local_today() {
   return text;
 }
 
-void print(const Context& context, const ReportOptions& options, const ReportRows& rows, const nlohmann::json& json) {
+void print(const Context& context, const ReportOptions& options, const reports::ReportRows& rows, const nlohmann::json& json) {
   if (context.json && options.csv) throw Error(ErrorCode::kInvalidArgument, "choose one output format: --csv or --json");
   if (context.json) {
     std::cout << to_pretty_json(json);
     return;
   }
   if (options.csv) {
-    write_csv_row(std::cout, rows.header);
-    for (const auto& row : rows.rows) write_csv_row(std::cout, row);
+    std::cout << reports::csv_text(rows);  // what the app exports too
     return;
   }
   TextTable table(rows.header);
@@ -54,20 +53,20 @@ void run_orders(const Context& context, const ReportOptions& options) {
   const auto report = reports::orders_report(replica, grouping, options.filter);
   const FieldSchema* money = replica.schema().require("orders").field("amount");
   if (!money) throw Error(ErrorCode::kUnknownField, "the orders collection has no amount field");
-  print(context, options, orders_rows(report, *money), orders_json(report, *money, options.filter));
+  print(context, options, reports::orders_rows(report, *money), orders_json(report, *money, options.filter));
 }
 
 void run_tickets(const Context& context, const ReportOptions& options) {
   Replica replica = context.open_existing();
   const auto report = reports::tickets_report(replica, options.filter);
-  print(context, options, tickets_rows(report), tickets_json(report));
+  print(context, options, reports::tickets_rows(report), tickets_json(report));
 }
 
 void run_follow_ups(const Context& context, const ReportOptions& options) {
   Replica replica = context.open_existing();
   const auto report =
       reports::follow_ups_report(replica, options.today.empty() ? local_today() : options.today, options.filter);
-  print(context, options, follow_ups_rows(report), follow_ups_json(report));
+  print(context, options, reports::follow_ups_rows(report), follow_ups_json(report));
 }
 
 CLI::App* add_report(CLI::App& report, const char* name, const char* description,

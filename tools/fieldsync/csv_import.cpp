@@ -4,7 +4,7 @@
 #include <set>
 
 #include "context.hpp"
-#include "csv.hpp"
+#include "fieldsync/core/csv.hpp"
 
 namespace fieldsync::cli {
 namespace {

@@ -6,7 +6,7 @@
 #include <map>
 
 #include "cli_runner.hpp"
-#include "csv.hpp"
+#include "fieldsync/core/csv.hpp"
 
 namespace fieldsync::cli::test {
 namespace {

@@ -7,7 +7,7 @@
 #include <map>
 
 #include "cli_runner.hpp"
-#include "csv.hpp"
+#include "fieldsync/core/csv.hpp"
 #include "fieldsync/core/order_numbers.hpp"
 #include "fieldsync/test/report_fixture.hpp"
 

@@ -4,10 +4,10 @@
 
 #include <sstream>
 
-#include "csv.hpp"
+#include "fieldsync/core/csv.hpp"
 #include "fieldsync/core/error.hpp"
 
-namespace fieldsync::cli {
+namespace fieldsync {
 namespace {
 
 using Fields = std::vector<std::string>;
@@ -96,4 +96,4 @@ TEST(CsvWriter, WhatItWritesReadsBackTheSame) {
 }
 
 }  // namespace
-}  // namespace fieldsync::cli
+}  // namespace fieldsync

@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-namespace fieldsync::cli {
+namespace fieldsync {
 
 // One CSV record and the line of the input where it starts (quoted fields may span lines).
 struct CsvRow {
@@ -39,4 +39,4 @@ std::string csv_field(std::string_view value);
 // One record, fields joined by commas and ended by CRLF as RFC 4180 asks.
 void write_csv_row(std::ostream& out, const std::vector<std::string>& fields);
 
-}  // namespace fieldsync::cli
+}  // namespace fieldsync

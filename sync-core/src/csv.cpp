@@ -1,8 +1,8 @@
-#include "csv.hpp"
+#include "fieldsync/core/csv.hpp"
 
 #include "fieldsync/core/error.hpp"
 
-namespace fieldsync::cli {
+namespace fieldsync {
 namespace {
 
 [[noreturn]] void malformed(std::size_t line, const std::string& why) {
@@ -92,4 +92,4 @@ void write_csv_row(std::ostream& out, const std::vector<std::string>& fields) {
   out << "\r\n";
 }
 
-}  // namespace fieldsync::cli
+}  // namespace fieldsync
