@@ -12,6 +12,10 @@ Page {
     readonly property ReportBuilder reports: app.reports
     title: qsTr("Reports")
 
+    // The bars of a chart; reading ordersByMonth ties the binding to the reports' `changed`,
+    // so the charts follow the slice and the replica.
+    function counts(grouping) { return reports.ordersByMonth ? reports.orderCounts(grouping) : [] }
+
     component Row3: RowLayout {
         property string first
         property string second
@@ -64,6 +68,25 @@ Page {
                     second: modelData.count
                     third: modelData.amount
                 }
+            }
+            // Charts first: orders per month, per rep and per tier in the slice shown.
+            OrdersChart {
+                objectName: "monthChart"
+                title: qsTr("Orders by month")
+                rows: page.counts("month")
+                Layout.fillWidth: true
+            }
+            OrdersChart {
+                objectName: "repChart"
+                title: qsTr("Orders by rep")
+                rows: page.counts("rep")
+                Layout.fillWidth: true
+            }
+            OrdersChart {
+                objectName: "tierChart"
+                title: qsTr("Orders by tier")
+                rows: page.counts("tier")
+                Layout.fillWidth: true
             }
             SectionHeader { text: qsTr("Orders by month") }
             // By the month of each order's date; cancelled orders apart, never in the amounts.

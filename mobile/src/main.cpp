@@ -6,7 +6,7 @@
 
 #include <QCommandLineParser>
 #include <QDir>
-#include <QGuiApplication>
+#include <QApplication>
 #include <QLocale>
 #include <QQmlApplicationEngine>
 #include <QQuickStyle>
@@ -26,14 +26,16 @@
 Q_IMPORT_QML_PLUGIN(FieldSync_AppPlugin)
 
 int main(int argc, char* argv[]) {
-  QGuiApplication application(argc, argv);
-  QGuiApplication::setApplicationName(QStringLiteral("FieldSync"));
-  QGuiApplication::setOrganizationName(QStringLiteral("FieldSync"));
+  // A QApplication, not a QGuiApplication: the reports' charts (Qt Charts) are drawn by
+  // Graphics View, which needs one.
+  QApplication application(argc, argv);
+  QApplication::setApplicationName(QStringLiteral("FieldSync"));
+  QApplication::setOrganizationName(QStringLiteral("FieldSync"));
   QQuickStyle::setStyle(QStringLiteral("Material"));
   // The device's language where the app carries it (Chinese: i18n/); English otherwise.
   QTranslator translator;
   if (translator.load(QLocale(), QStringLiteral("fieldsync"), QStringLiteral("_"), QStringLiteral(":/i18n"))) {
-    QGuiApplication::installTranslator(&translator);
+    QApplication::installTranslator(&translator);
   }
 
   QCommandLineParser options;
@@ -74,7 +76,7 @@ int main(int argc, char* argv[]) {
     if (options.isSet(shots_option)) {
       return window ? fieldsync::app::take_screenshots(*window, app, options.value(shots_option)) : 1;
     }
-    return QGuiApplication::exec();
+    return QApplication::exec();
   } catch (const fieldsync::Error& e) {
     std::fprintf(stderr, "fieldsync-app: %s\n", e.what());
     return 1;

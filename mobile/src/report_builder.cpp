@@ -52,6 +52,20 @@ void ReportBuilder::setSlice(const QString& key) {
   reload(today_.isValid() ? today_ : QDate::currentDate());
 }
 
+QVariantList ReportBuilder::orderCounts(const QString& grouping) const {
+  QVariantList out;
+  try {
+    const auto report = reports::orders_report(*replica_, reports::parse_grouping(grouping.toStdString()), slice_filter(slice_));
+    for (const auto& group : report.groups) {
+      out.push_back(QVariantMap{{QStringLiteral("key"), group.key.empty() ? tr("none") : QString::fromStdString(group.key)},
+                                {QStringLiteral("count"), static_cast<qint64>(group.orders)}});
+    }
+  } catch (const Error&) {
+    // an unknown grouping: no bars
+  }
+  return out;
+}
+
 QStringList ReportBuilder::exports() const { return exportable_reports(); }
 
 QString ReportBuilder::exportLabel(const QString& report) const {

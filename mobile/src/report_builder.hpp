@@ -54,6 +54,10 @@ class ReportBuilder : public QObject {
   Q_INVOKABLE void reload();
   void reload(const QDate& today);
 
+  // For the charts: orders not cancelled per group of `grouping` ("month", "rep", "tier",
+  // "territory") in the slice shown, as {key, count}; months oldest first.
+  Q_INVOKABLE QVariantList orderCounts(const QString& grouping) const;
+
   // The reports that export, and their words.
   Q_INVOKABLE QStringList exports() const;
   Q_INVOKABLE QString exportLabel(const QString& report) const;

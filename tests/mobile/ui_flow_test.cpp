@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <QDate>
 #include <QFile>
+#include <QImage>
 
 #include <QtQml/qqmlextensionplugin.h>
 
@@ -203,6 +205,29 @@ TEST_F(UiFlowTest, ReportsForOneTerritoryOrRep) {
   EXPECT_EQ(rep.text(QStringLiteral("conversionReport")), QStringLiteral("1 of 2 potential customers ordered (50%)"));
   EXPECT_EQ(rep.find(QStringLiteral("reportSlice"))->property("currentText").toString(), QStringLiteral("All territories and reps"));
 
+  // The charts: one order this month, rita's; drawn (teal bars) even by the software renderer.
+  const QString this_month = QDate::currentDate().toString(QStringLiteral("yyyy-MM"));
+  auto chart = [&](const char* name, const char* what) {
+    return rep.find(QString::fromLatin1(name))->property(what).toList();
+  };
+  EXPECT_EQ(chart("monthChart", "keys"), (QVariantList{this_month}));
+  EXPECT_EQ(chart("monthChart", "counts"), (QVariantList{1}));
+  const QVariantList reps = chart("repChart", "keys");
+  ASSERT_TRUE(reps.contains(QStringLiteral("rita"))) << reps.size();
+  EXPECT_EQ(chart("repChart", "counts").at(reps.indexOf(QStringLiteral("rita"))).toInt(), 1);
+  QQuickItem* month_chart = rep.find(QStringLiteral("monthChart"));
+  ASSERT_TRUE(wait_until([&] { return !rep.find(QStringLiteral("stack"))->property("busy").toBool(); }));
+  const QImage shot = rep.window()->grabWindow();
+  shot.save(QString::fromStdString(dir_.file("reports.png")));
+  const QRectF area = month_chart->mapRectToScene(QRectF(0, 0, month_chart->width(), month_chart->height()));
+  int teal = 0;
+  for (int y = static_cast<int>(area.top()); y < static_cast<int>(area.bottom()) && y < shot.height(); ++y) {
+    for (int x = static_cast<int>(area.left()); x < static_cast<int>(area.right()) && x < shot.width(); ++x) {
+      if (shot.pixelColor(x, y) == QColor(0x00, 0x89, 0x7b)) ++teal;
+    }
+  }
+  EXPECT_GT(teal, 100) << "no bar drawn; see " << dir_.file("reports.png");
+
   // All, Territory north, Territory south, Rep otto, Rep rita: pick "Rep otto".
   rep.click(QStringLiteral("reportSlice"));
   QTest::qWait(300);  // the popup opens
@@ -212,6 +237,7 @@ TEST_F(UiFlowTest, ReportsForOneTerritoryOrRep) {
       << rep.app().reports()->slice().toStdString();
   EXPECT_EQ(rep.find(QStringLiteral("reportSlice"))->property("currentText").toString(), QStringLiteral("Rep otto"));
   EXPECT_EQ(rep.text(QStringLiteral("conversionReport")), QStringLiteral("0 of 1 potential customers ordered (0%)"));
+  EXPECT_FALSE(chart("monthChart", "counts").contains(1)) << "the charts follow the slice";
 
   // The slice goes to a spreadsheet as it is shown.
   rep.app().reports()->setExportDir(QString::fromStdString(dir_.file("exports")));
