@@ -7,13 +7,11 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QGuiApplication>
-#include <QLocale>
 #include <QQmlApplicationEngine>
 #include <QQuickStyle>
 #include <QQuickWindow>
 #include <QStandardPaths>
 #include <QTemporaryDir>
-#include <QTranslator>
 #include <QtQml/qqmlextensionplugin.h>
 
 #include <cstdio>
@@ -30,11 +28,6 @@ int main(int argc, char* argv[]) {
   QGuiApplication::setApplicationName(QStringLiteral("FieldSync"));
   QGuiApplication::setOrganizationName(QStringLiteral("FieldSync"));
   QQuickStyle::setStyle(QStringLiteral("Material"));
-  // The device's language where the app carries it (Chinese: i18n/); English otherwise.
-  QTranslator translator;
-  if (translator.load(QLocale(), QStringLiteral("fieldsync"), QStringLiteral("_"), QStringLiteral(":/i18n"))) {
-    QGuiApplication::installTranslator(&translator);
-  }
 
   QCommandLineParser options;
   options.setApplicationDescription(QStringLiteral("FieldSync: offline-first field sales"));
@@ -66,7 +59,10 @@ int main(int argc, char* argv[]) {
       app.localWriteDone();
     }
 
+    // The language (Settings, or the device's) is applied by AppController; the QML texts
+    // follow a change at once.
     QQmlApplicationEngine engine;
+    QObject::connect(&app, &fieldsync::app::AppController::languageChanged, &engine, &QQmlEngine::retranslate);
     engine.setInitialProperties({{QStringLiteral("app"), QVariant::fromValue(&app)}});
     engine.load(QUrl(QStringLiteral("qrc:/qt/qml/FieldSync/App/qml/Main.qml")));
     if (engine.rootObjects().isEmpty()) return 1;
