@@ -61,6 +61,9 @@ TEST_F(AppLanguageTest, TheChoiceIsKeptAppliedAtOnceAndAfterARestart) {
     EXPECT_EQ(QCoreApplication::translate("RuleText", "Received"), QStringLiteral("已接单"));
     EXPECT_EQ(QCoreApplication::translate("HomePage", "Customers"), QStringLiteral("客户"));
     EXPECT_EQ(app.lastSync(), QStringLiteral("从未"));
+    // The schema's field names and enum values, worded by label_for.
+    EXPECT_EQ(label_for(QStringLiteral("next_follow_up")), QStringLiteral("下次跟进"));
+    EXPECT_EQ(label_for(QStringLiteral("complaint")), QStringLiteral("投诉"));
 
     app.setLanguage(QStringLiteral("en"));
     EXPECT_EQ(QLocale().language(), QLocale::English);
