@@ -71,6 +71,16 @@ Page {
                 text: qsTr("Signed in as %1").arg(page.app.sync.role)
                 color: "#616161"
             }
+            SectionHeader { text: qsTr("Language") }
+            // Language names in their own language, so each reader finds theirs.
+            ComboBox {
+                objectName: "languageChoice"
+                readonly property var codes: ["", "en", "zh_CN"]
+                model: [qsTr("System"), "English", "中文"]
+                currentIndex: Math.max(0, codes.indexOf(page.app.language))
+                onActivated: index => page.app.language = codes[index]
+                Layout.fillWidth: true
+            }
             SectionHeader { text: qsTr("Refused by the office") }
             Label { visible: page.app.rejections.length === 0; text: qsTr("Nothing refused."); color: "#616161" }
             Repeater {

@@ -7,6 +7,7 @@
 
 #include "fieldsync/client/connection_options.hpp"
 #include "fieldsync/client/ws_url.hpp"
+#include "app_language.hpp"
 #include "app_rules.hpp"
 #include "contact_links.hpp"
 #include "record_removal.hpp"
@@ -52,6 +53,7 @@ AppController::AppController(const QString& database_path, QObject* parent)
   connect(&people_, &PeopleDirectory::updated, &conflicts_, &ConflictModel::reload);
   connect(&sync_, &SyncController::statusChanged, this, &AppController::notice_role);
   connect(&conflicts_, &ConflictModel::localWrite, this, &AppController::localWriteDone);
+  apply_language();
   sync_.start(serverUrl(), token(), transport());
 }
 
@@ -101,6 +103,28 @@ QString AppController::lastSync() const {
   const auto ms = replica_.setting(kLastSyncKey);
   if (!ms || ms->empty()) return tr("never");
   return time_text(std::stoull(*ms));
+}
+
+QString AppController::language() const {
+  return QString::fromStdString(replica_.setting(kLanguageKey).value_or(""));
+}
+
+void AppController::setLanguage(const QString& language) {
+  const bool known = language == QLatin1String("en") || language == QLatin1String("zh_CN");
+  const QString choice = known ? language : QString();
+  if (choice == this->language()) return;
+  replica_.set_setting(kLanguageKey, choice.toStdString());
+  apply_language();
+  // Texts made in C++ (stages, times, messages) are made again in the new language.
+  refresh();
+  emit lastSyncChanged();
+  emit settingsChanged();
+  emit languageChanged();
+}
+
+void AppController::apply_language() {
+  apply_locale(locale_for_language(language()));
+  customers_.setLocale(QLocale());
 }
 
 QString AppController::serverUrl() const { return QString::fromStdString(replica_.setting(kServerUrlKey).value_or("")); }

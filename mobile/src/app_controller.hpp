@@ -49,6 +49,7 @@ class AppController : public QObject {
   Q_PROPERTY(bool allowPlaintext READ allowPlaintext NOTIFY settingsChanged)
   Q_PROPERTY(QString role READ role NOTIFY roleChanged)
   Q_PROPERTY(bool reviewer READ reviewer NOTIFY roleChanged)
+  Q_PROPERTY(QString language READ language WRITE setLanguage NOTIFY languageChanged)
 
  public:
   // Opens (or creates) the replica at `database_path` and starts syncing if a server is set.
@@ -82,6 +83,11 @@ class AppController : public QObject {
   // Supervisors and admins review everyone's conflicts; a rep sees only the conflicts on
   // their own records (their replica holds nothing else), labelled as theirs.
   bool reviewer() const;
+  // The language chosen in Settings (app_language.hpp): "" the device's, "en", "zh_CN".
+  // Setting it applies it at once (locale, catalogue, the models' texts and sort order);
+  // whoever owns the QML engine retranslates on languageChanged.
+  QString language() const;
+  void setLanguage(const QString& language);
 
   // A record for a detail page: {id, exists, pending, conflicted, conflictFields, <field>: text}.
   Q_INVOKABLE QVariantMap record(const QString& collection, const QString& id) const;
@@ -121,11 +127,13 @@ class AppController : public QObject {
   void lastSyncChanged();
   void settingsChanged();
   void roleChanged();
+  void languageChanged();
 
  private:
   void refresh();
   void adopt(QObject* form);
   void notice_role();
+  void apply_language();
   TransportSettings transport() const;
 
   Replica replica_;

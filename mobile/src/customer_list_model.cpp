@@ -1,5 +1,8 @@
 #include "customer_list_model.hpp"
 
+#include <QCollator>
+#include <algorithm>
+
 #include "sql_rows.hpp"
 
 namespace fieldsync::app {
@@ -90,10 +93,15 @@ void CustomerListModel::setSortBy(const QString& sort_by) {
   reload();
 }
 
+void CustomerListModel::setLocale(const QLocale& locale) {
+  if (locale == locale_) return;
+  locale_ = locale;
+  reload();
+}
+
 void CustomerListModel::reload() {
-  const std::string order = sort_by_ == QLatin1String("followUp")
-                                ? " ORDER BY follow_up IS NULL, follow_up, c.name COLLATE NOCASE"
-                                : " ORDER BY c.name COLLATE NOCASE, c.id";
+  // SQLite compares bytes; names are put in the locale's order below.
+  const std::string order = " ORDER BY c.id";
   const QString search = search_.trimmed();
   auto& db = replica_->database();
   const auto found = query_rows(db, std::string(kSelect) + order, 8,
@@ -103,6 +111,17 @@ void CustomerListModel::reload() {
   for (const auto& r : found) {
     rows_.push_back(Row{r[0], r[1], r[2], r[3], r[4], r[5], r[6] == QLatin1String("1"), r[7] == QLatin1String("1")});
   }
+  QCollator collator(locale_);
+  collator.setCaseSensitivity(Qt::CaseInsensitive);
+  const bool by_follow_up = sort_by_ == QLatin1String("followUp");
+  // By follow-up: the earliest first (ISO dates compare as text), none last; then by name.
+  std::stable_sort(rows_.begin(), rows_.end(), [&](const Row& a, const Row& b) {
+    if (by_follow_up && a.next_follow_up != b.next_follow_up) {
+      if (a.next_follow_up.isEmpty() || b.next_follow_up.isEmpty()) return b.next_follow_up.isEmpty();
+      return a.next_follow_up < b.next_follow_up;
+    }
+    return collator.compare(a.name, b.name) < 0;
+  });
   endResetModel();
 
   territories_.clear();

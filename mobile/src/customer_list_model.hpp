@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QAbstractListModel>
+#include <QLocale>
 #include <QStringList>
 #include <QtQml/qqmlregistration.h>
 
@@ -43,6 +44,9 @@ class CustomerListModel : public QAbstractListModel {
   QString sortBy() const { return sort_by_; }  // "name" or "followUp"
   void setSortBy(const QString& sort_by);
   QStringList territories() const { return territories_; }
+  // Names sort by this locale's collation (QCollator: "Bäckerei" before "Bistro", Chinese
+  // names in pinyin order); the app's locale (AppController sets it with the language).
+  void setLocale(const QLocale& locale);
 
   Q_INVOKABLE void reload();
   // The row's field for tests and delegates: role name -> value.
@@ -61,6 +65,7 @@ class CustomerListModel : public QAbstractListModel {
   Replica* replica_;
   QString search_, tier_, territory_, sort_by_ = QStringLiteral("name");
   QStringList territories_;
+  QLocale locale_;
   std::vector<Row> rows_;
 };
 

@@ -4,16 +4,14 @@
 //
 // The replica lives in the platform's app data folder unless --db says otherwise.
 
+#include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
-#include <QApplication>
-#include <QLocale>
 #include <QQmlApplicationEngine>
 #include <QQuickStyle>
 #include <QQuickWindow>
 #include <QStandardPaths>
 #include <QTemporaryDir>
-#include <QTranslator>
 #include <QtQml/qqmlextensionplugin.h>
 
 #include <cstdio>
@@ -32,11 +30,6 @@ int main(int argc, char* argv[]) {
   QApplication::setApplicationName(QStringLiteral("FieldSync"));
   QApplication::setOrganizationName(QStringLiteral("FieldSync"));
   QQuickStyle::setStyle(QStringLiteral("Material"));
-  // The device's language where the app carries it (Chinese: i18n/); English otherwise.
-  QTranslator translator;
-  if (translator.load(QLocale(), QStringLiteral("fieldsync"), QStringLiteral("_"), QStringLiteral(":/i18n"))) {
-    QApplication::installTranslator(&translator);
-  }
 
   QCommandLineParser options;
   options.setApplicationDescription(QStringLiteral("FieldSync: offline-first field sales"));
@@ -68,7 +61,10 @@ int main(int argc, char* argv[]) {
       app.localWriteDone();
     }
 
+    // The language (Settings, or the device's) is applied by AppController; the QML texts
+    // follow a change at once.
     QQmlApplicationEngine engine;
+    QObject::connect(&app, &fieldsync::app::AppController::languageChanged, &engine, &QQmlEngine::retranslate);
     engine.setInitialProperties({{QStringLiteral("app"), QVariant::fromValue(&app)}});
     engine.load(QUrl(QStringLiteral("qrc:/qt/qml/FieldSync/App/qml/Main.qml")));
     if (engine.rootObjects().isEmpty()) return 1;

@@ -7,6 +7,7 @@
 #include "fieldsync/reports/orders_report.hpp"
 #include "report_export.hpp"
 #include "sql_rows.hpp"
+#include "value_text.hpp"
 
 namespace fieldsync::app {
 namespace {
@@ -32,7 +33,7 @@ QString amounts_text(const FieldSchema& money, const reports::OrderGroup& group,
   for (const auto& [currency, totals] : group.currencies) {
     if ((cancelled ? totals.cancelled_orders : totals.orders) == 0) continue;
     const std::int64_t amount = cancelled ? totals.cancelled_amount : totals.amount;
-    parts << QString::fromStdString(format_value(money, Value(amount)) + " " + currency);
+    parts << money_text(money, amount) + QLatin1Char(' ') + QString::fromStdString(currency);
   }
   return parts.isEmpty() ? QStringLiteral("0.00") : parts.join(QStringLiteral(", "));
 }

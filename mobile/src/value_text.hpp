@@ -20,7 +20,10 @@ QString to_text(const FieldSchema& field, const Value& value);
 Value from_text(const FieldSchema& field, const QString& text);
 // A human label for a field or enum value: "next_follow_up" -> "Next follow up".
 QString label_for(const QString& name);
-// "2024-05-03 14:07" in local time, for an HLC or wall-clock millisecond stamp.
+// A date and time in local time and the app's locale ("12/4/26 2:07 PM", "2026/12/4 14:07";
+// "2026-12-04 14:07" without a locale), for an HLC or wall-clock millisecond stamp.
 QString time_text(std::uint64_t ms);
+// An amount in minor units in the locale's digits and separators ("1,234.50"), exact.
+QString money_text(const FieldSchema& money, std::int64_t minor_units);
 
 }  // namespace fieldsync::app

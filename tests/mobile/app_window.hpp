@@ -36,6 +36,7 @@ inline bool wait_until(const std::function<bool()>& condition, int timeout_ms = 
 class AppWindow {
  public:
   explicit AppWindow(const std::string& database) : app_(QString::fromStdString(database)) {
+    QObject::connect(&app_, &AppController::languageChanged, &engine_, &QQmlEngine::retranslate);
     engine_.setInitialProperties({{QStringLiteral("app"), QVariant::fromValue(&app_)}});
     engine_.load(QUrl(QStringLiteral("qrc:/qt/qml/FieldSync/App/qml/Main.qml")));
     if (engine_.rootObjects().isEmpty()) throw Error(ErrorCode::kInternal, "Main.qml did not load");
