@@ -13,6 +13,21 @@
     </message>
 </context>
 <context>
+    <name>ContactActions</name>
+    <message>
+        <source>Call</source>
+        <translation>拨打电话</translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation>发邮件</translation>
+    </message>
+    <message>
+        <source>Map</source>
+        <translation>地图</translation>
+    </message>
+</context>
+<context>
     <name>CustomerPage</name>
     <message>
         <source>Customer</source>
@@ -445,6 +460,10 @@
         <source>Settings</source>
         <translation>设置</translation>
     </message>
+    <message>
+        <source>Work lists</source>
+        <translation>工作清单</translation>
+    </message>
 </context>
 <context>
     <name>MoveDialog</name>
@@ -747,6 +766,26 @@
         <source>cancelled: %1 · %2</source>
         <translation>已取消：%1 · %2</translation>
     </message>
+    <message>
+        <source>Orders by rep</source>
+        <translation>订单（按销售）</translation>
+    </message>
+    <message>
+        <source>Orders by tier</source>
+        <translation>订单（按客户级别）</translation>
+    </message>
+    <message>
+        <source>Export as CSV</source>
+        <translation>导出 CSV</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Saved to %1</source>
+        <translation>已保存到 %1</translation>
+    </message>
 </context>
 <context>
     <name>ReviewPage</name>
@@ -1015,6 +1054,45 @@
         <source>· %1 conflicts</source>
         <translation>· %1 个冲突</translation>
     </message>
+    <message>
+        <source>· 1 refused</source>
+        <translation>· 1 条被拒绝</translation>
+    </message>
+    <message>
+        <source>· %1 refused</source>
+        <translation>· %1 条被拒绝</translation>
+    </message>
+</context>
+<context>
+    <name>WorklistPage</name>
+    <message>
+        <source>Work lists</source>
+        <translation>工作清单</translation>
+    </message>
+    <message>
+        <source>Orders</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <source>Tickets</source>
+        <translation>售后工单</translation>
+    </message>
+    <message>
+        <source>Nothing here.</source>
+        <translation>暂无。</translation>
+    </message>
+    <message>
+        <source>due %1</source>
+        <translation>%1 到期</translation>
+    </message>
+    <message>
+        <source>opened %1</source>
+        <translation>%1 开单</translation>
+    </message>
+    <message>
+        <source>Ticket</source>
+        <translation>售后工单</translation>
+    </message>
 </context>
 <context>
     <name>fieldsync::app::AppController</name>
@@ -1195,6 +1273,53 @@
     <message>
         <source>none</source>
         <translation>无</translation>
+    </message>
+    <message>
+        <source>Orders by month</source>
+        <translation>订单（按月份）</translation>
+    </message>
+    <message>
+        <source>Orders by rep</source>
+        <translation>订单（按销售）</translation>
+    </message>
+    <message>
+        <source>Orders by territory</source>
+        <translation>订单（按区域）</translation>
+    </message>
+    <message>
+        <source>Orders by tier</source>
+        <translation>订单（按客户级别）</translation>
+    </message>
+    <message>
+        <source>After-sales tickets</source>
+        <translation>售后工单</translation>
+    </message>
+    <message>
+        <source>Follow-ups</source>
+        <translation>跟进</translation>
+    </message>
+    <message>
+        <source>Could not export: %1</source>
+        <translation>无法导出：%1</translation>
+    </message>
+</context>
+<context>
+    <name>fieldsync::app::WorklistModel</name>
+    <message>
+        <source>Open orders</source>
+        <translation>未完成订单</translation>
+    </message>
+    <message>
+        <source>Open tickets</source>
+        <translation>未关闭工单</translation>
+    </message>
+    <message>
+        <source>Awaiting review</source>
+        <translation>待审核</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>已逾期</translation>
     </message>
 </context>
 </TS>
