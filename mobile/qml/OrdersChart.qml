@@ -22,6 +22,6 @@ ChartView {
             tickCount: Math.min(6, Math.max(2, Math.max(...chart.counts) + 1))
             labelFormat: "%d"
         }
-        BarSet { objectName: "bars"; label: chart.title; values: chart.counts; color: "#00897b" }
+        BarSet { objectName: "bars"; values: chart.counts; color: "#00897b" }
     }
 }

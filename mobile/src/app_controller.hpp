@@ -87,6 +87,9 @@ class AppController : public QObject {
   // Setting it applies it at once (locale, catalogue, the models' texts and sort order);
   // whoever owns the QML engine retranslates on languageChanged.
   QString language() const;
+  // The role kept in the replica changed (the sync thread's welcome, or the screenshot
+  // runner playing a supervisor): the views offer what it may do.
+  void notice_role();
   void setLanguage(const QString& language);
 
   // A record for a detail page: {id, exists, pending, conflicted, conflictFields, <field>: text}.
@@ -132,7 +135,6 @@ class AppController : public QObject {
  private:
   void refresh();
   void adopt(QObject* form);
-  void notice_role();
   void apply_language();
   TransportSettings transport() const;
 

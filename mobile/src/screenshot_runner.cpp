@@ -72,12 +72,31 @@ int take_screenshots(QQuickWindow& window, AppController& app, const QString& di
           .toJson(QJsonDocument::Compact)
           .toStdString());
 
-  bool ok = shoot(window, dir, QStringLiteral("rep-home"));
-  ok = ok && call(window, "openCustomer", vip_id) && shoot(window, dir, QStringLiteral("customer-page"));
-  ok = ok && call(window, "showHome") && call(window, "openReview") && shoot(window, dir, QStringLiteral("review-queue"));
-  ok = ok && call(window, "showHome") && call(window, "openReports") && shoot(window, dir, QStringLiteral("reports"));
-  ok = ok && call(window, "showHome") && call(window, "openNewOrder", vip_id) && shoot(window, dir, QStringLiteral("new-order"));
-  ok = ok && call(window, "showHome") && call(window, "openSettings") && shoot(window, dir, QStringLiteral("settings"));
+  QString order_id;
+  for (const auto& order : app.replica().list("orders")) order_id = QString::fromStdString(order.state.id.to_string());
+  const std::string role = app.replica().setting(kSignedInRoleSetting).value_or("");
+
+  // Every page in each language the app speaks, named by its locale (rep-home.zh_CN.png);
+  // the review queue as a supervisor sees it.
+  bool ok = true;
+  for (const QString& language : {QStringLiteral("en"), QStringLiteral("zh_CN")}) {
+    app.setLanguage(language);
+    auto shot = [&](const char* page) { return shoot(window, dir, QString::fromLatin1(page) + QLatin1Char('.') + language); };
+    app.replica().set_setting(kSignedInRoleSetting, "rep");
+    app.notice_role();
+    ok = ok && call(window, "showHome") && shot("rep-home");
+    ok = ok && call(window, "openCustomer", vip_id) && shot("customer-page");
+    ok = ok && (order_id.isEmpty() || (call(window, "showHome") && call(window, "openOrder", order_id) && shot("order")));
+    ok = ok && call(window, "showHome") && call(window, "openReports") && shot("reports");
+    ok = ok && call(window, "showHome") && call(window, "openNewOrder", vip_id) && shot("new-order");
+    ok = ok && call(window, "showHome") && call(window, "openSettings") && shot("settings");
+    app.replica().set_setting(kSignedInRoleSetting, "supervisor");
+    app.notice_role();
+    ok = ok && call(window, "showHome") && call(window, "openReview") && shot("review-queue");
+  }
+  app.replica().set_setting(kSignedInRoleSetting, role);
+  app.notice_role();
+  app.setLanguage(QString());
   return ok ? 0 : 1;
 }
 
