@@ -107,13 +107,13 @@ Page {
                 Layout.fillWidth: true
                 Layout.leftMargin: 12
                 Layout.rightMargin: 12
-                ComboBox {
+                ChoiceBox {
                     objectName: "tierFilter"
                     Layout.fillWidth: true
                     model: [qsTr("All tiers"), "vip", "potential", "regular"]
                     onActivated: page.app.customers.tier = currentIndex === 0 ? "" : currentText
                 }
-                ComboBox {
+                ChoiceBox {
                     objectName: "territoryFilter"
                     Layout.fillWidth: true
                     model: [qsTr("All areas")].concat(page.app.customers.territories)

@@ -28,7 +28,7 @@ Dialog {
     anchors.centerIn: Overlay.overlay
     width: Math.min(380, (parent ? parent.width : 380) - 32)
     padding: 16
-    background: Rectangle { color: "white"; radius: 6; border.color: "#bdbdbd" }
+    background: PopupBackground {}
 
     contentItem: ColumnLayout {
         spacing: 8

@@ -30,7 +30,7 @@ Page {
                 Layout.topMargin: 8
             }
             SectionHeader { text: qsTr("Add a product") }
-            ComboBox {
+            ChoiceBox {
                 id: product
                 objectName: "productChoice"
                 Layout.fillWidth: true

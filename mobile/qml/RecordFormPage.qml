@@ -77,7 +77,7 @@ Page {
                         Component.onCompleted: text = page.form.value(field.name)
                         onTextEdited: page.form.setValue(field.name, text)
                     }
-                    ComboBox {
+                    ChoiceBox {
                         objectName: "choice:" + field.name
                         visible: field.modelData.type === "enum"
                         Layout.fillWidth: true
@@ -87,7 +87,7 @@ Page {
                         onActivated: page.form.setValue(field.name, currentText)
                     }
                     // A link to one of the customer's records (a return's order, its line).
-                    ComboBox {
+                    ChoiceBox {
                         objectName: "pick:" + field.name
                         visible: field.modelData.type === "reference"
                         Layout.fillWidth: true
