@@ -16,7 +16,6 @@ namespace {
 
 constexpr std::string_view kServerUrlKey = "app.server_url";
 constexpr std::string_view kTokenKey = "app.token";
-constexpr std::string_view kLastSyncKey = "app.last_sync_ms";
 constexpr std::string_view kCaFileKey = "app.ca_file";
 constexpr std::string_view kAllowPlaintextKey = "app.allow_plaintext";
 
@@ -39,7 +38,7 @@ AppController::AppController(const QString& database_path, QObject* parent)
   connect(&refresh_timer_, &QTimer::timeout, this, &AppController::refresh);
   connect(&sync_, &SyncController::replicaChanged, &refresh_timer_, qOverload<>(&QTimer::start));
   connect(&sync_, &SyncController::caughtUp, this, [this] {
-    replica_.set_setting(kLastSyncKey, std::to_string(QDateTime::currentMSecsSinceEpoch()));
+    replica_.set_setting(kLastSyncSetting, std::to_string(QDateTime::currentMSecsSinceEpoch()));
     emit lastSyncChanged();
     people_.refresh(serverUrl(), token());
   });
@@ -94,7 +93,7 @@ QString AppController::dismissRejection(const QString& collection, const QString
 }
 
 QString AppController::lastSync() const {
-  const auto ms = replica_.setting(kLastSyncKey);
+  const auto ms = replica_.setting(kLastSyncSetting);
   if (!ms || ms->empty()) return tr("never");
   return time_text(std::stoull(*ms));
 }

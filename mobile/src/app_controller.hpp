@@ -21,6 +21,9 @@
 
 namespace fieldsync::app {
 
+// When the phone last caught up with the server (ms since the epoch), in the replica's settings.
+inline constexpr std::string_view kLastSyncSetting = "app.last_sync_ms";
+
 // The app's services, built by main() (or a test) and handed to the QML root as its
 // required `app` property: the UI thread's connection to the replica file, the models over
 // it, the sync controller, and the actions QML calls. QML only presents; every rule
