@@ -61,6 +61,7 @@ Page {
                 Layout.margins: 12
                 spacing: 4
                 Label {
+                    objectName: "dueHeading"
                     text: qsTr("Due today / overdue")
                     font.bold: true
                     font.capitalization: Font.AllUppercase
@@ -72,7 +73,7 @@ Page {
                     delegate: ItemDelegate {
                         required property string customerId
                         required property string customerName
-                        required property string dueDate
+                        required property string dueText
                         required property bool overdue
                         required property string summary
                         objectName: "due:" + customerName
@@ -86,7 +87,8 @@ Page {
                                 Label { text: summary; color: "#616161"; elide: Label.ElideRight; Layout.fillWidth: true }
                             }
                             Badge {
-                                text: overdue ? qsTr("overdue %1").arg(dueDate) : qsTr("today")
+                                objectName: "dueBadge"
+                                text: dueText
                                 tone: overdue ? "#c62828" : "#ef6c00"
                             }
                         }

@@ -109,6 +109,11 @@ TEST_F(CustomerListModelTest, DueFollowUpsComeFromEachCustomersLatestVisit) {
   EXPECT_EQ(due.get(1).value(QStringLiteral("customerName")).toString(), QStringLiteral("Café Linde"));
   EXPECT_FALSE(due.get(1).value(QStringLiteral("overdue")).toBool());
   EXPECT_EQ(due.overdueCount(), 1);
+  // Badges in relative days, not the date.
+  EXPECT_EQ(due.get(0).value(QStringLiteral("dueText")).toString(), QStringLiteral("2 days overdue"));
+  EXPECT_EQ(due.get(1).value(QStringLiteral("dueText")).toString(), QStringLiteral("due today"));
+  EXPECT_EQ(DueFollowUpModel::due_text(1), QStringLiteral("1 day overdue"));
+  EXPECT_EQ(DueFollowUpModel::due_text(5), QStringLiteral("5 days overdue"));
 }
 
 }  // namespace
