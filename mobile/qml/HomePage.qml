@@ -112,8 +112,10 @@ Page {
                 ChoiceBox {
                     objectName: "tierFilter"
                     Layout.fillWidth: true
-                    model: [qsTr("All tiers"), "vip", "potential", "regular"]
-                    onActivated: page.app.customers.tier = currentIndex === 0 ? "" : currentText
+                    // Shown in words (the same words as the list's); filtered by the value.
+                    readonly property var tiers: ["vip", "potential", "regular"]
+                    model: [qsTr("All tiers")].concat(tiers.map(t => page.app.valueWords("customers", "tier", t)))
+                    onActivated: page.app.customers.tier = currentIndex === 0 ? "" : tiers[currentIndex - 1]
                 }
                 ChoiceBox {
                     objectName: "territoryFilter"
@@ -150,7 +152,7 @@ Page {
             id: row
             required property string recordId
             required property string name
-            required property string tier
+            required property string tierLabel
             required property string territory
             required property string nextFollowUp
             required property bool pending
@@ -163,7 +165,8 @@ Page {
                     Layout.fillWidth: true
                     Label { text: row.name; font.pixelSize: 16; elide: Label.ElideRight; Layout.fillWidth: true }
                     Label {
-                        text: [row.tier, row.territory, row.nextFollowUp ? qsTr("follow up %1").arg(row.nextFollowUp) : ""]
+                        objectName: "customerDetails"
+                        text: [row.tierLabel, row.territory, row.nextFollowUp ? qsTr("follow up %1").arg(row.nextFollowUp) : ""]
                               .filter(s => s.length > 0).join(" · ")
                         color: "#616161"
                         elide: Label.ElideRight

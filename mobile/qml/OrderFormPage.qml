@@ -9,7 +9,8 @@ Page {
     id: page
     property var form  // an OrderForm
     signal done()
-    title: qsTr("New order")
+    // Says for whom: the rep may have several customers' pages open in a day.
+    title: page.form && page.form.customerName ? qsTr("New order for %1").arg(page.form.customerName) : qsTr("New order")
 
     ScrollView {
         anchors.fill: parent

@@ -8,6 +8,7 @@
 #include "fieldsync/client/ws_url.hpp"
 #include "app_rules.hpp"
 #include "record_removal.hpp"
+#include "rule_text.hpp"
 #include "sync_error_text.hpp"
 #include "value_text.hpp"
 
@@ -256,6 +257,10 @@ QString AppController::removeRecord(const QString& collection, const QString& id
   const QString why = remove_record(replica_, collection, id);
   if (why.isEmpty()) localWriteDone();
   return why;
+}
+
+QString AppController::valueWords(const QString& collection, const QString& field, const QString& value) const {
+  return value_words(collection, field, value);
 }
 
 }  // namespace fieldsync::app

@@ -102,6 +102,8 @@ class AppController : public QObject {
   Q_INVOKABLE bool canRemove(const QString& collection, const QString& id) const;
   // Deletes it (an ordinary write that syncs); returns "" or why not (nothing written then).
   Q_INVOKABLE QString removeRecord(const QString& collection, const QString& id);
+  // An enum value in words (rule_text's value_words): "VIP" for a tier vip.
+  Q_INVOKABLE QString valueWords(const QString& collection, const QString& field, const QString& value) const;
 
   // The user has seen why the office refused a record: it returns to the office's copy, or
   // goes if the office holds none (Replica::dismiss_rejection). Returns "" or why not.

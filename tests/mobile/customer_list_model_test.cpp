@@ -43,6 +43,9 @@ TEST_F(CustomerListModelTest, SearchesFiltersAndSorts) {
   CustomerListModel model(phone_);
   EXPECT_EQ(names(model), (QStringList{"Bistro Mondo", "Café Linde", "Hotel Aurora"}));
   EXPECT_EQ(model.territories(), (QStringList{"north", "south"}));
+  // The tier in words (value_words), as the list shows it.
+  EXPECT_EQ(model.get(2).value(QStringLiteral("tierLabel")).toString(), QStringLiteral("VIP"));
+  EXPECT_EQ(model.get(1).value(QStringLiteral("tierLabel")).toString(), QStringLiteral("Potential"));
 
   model.setSearch(QStringLiteral("aur"));
   EXPECT_EQ(names(model), QStringList{"Hotel Aurora"});

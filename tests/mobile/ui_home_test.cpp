@@ -81,6 +81,10 @@ TEST_F(UiFlowTest, HomeStaysAtItsTopWhenTheFirstSyncBringsData) {
   EXPECT_EQ(text_within(supervisor, QStringLiteral("due:Kunde 5"), QStringLiteral("dueBadge")), QStringLiteral("5 days overdue"));
   EXPECT_EQ(text_within(supervisor, QStringLiteral("due:Kunde 1"), QStringLiteral("dueBadge")), QStringLiteral("1 day overdue"));
   EXPECT_EQ(text_within(supervisor, QStringLiteral("due:Kunde 0"), QStringLiteral("dueBadge")), QStringLiteral("due today"));
+  // The tier in words, not the schema's value ("potential", the default).
+  EXPECT_TRUE(text_within(supervisor, QStringLiteral("customer:Kunde 5"), QStringLiteral("customerDetails"))
+                  .startsWith(QStringLiteral("Potential · north")))
+      << text_within(supervisor, QStringLiteral("customer:Kunde 5"), QStringLiteral("customerDetails")).toStdString();
 }
 
 }  // namespace
