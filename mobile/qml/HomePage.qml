@@ -97,7 +97,7 @@ Page {
                 }
             }
 
-            TextField {
+            InputField {
                 objectName: "searchField"
                 placeholderText: qsTr("Search name, phone, e-mail")
                 Layout.fillWidth: true

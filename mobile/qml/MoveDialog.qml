@@ -39,7 +39,7 @@ Dialog {
             font.bold: true
             Layout.fillWidth: true
         }
-        TextField {
+        InputField {
             id: reasonField
             objectName: "moveReasonField"
             visible: dialog.move.needsReason === true
@@ -53,7 +53,7 @@ Dialog {
                 spacing: 0
                 Layout.fillWidth: true
                 Label { text: modelData.label + " *"; color: "#616161"; font.pixelSize: 12 }
-                TextField {
+                InputField {
                     objectName: "moveField:" + modelData.name
                     Layout.fillWidth: true
                     text: modelData.value

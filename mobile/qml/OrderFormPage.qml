@@ -46,7 +46,8 @@ Page {
             }
             RowLayout {
                 Layout.fillWidth: true
-                TextField {
+                Label { objectName: "label:quantityField"; text: qsTr("Quantity"); color: "#616161"; font.pixelSize: 12 }
+                InputField {
                     id: quantity
                     objectName: "quantityField"
                     text: "1"
@@ -78,7 +79,7 @@ Page {
                             color: modelData.amount ? "#616161" : "#c62828"
                         }
                     }
-                    TextField {
+                    InputField {
                         objectName: "lineQuantity:" + index
                         text: modelData.quantity
                         inputMethodHints: Qt.ImhDigitsOnly
@@ -94,14 +95,17 @@ Page {
                 font.pixelSize: 18
                 font.bold: true
             }
-            TextField {
+            Label { objectName: "label:dueDateField"; text: qsTr("Due date"); color: "#616161"; font.pixelSize: 12 }
+            InputField {
                 objectName: "dueDateField"
                 placeholderText: qsTr("Due date (YYYY-MM-DD)")
                 text: page.form.dueDate
                 Layout.fillWidth: true
                 onTextEdited: page.form.dueDate = text
             }
+            Label { objectName: "label:notesField"; text: qsTr("Notes"); color: "#616161"; font.pixelSize: 12 }
             TextArea {
+                objectName: "notesField"
                 placeholderText: qsTr("Notes")
                 text: page.form.notes
                 wrapMode: TextArea.Wrap

@@ -60,11 +60,12 @@ Page {
                     spacing: 0
 
                     Label {
+                        objectName: "label:field:" + field.name
                         text: field.modelData.label + (field.modelData.required ? " *" : "")
                         color: field.error ? "#c62828" : "#616161"
                         font.pixelSize: 12
                     }
-                    TextField {
+                    InputField {
                         objectName: "field:" + field.name
                         visible: field.modelData.type !== "enum" && field.modelData.type !== "reference"
                         Layout.fillWidth: true

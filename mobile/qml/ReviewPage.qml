@@ -87,7 +87,7 @@ Page {
                 RowLayout {
                     visible: page.app.conflicts.canSettle
                     Layout.fillWidth: true
-                    TextField {
+                    InputField {
                         id: other
                         objectName: "otherValue"
                         placeholderText: qsTr("Or type another value")
