@@ -16,7 +16,7 @@ Dialog {
     anchors.centerIn: Overlay.overlay
     width: Math.min(360, (parent ? parent.width : 360) - 32)
     padding: 16
-    background: Rectangle { color: "white"; radius: 6; border.color: "#bdbdbd" }
+    background: PopupBackground {}
 
     contentItem: ColumnLayout {
         spacing: 12

@@ -61,6 +61,7 @@ Page {
                 Layout.margins: 12
                 spacing: 4
                 Label {
+                    objectName: "dueHeading"
                     text: qsTr("Due today / overdue")
                     font.bold: true
                     font.capitalization: Font.AllUppercase
@@ -72,7 +73,7 @@ Page {
                     delegate: ItemDelegate {
                         required property string customerId
                         required property string customerName
-                        required property string dueDate
+                        required property string dueText
                         required property bool overdue
                         required property string summary
                         objectName: "due:" + customerName
@@ -86,7 +87,8 @@ Page {
                                 Label { text: summary; color: "#616161"; elide: Label.ElideRight; Layout.fillWidth: true }
                             }
                             Badge {
-                                text: overdue ? qsTr("overdue %1").arg(dueDate) : qsTr("today")
+                                objectName: "dueBadge"
+                                text: dueText
                                 tone: overdue ? "#c62828" : "#ef6c00"
                             }
                         }
@@ -95,7 +97,7 @@ Page {
                 }
             }
 
-            TextField {
+            InputField {
                 objectName: "searchField"
                 placeholderText: qsTr("Search name, phone, e-mail")
                 Layout.fillWidth: true
@@ -107,13 +109,15 @@ Page {
                 Layout.fillWidth: true
                 Layout.leftMargin: 12
                 Layout.rightMargin: 12
-                ComboBox {
+                ChoiceBox {
                     objectName: "tierFilter"
                     Layout.fillWidth: true
-                    model: [qsTr("All tiers"), "vip", "potential", "regular"]
-                    onActivated: page.app.customers.tier = currentIndex === 0 ? "" : currentText
+                    // Shown in words (the same words as the list's); filtered by the value.
+                    readonly property var tiers: ["vip", "potential", "regular"]
+                    model: [qsTr("All tiers")].concat(tiers.map(t => page.app.valueWords("customers", "tier", t)))
+                    onActivated: page.app.customers.tier = currentIndex === 0 ? "" : tiers[currentIndex - 1]
                 }
-                ComboBox {
+                ChoiceBox {
                     objectName: "territoryFilter"
                     Layout.fillWidth: true
                     model: [qsTr("All areas")].concat(page.app.customers.territories)
@@ -148,7 +152,7 @@ Page {
             id: row
             required property string recordId
             required property string name
-            required property string tier
+            required property string tierLabel
             required property string territory
             required property string nextFollowUp
             required property bool pending
@@ -161,7 +165,8 @@ Page {
                     Layout.fillWidth: true
                     Label { text: row.name; font.pixelSize: 16; elide: Label.ElideRight; Layout.fillWidth: true }
                     Label {
-                        text: [row.tier, row.territory, row.nextFollowUp ? qsTr("follow up %1").arg(row.nextFollowUp) : ""]
+                        objectName: "customerDetails"
+                        text: [row.tierLabel, row.territory, row.nextFollowUp ? qsTr("follow up %1").arg(row.nextFollowUp) : ""]
                               .filter(s => s.length > 0).join(" · ")
                         color: "#616161"
                         elide: Label.ElideRight

@@ -76,8 +76,11 @@ ApplicationWindow {
                 Material.foreground: "white"
                 font.pixelSize: 22
                 onClicked: menu.open()
-                Menu {
+                AppMenu {
                     id: menu
+                    objectName: "overflowMenu"
+                    // Below the button, as a drop-down: the tool bar stays readable.
+                    y: parent.height
                     MenuItem { objectName: "worklistMenuItem"; text: qsTr("Work lists"); onTriggered: window.openWorklist() }
                     MenuItem { text: qsTr("Reports"); onTriggered: window.openReports() }
                     MenuItem { text: qsTr("Settings"); onTriggered: window.openSettings() }

@@ -28,7 +28,7 @@ Dialog {
     anchors.centerIn: Overlay.overlay
     width: Math.min(380, (parent ? parent.width : 380) - 32)
     padding: 16
-    background: Rectangle { color: "white"; radius: 6; border.color: "#bdbdbd" }
+    background: PopupBackground {}
 
     contentItem: ColumnLayout {
         spacing: 8
@@ -39,7 +39,7 @@ Dialog {
             font.bold: true
             Layout.fillWidth: true
         }
-        TextField {
+        InputField {
             id: reasonField
             objectName: "moveReasonField"
             visible: dialog.move.needsReason === true
@@ -53,7 +53,7 @@ Dialog {
                 spacing: 0
                 Layout.fillWidth: true
                 Label { text: modelData.label + " *"; color: "#616161"; font.pixelSize: 12 }
-                TextField {
+                InputField {
                     objectName: "moveField:" + modelData.name
                     Layout.fillWidth: true
                     text: modelData.value

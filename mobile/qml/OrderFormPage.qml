@@ -9,7 +9,8 @@ Page {
     id: page
     property var form  // an OrderForm
     signal done()
-    title: qsTr("New order")
+    // Says for whom: the rep may have several customers' pages open in a day.
+    title: page.form && page.form.customerName ? qsTr("New order for %1").arg(page.form.customerName) : qsTr("New order")
 
     ScrollView {
         anchors.fill: parent
@@ -30,7 +31,7 @@ Page {
                 Layout.topMargin: 8
             }
             SectionHeader { text: qsTr("Add a product") }
-            ComboBox {
+            ChoiceBox {
                 id: product
                 objectName: "productChoice"
                 Layout.fillWidth: true
@@ -45,7 +46,8 @@ Page {
             }
             RowLayout {
                 Layout.fillWidth: true
-                TextField {
+                Label { objectName: "label:quantityField"; text: qsTr("Quantity"); color: "#616161"; font.pixelSize: 12 }
+                InputField {
                     id: quantity
                     objectName: "quantityField"
                     text: "1"
@@ -77,7 +79,7 @@ Page {
                             color: modelData.amount ? "#616161" : "#c62828"
                         }
                     }
-                    TextField {
+                    InputField {
                         objectName: "lineQuantity:" + index
                         text: modelData.quantity
                         inputMethodHints: Qt.ImhDigitsOnly
@@ -93,14 +95,17 @@ Page {
                 font.pixelSize: 18
                 font.bold: true
             }
-            TextField {
+            Label { objectName: "label:dueDateField"; text: qsTr("Due date"); color: "#616161"; font.pixelSize: 12 }
+            InputField {
                 objectName: "dueDateField"
                 placeholderText: qsTr("Due date (YYYY-MM-DD)")
                 text: page.form.dueDate
                 Layout.fillWidth: true
                 onTextEdited: page.form.dueDate = text
             }
+            Label { objectName: "label:notesField"; text: qsTr("Notes"); color: "#616161"; font.pixelSize: 12 }
             TextArea {
+                objectName: "notesField"
                 placeholderText: qsTr("Notes")
                 text: page.form.notes
                 wrapMode: TextArea.Wrap

@@ -69,11 +69,12 @@ Page {
                     spacing: 0
 
                     Label {
+                        objectName: "label:field:" + field.name
                         text: field.modelData.label + (field.modelData.required ? " *" : "")
                         color: field.error ? "#c62828" : "#616161"
                         font.pixelSize: 12
                     }
-                    TextField {
+                    InputField {
                         objectName: "field:" + field.name
                         visible: field.modelData.type !== "enum" && field.modelData.type !== "reference"
                         Layout.fillWidth: true
@@ -86,7 +87,7 @@ Page {
                         Component.onCompleted: text = page.form.value(field.name)
                         onTextEdited: page.form.setValue(field.name, text)
                     }
-                    ComboBox {
+                    ChoiceBox {
                         objectName: "choice:" + field.name
                         visible: field.modelData.type === "enum"
                         Layout.fillWidth: true
@@ -96,7 +97,7 @@ Page {
                         onActivated: page.form.setValue(field.name, currentText)
                     }
                     // A link to one of the customer's records (a return's order, its line).
-                    ComboBox {
+                    ChoiceBox {
                         objectName: "pick:" + field.name
                         visible: field.modelData.type === "reference"
                         Layout.fillWidth: true

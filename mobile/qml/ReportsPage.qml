@@ -32,7 +32,7 @@ Page {
         ColumnLayout {
             width: parent.width - 24
             x: 12
-            ComboBox {
+            ChoiceBox {
                 objectName: "reportSlice"
                 Layout.fillWidth: true
                 Layout.topMargin: 8

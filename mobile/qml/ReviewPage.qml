@@ -46,6 +46,8 @@ Page {
             required property string recordTitle
             required property string field
             required property string shown
+            required property string heading
+            required property string shownLabel
             required property var siblings
             property string message
             objectName: "conflict:" + recordTitle + ":" + field
@@ -55,8 +57,8 @@ Page {
                 anchors.fill: parent
                 spacing: 4
                 Label { text: card.recordTitle; font.bold: true; font.pixelSize: 16; wrapMode: Label.Wrap; Layout.fillWidth: true }
-                Label { text: qsTr("%1 · %2").arg(card.collection).arg(card.field.replace("_", " ")); color: "#616161" }
-                Label { text: qsTr("Shown now: %1").arg(card.shown); font.italic: true }
+                Label { objectName: "conflictHeading"; text: card.heading; color: "#616161" }
+                Label { text: qsTr("Shown now: %1").arg(card.shownLabel); font.italic: true }
                 Repeater {
                     model: card.siblings
                     delegate: RowLayout {
@@ -66,7 +68,7 @@ Page {
                         ColumnLayout {
                             spacing: 0
                             Layout.fillWidth: true
-                            Label { text: modelData.value || qsTr("(empty)"); font.bold: true; wrapMode: Label.Wrap; Layout.fillWidth: true }
+                            Label { text: modelData.label || qsTr("(empty)"); font.bold: true; wrapMode: Label.Wrap; Layout.fillWidth: true }
                             Label {
                                 objectName: "author:" + index
                                 text: (modelData.mine ? qsTr("this phone") : modelData.author !== "" ? modelData.author : qsTr("device %1").arg(modelData.device)) + " · " + modelData.time
@@ -85,7 +87,7 @@ Page {
                 RowLayout {
                     visible: page.app.conflicts.canSettle
                     Layout.fillWidth: true
-                    TextField {
+                    InputField {
                         id: other
                         objectName: "otherValue"
                         placeholderText: qsTr("Or type another value")

@@ -18,7 +18,8 @@ Page {
             width: parent.width - 24
             x: 12
             SectionHeader { text: qsTr("Office server") }
-            TextField {
+            Label { objectName: "label:serverUrlField"; text: qsTr("Server address"); color: "#616161"; font.pixelSize: 12 }
+            InputField {
                 id: url
                 objectName: "serverUrlField"
                 placeholderText: "wss://office.example.com:8787/sync"
@@ -26,7 +27,8 @@ Page {
                 inputMethodHints: Qt.ImhUrlCharactersOnly | Qt.ImhNoAutoUppercase
                 Layout.fillWidth: true
             }
-            TextField {
+            Label { objectName: "label:tokenField"; text: qsTr("Token"); color: "#616161"; font.pixelSize: 12 }
+            InputField {
                 id: token
                 objectName: "tokenField"
                 placeholderText: qsTr("Token from the office")
@@ -34,7 +36,8 @@ Page {
                 echoMode: TextInput.PasswordEchoOnEdit
                 Layout.fillWidth: true
             }
-            TextField {
+            Label { objectName: "label:caFileField"; text: qsTr("CA certificate file"); color: "#616161"; font.pixelSize: 12 }
+            InputField {
                 id: caFile
                 objectName: "caFileField"
                 placeholderText: qsTr("CA certificate file (optional)")

@@ -11,6 +11,7 @@
 #include "app_rules.hpp"
 #include "contact_links.hpp"
 #include "record_removal.hpp"
+#include "rule_text.hpp"
 #include "sync_error_text.hpp"
 #include "value_text.hpp"
 
@@ -19,7 +20,6 @@ namespace {
 
 constexpr std::string_view kServerUrlKey = "app.server_url";
 constexpr std::string_view kTokenKey = "app.token";
-constexpr std::string_view kLastSyncKey = "app.last_sync_ms";
 constexpr std::string_view kCaFileKey = "app.ca_file";
 constexpr std::string_view kAllowPlaintextKey = "app.allow_plaintext";
 
@@ -43,7 +43,7 @@ AppController::AppController(const QString& database_path, QObject* parent)
   connect(&refresh_timer_, &QTimer::timeout, this, &AppController::refresh);
   connect(&sync_, &SyncController::replicaChanged, &refresh_timer_, qOverload<>(&QTimer::start));
   connect(&sync_, &SyncController::caughtUp, this, [this] {
-    replica_.set_setting(kLastSyncKey, std::to_string(QDateTime::currentMSecsSinceEpoch()));
+    replica_.set_setting(kLastSyncSetting, std::to_string(QDateTime::currentMSecsSinceEpoch()));
     emit lastSyncChanged();
     people_.refresh(serverUrl(), token());
   });
@@ -100,7 +100,7 @@ QString AppController::dismissRejection(const QString& collection, const QString
 }
 
 QString AppController::lastSync() const {
-  const auto ms = replica_.setting(kLastSyncKey);
+  const auto ms = replica_.setting(kLastSyncSetting);
   if (!ms || ms->empty()) return tr("never");
   return time_text(std::stoull(*ms));
 }
@@ -295,6 +295,10 @@ QString AppController::removeRecord(const QString& collection, const QString& id
   const QString why = remove_record(replica_, collection, id);
   if (why.isEmpty()) localWriteDone();
   return why;
+}
+
+QString AppController::valueWords(const QString& collection, const QString& field, const QString& value) const {
+  return value_words(collection, field, value);
 }
 
 }  // namespace fieldsync::app

@@ -22,6 +22,9 @@
 
 namespace fieldsync::app {
 
+// When the phone last caught up with the server (ms since the epoch), in the replica's settings.
+inline constexpr std::string_view kLastSyncSetting = "app.last_sync_ms";
+
 // The app's services, built by main() (or a test) and handed to the QML root as its
 // required `app` property: the UI thread's connection to the replica file, the models over
 // it, the sync controller, and the actions QML calls. QML only presents; every rule
@@ -117,6 +120,8 @@ class AppController : public QObject {
   Q_INVOKABLE bool canRemove(const QString& collection, const QString& id) const;
   // Deletes it (an ordinary write that syncs); returns "" or why not (nothing written then).
   Q_INVOKABLE QString removeRecord(const QString& collection, const QString& id);
+  // An enum value in words (rule_text's value_words): "VIP" for a tier vip.
+  Q_INVOKABLE QString valueWords(const QString& collection, const QString& field, const QString& value) const;
 
   // The user has seen why the office refused a record: it returns to the office's copy, or
   // goes if the office holds none (Replica::dismiss_rejection). Returns "" or why not.

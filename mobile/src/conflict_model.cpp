@@ -27,13 +27,16 @@ QVariant ConflictModel::data(const QModelIndex& index, int role) const {
     case kField: return row.field;
     case kShown: return row.shown;
     case kSiblings: return row.siblings;
+    case kHeading: return row.heading;
+    case kShownLabel: return row.shown_label;
     default: return {};
   }
 }
 
 QHash<int, QByteArray> ConflictModel::roleNames() const {
   return {{kCollection, "collection"}, {kRecordId, "recordId"}, {kRecordTitle, "recordTitle"},
-          {kField, "field"},           {kShown, "shown"},       {kSiblings, "siblings"}};
+          {kField, "field"},           {kShown, "shown"},       {kSiblings, "siblings"},
+          {kHeading, "heading"},       {kShownLabel, "shownLabel"}};
 }
 
 void ConflictModel::reload() {
@@ -45,12 +48,20 @@ void ConflictModel::reload() {
     const FieldSchema* field = replica_->schema().require(c.collection).field(c.field);
     if (!field) continue;
     Row row{QString::fromStdString(c.collection), QString::fromStdString(c.id.to_string()),
-            record_title(*replica_, c.collection, c.id), QString::fromStdString(c.field), to_text(*field, c.shown), {}};
+            record_title(*replica_, c.collection, c.id), QString::fromStdString(c.field), to_text(*field, c.shown), {}, {}, {}};
+    // Values stay as the schema writes them (settle() reads them back); the words are for reading.
+    auto words = [&](const QString& value) {
+      return field->type == FieldType::kEnum ? value_words(row.collection, row.field, value) : value;
+    };
+    row.heading = tr("%1 · %2").arg(collection_words(row.collection), label_for(row.field));
+    row.shown_label = words(row.shown);
     for (const auto& sibling : c.siblings) {
       // The person behind the device, once a sync has fetched the user directory.
       const auto person = person_of(*replica_, sibling.dot.replica);
       const std::string author = !person ? "" : person->display_name.empty() ? person->user : person->display_name;
-      row.siblings.push_back(QVariantMap{{QStringLiteral("value"), to_text(*field, sibling.value)},
+      const QString value = to_text(*field, sibling.value);
+      row.siblings.push_back(QVariantMap{{QStringLiteral("value"), value},
+                                         {QStringLiteral("label"), words(value)},
                                          {QStringLiteral("author"), QString::fromStdString(author)},
                                          {QStringLiteral("device"), QString::fromStdString(sibling.dot.replica.to_string().substr(0, 8))},
                                          {QStringLiteral("replica"), QString::fromStdString(sibling.dot.replica.to_string())},

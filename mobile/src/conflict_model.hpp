@@ -23,7 +23,7 @@ class ConflictModel : public QAbstractListModel {
   Q_PROPERTY(QString settlers READ settlers CONSTANT)
 
  public:
-  enum Role { kCollection = Qt::UserRole + 1, kRecordId, kRecordTitle, kField, kShown, kSiblings };
+  enum Role { kCollection = Qt::UserRole + 1, kRecordId, kRecordTitle, kField, kShown, kSiblings, kHeading, kShownLabel };
 
   explicit ConflictModel(Replica& replica, QObject* parent = nullptr);
 
@@ -53,7 +53,8 @@ class ConflictModel : public QAbstractListModel {
  private:
   struct Row {
     QString collection, record_id, record_title, field, shown;
-    QVariantList siblings;  // {value, author ("" if unknown), device (short), replica, mine, time}
+    QVariantList siblings;  // {value, label, author ("" if unknown), device (short), replica, mine, time}
+    QString heading, shown_label;  // "Customer · Tier", "VIP": in words (value_words)
   };
   Replica* replica_;
   std::vector<Row> rows_;

@@ -3,6 +3,7 @@
 #include <QCollator>
 #include <algorithm>
 
+#include "rule_text.hpp"
 #include "sql_rows.hpp"
 
 namespace fieldsync::app {
@@ -49,6 +50,7 @@ QVariant CustomerListModel::data(const QModelIndex& index, int role) const {
     case Qt::DisplayRole:
     case kName: return row.name;
     case kTier: return row.tier;
+    case kTierLabel: return value_words(QStringLiteral("customers"), QStringLiteral("tier"), row.tier);
     case kTerritory: return row.territory;
     case kPhone: return row.phone;
     case kNextFollowUp: return row.next_follow_up;
@@ -61,7 +63,8 @@ QVariant CustomerListModel::data(const QModelIndex& index, int role) const {
 QHash<int, QByteArray> CustomerListModel::roleNames() const {
   return {{kId, "recordId"},         {kName, "name"},       {kTier, "tier"},
           {kTerritory, "territory"}, {kPhone, "phone"},     {kNextFollowUp, "nextFollowUp"},
-          {kPending, "pending"},     {kConflicted, "conflicted"}};
+          {kPending, "pending"},     {kConflicted, "conflicted"},
+          {kTierLabel, "tierLabel"}};
 }
 
 void CustomerListModel::setSearch(const QString& search) {

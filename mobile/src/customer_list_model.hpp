@@ -27,7 +27,7 @@ class CustomerListModel : public QAbstractListModel {
   Q_PROPERTY(int count READ rowCount NOTIFY countChanged)
 
  public:
-  enum Role { kId = Qt::UserRole + 1, kName, kTier, kTerritory, kPhone, kNextFollowUp, kPending, kConflicted };
+  enum Role { kId = Qt::UserRole + 1, kName, kTier, kTerritory, kPhone, kNextFollowUp, kPending, kConflicted, kTierLabel };
 
   explicit CustomerListModel(Replica& replica, QObject* parent = nullptr);
 

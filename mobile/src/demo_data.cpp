@@ -1,6 +1,10 @@
 #include "demo_data.hpp"
 
+#include <QDateTime>
+
 #include <array>
+
+#include "app_controller.hpp"
 
 namespace fieldsync::app {
 namespace {
@@ -87,8 +91,13 @@ void seed_demo_data(Replica& phone, const QDate& today) {
   office.create("tickets", {{"customer_id", text(customers[0].to_string())}, {"kind", text("complaint")},
                             {"status", text("in_progress")}, {"description", text("Machine leaks after service")}});
 
-  // The first sync: everything the office holds arrives on the phone.
+  // The first sync: everything the office holds arrives on the phone, which is Rita's (a
+  // rep's). Recorded as a sync records it, so the phone does not look never synced while
+  // it shows the office's records and the conflict below.
   phone.merge(office.changes_since(0).states);
+  phone.set_setting(kSignedInRoleSetting, "rep");
+  phone.set_setting(kSignedInUserSetting, "rita");
+  phone.set_setting(kLastSyncSetting, std::to_string(QDateTime::currentMSecsSinceEpoch()));
 
   // Two concurrent edits of one phone number: the phone's stays pending, and merging the
   // office's opens a conflict for review.

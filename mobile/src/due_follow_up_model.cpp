@@ -33,7 +33,8 @@ QVariant DueFollowUpModel::data(const QModelIndex& index, int role) const {
     case Qt::DisplayRole:
     case kCustomerName: return row.customer_name;
     case kDueDate: return row.due_date;
-    case kOverdue: return row.overdue;
+    case kOverdue: return row.days_overdue > 0;
+    case kDueText: return due_text(row.days_overdue);
     case kSummary: return row.summary;
     default: return {};
   }
@@ -41,11 +42,11 @@ QVariant DueFollowUpModel::data(const QModelIndex& index, int role) const {
 
 QHash<int, QByteArray> DueFollowUpModel::roleNames() const {
   return {{kCustomerId, "customerId"}, {kCustomerName, "customerName"}, {kDueDate, "dueDate"},
-          {kOverdue, "overdue"},       {kSummary, "summary"}};
+          {kOverdue, "overdue"},       {kSummary, "summary"},       {kDueText, "dueText"}};
 }
 
 int DueFollowUpModel::overdueCount() const {
-  return static_cast<int>(std::count_if(rows_.begin(), rows_.end(), [](const Row& r) { return r.overdue; }));
+  return static_cast<int>(std::count_if(rows_.begin(), rows_.end(), [](const Row& r) { return r.days_overdue > 0; }));
 }
 
 void DueFollowUpModel::reload() { reload(QDate::currentDate()); }
@@ -55,9 +56,18 @@ void DueFollowUpModel::reload(const QDate& today) {
   const auto found = query_rows(replica_->database(), kDue, 4, {today_text});
   beginResetModel();
   rows_.clear();
-  for (const auto& r : found) rows_.push_back(Row{r[0], r[1], r[2], r[3], r[2] < today_text});
+  for (const auto& r : found) {
+    rows_.push_back(Row{r[0], r[1], r[2], r[3], static_cast<int>(QDate::fromString(r[2], Qt::ISODate).daysTo(today))});
+  }
   endResetModel();
   emit countChanged();
+}
+
+QString DueFollowUpModel::due_text(int days_overdue) {
+  if (days_overdue <= 0) return tr("due today");
+  // English needs no plural rules file this way; %n lets other languages give their forms.
+  if (days_overdue == 1) return tr("1 day overdue");
+  return tr("%n days overdue", nullptr, days_overdue);
 }
 
 QVariantMap DueFollowUpModel::get(int row) const {

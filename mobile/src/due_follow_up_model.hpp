@@ -21,7 +21,7 @@ class DueFollowUpModel : public QAbstractListModel {
   Q_PROPERTY(int overdueCount READ overdueCount NOTIFY countChanged)
 
  public:
-  enum Role { kCustomerId = Qt::UserRole + 1, kCustomerName, kDueDate, kOverdue, kSummary };
+  enum Role { kCustomerId = Qt::UserRole + 1, kCustomerName, kDueDate, kOverdue, kSummary, kDueText };
 
   explicit DueFollowUpModel(Replica& replica, QObject* parent = nullptr);
 
@@ -35,13 +35,16 @@ class DueFollowUpModel : public QAbstractListModel {
   void reload(const QDate& today);
   Q_INVOKABLE QVariantMap get(int row) const;
 
+  // A follow-up's badge in relative days: "due today", "1 day overdue", "5 days overdue".
+  static QString due_text(int days_overdue);
+
  signals:
   void countChanged();
 
  private:
   struct Row {
     QString customer_id, customer_name, due_date, summary;
-    bool overdue = false;
+    int days_overdue = 0;
   };
   Replica* replica_;
   std::vector<Row> rows_;

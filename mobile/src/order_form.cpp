@@ -216,4 +216,11 @@ void OrderForm::discard() {
   emit changed();
 }
 
+QString OrderForm::customerName() const {
+  const auto customer = replica_->get("customers", customer_id_);
+  if (!customer) return {};
+  const Value& name = customer->value("name");
+  return is_null(name) ? QString() : QString::fromStdString(std::get<std::string>(name));
+}
+
 }  // namespace fieldsync::app

@@ -23,6 +23,7 @@ class OrderForm : public QObject {
   Q_OBJECT
   QML_ELEMENT
   QML_UNCREATABLE("made by AppController")
+  Q_PROPERTY(QString customerName READ customerName CONSTANT)
   Q_PROPERTY(QVariantList products READ products CONSTANT)
   Q_PROPERTY(QVariantList lines READ lines NOTIFY changed)
   Q_PROPERTY(QString total READ total NOTIFY changed)
@@ -34,6 +35,9 @@ class OrderForm : public QObject {
 
  public:
   OrderForm(Replica& replica, RecordId customer_id, QObject* parent = nullptr);
+
+  // Whom the order is for: the page says so.
+  QString customerName() const;
 
   // Active products: {id, name, sku, price (text), currency}.
   QVariantList products() const { return products_; }

@@ -65,7 +65,8 @@ RecordListModel::Row RecordListModel::row_of(const Record& record) const {
   } else if (collection_ == "orders") {
     row.title = f("order_number");
     row.status = f("status");
-    row.subtitle = join({stage_label(QStringLiteral("orders"), f("status")), f("amount") + QLatin1Char(' ') + f("currency"), f("due_date")});
+    row.subtitle = join({stage_label(QStringLiteral("orders"), f("status")), f("amount") + QLatin1Char(' ') + f("currency"),
+                         f("due_date").isEmpty() ? QString() : QObject::tr("Due %1").arg(f("due_date"))});
   } else if (collection_ == "visits") {
     row.title = join({f("visited_on"), label_for(f("channel"))});
     row.subtitle = join({f("summary"), f("outcome"),

@@ -47,6 +47,24 @@ constexpr std::array kMoves{
     Words{"tickets", "rejected", QT_TRANSLATE_NOOP("RuleText", "Reject")},
 };
 
+// Enum values whose words are not their names with a capital (the rest: label_for).
+constexpr std::array kValues{
+    Words{"tier", "vip", QT_TRANSLATE_NOOP("RuleText", "VIP")},
+    Words{"tier", "potential", QT_TRANSLATE_NOOP("RuleText", "Potential")},
+    Words{"tier", "regular", QT_TRANSLATE_NOOP("RuleText", "Regular")},
+    Words{"channel", "email", QT_TRANSLATE_NOOP("RuleText", "E-mail")},
+};
+
+constexpr std::array kCollections{
+    Words{"", "customers", QT_TRANSLATE_NOOP("RuleText", "Customer")},
+    Words{"", "contacts", QT_TRANSLATE_NOOP("RuleText", "Contact")},
+    Words{"", "orders", QT_TRANSLATE_NOOP("RuleText", "Order")},
+    Words{"", "order_lines", QT_TRANSLATE_NOOP("RuleText", "Order line")},
+    Words{"", "visits", QT_TRANSLATE_NOOP("RuleText", "Visit")},
+    Words{"", "tickets", QT_TRANSLATE_NOOP("RuleText", "Ticket")},
+    Words{"", "products", QT_TRANSLATE_NOOP("RuleText", "Product")},
+};
+
 constexpr std::array kRoles{
     Words{"", "rep", QT_TRANSLATE_NOOP("RuleText", "a sales rep")},
     Words{"", "supervisor", QT_TRANSLATE_NOOP("RuleText", "a supervisor")},
@@ -75,6 +93,19 @@ QString move_label(const QString& collection, const Move& move) {
   if (move.back) return QCoreApplication::translate("RuleText", "Back to %1").arg(stage_label(collection, to));
   if (const char* text = find(kMoves, collection, to)) return translated(text);
   return stage_label(collection, to);
+}
+
+QString value_words(const QString& collection, const QString& field, const QString& value) {
+  if (value.isEmpty()) return value;
+  if (field == QLatin1String("status")) return stage_label(collection, value);
+  // Tables keyed by field name: kValues' `collection` column holds the field.
+  if (const char* text = find(kValues, field, value)) return translated(text);
+  return label_for(value);
+}
+
+QString collection_words(const QString& collection) {
+  if (const char* text = find(kCollections, QString(), collection)) return translated(text);
+  return label_for(collection);
 }
 
 QString role_words(const RoleList& roles) {

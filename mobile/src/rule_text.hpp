@@ -15,6 +15,11 @@ namespace fieldsync::app {
 QString stage_label(const QString& collection, const QString& stage);
 // The button that makes `move`: "Schedule", "Cancel order", "Back to Reviewed".
 QString move_label(const QString& collection, const Move& move);
+// An enum value in words, the one mapping for lists, headings and the review queue: a stage
+// for an order's or ticket's status, "VIP" for the tier vip, else label_for ("Phone").
+QString value_words(const QString& collection, const QString& field, const QString& value);
+// What a record is, in words: "Customer", "Order line".
+QString collection_words(const QString& collection);
 // "a supervisor", "a rep or a supervisor".
 QString role_words(const RoleList& roles);
 

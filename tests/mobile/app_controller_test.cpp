@@ -4,8 +4,10 @@
 #include <QTest>
 
 #include <fstream>
+#include <memory>
 
 #include "app_controller.hpp"
+#include "demo_data.hpp"
 #include "model_test_support.hpp"
 
 namespace fieldsync::app {
@@ -100,6 +102,54 @@ TEST(AppControllerRoleTest, RoleLearntAtSyncIsKeptOfflineAndForgottenWithTheToke
     app.replica().set_setting(kSignedInRoleSetting, "rep");
     EXPECT_FALSE(app.reviewer());
   }
+}
+
+}  // namespace
+}  // namespace fieldsync::app
+
+namespace fieldsync::app {
+namespace {
+
+using test::text;
+
+// Issue 14: "My conflicts (1)" and "conflict: under review" on a phone that never synced.
+// A phone's own writes never open a conflict (each replaces the value it saw); the one
+// users saw came with the demo data, which merged the office's records as a first sync
+// would without recording that sync: the phone said "synced never" and knew no role.
+class NeverSyncedTest : public ::testing::Test {
+ protected:
+  fieldsync::test::TempDir dir_;
+  AppController app_{QString::fromStdString(dir_.file("phone.db"))};
+};
+
+TEST_F(NeverSyncedTest, APhonesOwnWritesOpenNoConflict) {
+  Replica& replica = app_.replica();
+  const auto customer = replica.create("customers", {{"name", text("Aurora")}, {"territory", text("north")}});
+  replica.update("customers", customer, {{"phone", text("1")}});
+  replica.update("customers", customer, {{"phone", text("2")}});
+  const auto order = replica.create("orders", {{"order_number", text("N-1")},
+                                               {"customer_id", text(customer.to_string())}, {"territory", text("north")}});
+  std::unique_ptr<RecordMoves> moves(app_.moves(QStringLiteral("orders"), QString::fromStdString(order.to_string())));
+  ASSERT_EQ(moves->move(QStringLiteral("reviewed"), QString(), {}), QString());
+  moves->reload();
+  ASSERT_EQ(moves->undo(), QString());
+  const auto visit = replica.create("visits", {{"customer_id", text(customer.to_string())}});
+  EXPECT_EQ(app_.removeRecord(QStringLiteral("visits"), QString::fromStdString(visit.to_string())), QString());
+  app_.localWriteDone();
+
+  EXPECT_EQ(app_.conflicts()->rowCount(), 0);
+  EXPECT_FALSE(app_.record(QStringLiteral("customers"), QString::fromStdString(customer.to_string()))
+                   .value(QStringLiteral("conflicted")).toBool());
+  EXPECT_EQ(app_.lastSync(), QStringLiteral("never"));
+}
+
+TEST_F(NeverSyncedTest, DemoDataComesAsARecordedFirstSync) {
+  seed_demo_data(app_.replica(), QDate::currentDate());
+  app_.localWriteDone();
+  // Its conflict is a synced phone's: the rep's own, after a sync the phone remembers.
+  EXPECT_EQ(app_.conflicts()->rowCount(), 1);
+  EXPECT_EQ(app_.role(), QStringLiteral("rep"));
+  EXPECT_NE(app_.lastSync(), QStringLiteral("never"));
 }
 
 }  // namespace

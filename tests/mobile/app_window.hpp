@@ -9,6 +9,7 @@
 
 #include <QQmlApplicationEngine>
 #include <QQuickItem>
+#include <QQuickStyle>
 #include <QQuickWindow>
 #include <QTest>
 
@@ -36,6 +37,13 @@ inline bool wait_until(const std::function<bool()>& condition, int timeout_ms = 
 class AppWindow {
  public:
   explicit AppWindow(const std::string& database) : app_(QString::fromStdString(database)) {
+    // The app's own style, as main() sets it: the default (Basic) style draws other
+    // controls, and would hide what the Material style does under the software renderer.
+    static const bool styled = [] {
+      QQuickStyle::setStyle(QStringLiteral("Material"));
+      return true;
+    }();
+    (void)styled;
     QObject::connect(&app_, &AppController::languageChanged, &engine_, &QQmlEngine::retranslate);
     engine_.setInitialProperties({{QStringLiteral("app"), QVariant::fromValue(&app_)}});
     engine_.load(QUrl(QStringLiteral("qrc:/qt/qml/FieldSync/App/qml/Main.qml")));

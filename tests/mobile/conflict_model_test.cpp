@@ -44,6 +44,15 @@ TEST_F(ConflictModelTest, ShowsEachConcurrentValueWithItsAuthor) {
   values.sort();
   EXPECT_EQ(values, (QStringList{"regular", "vip"}));
   EXPECT_EQ(mine, 1);
+
+  // In words for reading, not the schema's values: "Customer · Tier", "VIP".
+  EXPECT_EQ(row.value(QStringLiteral("heading")).toString(), QStringLiteral("Customer · Tier"));
+  QStringList labels;
+  for (const auto& s : row.value(QStringLiteral("siblings")).toList()) labels << s.toMap().value(QStringLiteral("label")).toString();
+  labels.sort();
+  EXPECT_EQ(labels, (QStringList{"Regular", "VIP"}));
+  EXPECT_TRUE(row.value(QStringLiteral("shownLabel")).toString() == QLatin1String("VIP") ||
+              row.value(QStringLiteral("shownLabel")).toString() == QLatin1String("Regular"));
 }
 
 // The office's value is named by its person once the directory has been fetched; until

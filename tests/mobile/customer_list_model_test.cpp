@@ -43,6 +43,9 @@ TEST_F(CustomerListModelTest, SearchesFiltersAndSorts) {
   CustomerListModel model(phone_);
   EXPECT_EQ(names(model), (QStringList{"Bistro Mondo", "Café Linde", "Hotel Aurora"}));
   EXPECT_EQ(model.territories(), (QStringList{"north", "south"}));
+  // The tier in words (value_words), as the list shows it.
+  EXPECT_EQ(model.get(2).value(QStringLiteral("tierLabel")).toString(), QStringLiteral("VIP"));
+  EXPECT_EQ(model.get(1).value(QStringLiteral("tierLabel")).toString(), QStringLiteral("Potential"));
 
   model.setSearch(QStringLiteral("aur"));
   EXPECT_EQ(names(model), QStringList{"Hotel Aurora"});
@@ -109,6 +112,11 @@ TEST_F(CustomerListModelTest, DueFollowUpsComeFromEachCustomersLatestVisit) {
   EXPECT_EQ(due.get(1).value(QStringLiteral("customerName")).toString(), QStringLiteral("Café Linde"));
   EXPECT_FALSE(due.get(1).value(QStringLiteral("overdue")).toBool());
   EXPECT_EQ(due.overdueCount(), 1);
+  // Badges in relative days, not the date.
+  EXPECT_EQ(due.get(0).value(QStringLiteral("dueText")).toString(), QStringLiteral("2 days overdue"));
+  EXPECT_EQ(due.get(1).value(QStringLiteral("dueText")).toString(), QStringLiteral("due today"));
+  EXPECT_EQ(DueFollowUpModel::due_text(1), QStringLiteral("1 day overdue"));
+  EXPECT_EQ(DueFollowUpModel::due_text(5), QStringLiteral("5 days overdue"));
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include "model_test_support.hpp"
 #include "order_form.hpp"
+#include "record_list_model.hpp"
 
 namespace fieldsync::app {
 namespace {
@@ -30,6 +31,7 @@ class OrderFormTest : public ::testing::Test {
 
 TEST_F(OrderFormTest, ComputesAmountsAndWritesOrderAndLinesTogether) {
   OrderForm form(phone_, customer_);
+  EXPECT_EQ(form.customerName(), QStringLiteral("Aurora"));  // "New order for Aurora"
   EXPECT_EQ(form.products().size(), 2);  // the withdrawn product is not offered
   form.addLine(id(beans_), QStringLiteral("3"));
   form.addLine(id(service_));
@@ -48,6 +50,11 @@ TEST_F(OrderFormTest, ComputesAmountsAndWritesOrderAndLinesTogether) {
   lines.equals.emplace_back("order_id", text(form.orderId().toStdString()));
   EXPECT_EQ(phone_.list("order_lines", lines).size(), 2u);
   EXPECT_EQ(phone_.outbox_size(), 3u);
+
+  // The customer's order list says which date is the due date, and the stage in words.
+  RecordListModel orders(phone_, "orders", "customer_id", customer_.to_string());
+  ASSERT_EQ(orders.rowCount(), 1);
+  EXPECT_EQ(orders.get(0).value(QStringLiteral("subtitle")).toString(), QStringLiteral("Received · 185.70 EUR · Due 2030-01-31"));
 }
 
 TEST_F(OrderFormTest, BadInputIsRefusedAndNothingIsWritten) {

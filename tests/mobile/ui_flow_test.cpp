@@ -115,6 +115,7 @@ TEST_F(UiFlowTest, OfflineEditSyncMergeAndSettledConflict) {
   EXPECT_EQ(supervisor.text(QStringLiteral("reviewQueueCount")), QStringLiteral("1 open conflict"));
   supervisor.click(QStringLiteral("reviewQueueButton"));
   ASSERT_TRUE(wait_until([&] { return supervisor.shows(QStringLiteral("conflict:Kiosk Nord:phone")); }));
+  EXPECT_EQ(supervisor.text(QStringLiteral("conflictHeading")), QStringLiteral("Customer · Phone"));
   // The rep's value is named by who she is (the server's user directory), not by her device.
   EXPECT_TRUE(wait_until([&] {
     return supervisor.text(QStringLiteral("author:0")).startsWith(QStringLiteral("rita ·")) ||
