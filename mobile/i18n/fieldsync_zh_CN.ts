@@ -371,14 +371,6 @@
         <translation>今日跟进 / 已逾期</translation>
     </message>
     <message>
-        <source>overdue %1</source>
-        <translation>已逾期 %1</translation>
-    </message>
-    <message>
-        <source>today</source>
-        <translation>今天</translation>
-    </message>
-    <message>
         <source>Search name, phone, e-mail</source>
         <translation>搜索客户名、电话、邮箱</translation>
     </message>
@@ -521,6 +513,18 @@
     <message>
         <source>Discard</source>
         <translation>放弃</translation>
+    </message>
+    <message>
+        <source>New order for %1</source>
+        <translation>为 %1 新建订单</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>Due date</source>
+        <translation>交付日期</translation>
     </message>
 </context>
 <context>
@@ -700,6 +704,10 @@
         <source>Not accepted by the office: %1</source>
         <translation>公司未接受：%1</translation>
     </message>
+    <message>
+        <source>Due %1</source>
+        <translation>交付日期 %1</translation>
+    </message>
 </context>
 <context>
     <name>RecordFormPage</name>
@@ -804,10 +812,6 @@
     <message>
         <source>Nothing to review.</source>
         <translation>没有待审核的冲突。</translation>
-    </message>
-    <message>
-        <source>%1 · %2</source>
-        <translation>%1 · %2</translation>
     </message>
     <message>
         <source>Shown now: %1</source>
@@ -956,6 +960,50 @@
         <source> or </source>
         <translation>或</translation>
     </message>
+    <message>
+        <source>VIP</source>
+        <translation>VIP 客户</translation>
+    </message>
+    <message>
+        <source>Potential</source>
+        <translation>潜在客户</translation>
+    </message>
+    <message>
+        <source>Regular</source>
+        <translation>普通客户</translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation>邮件</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>Contact</source>
+        <translation>联系人</translation>
+    </message>
+    <message>
+        <source>Order</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <source>Order line</source>
+        <translation>订单明细</translation>
+    </message>
+    <message>
+        <source>Visit</source>
+        <translation>上门拜访</translation>
+    </message>
+    <message>
+        <source>Ticket</source>
+        <translation>售后工单</translation>
+    </message>
+    <message>
+        <source>Product</source>
+        <translation>产品</translation>
+    </message>
 </context>
 <context>
     <name>SettingsPage</name>
@@ -1014,6 +1062,18 @@
     <message>
         <source>System</source>
         <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>Server address</source>
+        <translation>服务器地址</translation>
+    </message>
+    <message>
+        <source>Token</source>
+        <translation>令牌</translation>
+    </message>
+    <message>
+        <source>CA certificate file</source>
+        <translation>CA 证书文件</translation>
     </message>
 </context>
 <context>
@@ -1122,6 +1182,27 @@
     <message>
         <source>This conflict is no longer open.</source>
         <translation>这个冲突已经处理了。</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+</context>
+<context>
+    <name>fieldsync::app::DueFollowUpModel</name>
+    <message>
+        <source>due today</source>
+        <translation>今天到期</translation>
+    </message>
+    <message>
+        <source>1 day overdue</source>
+        <translation>已逾期 1 天</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n days overdue</source>
+        <translation>
+            <numerusform>已逾期 %n 天</numerusform>
+        </translation>
     </message>
 </context>
 <context>

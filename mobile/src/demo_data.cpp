@@ -3,8 +3,10 @@
 #include <QDateTime>
 
 #include <array>
+#include <span>
 
 #include "app_controller.hpp"
+#include "fieldsync/core/people.hpp"
 
 namespace fieldsync::app {
 namespace {
@@ -98,6 +100,9 @@ void seed_demo_data(Replica& phone, const QDate& today) {
   phone.set_setting(kSignedInRoleSetting, "rep");
   phone.set_setting(kSignedInUserSetting, "rita");
   phone.set_setting(kLastSyncSetting, std::to_string(QDateTime::currentMSecsSinceEpoch()));
+  // And the user directory that sync fetches: the office's edits are Susanne's.
+  const DeviceOwner office_owner{office.replica_id(), Person{"sue", "Susanne Berg"}};
+  remember_people(phone, std::span(&office_owner, 1));
 
   // Two concurrent edits of one phone number: the phone's stays pending, and merging the
   // office's opens a conflict for review.
