@@ -1040,10 +1040,6 @@
         <translation>已保存。</translation>
     </message>
     <message>
-        <source>Signed in as %1</source>
-        <translation>登录身份：%1</translation>
-    </message>
-    <message>
         <source>Refused by the office</source>
         <translation>被公司拒绝</translation>
     </message>
@@ -1074,6 +1070,26 @@
     <message>
         <source>CA certificate file</source>
         <translation>CA 证书文件</translation>
+    </message>
+    <message>
+        <source>Signed in as %1 (%2), %3</source>
+        <translation>当前登录：%1（%2），%3</translation>
+    </message>
+    <message>
+        <source>territories: %1</source>
+        <translation>负责区域：%1</translation>
+    </message>
+    <message>
+        <source>all territories</source>
+        <translation>全部区域</translation>
+    </message>
+    <message>
+        <source>Sign out</source>
+        <translation>退出登录</translation>
+    </message>
+    <message>
+        <source>FieldSync %1</source>
+        <translation>FieldSync %1</translation>
     </message>
 </context>
 <context>
@@ -1171,6 +1187,18 @@
     <message>
         <source>The CA certificate file &quot;%1&quot; cannot be read. Check the path, or leave it empty to trust the phone&apos;s own certificates.</source>
         <translation>无法读取 CA 证书文件“%1”。请检查路径，或留空以使用手机自带的证书。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n edit(s) not sent yet: connect to the office first, then sign out.</source>
+        <translation>
+            <numerusform>还有 %n 项修改未上传：请先连接公司服务器，再退出登录。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Sending %n edit(s) first…</source>
+        <translation>
+            <numerusform>正在先上传 %n 项修改…</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -69,10 +69,25 @@ Page {
                 }
             }
             Label { objectName: "settingsMessage"; text: page.message; wrapMode: Label.Wrap; Layout.fillWidth: true }
+            // Who this phone works for, and signing out (unsent edits go first).
             Label {
-                visible: page.app.sync.role.length > 0
-                text: qsTr("Signed in as %1").arg(page.app.sync.role)
+                objectName: "accountLabel"
+                visible: page.app.account.user !== ""
+                text: qsTr("Signed in as %1 (%2), %3").arg(page.app.account.name).arg(page.app.account.user)
+                          .arg(page.app.account.roleWords)
+                      + " · " + (page.app.account.territories.length > 0
+                                 ? qsTr("territories: %1").arg(page.app.account.territories.join(", "))
+                                 : qsTr("all territories"))
+                wrapMode: Label.Wrap
+                Layout.fillWidth: true
                 color: "#616161"
+            }
+            ActionButton {
+                objectName: "signOutButton"
+                visible: page.app.account.user !== "" || page.app.token !== ""
+                enabled: !page.app.signingOut
+                text: qsTr("Sign out")
+                onClicked: page.message = page.app.signOut()
             }
             SectionHeader { text: qsTr("Language") }
             // Language names in their own language, so each reader finds theirs.
@@ -83,6 +98,12 @@ Page {
                 currentIndex: Math.max(0, codes.indexOf(page.app.language))
                 onActivated: index => page.app.language = codes[index]
                 Layout.fillWidth: true
+            }
+            Label {
+                objectName: "versionLabel"
+                text: qsTr("FieldSync %1").arg(page.app.version)
+                color: "#9e9e9e"
+                font.pixelSize: 12
             }
             SectionHeader { text: qsTr("Refused by the office") }
             Label { visible: page.app.rejections.length === 0; text: qsTr("Nothing refused."); color: "#616161" }

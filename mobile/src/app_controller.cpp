@@ -7,6 +7,7 @@
 
 #include "fieldsync/client/connection_options.hpp"
 #include "fieldsync/client/ws_url.hpp"
+#include "fieldsync/core/people.hpp"
 #include "app_language.hpp"
 #include "app_rules.hpp"
 #include "contact_links.hpp"
@@ -46,6 +47,7 @@ AppController::AppController(const QString& database_path, QObject* parent)
     replica_.set_setting(kLastSyncSetting, std::to_string(QDateTime::currentMSecsSinceEpoch()));
     emit lastSyncChanged();
     people_.refresh(serverUrl(), token());
+    if (signing_out_ && outboxSize() == 0) forget_sign_in();
   });
   // A conflict by a device the replica cannot name: ask the directory for it, once.
   connect(&conflicts_, &ConflictModel::countChanged, this,
@@ -285,6 +287,51 @@ QString AppController::saveSettings(const QString& url, const QString& token, co
   }
   sync_.start(u, token, transport());
   return {};
+}
+
+QVariantMap AppController::account() const {
+  const std::string user = replica_.setting(kSignedInUserSetting).value_or("");
+  const auto me = person_of(replica_, replica_.replica_id());
+  QStringList territories;
+  for (const auto& t : QString::fromStdString(replica_.setting(kSignedInTerritoriesSetting).value_or(""))
+                           .split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+    territories << t;
+  }
+  return {{QStringLiteral("user"), QString::fromStdString(user)},
+          {QStringLiteral("name"), QString::fromStdString(me && !me->display_name.empty() ? me->display_name : user)},
+          {QStringLiteral("role"), role()},
+          {QStringLiteral("roleWords"), role().isEmpty() ? QString() : role_words(RoleList{role().toStdString()})},
+          {QStringLiteral("territories"), territories}};
+}
+
+QString AppController::version() const { return QStringLiteral(FIELDSYNC_VERSION); }
+
+QString AppController::signOut() {
+  const int waiting = outboxSize();
+  if (waiting == 0) {
+    forget_sign_in();
+    return {};
+  }
+  if (!sync_.online()) {
+    return tr("%n edit(s) not sent yet: connect to the office first, then sign out.", "", waiting);
+  }
+  signing_out_ = true;  // finished by the caughtUp that empties the outbox
+  emit settingsChanged();
+  sync_.syncNow();
+  return tr("Sending %n edit(s) first…", "", waiting);
+}
+
+void AppController::forget_sign_in() {
+  signing_out_ = false;
+  sync_.stop();
+  replica_.transaction([&] {
+    replica_.set_setting(kTokenKey, "");
+    replica_.set_setting(kSignedInRoleSetting, "");
+    replica_.set_setting(kSignedInUserSetting, "");
+    replica_.set_setting(kSignedInTerritoriesSetting, "");
+  });
+  emit settingsChanged();
+  notice_role();
 }
 
 bool AppController::canRemove(const QString& collection, const QString& id) const {

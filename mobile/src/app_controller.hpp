@@ -51,6 +51,11 @@ class AppController : public QObject {
   Q_PROPERTY(QString caFile READ caFile NOTIFY settingsChanged)
   Q_PROPERTY(bool allowPlaintext READ allowPlaintext NOTIFY settingsChanged)
   Q_PROPERTY(QString role READ role NOTIFY roleChanged)
+  // Who is signed in, as the last welcome said: {user, name (display name, once the user
+  // directory is fetched), role, roleWords ("a sales rep"), territories (a list; empty: all)}.
+  Q_PROPERTY(QVariantMap account READ account NOTIFY roleChanged)
+  Q_PROPERTY(QString version READ version CONSTANT)
+  Q_PROPERTY(bool signingOut READ signingOut NOTIFY settingsChanged)
   Q_PROPERTY(bool reviewer READ reviewer NOTIFY roleChanged)
   Q_PROPERTY(QString language READ language WRITE setLanguage NOTIFY languageChanged)
 
@@ -89,6 +94,14 @@ class AppController : public QObject {
   // The language chosen in Settings (app_language.hpp): "" the device's, "en", "zh_CN".
   // Setting it applies it at once (locale, catalogue, the models' texts and sort order);
   // whoever owns the QML engine retranslates on languageChanged.
+  QVariantMap account() const;
+  QString version() const;
+  bool signingOut() const { return signing_out_; }
+  // Signs this phone out: forgets the token and who was signed in, keeping the server's
+  // address. Unsent edits go first: offline, it refuses with why; online, it syncs and
+  // signs out once the outbox is empty. Returns what to tell the user ("" when done).
+  Q_INVOKABLE QString signOut();
+
   QString language() const;
   // The role kept in the replica changed (the sync thread's welcome, or the screenshot
   // runner playing a supervisor): the views offer what it may do.
@@ -139,6 +152,7 @@ class AppController : public QObject {
 
  private:
   void refresh();
+  void forget_sign_in();
   void adopt(QObject* form);
   void apply_language();
   TransportSettings transport() const;
@@ -154,6 +168,7 @@ class AppController : public QObject {
   QTimer refresh_timer_;  // coalesces the sync thread's many reports into one refresh
   int revision_ = 0;
   QString known_role_;  // the role last announced by roleChanged
+  bool signing_out_ = false;  // waiting for the outbox to empty
 };
 
 }  // namespace fieldsync::app

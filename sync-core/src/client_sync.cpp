@@ -146,6 +146,9 @@ void ClientSync::handle_welcome(const proto::Welcome& welcome) {
     replica_->set_setting(kEpochSetting, welcome.replica_epoch());
     replica_->set_setting(kSignedInUserSetting, welcome.scope().user());
     replica_->set_setting(kSignedInRoleSetting, welcome.scope().role());
+    std::string territories;
+    for (const auto& territory : welcome.scope().territories()) territories += (territories.empty() ? "" : ",") + territory;
+    replica_->set_setting(kSignedInTerritoriesSetting, territories);
     const auto known = replica_->setting(kGenerationSetting);
     if (known && !known->empty() && *known != welcome.store_generation()) {
       // The server was restored from a backup: it may lack writes it acknowledged, and its

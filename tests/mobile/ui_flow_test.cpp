@@ -179,6 +179,40 @@ TEST_F(UiFlowTest, RecordOutsideTheTerritoryIsRefusedInWords) {
   EXPECT_EQ(rep.app().outboxSize(), 0);
 }
 
+// Settings names who is signed in; signing out never loses an edit: offline it refuses and
+// says why, online the edit reaches the office before the token is forgotten.
+TEST_F(UiFlowTest, SettingsShowTheAccountAndSignOutSendsEditsFirst) {
+  AppWindow rep(dir_.file("rep.db"));
+  connect(rep, rep_token_);
+  rep.call("openSettings");
+  ASSERT_TRUE(wait_until([&] { return rep.text(QStringLiteral("accountLabel")).contains(QLatin1String("(rita)")); }))
+      << rep.text(QStringLiteral("accountLabel")).toStdString() << " | account user "
+      << rep.app().account().value(QStringLiteral("user")).toString().toStdString() << " role "
+      << rep.app().role().toStdString() << " | " << rep.visible_names();
+  EXPECT_TRUE(rep.text(QStringLiteral("accountLabel")).contains(QLatin1String("territories: north")));
+  EXPECT_TRUE(rep.text(QStringLiteral("versionLabel")).startsWith(QLatin1String("FieldSync 0.")));
+
+  const auto port = server_.port();
+  server_.stop();
+  ASSERT_TRUE(wait_until([&] { return rep.text(QStringLiteral("onlineLabel")) == QLatin1String("Offline"); }));
+  const RecordId late = rep.app().replica().create(
+      "customers", {{"name", Value(std::string("Late Edit"))}, {"territory", Value(std::string("north"))}});
+  rep.app().localWriteDone();
+  rep.click(QStringLiteral("signOutButton"));
+  EXPECT_TRUE(rep.text(QStringLiteral("settingsMessage")).contains(QLatin1String("connect to the office first")))
+      << rep.text(QStringLiteral("settingsMessage")).toStdString();
+  EXPECT_FALSE(rep.app().token().isEmpty()) << "signed out with an edit unsent";
+
+  server_.start(port);
+  ASSERT_TRUE(wait_until([&] { return rep.text(QStringLiteral("onlineLabel")) == QLatin1String("Online"); }));
+  rep.click(QStringLiteral("signOutButton"));
+  ASSERT_TRUE(wait_until([&] { return rep.app().token().isEmpty(); })) << rep.text(QStringLiteral("settingsMessage")).toStdString();
+  EXPECT_EQ(rep.app().outboxSize(), 0);
+  EXPECT_TRUE(server_.store().get("customers", late).has_value()) << "the edit reached the office first";
+  EXPECT_TRUE(wait_until([&] { return !rep.shows(QStringLiteral("accountLabel")); }));
+  EXPECT_EQ(rep.app().role(), QString());
+}
+
 TEST_F(UiFlowTest, RevokedTokenIsExplained) {
   AppWindow rep(dir_.file("rep.db"));
   rep.call("openSettings");

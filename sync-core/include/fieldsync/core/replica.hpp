@@ -168,6 +168,8 @@ struct ReplicaOptions {
 // writes are judged for, and the user `$user` defaults name. Unset before the first sync.
 inline constexpr std::string_view kSignedInUserSetting = "sync.user";
 inline constexpr std::string_view kSignedInRoleSetting = "sync.role";
+// Their territories, comma-separated (empty for all: supervisors and admins).
+inline constexpr std::string_view kSignedInTerritoriesSetting = "sync.territories";
 
 // One replica: a SQLite file (WAL) with a typed table per collection plus the engine's
 // metadata (states, replica id, counter, clock, outbox, settings). Every write is one
