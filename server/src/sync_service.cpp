@@ -1,6 +1,7 @@
 #include "fieldsync/server/sync_service.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "fieldsync/core/causal_check.hpp"
@@ -245,8 +246,15 @@ Reply SyncService::push(Connection& connection, const proto::Envelope& message) 
   put_parents_first(*schema_, states, wire_index);
   const Principal& who = connection.principal;
   std::map<std::pair<std::string, RecordId>, TerritoryMove> moving;
-  std::set<std::string, std::less<>> user_names;
-  auto is_user = [&](std::string_view name) { return user_names.contains(name); };
+  // Read on the first who-field a push brings (most pushes bring none), under the lock.
+  std::optional<std::set<std::string, std::less<>>> user_names;
+  auto is_user = [&](std::string_view name) {
+    if (!user_names) {
+      user_names.emplace();
+      for (auto& user : store_->users()) user_names->insert(std::move(user.name));
+    }
+    return user_names->contains(name);
+  };
   auto check = [&](const RecordState& incoming, const RecordState* stored) -> std::optional<PushRefusal> {
     if (auto why = scope_.write_refusal(who, incoming, stored)) return PushRefusal{0, why->code(), why->what()};
     // The pusher may add its own writes only; its claims about others' must be the server's.
@@ -272,7 +280,6 @@ Reply SyncService::push(Connection& connection, const proto::Envelope& message) 
   PushResult result;
   {
     std::lock_guard lock(mutex_);
-    for (auto& user : store_->users()) user_names.insert(std::move(user.name));
     result = store_->push(context, states, check);
     const std::vector<TerritoryMove> moves = note_moves(moving, result.committed);
     for (const auto& refusal : result.refused) reject(wire_index[refusal.index], refusal.code, refusal.reason);

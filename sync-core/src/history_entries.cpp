@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fieldsync/core/error.hpp"
+#include "fieldsync/core/people.hpp"
 #include "fieldsync/core/schema.hpp"
 
 namespace fieldsync {
@@ -71,10 +72,7 @@ std::vector<std::string> change_lines(const nlohmann::json& entry, std::string_v
 
 }  // namespace
 
-std::string HistoryEntry::person() const {
-  if (display_name.empty() || display_name == user) return user;
-  return display_name + " (" + user + ")";
-}
+std::string HistoryEntry::person() const { return Person{user, display_name}.label(); }
 
 std::vector<HistoryEntry> parse_history(std::string_view json) {
   const auto body = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);

@@ -20,6 +20,11 @@ std::string text_of(const nlohmann::json& user, const char* key) {
 
 }  // namespace
 
+std::string Person::label() const {
+  if (display_name.empty() || display_name == user) return user;
+  return display_name + " (" + user + ")";
+}
+
 std::vector<DeviceOwner> parse_user_directory(std::string_view json) {
   const auto body = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
   if (!body.is_array()) throw Error(ErrorCode::kInvalidArgument, "user directory: not a JSON array of users");

@@ -27,11 +27,7 @@ std::string shown_text(const FieldSchema* field, const Value& value) {
 std::string author_text(const Replica& replica, const ReplicaId& device) {
   const std::string short_id = "device " + device.to_string().substr(0, 8);
   const auto person = person_of(replica, device);
-  if (!person) return short_id;
-  const std::string name = person->display_name.empty() || person->display_name == person->user
-                               ? person->user
-                               : person->display_name + " (" + person->user + ")";
-  return name + ", " + short_id;
+  return person ? person->label() + ", " + short_id : short_id;
 }
 
 void print_conflict(const Replica& replica, const Conflict& conflict) {

@@ -22,7 +22,7 @@ struct HistoryEntry {
   // (a delete). Without changes (a refusal), one line naming the fields.
   std::vector<std::string> changes;
 
-  // "Anna Weber (anna)"; the user name alone when it is the display name too.
+  // Who, as Person::label says it: "Anna Weber (anna)".
   std::string person() const;
   // The replica id's first 8 characters: enough to tell a person's devices apart.
   std::string device() const { return replica.substr(0, 8); }

@@ -18,6 +18,9 @@ class Replica;
 struct Person {
   std::string user;          // the sign-in name
   std::string display_name;  // empty: the sign-in name
+
+  // "Anna Weber (anna)"; the sign-in name alone when it is the display name too.
+  std::string label() const;
 };
 
 struct DeviceOwner {
