@@ -332,6 +332,22 @@
         <source>Complaint</source>
         <translation>投诉</translation>
     </message>
+    <message>
+        <source>Accepted</source>
+        <translation>已接收</translation>
+    </message>
+    <message>
+        <source>Refused</source>
+        <translation>已拒绝</translation>
+    </message>
+    <message>
+        <source>Conflict opened</source>
+        <translation>出现冲突</translation>
+    </message>
+    <message>
+        <source>Conflict settled</source>
+        <translation>冲突已处理</translation>
+    </message>
 </context>
 <context>
     <name>HistoryPage</name>
@@ -1258,6 +1274,30 @@
     <message>
         <source>Could not load the history: %1</source>
         <translation>无法加载修改记录：%1</translation>
+    </message>
+    <message>
+        <source>Deleted</source>
+        <translation>已删除</translation>
+    </message>
+    <message>
+        <source>Restored</source>
+        <translation>已恢复</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（空）</translation>
+    </message>
+    <message>
+        <source>%1: settled on %2 (replaced %3)</source>
+        <translation>%1：定为 %2（替换了 %3）</translation>
+    </message>
+    <message>
+        <source>%1: %2 → %3 (at the same time: %4)</source>
+        <translation>%1：%2 → %3（同时修改为：%4）</translation>
+    </message>
+    <message>
+        <source>%1: %2 → %3</source>
+        <translation>%1：%2 → %3</translation>
     </message>
 </context>
 <context>

@@ -80,14 +80,14 @@ Page {
                             visible: (page.customer[modelData] || "").length > 0
                             Layout.fillWidth: true
                             Label {
-                                text: modelData.charAt(0).toUpperCase() + modelData.slice(1)
+                                text: page.app.fieldLabel(modelData)
                                 color: "#616161"
                                 Layout.preferredWidth: 80
                                 Layout.alignment: Qt.AlignTop
                             }
                             Label {
                                 objectName: "value:" + modelData
-                                text: page.customer[modelData] || ""
+                                text: page.app.shownValue("customers", modelData, page.customer[modelData] || "")
                                 wrapMode: Label.Wrap
                                 Layout.fillWidth: true
                                 Layout.alignment: Qt.AlignTop

@@ -92,9 +92,10 @@ Page {
                         visible: field.modelData.type === "enum"
                         Layout.fillWidth: true
                         enabled: !field.modelData.readOnly
-                        model: [""].concat(field.modelData.options)
-                        Component.onCompleted: currentIndex = Math.max(0, indexOfValue(page.form.value(field.name)))
-                        onActivated: page.form.setValue(field.name, currentText)
+                        // Shown in words ("VIP"), saved as the schema's value (vip).
+                        model: [""].concat(field.modelData.optionWords)
+                        Component.onCompleted: currentIndex = field.modelData.options.indexOf(page.form.value(field.name)) + 1
+                        onActivated: page.form.setValue(field.name, currentIndex === 0 ? "" : field.modelData.options[currentIndex - 1])
                     }
                     // A link to one of the customer's records (a return's order, its line).
                     ChoiceBox {

@@ -348,4 +348,10 @@ QString AppController::valueWords(const QString& collection, const QString& fiel
   return value_words(collection, field, value);
 }
 
+QString AppController::fieldLabel(const QString& field) const { return label_for(field); }
+
+QString AppController::shownValue(const QString& collection, const QString& field, const QString& value) const {
+  return shown_value(collection, field, value);
+}
+
 }  // namespace fieldsync::app

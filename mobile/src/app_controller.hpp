@@ -135,6 +135,9 @@ class AppController : public QObject {
   Q_INVOKABLE QString removeRecord(const QString& collection, const QString& id);
   // An enum value in words (rule_text's value_words): "VIP" for a tier vip.
   Q_INVOKABLE QString valueWords(const QString& collection, const QString& field, const QString& value) const;
+  // A field's name and value as a page shows them (rule_text: label_for, shown_value).
+  Q_INVOKABLE QString fieldLabel(const QString& field) const;
+  Q_INVOKABLE QString shownValue(const QString& collection, const QString& field, const QString& value) const;
 
   // The user has seen why the office refused a record: it returns to the office's copy, or
   // goes if the office holds none (Replica::dismiss_rejection). Returns "" or why not.

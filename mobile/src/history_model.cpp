@@ -1,5 +1,6 @@
 #include "history_model.hpp"
 
+#include <QLocale>
 #include <QNetworkRequest>
 #include <QUrl>
 
@@ -7,6 +8,8 @@
 
 #include "fieldsync/core/error.hpp"
 #include "fieldsync/core/history_entries.hpp"
+#include "fieldsync/core/schema.hpp"
+#include "rule_text.hpp"
 #include "server_api.hpp"
 #include "value_text.hpp"
 
@@ -45,6 +48,7 @@ QUrl HistoryModel::history_url(const QString& sync_url, const QString& collectio
 void HistoryModel::load(const QString& sync_url, const QString& token, const QString& collection, const QString& id) {
   if (reply_) reply_->abort();
   error_.clear();
+  collection_ = collection;
   if (sync_url.isEmpty()) {
     error_ = tr("History comes from the office server: set its address in Settings.");
     emit stateChanged();
@@ -56,6 +60,27 @@ void HistoryModel::load(const QString& sync_url, const QString& token, const QSt
   reply_ = network_.get(request);
   connect(reply_, &QNetworkReply::finished, this, [this, reply = reply_.data()] { finish(reply); });
   emit stateChanged();
+}
+
+QString HistoryModel::change_text(const std::string& action, const HistoryChange& change) const {
+  const QString field = QString::fromStdString(change.field);
+  if (change.field == kDeletedField) return change.new_value == "true" ? tr("Deleted") : tr("Restored");
+  auto words = [&](const std::optional<std::string>& value) {
+    if (!value) return tr("(none)");
+    if (value->empty()) return QStringLiteral("\"\"");  // an emptied text must not vanish
+    return shown_value(collection_, field, QString::fromStdString(*value));
+  };
+  QStringList others;
+  for (const auto& value : change.others) others << words(value);
+  const QString others_text = QLocale().createSeparatedList(others);
+  if (action == "conflict_settled") {
+    return tr("%1: settled on %2 (replaced %3)").arg(label_for(field), words(change.new_value), others_text);
+  }
+  if (action == "conflict_opened") {
+    return tr("%1: %2 → %3 (at the same time: %4)")
+        .arg(label_for(field), words(change.old_value), words(change.new_value), others_text);
+  }
+  return tr("%1: %2 → %3").arg(label_for(field), words(change.old_value), words(change.new_value));
 }
 
 void HistoryModel::finish(QNetworkReply* reply) {
@@ -70,7 +95,12 @@ void HistoryModel::finish(QNetworkReply* reply) {
     try {
       for (const auto& entry : parse_history(std::string_view(body.constData(), static_cast<std::size_t>(body.size())))) {
         QStringList changes;
-        for (const auto& line : entry.changes) changes << QString::fromStdString(line);
+        for (const auto& change : entry.field_changes) changes << change_text(entry.action, change);
+        if (entry.field_changes.empty()) {  // a refusal: the fields it named
+          QStringList fields;
+          for (const auto& field : entry.fields) fields << label_for(QString::fromStdString(field));
+          changes << QLocale().createSeparatedList(fields);
+        }
         rows_.push_back(Row{time_text(entry.at_ms), QString::fromStdString(entry.person()),
                             QString::fromStdString(entry.device()), label_for(QString::fromStdString(entry.action)),
                             changes.join(QLatin1Char('\n')), QString::fromStdString(entry.detail)});

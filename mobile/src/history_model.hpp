@@ -6,7 +6,10 @@
 #include <QNetworkReply>
 #include <QtQml/qqmlregistration.h>
 
+#include <string>
 #include <vector>
+
+#include "fieldsync/core/history_entries.hpp"
 
 namespace fieldsync::app {
 
@@ -48,10 +51,13 @@ class HistoryModel : public QAbstractListModel {
     QString time, user, replica, action, fields, detail;  // fields: a line per change
   };
   void finish(QNetworkReply* reply);
+  // One field's change in the app's words: its label, enum values in words.
+  QString change_text(const std::string& action, const HistoryChange& change) const;
 
   QNetworkAccessManager network_;
   QPointer<QNetworkReply> reply_;
   QString error_;
+  QString collection_;  // of the record whose history is loaded
   std::vector<Row> rows_;
 };
 

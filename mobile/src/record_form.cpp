@@ -105,7 +105,12 @@ QVariantList RecordForm::fields() const {
     if (!shown(field)) continue;
     QStringList options;
     QStringList option_ids;  // a reference's choices: the ids behind `options`
-    for (const auto& v : field.values) options.push_back(QString::fromStdString(v));
+    QStringList option_words;  // an enum's choices as shown: "VIP" for vip
+    const QString collection = QString::fromStdString(collection_->name);
+    for (const auto& v : field.values) {
+      options.push_back(QString::fromStdString(v));
+      option_words.push_back(value_words(collection, QString::fromStdString(field.name), options.back()));
+    }
     if (field.type == FieldType::kReference) {
       for (const auto& choice : customer_records(*replica_, field.references, *customer_)) {
         options.push_back(choice.title);
@@ -121,6 +126,7 @@ QVariantList RecordForm::fields() const {
                               {QStringLiteral("required"), field.required},
                               {QStringLiteral("options"), options},
                               {QStringLiteral("optionIds"), option_ids},
+                              {QStringLiteral("optionWords"), option_words},
                               {QStringLiteral("readOnly"), read_only(field)},
                               {QStringLiteral("note"), read_only_note(field)}});
   }

@@ -103,6 +103,13 @@ QString value_words(const QString& collection, const QString& field, const QStri
   return label_for(value);
 }
 
+QString shown_value(const QString& collection, const QString& field, const QString& value) {
+  const CollectionSchema* schema = Schema::domain().collection(collection.toStdString());
+  const FieldSchema* shown = schema ? schema->field(field.toStdString()) : nullptr;
+  if (!shown || shown->type != FieldType::kEnum) return value;
+  return value_words(collection, field, value);
+}
+
 QString collection_words(const QString& collection) {
   if (const char* text = find(kCollections, QString(), collection)) return translated(text);
   return label_for(collection);

@@ -18,6 +18,9 @@ QString move_label(const QString& collection, const Move& move);
 // An enum value in words, the one mapping for lists, headings and the review queue: a stage
 // for an order's or ticket's status, "VIP" for the tier vip, else label_for ("Phone").
 QString value_words(const QString& collection, const QString& field, const QString& value);
+// A field's value as a page shows it: an enum value (of the domain schema) in words, any
+// other value as it is ("+49 40 5550 1201" stays). An empty value stays empty.
+QString shown_value(const QString& collection, const QString& field, const QString& value);
 // What a record is, in words: "Customer", "Order line".
 QString collection_words(const QString& collection);
 // "a supervisor", "a rep or a supervisor".

@@ -37,6 +37,9 @@ namespace {
     QT_TRANSLATE_NOOP("FieldLabel", "Visit"),         QT_TRANSLATE_NOOP("FieldLabel", "Video"),
     QT_TRANSLATE_NOOP("FieldLabel", "Return"),        QT_TRANSLATE_NOOP("FieldLabel", "Exchange"),
     QT_TRANSLATE_NOOP("FieldLabel", "Complaint"),
+    // The audit log's actions, as the history page heads its entries.
+    QT_TRANSLATE_NOOP("FieldLabel", "Accepted"),      QT_TRANSLATE_NOOP("FieldLabel", "Refused"),
+    QT_TRANSLATE_NOOP("FieldLabel", "Conflict opened"), QT_TRANSLATE_NOOP("FieldLabel", "Conflict settled"),
 };
 
 }  // namespace

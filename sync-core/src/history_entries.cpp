@@ -9,16 +9,27 @@
 namespace fieldsync {
 namespace {
 
-// A shown value: null is no value; an empty text is quoted so that it does not vanish.
-std::string value_text(const nlohmann::json& value) {
-  if (!value.is_string()) return "(none)";
-  const auto& text = value.get_ref<const std::string&>();
-  return text.empty() ? "\"\"" : text;
+std::optional<std::string> shown(const nlohmann::json& value) {
+  if (!value.is_string()) return std::nullopt;
+  return value.get<std::string>();
 }
 
-std::string value_list(const nlohmann::json& values) {
+std::vector<std::optional<std::string>> shown_list(const nlohmann::json& values) {
+  std::vector<std::optional<std::string>> out;
+  if (values.is_array()) {
+    for (const auto& value : values) out.push_back(shown(value));
+  }
+  return out;
+}
+
+// A shown value in a line: no value is "(none)"; an empty text is quoted so that it does not vanish.
+std::string value_text(const std::optional<std::string>& value) {
+  if (!value) return "(none)";
+  return value->empty() ? "\"\"" : *value;
+}
+
+std::string value_list(const std::vector<std::optional<std::string>>& values) {
   std::string out;
-  if (!values.is_array()) return out;
   for (const auto& value : values) out += (out.empty() ? "" : ", ") + value_text(value);
   return out;
 }
@@ -28,42 +39,60 @@ std::string text_of(const nlohmann::json& object, const char* key) {
   return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-std::string change_line(const nlohmann::json& change, std::string_view action) {
-  const std::string field = text_of(change, "field");
-  const std::string old_value = value_text(change.value("old", nlohmann::json()));
-  const std::string new_value = value_text(change.value("new", nlohmann::json()));
+HistoryChange change_of(const nlohmann::json& change, std::string_view action) {
+  HistoryChange out{text_of(change, "field"), shown(change.value("old", nlohmann::json())),
+                    shown(change.value("new", nlohmann::json()))};
+  if (action == "conflict_settled") out.others = shown_list(change.value("replaced", nlohmann::json()));
+  if (action == "conflict_opened") out.others = shown_list(change.value("concurrent", nlohmann::json()));
+  return out;
+}
+
+std::string change_line(const HistoryChange& change, std::string_view action) {
   if (action == "conflict_settled") {
-    return field + ": settled on " + new_value + " (replaced " + value_list(change.value("replaced", nlohmann::json())) + ")";
+    return change.field + ": settled on " + value_text(change.new_value) + " (replaced " + value_list(change.others) + ")";
   }
-  std::string line = field + ": " + old_value + " -> " + new_value;
-  if (action == "conflict_opened") line += " (concurrent: " + value_list(change.value("concurrent", nlohmann::json())) + ")";
+  std::string line = change.field + ": " + value_text(change.old_value) + " -> " + value_text(change.new_value);
+  if (action == "conflict_opened") line += " (concurrent: " + value_list(change.others) + ")";
   return line;
 }
 
-std::vector<std::string> change_lines(const nlohmann::json& entry, std::string_view action) {
-  std::vector<std::string> lines;
-  std::string deleted_line;
+std::vector<HistoryChange> field_changes(const nlohmann::json& entry, std::string_view action) {
+  std::vector<HistoryChange> out;
+  std::optional<HistoryChange> deleted;
   const auto changes = entry.value("changes", nlohmann::json::array());
   for (const auto& change : changes.is_array() ? changes : nlohmann::json::array()) {
     if (!change.is_object()) continue;
     if (text_of(change, "field") == kDeletedField) {
-      deleted_line = change_line(change, action);
+      deleted = change_of(change, action);
     } else {
-      lines.push_back(change_line(change, action));
+      out.push_back(change_of(change, action));
     }
   }
-  if (lines.empty() && !deleted_line.empty()) lines.push_back(deleted_line);
+  if (out.empty() && deleted) out.push_back(std::move(*deleted));
+  return out;
+}
+
+std::vector<std::string> named_fields(const nlohmann::json& entry) {
+  std::vector<std::string> out;
+  const auto named = entry.value("fields", nlohmann::json::array());
+  for (const auto& field : named.is_array() ? named : nlohmann::json::array()) {
+    if (field.is_string()) out.push_back(field.get<std::string>());
+  }
+  return out;
+}
+
+std::vector<std::string> change_lines(const HistoryEntry& entry) {
+  std::vector<std::string> lines;
+  for (const auto& change : entry.field_changes) lines.push_back(change_line(change, entry.action));
   if (!lines.empty()) return lines;
   // No values recorded (a refusal): the fields named, `_deleted` only for a delete.
   std::string fields;
   bool deleted_field = false;
-  const auto named = entry.value("fields", nlohmann::json::array());
-  for (const auto& field : named.is_array() ? named : nlohmann::json::array()) {
-    if (!field.is_string()) continue;
-    if (field.get_ref<const std::string&>() == kDeletedField) {
+  for (const auto& field : entry.fields) {
+    if (field == kDeletedField) {
       deleted_field = true;
     } else {
-      fields += (fields.empty() ? "" : ",") + field.get<std::string>();
+      fields += (fields.empty() ? "" : ",") + field;
     }
   }
   if (fields.empty() && deleted_field) fields = std::string(kDeletedField);
@@ -88,7 +117,9 @@ std::vector<HistoryEntry> parse_history(std::string_view json) {
     entry.replica = text_of(e, "replica");
     entry.action = text_of(e, "action");
     entry.detail = text_of(e, "detail");
-    entry.changes = change_lines(e, entry.action);
+    entry.field_changes = field_changes(e, entry.action);
+    entry.fields = named_fields(e);
+    entry.changes = change_lines(entry);
     entries.push_back(std::move(entry));
   }
   return entries;

@@ -144,8 +144,12 @@ TEST_F(UiFlowTest, OfflineEditSyncMergeAndSettledConflict) {
     }
   }
   EXPECT_TRUE(actions.contains(QStringLiteral("Conflict settled"))) << actions.join(", ").toStdString();
+  // Fields and enum values in words: the creation set the default tier.
+  QStringList lines;
+  for (int i = 0; i < history->rowCount(); ++i) lines << history->index(i).data(HistoryModel::kFields).toString();
+  EXPECT_TRUE(lines.join(QLatin1Char('\n')).contains(QStringLiteral("Tier: (none) → Potential"))) << lines.join(" | ").toStdString();
   // With the value chosen, the values it replaced, and the person.
-  EXPECT_TRUE(settlement.startsWith(QStringLiteral("phone: settled on +49 40 9 (replaced ")) &&
+  EXPECT_TRUE(settlement.startsWith(QStringLiteral("Phone: settled on +49 40 9 (replaced ")) &&
               settlement.contains(QStringLiteral("+49 40 2")) && settlement.contains(QStringLiteral("+49 40 3")) &&
               settlement.endsWith(QStringLiteral(") by sam")))
       << settlement.toStdString();

@@ -96,5 +96,26 @@ TEST_F(LanguageUiTest, TheHomePageInChineseThenEnglishFromSettings) {
   EXPECT_TRUE(wait_until([&] { return showing(w, QStringLiteral("Due today / overdue")) != nullptr; }));
 }
 
+// A customer's page in Chinese: the field names and the tier in words, not the schema's
+// names ("Tier", "vip"); a phone number stays as it is.
+TEST_F(LanguageUiTest, TheCustomerPageNamesFieldsAndValuesInChinese) {
+  const std::string db = dir_.file("phone.db");
+  {
+    Replica replica = Replica::open(db, Schema::domain());
+    seed_demo_data(replica, QDate::currentDate());
+    replica.set_setting(kLanguageKey, "zh_CN");
+  }
+  AppWindow w(db);
+  ASSERT_TRUE(wait_until([&] { return w.shows(QStringLiteral("customer:Hotel Aurora")); }));
+  w.click(QStringLiteral("customer:Hotel Aurora"));
+  ASSERT_TRUE(wait_until([&] { return w.shows(QStringLiteral("value:tier")); }));
+  EXPECT_EQ(w.text(QStringLiteral("value:tier")), QStringLiteral("VIP 客户"));
+  EXPECT_NE(showing(w, QStringLiteral("客户级别")), nullptr);
+  EXPECT_NE(showing(w, QStringLiteral("区域")), nullptr);
+  EXPECT_EQ(showing(w, QStringLiteral("Tier")), nullptr);
+  EXPECT_EQ(showing(w, QStringLiteral("vip")), nullptr);
+  EXPECT_EQ(w.text(QStringLiteral("value:phone")), QStringLiteral("+49 30 1234 100"));
+}
+
 }  // namespace
 }  // namespace fieldsync::app::test

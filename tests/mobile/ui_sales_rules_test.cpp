@@ -168,12 +168,14 @@ TEST_F(SalesRulesUiTest, AComplaintsWholeLife) {
   rep.click(QStringLiteral("customer:Tea House"));
   rep.click(QStringLiteral("action:Tickets"));
   rep.choose(QStringLiteral("choice:kind"), 3);  // "", return, exchange, complaint
-  ASSERT_EQ(rep.find(QStringLiteral("choice:kind"))->property("currentText").toString(), QStringLiteral("complaint"));
+  // Shown in words, saved as the schema's value (below).
+  ASSERT_EQ(rep.find(QStringLiteral("choice:kind"))->property("currentText").toString(), QStringLiteral("Complaint"));
   rep.type(QStringLiteral("field:description"), QStringLiteral("Leaking tap"));
   rep.click(QStringLiteral("saveButton"));
   ASSERT_TRUE(wait_until([&] { return rep.shows(QStringLiteral("ticket:Complaint")); }))
       << rep.visible_names() << " | " << rep.text(QStringLiteral("formMessage")).toStdString();
   const Record ticket = rep.app().replica().list("tickets").front();
+  EXPECT_EQ(std::get<std::string>(ticket.value("kind")), "complaint");
   EXPECT_EQ(std::get<std::string>(ticket.value("status")), "open");
   EXPECT_EQ(std::get<std::string>(ticket.value("handler")), "rita");
   EXPECT_EQ(std::get<std::string>(ticket.value("opened_on")), QDate::currentDate().toString(Qt::ISODate).toStdString());

@@ -1,11 +1,21 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace fieldsync {
+
+// One field's change in a history entry, in the values the server shows (nullopt: none).
+struct HistoryChange {
+  std::string field;
+  std::optional<std::string> old_value;
+  std::optional<std::string> new_value;
+  // conflict_opened: the values concurrent now; conflict_settled: the values replaced.
+  std::vector<std::optional<std::string>> others{};
+};
 
 // A record's history as the server's audit log gives it (GET /api/history/<collection>/<id>,
 // docs/operations.md), in the words the CLI and the app show: who, on which device, did
@@ -21,6 +31,11 @@ struct HistoryEntry {
   // (replaced 1, 2)". `_deleted`, which every write sets, only when nothing else changed
   // (a delete). Without changes (a refusal), one line naming the fields.
   std::vector<std::string> changes;
+  // The same, one per field, for readers that word them themselves (the app, translated);
+  // `_deleted` only when nothing else changed. Empty for a refusal: see `fields`.
+  std::vector<HistoryChange> field_changes{};
+  // The fields the entry names (a refusal's: no values are kept for it).
+  std::vector<std::string> fields{};
 
   // Who, as Person::label says it: "Anna Weber (anna)".
   std::string person() const;
