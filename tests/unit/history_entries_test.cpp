@@ -32,6 +32,18 @@ TEST(HistoryEntries, EachEntryNamesThePersonTheDeviceAndTheValues) {
   EXPECT_EQ(entries[3].changes, (std::vector<std::string>{"customer_id"}));
   EXPECT_EQ(entries[3].detail, "outside your scope");
   EXPECT_EQ(entries[4].changes, (std::vector<std::string>{"_deleted: false -> true"})) << "a delete shows as one";
+
+  // The same, field by field, for readers that word them themselves (the app).
+  ASSERT_EQ(entries[0].field_changes.size(), 2u);
+  EXPECT_EQ(entries[0].field_changes[1].field, "notes");
+  EXPECT_EQ(entries[0].field_changes[1].old_value, std::optional<std::string>(""));
+  EXPECT_EQ(entries[0].field_changes[1].new_value, std::nullopt);
+  ASSERT_EQ(entries[1].field_changes.size(), 1u);
+  EXPECT_EQ(entries[1].field_changes[0].new_value, std::optional<std::string>("9"));
+  EXPECT_EQ(entries[1].field_changes[0].others,
+            (std::vector<std::optional<std::string>>{std::string("2"), std::string("3")}));
+  EXPECT_TRUE(entries[3].field_changes.empty());
+  EXPECT_EQ(entries[3].fields, (std::vector<std::string>{"customer_id", "_deleted"}));
 }
 
 TEST(HistoryEntries, ABodyOfAnotherShapeIsAnError) {
