@@ -87,5 +87,40 @@ TEST_F(UiFlowTest, HomeStaysAtItsTopWhenTheFirstSyncBringsData) {
       << text_within(supervisor, QStringLiteral("customer:Kunde 5"), QStringLiteral("customerDetails")).toStdString();
 }
 
+// The same with the home page on screen all along: the sync (started from the settings
+// saved in the background) brings the review queue card and the follow-ups while the list
+// is showing.
+TEST_F(UiFlowTest, HomeOnScreenStaysAtItsTopWhenTheFirstSyncBringsData) {
+  AppWindow rep(dir_.file("rep.db"));
+  Replica& replica = rep.app().replica();
+  const QDate today = QDate::currentDate();
+  for (int days : {5, 1, 0}) {
+    const auto customer = replica.create("customers", {{"name", text("Kunde " + std::to_string(days))},
+                                                       {"territory", text("north")}, {"owner", text("rita")}});
+    replica.create("visits", {{"customer_id", text(customer.to_string())}, {"author", text("rita")},
+                              {"visited_on", text(today.addDays(-10).toString(Qt::ISODate).toStdString())},
+                              {"next_follow_up", text(today.addDays(-days).toString(Qt::ISODate).toStdString())}});
+  }
+  for (int i = 0; i < 20; ++i) {
+    replica.create("customers", {{"name", text("Rep " + std::to_string(i))}, {"territory", text("north")}, {"owner", text("rita")}});
+  }
+  rep.app().localWriteDone();
+  connect(rep, rep_token_);
+  ASSERT_TRUE(wait_until([&] { return rep.app().outboxSize() == 0; }));
+
+  AppWindow supervisor(dir_.file("supervisor.db"));
+  supervisor.window()->resize(400, 800);
+  supervisor.call("showHome");
+  QTest::qWait(200);
+  supervisor.app().saveSettings(QString::fromStdString(server_.url()), QString::fromStdString(supervisor_token_));
+  ASSERT_TRUE(wait_until([&] {
+    return supervisor.app().dueFollowUps()->rowCount() == 3 && supervisor.shows(QStringLiteral("reviewQueueCard"));
+  }));
+  QTest::qWait(500);  // the refresh after the sync, and the layout
+  EXPECT_GE(top_of(supervisor, QStringLiteral("reviewQueueCard")), toolbar_bottom(supervisor));
+  EXPECT_GE(top_of(supervisor, QStringLiteral("dueHeading")), toolbar_bottom(supervisor));
+  EXPECT_GE(top_of(supervisor, QStringLiteral("due:Kunde 5")), toolbar_bottom(supervisor));
+}
+
 }  // namespace
 }  // namespace fieldsync::app
