@@ -74,6 +74,8 @@ const std::map<std::string, Reader>& top_level_keys() {
        }},
       {"data_dir",
        [](ServerConfig& c, const toml::node& n, const std::string& at) { c.data_dir = text(n, at, "data_dir"); }},
+      {"store",
+       [](ServerConfig& c, const toml::node& n, const std::string& at) { c.store = text(n, at, "store"); }},
       {"threads",
        [](ServerConfig& c, const toml::node& n, const std::string& at) {
          c.threads = static_cast<unsigned>(integer(n, at, "threads", 1, 256));
@@ -210,6 +212,10 @@ void validate_config(const ServerConfig& config) {
   if (config.threads < 1 || config.threads > 256) fail("threads must be between 1 and 256");
   if (config.address.empty()) fail("the listen address is empty");
   if (config.data_dir.empty()) fail("the data directory is empty");
+  if (!config.store.empty() && !config.store.starts_with("postgresql://") && !config.store.starts_with("postgres://")) {
+    fail("store must be empty (the embedded store in data_dir) or a PostgreSQL URL postgresql://..., not '" +
+         config.store + "'");
+  }
   const Limits& limits = config.limits;
   // The reply to any legal request must fit the send queue: an ack, then a full page.
   const std::size_t queue_needs = limits.max_frame_bytes + send_queue_reserve_bytes(limits);

@@ -18,7 +18,9 @@
 #include "fieldsync/core/schema.hpp"
 #include "fieldsync/server/config.hpp"
 #include "fieldsync/server/server.hpp"
+#include "fieldsync/server/postgres_store.hpp"
 #include "fieldsync/server/sqlite_store.hpp"
+#include "store_selection.hpp"
 
 namespace {
 
@@ -29,6 +31,7 @@ struct Flags {
   std::string config;
   std::string listen;
   std::string data_dir;
+  std::string store;
   std::string log_level;
   unsigned threads = 0;
   std::string tls_cert;
@@ -51,6 +54,7 @@ ServerConfig resolve_config(const Flags& flags) {
   ServerConfig config = flags.config.empty() ? ServerConfig{} : load_config(flags.config);
   if (!flags.listen.empty()) apply_listen_address(config, flags.listen);
   if (!flags.data_dir.empty()) config.data_dir = flags.data_dir;
+  if (!flags.store.empty()) config.store = flags.store;
   if (!flags.log_level.empty()) config.log_level = flags.log_level;
   if (flags.threads != 0) config.threads = flags.threads;
   if (!flags.tls_cert.empty()) config.tls_cert_file = flags.tls_cert;
@@ -84,6 +88,8 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   app.add_option("--listen", flags.listen, "ADDR:PORT to listen on, e.g. 0.0.0.0:8787 or [::1]:8787");
   app.add_option("--data-dir", flags.data_dir, "directory holding the server's database");
+  app.add_option("--store", flags.store,
+                 "a PostgreSQL URL (postgresql://...) to keep the data in instead of the embedded store in --data-dir");
   app.add_option("--log-level", flags.log_level, "trace, debug, info, warn, error, critical or off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
   app.add_option("--threads", flags.threads, "I/O threads")->check(CLI::Range(1, 256));
@@ -135,6 +141,12 @@ int main(int argc, char** argv) {
   auto* prune_audit_cmd = app.add_subcommand(
       "prune-audit", "remove audit entries older than [audit] retention_days, or --older-than-days (the server may be running)");
   prune_audit_cmd->add_option("--older-than-days", audit_days, "days to keep (default: the config's retention_days)");
+  auto* new_generation_cmd = app.add_subcommand(
+      "new-generation", "start a new store generation after pg_restore (phones re-send what they hold)");
+  std::string migrate_to;
+  auto* migrate_cmd = app.add_subcommand(
+      "migrate", "copy the embedded store in --data-dir into an empty PostgreSQL store (stop the server first)");
+  migrate_cmd->add_option("--to", migrate_to, "the PostgreSQL URL, postgresql://...")->required();
   app.require_subcommand(0, 1);
 
   CLI11_PARSE(app, argc, argv);
@@ -142,20 +154,44 @@ int main(int argc, char** argv) {
   try {
     const ServerConfig config = resolve_config(flags);
     if (!user->parsed() && !token->parsed() && !backup_cmd->parsed() && !restore_cmd->parsed() &&
-        !collect_cmd->parsed() && !prune_audit_cmd->parsed()) {
+        !collect_cmd->parsed() && !prune_audit_cmd->parsed() && !new_generation_cmd->parsed() &&
+        !migrate_cmd->parsed()) {
       return run_server(config);
     }
 
     spdlog::set_level(spdlog::level::warn);  // admin output is for people, not logs
     SystemClock clock;
+    const bool postgres = !config.store.empty();
+    if ((backup_cmd->parsed() || restore_cmd->parsed()) && postgres) {
+      throw Error(ErrorCode::kInvalidArgument,
+                  "a PostgreSQL store is backed up and restored with pg_dump and pg_restore, then `fieldsync-server "
+                  "--store URL new-generation` (docs/operations.md, \"PostgreSQL\")");
+    }
+    if (new_generation_cmd->parsed()) {
+      if (!postgres) {
+        throw Error(ErrorCode::kInvalidArgument,
+                    "new-generation is for a PostgreSQL store (--store URL); `restore` starts one for the embedded store");
+      }
+      std::cout << "store generation " << start_new_postgres_generation(config.store, Schema::domain(), clock)
+                << ": replicas re-send what they hold and pull from the start\n";
+      return 0;
+    }
+    if (migrate_cmd->parsed()) {
+      if (!is_postgres_url(migrate_to)) throw Error(ErrorCode::kInvalidArgument, "--to wants a postgresql:// URL");
+      const StoreMigration done = migrate_sqlite_to_postgres(config.data_dir, migrate_to, Schema::domain(), clock);
+      std::cout << "copied " << done.records << " records (head " << done.head << "), " << done.users << " users, "
+                << done.tokens << " tokens, " << done.replicas << " replicas and " << done.audit_entries
+                << " audit entries from " << config.data_dir.string()
+                << "; start the server with store = the PostgreSQL URL\n";
+      return 0;
+    }
     if (restore_cmd->parsed()) {
       restore_sqlite_store(config.data_dir, restore_file, Schema::domain(), clock);
       std::cout << "restored " << restore_file << " into " << config.data_dir.string()
                 << " (a new store generation: replicas re-send what they hold)\n";
       return 0;
     }
-    auto store = open_sqlite_store(config.data_dir, Schema::domain(), clock, config.durable,
-                                   config.limits.max_audit_text_bytes);
+    auto store = open_configured_store(config, Schema::domain(), clock);
     if (backup_cmd->parsed()) {
       store->backup(backup_file);
       std::cout << "backup written to " << backup_file << "\n";

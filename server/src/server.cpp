@@ -11,7 +11,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "fieldsync/server/scope.hpp"
-#include "fieldsync/server/sqlite_store.hpp"
+#include "store_selection.hpp"
 #include "fieldsync/server/sync_service.hpp"
 #include "fd_limit.hpp"
 #include "listener.hpp"
@@ -40,8 +40,7 @@ struct Server::Impl {
       : config(std::move(cfg)),
         clock(given_clock ? given_clock : &system_clock),
         tls(make_tls_context(config)),
-        store(open_sqlite_store(config.data_dir, Schema::domain(), *clock, config.durable,
-                                config.limits.max_audit_text_bytes)),
+        store(open_configured_store(config, Schema::domain(), *clock)),
         service(*store, Schema::domain(), config.limits, metrics, *clock),
         scope(Schema::domain(), *store),
         context{service, *store, metrics, Schema::domain(), scope, config.limits, sessions, tls.get(),

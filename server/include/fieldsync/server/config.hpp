@@ -32,6 +32,9 @@ struct ServerConfig {
   std::string address = "127.0.0.1";
   std::uint16_t port = 8787;  // 0: let the system pick a free port (tests)
   std::filesystem::path data_dir = "fieldsync-data";
+  // Empty: the embedded SQLite store in data_dir. "postgresql://...": a PostgreSQL store
+  // (postgres_store.hpp), which several server processes may share.
+  std::string store;
   unsigned threads = 2;  // I/O threads running the io_context
   std::string log_level = "info";  // applied by main(); an embedding program sets up its own logging
   Limits limits;
