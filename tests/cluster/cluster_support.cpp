@@ -9,6 +9,7 @@
 #include <array>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -56,8 +57,11 @@ void replace_all(std::string& text, const std::string& from, const std::string& 
 
 }  // namespace
 
-PostgresCluster::PostgresCluster(std::filesystem::path dir, std::uint16_t port, std::string database)
-    : dir_(std::move(dir)), port_(port), database_(std::move(database)) {
+PostgresCluster::PostgresCluster(std::uint16_t port, std::string database)
+    : port_(port), database_(std::move(database)) {
+  std::string pattern = (std::filesystem::temp_directory_path() / "fieldsync-pg-XXXXXX").string();
+  if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+  dir_ = pattern;
   run("start '" + dir_.string() + "' " + std::to_string(port_));
   run("createdb '" + dir_.string() + "' " + std::to_string(port_) + " '" + database_ + "'");
 }

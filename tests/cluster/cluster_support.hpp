@@ -14,9 +14,10 @@ namespace fieldsync::testing {
 
 class PostgresCluster {
  public:
-  // Starts it (throws std::runtime_error with the script's output if it does not start)
-  // and creates the database `database`.
-  PostgresCluster(std::filesystem::path dir, std::uint16_t port, std::string database);
+  // Starts it in a fresh directory of its own under the system temp dir (the postgres user
+  // must reach it: not inside a test's private scratch directory), then creates the
+  // database `database`. Throws std::runtime_error with the script's output on failure.
+  PostgresCluster(std::uint16_t port, std::string database);
   ~PostgresCluster();
   PostgresCluster(const PostgresCluster&) = delete;
   PostgresCluster& operator=(const PostgresCluster&) = delete;

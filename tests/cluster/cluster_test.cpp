@@ -112,7 +112,7 @@ TEST(ClusterTest, AcknowledgedWritesSurviveAServerKillAndADatabaseRestart) {
   auto pick = [&](std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(random); };
 
   ScratchDir dir;
-  PostgresCluster postgres(dir.path() / "pg", free_tcp_port(), "fieldsync");
+  PostgresCluster postgres(free_tcp_port(), "fieldsync");
   std::vector<std::unique_ptr<ServerProcess>> servers;
   std::vector<std::uint16_t> ports;
   for (std::size_t n = 0; n < kServers; ++n) {
