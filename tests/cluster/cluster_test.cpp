@@ -138,7 +138,7 @@ TEST(ClusterTest, AcknowledgedWritesSurviveAServerKillAndADatabaseRestart) {
     for (std::size_t i = 0; i < kCustomersPerTerritory; ++i) {
       office.create("customers", {{"name", Value(territory + " customer " + std::to_string(i))},
                                   {"territory", Value(territory)},
-                                  {"tier", Value(std::string("standard"))}});
+                                  {"tier", Value(std::string("regular"))}});
     }
   }
   ASSERT_NO_THROW(client::sync_once(office, nginx.url(), sue_token));
