@@ -14,6 +14,9 @@
 #include <stdexcept>
 #include <thread>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
 #include "fieldsync/core/schema.hpp"
 
 extern char** environ;
@@ -81,8 +84,15 @@ std::string first_difference(const StateDump& expected, const StateDump& actual)
   return {};
 }
 
-ServerProcess::ServerProcess(std::filesystem::path data_dir, std::filesystem::path log_file)
-    : data_dir_(std::move(data_dir)), log_file_(std::move(log_file)) {}
+std::uint16_t free_tcp_port() {
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::acceptor acceptor(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  return acceptor.local_endpoint().port();
+}
+
+ServerProcess::ServerProcess(std::filesystem::path data_dir, std::filesystem::path log_file,
+                             ServerProcessOptions options)
+    : data_dir_(std::move(data_dir)), log_file_(std::move(log_file)), options_(std::move(options)) {}
 
 ServerProcess::~ServerProcess() {
   if (running()) kill_hard();
@@ -94,8 +104,11 @@ void ServerProcess::start() {
   const auto log_offset = std::filesystem::exists(log_file_) ? std::filesystem::file_size(log_file_, ec) : 0;
 
   const std::string exe = FIELDSYNC_SERVER_EXE;
-  std::vector<std::string> args = {exe,           "--listen",  "127.0.0.1:0", "--data-dir", data_dir_.string(),
-                                    "--log-level", "info",      "--threads",   "2"};
+  std::vector<std::string> args = {exe,         "--listen", "127.0.0.1:" + std::to_string(options_.port),
+                                    "--data-dir",  data_dir_.string(),
+                                    "--log-level", "info",     "--threads",
+                                    "2"};
+  args.insert(args.end(), options_.extra_args.begin(), options_.extra_args.end());
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -157,8 +170,9 @@ int ServerProcess::stop() {
 }
 
 std::string ServerProcess::admin(const std::string& arguments) const {
-  const std::string command = std::string(FIELDSYNC_SERVER_EXE) + " --data-dir '" + data_dir_.string() + "' " +
-                              arguments + " 2>>'" + log_file_.string() + "'";
+  std::string command = std::string(FIELDSYNC_SERVER_EXE) + " --data-dir '" + data_dir_.string() + "' ";
+  for (const auto& extra : options_.extra_args) command += "'" + extra + "' ";
+  command += arguments + " 2>>'" + log_file_.string() + "'";
   FILE* pipe = ::popen(command.c_str(), "r");
   if (!pipe) throw std::runtime_error("cannot run " + command);
   std::string out;

@@ -55,11 +55,23 @@ StateDump dump_server_scope(server::Store& store, const server::Principal& reade
 // The first difference between two dumps, for a failure message ("" when equal).
 std::string first_difference(const StateDump& expected, const StateDump& actual);
 
-// The fieldsync-server executable (FIELDSYNC_SERVER_EXE) on 127.0.0.1, port 0, as a
-// child process with its log in a file. The data directory outlives it.
+// A TCP port on 127.0.0.1 free at the time of the call (the system picked it).
+std::uint16_t free_tcp_port();
+
+struct ServerProcessOptions {
+  // After the defaults, for the server and its admin commands: `--config FILE`, `--store URL`.
+  std::vector<std::string> extra_args{};
+  // 0: a free one, picked by the system at each start. Fixed: a restart keeps the address
+  // (a load balancer in front knows it).
+  std::uint16_t port = 0;
+};
+
+// The fieldsync-server executable (FIELDSYNC_SERVER_EXE) on 127.0.0.1 as a child process
+// with its log in a file. The data directory outlives it.
 class ServerProcess {
  public:
-  explicit ServerProcess(std::filesystem::path data_dir, std::filesystem::path log_file);
+  explicit ServerProcess(std::filesystem::path data_dir, std::filesystem::path log_file,
+                         ServerProcessOptions options = {});
   ~ServerProcess();  // SIGKILLs a child still running
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
@@ -82,6 +94,7 @@ class ServerProcess {
  private:
   std::filesystem::path data_dir_;
   std::filesystem::path log_file_;
+  ServerProcessOptions options_;
   int pid_ = -1;
   std::uint16_t port_ = 0;
 };
