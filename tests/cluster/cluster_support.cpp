@@ -1,5 +1,7 @@
 #include "cluster_support.hpp"
 
+#include "fieldsync/test/pg_database.hpp"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -63,7 +65,8 @@ PostgresCluster::PostgresCluster(std::uint16_t port, std::string database)
   if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
   dir_ = pattern;
   run("start '" + dir_.string() + "' " + std::to_string(port_));
-  run("createdb '" + dir_.string() + "' " + std::to_string(port_) + " '" + database_ + "'");
+  fieldsync::test::ensure_pg_database(
+      "postgresql://postgres@127.0.0.1:" + std::to_string(port_) + "/postgres", database_);
 }
 
 PostgresCluster::~PostgresCluster() {
@@ -73,7 +76,7 @@ PostgresCluster::~PostgresCluster() {
   }
 }
 
-void PostgresCluster::restart() { run("restart '" + dir_.string() + "' " + std::to_string(port_)); }
+void PostgresCluster::restart() { run("restart '" + dir_.string() + "'"); }
 
 std::string PostgresCluster::url() const {
   return "postgresql://postgres@127.0.0.1:" + std::to_string(port_) + "/" + database_;
