@@ -33,6 +33,9 @@ struct ServerConfig {
   std::uint16_t port = 8787;  // 0: let the system pick a free port (tests)
   std::filesystem::path data_dir = "fieldsync-data";
   unsigned threads = 2;  // I/O threads running the io_context
+  // Store workers: every store call (push, pull pages, hello, authentication, history,
+  // periodic collection) and live fan-out run on them, never on an I/O thread.
+  unsigned store_threads = 4;
   std::string log_level = "info";  // applied by main(); an embedding program sets up its own logging
   Limits limits;
   TombstoneOptions tombstones;
