@@ -80,6 +80,10 @@ const std::map<std::string, Reader>& top_level_keys() {
        [](ServerConfig& c, const toml::node& n, const std::string& at) {
          c.threads = static_cast<unsigned>(integer(n, at, "threads", 1, 256));
        }},
+      {"store_threads",
+       [](ServerConfig& c, const toml::node& n, const std::string& at) {
+         c.store_threads = static_cast<unsigned>(integer(n, at, "store_threads", 1, 256));
+       }},
       {"log_level",
        [](ServerConfig& c, const toml::node& n, const std::string& at) { c.log_level = text(n, at, "log_level"); }},
       {"durable",
@@ -210,6 +214,7 @@ void validate_config(const ServerConfig& config) {
     fail("log level '" + config.log_level + "' is not one of trace, debug, info, warn, error, critical, off");
   }
   if (config.threads < 1 || config.threads > 256) fail("threads must be between 1 and 256");
+  if (config.store_threads < 1 || config.store_threads > 256) fail("store_threads must be between 1 and 256");
   if (config.address.empty()) fail("the listen address is empty");
   if (config.data_dir.empty()) fail("the data directory is empty");
   if (!config.store.empty() && !config.store.starts_with("postgresql://") && !config.store.starts_with("postgres://")) {

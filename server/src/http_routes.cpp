@@ -139,6 +139,11 @@ HttpResponse text_response(const HttpRequest& request, http::status status, std:
   return response;
 }
 
+bool route_waits_on_store(const HttpRequest& request) {
+  const std::string_view path = request_path(request.target());
+  return request.method() == http::verb::get && (path == "/users" || path.starts_with(kHistoryPrefix));
+}
+
 HttpResponse route_http(ServerContext& context, const HttpRequest& request) {
   const std::string_view path = request_path(request.target());
   const bool known = path == "/healthz" || path == "/metrics" || path.starts_with(kHistoryPrefix) || path == "/sync" ||

@@ -37,7 +37,10 @@ HttpResponse text_response(const HttpRequest& request, boost::beast::http::statu
 
 // Answers a plain (non-upgrade) HTTP request: GET /healthz, GET /metrics,
 // GET /api/history/<collection>/<id>, GET /users; everything else 404. Never throws: a failure inside
-// becomes a 500. Runs on the calling session's strand and may block on the store.
+// becomes a 500. May block on the store when route_waits_on_store() says so: the session
+// then calls it on a store worker.
 HttpResponse route_http(ServerContext& context, const HttpRequest& request);
+// Whether answering the request reads the store (history, users): not on an I/O thread.
+bool route_waits_on_store(const HttpRequest& request);
 
 }  // namespace fieldsync::server

@@ -115,7 +115,26 @@ void HttpSession<Stream>::on_read(beast::error_code ec, std::size_t) {
     return respond(text_response(request, http::status::bad_request, std::string(kTlsRequired)), true);
   }
   if (websocket::is_upgrade(request)) return upgrade(std::move(request));
-  HttpResponse response = route_http(context_, request);
+  route(std::move(request));
+}
+
+template <class Stream>
+void HttpSession<Stream>::route(HttpRequest request) {
+  if (!route_waits_on_store(request)) {
+    HttpResponse response = route_http(context_, request);
+    return answer(request, std::move(response));
+  }
+  // No read is pending meanwhile: the next request waits for this answer.
+  asio::post(context_.store_pool, [self = this->shared_from_this(), request = std::move(request)]() mutable {
+    HttpResponse response = route_http(self->context_, request);
+    asio::post(self->executor_, [self, request = std::move(request), response = std::move(response)]() mutable {
+      self->answer(request, std::move(response));
+    });
+  });
+}
+
+template <class Stream>
+void HttpSession<Stream>::answer(const HttpRequest& request, HttpResponse response) {
   spdlog::debug("event=http_request remote={} method={} path={} status={}", remote_,
                 std::string(request.method_string()), quote_field(request_path(request.target())),
                 response.result_int());
@@ -128,23 +147,36 @@ void HttpSession<Stream>::upgrade(HttpRequest request) {
   if (request_path(request.target()) != "/sync") {
     return respond(text_response(request, http::status::not_found, "WebSocket sync is served on /sync\n"), true);
   }
-  Principal principal;
-  try {
-    principal = context_.service.authenticate(upgrade_token(request));
-  } catch (const Error& e) {
-    // The reason goes to the client and the log; the token itself never does.
-    spdlog::warn("event=ws_refused remote={} status=401 reason={}", remote_, quote_field(e.what()));
-    context_.metrics.error(e.code());
-    HttpResponse response = text_response(request, http::status::unauthorized, std::string(e.what()) + "\n");
-    response.set(http::field::www_authenticate, "Bearer");
-    return respond(std::move(response), true);
-  } catch (const std::exception& e) {
-    spdlog::error("event=ws_refused remote={} status=500 reason={}", remote_, quote_field(e.what()));
-    return respond(text_response(request, http::status::internal_server_error, "internal error\n"), true);
-  }
+  asio::post(context_.store_pool, [self = this->shared_from_this(), request = std::move(request)]() mutable {
+    std::optional<Principal> principal;
+    HttpResponse refusal;
+    try {
+      principal = self->context_.service.authenticate(upgrade_token(request));
+    } catch (const Error& e) {
+      // The reason goes to the client and the log; the token itself never does.
+      spdlog::warn("event=ws_refused remote={} status=401 reason={}", self->remote_, quote_field(e.what()));
+      self->context_.metrics.error(e.code());
+      refusal = text_response(request, http::status::unauthorized, std::string(e.what()) + "\n");
+      refusal.set(http::field::www_authenticate, "Bearer");
+    } catch (const std::exception& e) {
+      spdlog::error("event=ws_refused remote={} status=500 reason={}", self->remote_, quote_field(e.what()));
+      refusal = text_response(request, http::status::internal_server_error, "internal error\n");
+    }
+    asio::post(self->executor_, [self, request = std::move(request), principal = std::move(principal),
+                                 refusal = std::move(refusal)]() mutable {
+      self->on_authenticated(std::move(request), std::move(principal), std::move(refusal));
+    });
+  });
+}
+
+template <class Stream>
+void HttpSession<Stream>::on_authenticated(HttpRequest request, std::optional<Principal> principal,
+                                           HttpResponse refusal) {
+  if (!principal) return respond(std::move(refusal), true);
+  if (stopping_) return close();  // the server began stopping meanwhile
   handed_over_ = true;
   beast::get_lowest_layer(stream_).expires_never();  // the WebSocket session sets its own timeouts
-  std::make_shared<WsSession<Stream>>(context_, std::move(stream_), std::move(slot_), std::move(principal), remote_)
+  std::make_shared<WsSession<Stream>>(context_, std::move(stream_), std::move(slot_), std::move(*principal), remote_)
       ->run(std::move(request));
 }
 

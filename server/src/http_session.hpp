@@ -50,7 +50,12 @@ class HttpSession final : public Stoppable, public std::enable_shared_from_this<
   void start();
   void read_request();
   void on_read(boost::beast::error_code ec, std::size_t bytes);
+  // Routes a request, on a store worker if it reads the store, and answers it.
+  void route(HttpRequest request);
+  void answer(const HttpRequest& request, HttpResponse response);
+  // Authenticates the upgrade's token on a store worker; on_authenticated() goes on.
   void upgrade(HttpRequest request);
+  void on_authenticated(HttpRequest request, std::optional<Principal> principal, HttpResponse refusal);
   void respond(HttpResponse response, bool close_after);
   void on_write(bool close_after, boost::beast::error_code ec, std::size_t bytes);
   void close();

@@ -34,6 +34,7 @@ struct Flags {
   std::string store;
   std::string log_level;
   unsigned threads = 0;
+  unsigned store_threads = 0;
   std::string tls_cert;
   std::string tls_key;
   bool allow_plaintext = false;
@@ -57,6 +58,7 @@ ServerConfig resolve_config(const Flags& flags) {
   if (!flags.store.empty()) config.store = flags.store;
   if (!flags.log_level.empty()) config.log_level = flags.log_level;
   if (flags.threads != 0) config.threads = flags.threads;
+  if (flags.store_threads != 0) config.store_threads = flags.store_threads;
   if (!flags.tls_cert.empty()) config.tls_cert_file = flags.tls_cert;
   if (!flags.tls_key.empty()) config.tls_key_file = flags.tls_key;
   if (flags.allow_plaintext) config.allow_plaintext = true;
@@ -93,6 +95,8 @@ int main(int argc, char** argv) {
   app.add_option("--log-level", flags.log_level, "trace, debug, info, warn, error, critical or off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
   app.add_option("--threads", flags.threads, "I/O threads")->check(CLI::Range(1, 256));
+  app.add_option("--store-threads", flags.store_threads, "store workers (every database call runs on them)")
+      ->check(CLI::Range(1, 256));
   app.add_option("--tls-cert", flags.tls_cert, "PEM certificate chain for wss:// and https:// (with --tls-key)");
   app.add_option("--tls-key", flags.tls_key, "PEM private key of --tls-cert");
   app.add_flag("--allow-plaintext", flags.allow_plaintext,

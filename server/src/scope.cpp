@@ -51,6 +51,17 @@ std::optional<std::string> ScopePolicy::territory_of(const RecordState& state) c
   return std::nullopt;
 }
 
+ScopePolicy::Readers ScopePolicy::readers_of(const RecordState& state) const {
+  const CollectionSchema* collection = schema_->collection(state.collection);
+  if (!collection) return {};
+  if (collection->read_only_for_reps) return {true, std::nullopt};
+  return {false, territory_of(state)};
+}
+
+bool ScopePolicy::may_read(const Principal& who, const Readers& readers) {
+  return who.sees_everything() || readers.everyone || (readers.territory && who.covers(*readers.territory));
+}
+
 bool ScopePolicy::may_read(const Principal& who, const RecordState& state) const {
   if (who.sees_everything()) return true;
   const CollectionSchema* collection = schema_->collection(state.collection);

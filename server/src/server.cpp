@@ -1,5 +1,7 @@
 #include "fieldsync/server/server.hpp"
 
+#include <atomic>
+#include <functional>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -7,6 +9,8 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/steady_timer.hpp>
 
@@ -36,15 +40,17 @@ constexpr std::chrono::seconds kStopGrace{1};
 // every handler and session still queued, while the service, store and registry they
 // reach into are still alive.
 struct Server::Impl {
-  explicit Impl(ServerConfig cfg, const Clock* given_clock)
+  Impl(ServerConfig cfg, std::unique_ptr<Store> given_store, const Clock* given_clock)
       : config(std::move(cfg)),
         clock(given_clock ? given_clock : &system_clock),
         tls(make_tls_context(config)),
-        store(open_configured_store(config, Schema::domain(), *clock)),
-        service(*store, Schema::domain(), config.limits, metrics, *clock),
+        store(given_store ? std::move(given_store) : open_configured_store(config, Schema::domain(), *clock)),
+        store_pool(config.store_threads),
+        service(*store, Schema::domain(), config.limits, metrics, *clock,
+                [this](std::function<void()> task) { asio::post(store_pool, std::move(task)); }),
         scope(Schema::domain(), *store),
         context{service, *store, metrics, Schema::domain(), scope, config.limits, sessions, tls.get(),
-                config.allow_plaintext},
+                config.allow_plaintext, store_pool},
         ioc(static_cast<int>(config.threads)),
         collection_timer(ioc) {}
 
@@ -66,30 +72,38 @@ struct Server::Impl {
     return removed;
   }
 
-  // Collects tombstones and prunes the audit log every config.tombstones.interval, on an
-  // I/O thread: one store transaction each, like a push.
+  // Collects tombstones and prunes the audit log every config.tombstones.interval: the
+  // timer runs on the I/O threads, the work on a store worker. A round still running when
+  // the next is due makes that one skip.
   void schedule_collection() {
     if (config.tombstones.interval.count() <= 0) return;
     collection_timer.expires_after(config.tombstones.interval);
     collection_timer.async_wait([this](boost::system::error_code ec) {
       if (ec) return;  // cancelled: the server is stopping
-      try {
-        collect_tombstones();
-      } catch (const std::exception& e) {
-        spdlog::error("event=tombstone_collection_failed error={}", quote_field(e.what()));
-      }
-      try {
-        prune_audit();
-      } catch (const std::exception& e) {
-        spdlog::error("event=audit_pruning_failed error={}", quote_field(e.what()));
+      if (!collecting.exchange(true)) {
+        asio::post(store_pool, [this] {
+          try {
+            collect_tombstones();
+          } catch (const std::exception& e) {
+            spdlog::error("event=tombstone_collection_failed error={}", quote_field(e.what()));
+          }
+          try {
+            prune_audit();
+          } catch (const std::exception& e) {
+            spdlog::error("event=audit_pruning_failed error={}", quote_field(e.what()));
+          }
+          collecting.store(false);
+        });
       }
       schedule_collection();
     });
   }
 
   // Open connections checked against revocations and user changes, on a thread of its own
-  // (the lookups wait on the store).
+  // (the lookups wait on the store). The same tick asks for a fan-out pass: a commit whose
+  // signal was lost (Store::on_commit) reaches live phones within the interval.
   void check_accounts() {
+    service.request_fanout();
     try {
       const AccountCheck done = service.check_accounts();
       if (done.ended || done.rescoped) {
@@ -108,12 +122,15 @@ struct Server::Impl {
   std::unique_ptr<asio::ssl::context> tls;
   std::unique_ptr<Store> store;
   Metrics metrics;
+  // Before the service, whose fan-out posts to it; joined by stop().
+  asio::thread_pool store_pool;
   SyncService service;
   ScopePolicy scope;
   SessionRegistry sessions;
   ServerContext context;
   asio::io_context ioc;
   asio::steady_timer collection_timer;
+  std::atomic<bool> collecting{false};
   std::shared_ptr<Listener> listener;
   std::vector<std::thread> threads;
   std::uint16_t port = 0;
@@ -123,10 +140,12 @@ struct Server::Impl {
   std::optional<PeriodicTask> account_checks;
 };
 
-Server::Server(ServerConfig config, const Clock* clock) {
+Server::Server(ServerConfig config, const Clock* clock) : Server(std::move(config), nullptr, clock) {}
+
+Server::Server(ServerConfig config, std::unique_ptr<Store> store, const Clock* clock) {
   validate_config(config);
   validate_transport(config);
-  impl_ = std::make_unique<Impl>(std::move(config), clock);
+  impl_ = std::make_unique<Impl>(std::move(config), std::move(store), clock);
 }
 
 Server::~Server() { stop(); }
@@ -173,9 +192,10 @@ void Server::start() {
   // What a client must use: tls=on means wss:// and https://; plaintext says whether ws://
   // and http:// are served too.
   spdlog::info(
-      "event=server_started address={} port={} data_dir={} threads={} durable={} tls={} plaintext={} "
-      "max_connections={} max_connections_per_address={} descriptors={}",
-      s.config.address, s.port, quote_field(s.config.data_dir.string()), s.config.threads, s.config.durable,
+      "event=server_started address={} port={} data_dir={} threads={} store_threads={} durable={} tls={} "
+      "plaintext={} max_connections={} max_connections_per_address={} descriptors={}",
+      s.config.address, s.port, quote_field(s.config.data_dir.string()), s.config.threads, s.config.store_threads,
+      s.config.durable,
       s.tls ? "on" : "off", !s.tls || s.config.allow_plaintext ? "served" : "refused", caps.total, caps.per_address,
       descriptors);
 }
@@ -195,9 +215,13 @@ void Server::stop() {
     spdlog::warn("event=server_stop_forced sessions={} reason={}", s.sessions.size(),
                  quote_field("sessions did not close in time; dropping them"));
   }
+  s.service.stop_fanout();
   s.ioc.stop();
   for (auto& t : s.threads) t.join();
   s.threads.clear();
+  // Store work under way finishes (a push commits); what it hands back to a session
+  // stays queued in the stopped io_context and is dropped with it.
+  s.store_pool.join();
   try {
     s.service.flush_checkpoints();
   } catch (const std::exception& e) {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <boost/asio/thread_pool.hpp>
+
 #include "fieldsync/core/schema.hpp"
 #include "fieldsync/server/limits.hpp"
 #include "fieldsync/server/metrics.hpp"
@@ -28,6 +30,10 @@ struct ServerContext {
   boost::asio::ssl::context* tls;
   // With TLS: plaintext connections are served too, instead of refused with a 400.
   bool allow_plaintext;
+  // Where store calls run (ServerConfig::store_threads): sessions post their requests'
+  // work here and take the result back to their strand. Nothing an I/O thread runs waits
+  // on the store.
+  boost::asio::thread_pool& store_pool;
 };
 
 }  // namespace fieldsync::server

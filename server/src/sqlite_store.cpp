@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <deque>
+#include <map>
 #include <mutex>
 
 #include "fieldsync/core/replica.hpp"
@@ -122,6 +123,28 @@ std::vector<std::string> split(std::string_view text) {
   return out;
 }
 
+// A read transaction: the statements inside see one snapshot of the file (WAL), also when
+// another connection commits meanwhile, so that a page's to_seq never passes a change it
+// missed. Inside a transaction already open it does nothing.
+class ReadSnapshot {
+ public:
+  explicit ReadSnapshot(sqlite::Database& db) : db_(db), outermost_(sqlite3_get_autocommit(db.handle()) != 0) {
+    if (outermost_) db_.exec("BEGIN");
+  }
+  ReadSnapshot(const ReadSnapshot&) = delete;
+  ReadSnapshot& operator=(const ReadSnapshot&) = delete;
+  // Ending a read writes nothing; should it fail all the same, a rollback ends it too.
+  ~ReadSnapshot() {
+    if (outermost_ && sqlite3_exec(db_.handle(), "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
+      sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+  }
+
+ private:
+  sqlite::Database& db_;
+  bool outermost_;
+};
+
 class SqliteStore final : public Store {
  public:
   SqliteStore(const std::filesystem::path& data_dir, const Schema& schema, const Clock& clock, bool durable,
@@ -212,11 +235,26 @@ class SqliteStore final : public Store {
       if (pusher_counter) note_counter(context, pusher_counter);
     });
     result.head = replica_.last_seq();
+    if (!result.committed.empty()) signal_commit();  // committed: visible to every connection now
     return result;
+  }
+
+  CommitSubscription on_commit(std::function<void()> listener) override {
+    std::lock_guard lock(listeners_mutex_);
+    const std::uint64_t id = next_listener_++;
+    listeners_.emplace(id, std::move(listener));
+    return CommitSubscription([this, id] {
+      std::lock_guard unregister(listeners_mutex_);  // waits for a signal in progress
+      listeners_.erase(id);
+    });
   }
 
   ChangePage changes_since(std::uint64_t after_seq, std::size_t limit, const ReadCheck& visible) override {
     std::lock_guard lock(mutex_);
+    const ReadSnapshot snapshot(*db_);
+    // Read in the snapshot: another connection to the file may have committed since this
+    // one last wrote (its in-memory head is then behind).
+    const std::uint64_t head = stored_seq();
     ChangePage page;
     page.to_seq = after_seq;
     do {
@@ -229,6 +267,7 @@ class SqliteStore final : public Store {
       page.to_seq = batch.to_seq;
       page.more = batch.more;
     } while (page.more && page.states.size() < limit);
+    if (!page.more) page.to_seq = std::max(page.to_seq, head);
     return page;
   }
 
@@ -255,7 +294,7 @@ class SqliteStore final : public Store {
 
   std::uint64_t head() override {
     std::lock_guard lock(mutex_);
-    return replica_.last_seq();
+    return stored_seq();
   }
 
   ReplicaCheck register_replica(const ReplicaId& replica, std::uint64_t counter, const std::string& epoch,
@@ -298,7 +337,7 @@ class SqliteStore final : public Store {
       return {ReplicaStatus::kCounterWentBack, {}};
     }
     // A checkpoint from another generation counts other changes: the replica starts over.
-    const bool checkpoint_valid = same_generation && checkpoint <= replica_.last_seq();
+    const bool checkpoint_valid = same_generation && checkpoint <= stored_seq();
     ReplicaCheck check{known ? ReplicaStatus::kKnown : ReplicaStatus::kNew, random_hex(8),
                        checkpoint_valid && known ? known->full_pull_seq : 0,
                        checkpoint_valid && known ? known->full_pull_scope : std::string()};
@@ -561,6 +600,15 @@ class SqliteStore final : public Store {
 
   std::uint64_t stored_collected_seq() const { return setting_number(kCollectedSeqSetting); }
 
+  // The head as the file has it: Replica::last_seq() is this connection's, as of its own
+  // last write, and misses commits made through another connection.
+  std::uint64_t stored_seq() {
+    auto& s = db_->cached("SELECT seq FROM fs_replica");
+    sqlite::ResetGuard reset(s);
+    if (!s.step()) throw Error(ErrorCode::kCorruptData, "the store has no identity row");
+    return static_cast<std::uint64_t>(s.column_int(0));
+  }
+
   std::uint64_t setting_number(std::string_view key) const {
     std::uint64_t value = 0;
     if (auto text = replica_.setting(key)) std::from_chars(text->data(), text->data() + text->size(), value);
@@ -674,6 +722,13 @@ class SqliteStore final : public Store {
                       s.column_int(first + 3) != 0, std::string(s.column_text(first + 4))};
   }
 
+  // Tells the on_commit listeners; called after the commit, with mutex_ held (the
+  // listeners only post work elsewhere).
+  void signal_commit() {
+    std::lock_guard lock(listeners_mutex_);
+    for (const auto& [id, listener] : listeners_) listener();
+  }
+
   // Wall-clock time from the injected clock (tests control it), in Unix milliseconds.
   std::int64_t now() const { return static_cast<std::int64_t>(clock_->now_ms()); }
 
@@ -685,6 +740,11 @@ class SqliteStore final : public Store {
   const Clock* clock_;
   Replica replica_;
   sqlite::Database* db_;
+  // Commits made through this object only: another process writing the same file (an
+  // admin command) is not seen; the server's periodic look covers that.
+  std::mutex listeners_mutex_;
+  std::map<std::uint64_t, std::function<void()>> listeners_;
+  std::uint64_t next_listener_ = 1;
 };
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "fieldsync/core/state_codec.hpp"
 #include "fieldsync/core/utf8.hpp"
 #include "fieldsync/core/write_rules.hpp"
+#include "batch_budget.hpp"
 #include "record_limits.hpp"
 #include "record_rules.hpp"
 #include "server_copies.hpp"
@@ -25,11 +26,6 @@ Reply refused(ErrorCode code, const std::string& text, std::uint64_t request_id)
 }
 
 std::uint64_t distance(std::uint64_t a, std::uint64_t b) { return a > b ? a - b : b - a; }
-
-// A record in a batch costs its bytes plus a field tag and a length prefix; an envelope
-// costs a few fields besides its records.
-constexpr std::size_t kRecordFramingBytes = 6;
-constexpr std::size_t kEnvelopeBytes = 64;
 
 // A sibling stamped further than `max_ahead_ms` ahead of the server's clock (a phone that
 // did not correct its clock, or a hostile one) is stamped `now` instead, so that it cannot
@@ -48,14 +44,22 @@ std::size_t lower_stamps_beyond(RecordState& state, std::uint64_t now, std::uint
   return lowered;
 }
 
-std::size_t page_budget_bytes(const Limits& limits) {
-  return limits.max_frame_bytes > kEnvelopeBytes ? limits.max_frame_bytes - kEnvelopeBytes : 0;
-}
-
 }  // namespace
 
-SyncService::SyncService(Store& store, const Schema& schema, Limits limits, Metrics& metrics, const Clock& clock)
-    : store_(&store), schema_(&schema), limits_(limits), metrics_(&metrics), clock_(&clock), scope_(schema, store) {}
+SyncService::SyncService(Store& store, const Schema& schema, Limits limits, Metrics& metrics, const Clock& clock,
+                         Executor fanout_executor)
+    : store_(&store),
+      schema_(&schema),
+      limits_(limits),
+      metrics_(&metrics),
+      clock_(&clock),
+      scope_(schema, store),
+      executor_(std::move(fanout_executor)) {
+  // Without an executor a pass would run inside the store's push, under its locks.
+  if (executor_) commit_signal_ = store_->on_commit([this] { request_fanout(); });
+}
+
+SyncService::~SyncService() { stop_fanout(); }
 
 proto::Envelope SyncService::error_message(ErrorCode code, const std::string& text, bool fatal_error,
                                            std::uint64_t request_id) {
@@ -275,20 +279,22 @@ Reply SyncService::push(Connection& connection, const proto::Envelope& message) 
   };
   PushContext context{who.user, *connection.replica, now, connection.epoch};
 
-  // Declared before the lock: the sessions publish() reached are released after it.
-  std::vector<std::shared_ptr<SessionSink>> delivered_to;
   PushResult result;
   {
-    std::lock_guard lock(mutex_);
+    // Until the moves are noted and the pusher's own commits marked: a fan-out pass that
+    // read these commits waits for both (commit_mutex_).
+    std::lock_guard commit(commit_mutex_);
     result = store_->push(context, states, check);
-    const std::vector<TerritoryMove> moves = note_moves(moving, result.committed);
-    for (const auto& refusal : result.refused) reject(wire_index[refusal.index], refusal.code, refusal.reason);
-    ack->set_server_seq(result.head);
-    metrics_->pushed(states.size() - result.refused.size(), static_cast<std::size_t>(ack->rejected_size()),
-                     result.conflicts_opened);
-    metrics_->future_stamps_lowered(lowered);
-    publish(result.committed, result.head, moves, delivered_to, Pusher{connection.id, &states, &altered});
+    note_moves(moving, result.committed);
+    mark_own_commits(connection.id, result.committed, states, altered);
   }
+  for (const auto& refusal : result.refused) reject(wire_index[refusal.index], refusal.code, refusal.reason);
+  ack->set_server_seq(result.head);
+  metrics_->pushed(states.size() - result.refused.size(), static_cast<std::size_t>(ack->rejected_size()),
+                   result.conflicts_opened);
+  metrics_->future_stamps_lowered(lowered);
+  // The store signals its commits too; this covers a store that cannot (Store::on_commit).
+  if (!result.committed.empty()) request_fanout();
   // After the commit, outside the lock: what the pusher returns to once its user has seen why.
   attach_server_copies(*ack, result.refused, states, wire_index, *store_, scope_, who);
   return Reply{{std::move(ack_message)}, false};
@@ -331,21 +337,27 @@ bool SyncService::scope_changed_by(const Principal& who, std::span<const Territo
 Reply SyncService::pull(Connection& connection, const proto::Envelope& message) {
   std::size_t limit = limits_.max_batch_records;
   if (message.pull().max_records()) limit = std::min<std::size_t>(limit, message.pull().max_records());
+  const std::uint64_t after_seq = message.pull().after_seq();
+  // A pull from 0 holds the whole scope as of (at least) the head before its first page.
+  const std::uint64_t head = after_seq == 0 ? store_->head() : 0;
   Principal who;
-  auto visible = [&](const RecordState& state) { return scope_.may_read(who, state); };
-
-  std::lock_guard lock(mutex_);
-  who = current_principal(connection);  // read under the lock: account checks change it
-  // A pull from after_seq says the replica applied everything up to it.
-  auto& pulled = pulled_[*connection.replica];
-  pulled.replica = *connection.replica;
-  pulled.checkpoint = std::max(pulled.checkpoint, message.pull().after_seq());
-  if (message.pull().after_seq() == 0) {
-    pulled.full_pull_seq = store_->head();
-    pulled.full_pull_scope = scope_key(who);
-    take_resync_due(connection.id);  // this pull is in the current scope from the start
+  {
+    std::lock_guard lock(mutex_);
+    who = current_principal(connection);  // read under the lock: account checks change it
+    // A pull from after_seq says the replica applied everything up to it.
+    auto& pulled = pulled_[*connection.replica];
+    pulled.replica = *connection.replica;
+    pulled.checkpoint = std::max(pulled.checkpoint, after_seq);
+    if (after_seq == 0) {
+      pulled.full_pull_seq = head;
+      pulled.full_pull_scope = scope_key(who);
+      take_resync_due(connection.id);  // this pull is in the current scope from the start
+    }
   }
-  ChangePage page = store_->changes_since(message.pull().after_seq(), limit, visible);
+  // Outside the lock: a long page holds up no other connection. A change of scope
+  // meanwhile marks this connection resync_due (it is not live), seen below.
+  auto visible = [&](const RecordState& state) { return scope_.may_read(who, state); };
+  ChangePage page = store_->changes_since(after_seq, limit, visible);
   proto::Envelope reply;
   reply.set_protocol_version(kProtocolVersion);
   reply.set_request_id(message.request_id());
@@ -369,16 +381,26 @@ Reply SyncService::pull(Connection& connection, const proto::Envelope& message) 
   batch->set_more(page.more);
   metrics_->pulled(static_cast<std::size_t>(batch->records_size()));
   Reply out{{std::move(reply)}, false};
-  if (!page.more) {
+  if (page.more) return out;
+  bool resync = false;
+  bool behind = false;
+  {
+    std::lock_guard lock(mutex_);
     if (take_resync_due(connection.id)) {
-      // Its user's scope changed during this pull: resync, and be live after that.
-      metrics_->resync_requested();
-      out.messages.push_back(resync_batch(page.to_seq));
+      resync = true;
     } else {
-      // Caught up: from here on this connection gets every commit as a live batch.
-      live_[connection.id] = LiveSubscriber{who, connection.sink};
+      // Caught up: from here on this connection gets every change after its page as live
+      // batches. Passes already past its page's end owe it the changes in between.
+      live_[connection.id] = LiveSubscriber{current_principal(connection), connection.sink, page.to_seq, {}};
+      behind = page.to_seq < fanned_to_;
     }
   }
+  if (resync) {
+    // Its user's scope changed during this pull: resync, and be live after that.
+    metrics_->resync_requested();
+    out.messages.push_back(resync_batch(page.to_seq));
+  }
+  if (behind) request_fanout();
   return out;
 }
 
@@ -398,58 +420,6 @@ TombstoneCollection SyncService::collect_tombstones(std::uint64_t horizon_ms) {
   TombstoneCollection collected = store_->collect_tombstones(clock_->now_ms(), horizon_ms);
   metrics_->tombstones_collected(collected.records);
   return collected;
-}
-
-// The pusher's own connection, if live, gets a live batch for its commit too, on purpose.
-// A live batch's to_seq is the head after its commit: a connection skipped for its own
-// commit n would move its checkpoint past n with the next batch it does get, without
-// having applied the state the server stored at n (the merge of what it pushed with what
-// the server held). So its batch carries to_seq and every record the merge changed; a
-// record whose stored state equals the state it pushed is left out, since the pusher
-// holds exactly that state already. Echoing those too would double every push's traffic
-// and, for a push near max_frame_bytes, overflow the pusher's send queue behind its ack.
-//
-// A connection whose scope the commit changed (a record moved into or out of its
-// territories) gets `resync` and leaves the live set: it pulls from 0 and, caught up, is
-// live again. Live batches meanwhile would move its checkpoint under that pull.
-void SyncService::publish(const std::vector<CommittedChange>& committed, std::uint64_t head,
-                          std::span<const TerritoryMove> moves, std::vector<std::shared_ptr<SessionSink>>& keep_alive,
-                          const Pusher& pusher) {
-  if (committed.empty()) return;
-  // What the pusher holds of each record it pushed (a record pushed twice: its last state).
-  std::map<std::pair<std::string_view, RecordId>, const RecordState*> pushed;
-  for (const auto& state : *pusher.states) pushed[{state.collection, state.id}] = &state;
-  auto held_by_pusher = [&](const RecordState& stored) {
-    if (pusher.altered->contains({stored.collection, stored.id})) return false;
-    auto it = pushed.find({stored.collection, stored.id});
-    return it != pushed.end() && *it->second == stored;
-  };
-  keep_alive.reserve(keep_alive.size() + live_.size());
-  for (auto it = live_.begin(); it != live_.end();) {
-    auto sink = it->second.sink.lock();
-    if (!sink) {
-      it = live_.erase(it);
-      continue;
-    }
-    proto::Envelope message;
-    message.set_protocol_version(kProtocolVersion);
-    auto* batch = message.mutable_batch();
-    const bool is_pusher = it->first == pusher.connection;
-    for (const auto& change : committed) {
-      if (is_pusher && held_by_pusher(change.state)) continue;
-      if (scope_.may_read(it->second.principal, change.state)) append_wire_state(*batch->add_records(), change.state);
-    }
-    batch->set_to_seq(head);
-    const bool resync = scope_changed_by(it->second.principal, moves);
-    batch->set_resync(resync);
-    if (resync) metrics_->resync_requested();
-    if (batch->records_size() > 0 || resync || is_pusher) {
-      metrics_->pulled(static_cast<std::size_t>(batch->records_size()));
-      sink->deliver(std::move(message));
-    }
-    keep_alive.push_back(std::move(sink));  // released by the caller, after the lock
-    it = resync ? live_.erase(it) : std::next(it);
-  }
 }
 
 }  // namespace fieldsync::server

@@ -50,14 +50,17 @@ void SyncService::apply_lookup(const std::string& token_id, const TokenLookup& l
     open.principal = *lookup.principal;
     ++open.principal_version;
     ++done.rescoped;
-    if (live_.erase(id) == 0) {
+    auto live = live_.find(id);
+    if (live == live_.end()) {
       open.resync_due = true;  // told when its pull catches up (SyncService::pull)
       continue;
     }
-    // Live: every commit up to the head has been published to it (pushes publish under
-    // mutex_), so the head is its checkpoint. It pulls from 0 now and is live again after.
+    // Live: every change up to its position has been sent to it, so that is its
+    // checkpoint. It pulls from 0 now and is live again after.
+    const std::uint64_t position = live->second.position;
+    live_.erase(live);
     metrics_->resync_requested();
-    if (auto sink = open.sink.lock()) actions.push_back({std::move(sink), resync_batch(store_->head()), false});
+    if (auto sink = open.sink.lock()) actions.push_back({std::move(sink), resync_batch(position), false});
   }
 }
 

@@ -61,8 +61,9 @@ template <class Stream>
 WsSession<Stream>::~WsSession() {
   // Normally finish() has said goodbye to the service on the strand. Only when the server
   // tears its io_context down with this session's handlers still queued (stop() gave up
-  // waiting) does it fall to the destructor; no service lock is held then.
-  if (connection_ && !finished_) context_.service.disconnect(*connection_);
+  // waiting, or a reply from a store worker was never run) does it fall to the
+  // destructor; no service lock is held then, and no worker holds the session any more.
+  if (connection_ && (!finished_ || busy_)) context_.service.disconnect(*connection_);
 }
 
 template <class Stream>
@@ -140,7 +141,8 @@ void WsSession<Stream>::on_accept(beast::error_code ec) {
 
 template <class Stream>
 void WsSession<Stream>::on_handshake_timer(beast::error_code ec) {
-  if (ec || finished_ || hello_done_ || closing_) return;
+  // A hello with a store worker was received in time; its answer is on the way.
+  if (ec || finished_ || hello_done_ || closing_ || busy_) return;
   context_.metrics.error(ErrorCode::kTimeout);
   if (!accepted_) {
     // Still in the upgrade: nothing can be sent yet.
@@ -184,7 +186,9 @@ void WsSession<Stream>::on_read(beast::error_code ec, std::size_t) {
 
   ++frames_in_;
   const auto data = read_buffer_.cdata();
-  const std::string_view frame(static_cast<const char*>(data.data()), data.size());
+  std::string frame(static_cast<const char*>(data.data()), data.size());
+  read_buffer_.consume(read_buffer_.size());
+  if (read_buffer_.capacity() > kKeptReadBufferBytes) read_buffer_.shrink_to_fit();
   if (!rate_.allow()) {
     fail(ErrorCode::kRateLimited,
          "more than " + std::to_string(context_.limits.max_messages_per_second) + " messages per second",
@@ -193,10 +197,8 @@ void WsSession<Stream>::on_read(beast::error_code ec, std::size_t) {
     fail(ErrorCode::kProtocol, "FieldSync messages are binary frames (protobuf Envelope), not text",
          CloseCode::unknown_data);
   } else {
-    handle_frame(frame);
+    return handle_frame(std::move(frame));  // reading resumes with its reply
   }
-  read_buffer_.consume(read_buffer_.size());
-  if (read_buffer_.capacity() > kKeptReadBufferBytes) read_buffer_.shrink_to_fit();
   read_next();
 }
 
@@ -210,15 +212,51 @@ std::size_t WsSession<Stream>::announced_rest() const {
 }
 
 template <class Stream>
-void WsSession<Stream>::handle_frame(std::string_view frame) {
-  Reply reply;
-  try {
-    reply = context_.service.handle_frame(*connection_, frame);
-  } catch (const std::exception& e) {  // handle_frame promises not to throw; a slip must not kill the thread
-    spdlog::error("event=ws_internal_error user={} remote={} error={}", principal_.user, remote_, quote_field(e.what()));
-    context_.metrics.error(ErrorCode::kInternal);
-    return fail(ErrorCode::kInternal, "internal error", CloseCode::internal_error);
+void WsSession<Stream>::handle_frame(std::string frame) {
+  busy_ = true;
+  asio::post(context_.store_pool, [self = this->shared_from_this(), frame = std::move(frame)] {
+    Outcome outcome;
+    try {
+      outcome.reply = self->context_.service.handle_frame(*self->connection_, frame);
+      // Serialised here too: a full page is megabytes, not for an I/O thread.
+      for (const auto& message : outcome.reply.messages) outcome.bytes.push_back(message.SerializeAsString());
+    } catch (const std::exception& e) {  // handle_frame promises not to throw; a slip must not kill the worker
+      outcome.internal_error = e.what();
+    }
+    asio::post(self->executor_,
+               [self, outcome = std::move(outcome)]() mutable { self->on_reply(std::move(outcome)); });
+  });
+}
+
+template <class Stream>
+void WsSession<Stream>::on_reply(Outcome outcome) {
+  busy_ = false;
+  replica_ = replica_text(connection_);
+  if (finished_) {
+    // The stream failed meanwhile: finish() left the goodbye to us.
+    context_.service.disconnect(*connection_);
+    return;
   }
+  if (!outcome.internal_error.empty()) {
+    spdlog::error("event=ws_internal_error user={} remote={} error={}", principal_.user, remote_,
+                  quote_field(outcome.internal_error));
+    fail(ErrorCode::kInternal, "internal error", CloseCode::internal_error);
+  } else {
+    deliver_reply(outcome);
+  }
+  // Live batches held back while the message was away follow its reply.
+  while (!held_.empty()) {
+    std::string bytes = std::move(held_.front());
+    held_.pop_front();
+    enqueue_bytes(std::move(bytes));
+  }
+  held_bytes_ = 0;
+  read_next();
+}
+
+template <class Stream>
+void WsSession<Stream>::deliver_reply(Outcome& outcome) {
+  const Reply& reply = outcome.reply;
   if (!hello_done_ && connection_->replica) {
     hello_done_ = true;
     handshake_timer_.cancel();
@@ -226,10 +264,10 @@ void WsSession<Stream>::handle_frame(std::string_view frame) {
     for (const auto& message : reply.messages) {
       if (message.has_welcome()) skew = message.welcome().client_clock_skew_ms();
     }
-    spdlog::info("event=ws_hello user={} replica={} remote={} clock_skew_ms={}", principal_.user,
-                 replica_text(connection_), remote_, skew);
+    spdlog::info("event=ws_hello user={} replica={} remote={} clock_skew_ms={}", principal_.user, replica_,
+                 remote_, skew);
   }
-  for (const auto& message : reply.messages) enqueue(message);
+  for (auto& bytes : outcome.bytes) enqueue_bytes(std::move(bytes));
   if (reply.close) {
     std::string reason = "closed after a fatal error";
     for (const auto& message : reply.messages) {
@@ -249,16 +287,34 @@ void WsSession<Stream>::deliver(proto::Envelope message) {
     if (!overflowed_.exchange(true)) asio::post(executor_, [self = this->shared_from_this()] { self->on_overflow(); });
     return;
   }
-  asio::post(executor_, [self = this->shared_from_this(), message = std::move(message)] {
+  // Serialised here, on the fan-out's worker, not on the I/O thread.
+  asio::post(executor_, [self = this->shared_from_this(), bytes = message.SerializeAsString()]() mutable {
     self->pending_deliveries_.fetch_sub(1);
-    self->enqueue(message);
+    self->on_delivery(std::move(bytes));
   });
+}
+
+template <class Stream>
+void WsSession<Stream>::on_delivery(std::string bytes) {
+  if (closing_ || finished_) return;
+  if (!busy_) return enqueue_bytes(std::move(bytes));
+  if (held_.size() + send_queue_.size() >= context_.limits.send_queue_messages ||
+      (!held_.empty() && held_bytes_ + bytes.size() > context_.limits.send_queue_bytes)) {
+    return on_overflow();
+  }
+  held_bytes_ += bytes.size();
+  held_.push_back(std::move(bytes));
 }
 
 template <class Stream>
 void WsSession<Stream>::enqueue(const proto::Envelope& message) {
   if (closing_ || finished_) return;
-  std::string bytes = message.SerializeAsString();
+  enqueue_bytes(message.SerializeAsString());
+}
+
+template <class Stream>
+void WsSession<Stream>::enqueue_bytes(std::string bytes) {
+  if (closing_ || finished_) return;
   if (send_queue_.size() >= context_.limits.send_queue_messages ||
       (!send_queue_.empty() && queued_bytes() + bytes.size() > context_.limits.send_queue_bytes)) {
     return on_overflow();
@@ -299,7 +355,9 @@ template <class Stream>
 void WsSession<Stream>::on_overflow() {
   if (closing_ || finished_) return;
   spdlog::warn("event=ws_send_queue_full user={} replica={} remote={} messages={} bytes={}", principal_.user,
-               replica_text(connection_), remote_, send_queue_.size(), queued_bytes());
+               replica_, remote_, send_queue_.size() + held_.size(), queued_bytes() + held_bytes_);
+  held_.clear();
+  held_bytes_ = 0;
   // Nothing is lost: the client reconnects and pulls from its checkpoint. Keep only the
   // message being written (its buffer is in use).
   if (writing_) {
@@ -400,14 +458,16 @@ void WsSession<Stream>::finish(beast::error_code ec) {
       reason = "connection lost: " + ec.message();
     }
   }
-  if (connection_) context_.service.disconnect(*connection_);
+  // A store worker still using the connection says goodbye when it hands the reply back.
+  if (connection_ && !busy_) context_.service.disconnect(*connection_);
+  held_.clear();
   // Queued messages will never go out; the one being written keeps its buffer until its
   // handler runs.
   send_queue_.erase(writing_ ? send_queue_.begin() + 1 : send_queue_.begin(), send_queue_.end());
 
   const auto lived = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - opened_at_);
   spdlog::info("event=ws_closed user={} replica={} remote={} reason={} frames_in={} frames_out={} duration_ms={}",
-               principal_.user, replica_text(connection_), remote_, quote_field(reason), frames_in_, frames_out_,
+               principal_.user, replica_, remote_, quote_field(reason), frames_in_, frames_out_,
                lived.count());
 }
 

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -28,10 +29,14 @@ namespace fieldsync::server {
 // SyncService, a bounded send queue with exactly one async_write in flight, a handshake
 // timer (no hello answered in time: Error kTimeout) and a message rate limiter.
 //
-// Threads: everything runs on the socket's strand. deliver() and shutdown() may be called
-// from any thread and only post to the strand. Create with make_shared; pending operations
-// keep the session alive, and it ends (SyncService::disconnect, log line) when its read
-// loop ends.
+// Threads: everything runs on the socket's strand except the SyncService's handling of a
+// received message, which waits on the store and so runs on a store worker; its reply
+// comes back to the strand. While it is away the session reads nothing more (one phone
+// cannot queue unbounded work) and holds back live batches, which follow the reply, so
+// that every connection sees its messages in the order the service produced them.
+// deliver() and shutdown() may be called from any thread and only post to the strand.
+// Create with make_shared; pending operations keep the session alive, and it ends
+// (SyncService::disconnect, log line) when its read loop ends.
 template <class Stream>
 class WsSession final : public SessionSink, public Stoppable, public std::enable_shared_from_this<WsSession<Stream>> {
  public:
@@ -54,11 +59,21 @@ class WsSession final : public SessionSink, public Stoppable, public std::enable
   void on_handshake_timer(boost::beast::error_code ec);
   void read_next();
   void on_read(boost::beast::error_code ec, std::size_t bytes);
-  void handle_frame(std::string_view frame);
+  // Hands a received message to a store worker; on_reply() takes the answer back.
+  void handle_frame(std::string frame);
+  struct Outcome {
+    Reply reply;
+    std::vector<std::string> bytes;  // reply.messages, serialised
+    std::string internal_error;  // non-empty: handle_frame threw, which it promises not to
+  };
+  void on_reply(Outcome outcome);
+  void deliver_reply(Outcome& outcome);  // queues a reply's messages; closes after a fatal one
+  void on_delivery(std::string bytes);
   // Payload bytes of the message being read that its current frame header announces and
   // have not been read yet (0 between messages).
   std::size_t announced_rest() const;
   void enqueue(const proto::Envelope& message);
+  void enqueue_bytes(std::string bytes);
   void write_next();
   void on_write(boost::beast::error_code ec, std::size_t bytes);
   void on_overflow();
@@ -78,7 +93,10 @@ class WsSession final : public SessionSink, public Stoppable, public std::enable
   ConnectionSlot slot_;  // this connection's place in the ConnectionGate
   std::string remote_;
   Principal principal_;
-  std::optional<Connection> connection_;  // set once SyncService::connect() accepted us
+  // Set once SyncService::connect() accepted us. A store worker uses it while busy_; the
+  // strand leaves it alone then.
+  std::optional<Connection> connection_;
+  std::string replica_ = "-";  // the connection's replica id for log lines, as of the last reply
   SessionRegistry::Registration registration_;
   boost::asio::steady_timer handshake_timer_;
   RateLimiter rate_;
@@ -89,6 +107,11 @@ class WsSession final : public SessionSink, public Stoppable, public std::enable
   // limits.send_queue_bytes unless it holds a single message.
   std::deque<std::string> send_queue_;
   bool writing_ = false;
+  // A received message is with a store worker. Live batches delivered meanwhile wait in
+  // held_ (bounded like the queue) and go out after its reply.
+  bool busy_ = false;
+  std::deque<std::string> held_;
+  std::size_t held_bytes_ = 0;
   // deliver() calls posted to the strand and not yet queued: bounded as well, so that a
   // busy strand cannot collect an unbounded backlog of posted handlers.
   std::atomic<std::size_t> pending_deliveries_{0};

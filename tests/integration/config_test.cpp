@@ -25,6 +25,7 @@ TEST(ConfigTest, EmptyFileKeepsTheDefaults) {
   EXPECT_EQ(config.address, "127.0.0.1");
   EXPECT_EQ(config.port, 8787);
   EXPECT_EQ(config.threads, 2u);
+  EXPECT_EQ(config.store_threads, 4u);
   EXPECT_TRUE(config.durable);
   EXPECT_EQ(config.limits.max_frame_bytes, server::Limits{}.max_frame_bytes);
 }
@@ -35,6 +36,7 @@ address = "0.0.0.0"
 port = 9000
 data_dir = "/var/lib/fieldsync"
 threads = 4
+store_threads = 8
 log_level = "debug"
 durable = false
 [limits]
@@ -54,6 +56,7 @@ max_replica_counter = 4294967296
   EXPECT_EQ(config.port, 9000);
   EXPECT_EQ(config.data_dir, "/var/lib/fieldsync");
   EXPECT_EQ(config.threads, 4u);
+  EXPECT_EQ(config.store_threads, 8u);
   EXPECT_EQ(config.log_level, "debug");
   EXPECT_FALSE(config.durable);
   EXPECT_EQ(config.limits.max_frame_bytes, 65536u);
@@ -104,6 +107,7 @@ TEST(ConfigTest, UnknownKeysAndWrongTypesAreClearErrors) {
   EXPECT_NE(wrong_type.find("test.toml:3"), std::string::npos) << wrong_type;
   EXPECT_NE(wrong_type.find("'port' must be an integer"), std::string::npos) << wrong_type;
   EXPECT_NE(error_of("port = 70000\n").find("between 0 and 65535"), std::string::npos);
+  EXPECT_NE(error_of("store_threads = 0\n").find("'store_threads'"), std::string::npos);
   EXPECT_NE(error_of("durable = 1\n").find("true or false"), std::string::npos);
   EXPECT_NE(error_of("log_level = \"loud\"\n").find("loud"), std::string::npos);
   EXPECT_NE(error_of("limits = 3\n").find("must be a table"), std::string::npos);

@@ -120,7 +120,10 @@ class SendQueueTest : public ServerTest {
     }
   }
 
-  // Sends pulls from 0 and reads nothing until the server closes the connection.
+  // Sends pulls from 0 and reads nothing for a while, then reads until the server closes
+  // the connection. The pause matters: the server handles one message at a time (the next
+  // is read once the last one's store work is done), so a client that read at once could
+  // keep up with the pages and never fill its queue.
   CloseResult pull_without_reading(int pulls) {
     Device device;
     TestClient client(port(), sue_token_);
@@ -128,6 +131,7 @@ class SendQueueTest : public ServerTest {
     proto::Envelope pull = envelope();
     pull.mutable_pull()->set_after_seq(0);
     for (int i = 0; i < pulls; ++i) client.send(pull);
+    std::this_thread::sleep_for(3s);
     return client.wait_closed(30s);
   }
 };

@@ -34,6 +34,9 @@ int main(int argc, char** argv) {
   bool not_durable = false;
   app.add_flag("--no-durable", not_durable, "started server: commit with synchronous=NORMAL instead of FULL");
   app.add_option("--server-threads", options.server_threads, "started server: I/O threads (2)")->check(CLI::Range(1, 64));
+  app.add_option("--server-store-threads", options.server_store_threads,
+                 "in-process server: store workers (the server's default)")
+      ->check(CLI::Range(1, 64));
   app.add_option("--server-binary", options.server_binary, "idle, flood: the fieldsync-server to start (default: the build tree's)");
   app.add_option("--server-pid", options.server_pid, "idle, flood with --server: the server process whose memory to read");
   app.add_option("--in-flight", options.max_in_flight, "idle: connection attempts at once (200)")->check(CLI::Range(1, 100000));

@@ -14,6 +14,7 @@ struct Options {
   bool json = false;
   bool durable = true;        // in-process / child server: synchronous=FULL (the server's default)
   unsigned server_threads = 2;
+  unsigned server_store_threads = 0;  // in-process server: store workers; 0: the server's default
   std::size_t records = 0;
   std::size_t edits = 0;
   std::size_t clients = 0;

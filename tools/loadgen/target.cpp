@@ -19,6 +19,7 @@ SyncTarget::SyncTarget(const Options& options, const std::function<void(server::
   config.port = 0;
   config.data_dir = data_dir_->path() / "server";
   config.threads = options.server_threads;
+  if (options.server_store_threads) config.store_threads = options.server_store_threads;
   config.durable = options.durable;
   config.log_level = "warn";
   if (adjust) adjust(config);
@@ -56,7 +57,8 @@ std::size_t SyncTarget::max_batch_records(const std::string& token) {
 
 std::string SyncTarget::description() const {
   if (!server_) return "external " + url_;
-  return "in-process Server on 127.0.0.1, " + std::to_string(server_->config().threads) + " I/O threads, durable=" +
+  return "in-process Server on 127.0.0.1, " + std::to_string(server_->config().threads) + " I/O threads, " +
+         std::to_string(server_->config().store_threads) + " store workers, durable=" +
          (durable_ ? "true (synchronous=FULL)" : "false (synchronous=NORMAL)");
 }
 

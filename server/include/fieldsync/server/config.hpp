@@ -36,6 +36,9 @@ struct ServerConfig {
   // (postgres_store.hpp), which several server processes may share.
   std::string store;
   unsigned threads = 2;  // I/O threads running the io_context
+  // Store workers: every store call (push, pull pages, hello, authentication, history,
+  // periodic collection) and live fan-out run on them, never on an I/O thread.
+  unsigned store_threads = 4;
   std::string log_level = "info";  // applied by main(); an embedding program sets up its own logging
   Limits limits;
   TombstoneOptions tombstones;

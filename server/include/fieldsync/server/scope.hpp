@@ -27,6 +27,14 @@ class ScopePolicy {
   std::optional<std::string> territory_of(const RecordState& state) const;
 
   bool may_read(const Principal& who, const RecordState& state) const;
+  // What may_read needs of a state, looked up once (it may read parents from the store)
+  // for many readers: live fan-out judges every connection by it under its lock.
+  struct Readers {
+    bool everyone = false;                 // the catalogue
+    std::optional<std::string> territory;  // nullopt: only those who see everything
+  };
+  Readers readers_of(const RecordState& state) const;
+  static bool may_read(const Principal& who, const Readers& readers);
   // nullopt if `who` may write `incoming` (over `stored`, if the store has it), else why
   // not: kForbidden for scope, kMissingField, kNotFound or kInvalidValue for a merged state
   // that breaks the schema's rules (record_rules.hpp), whoever writes it. Every reference

@@ -6,6 +6,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "fieldsync/core/error.hpp"
@@ -141,9 +142,36 @@ struct PushContext {
   std::string epoch;  // the one register_replica handed this session
 };
 
+// A listener registered with Store::on_commit. Destroying it (or reset()) unregisters the
+// listener: it is not called afterwards, and a call in progress finishes first. Move-only.
+class CommitSubscription {
+ public:
+  CommitSubscription() = default;
+  // `cancel` unregisters the listener (and waits for a call in progress).
+  explicit CommitSubscription(std::function<void()> cancel) : cancel_(std::move(cancel)) {}
+  CommitSubscription(CommitSubscription&& other) noexcept : cancel_(std::exchange(other.cancel_, nullptr)) {}
+  CommitSubscription& operator=(CommitSubscription&& other) noexcept {
+    if (this != &other) {
+      reset();
+      cancel_ = std::exchange(other.cancel_, nullptr);
+    }
+    return *this;
+  }
+  CommitSubscription(const CommitSubscription&) = delete;
+  CommitSubscription& operator=(const CommitSubscription&) = delete;
+  ~CommitSubscription() { reset(); }
+
+  void reset() {
+    if (auto cancel = std::exchange(cancel_, nullptr)) cancel();
+  }
+
+ private:
+  std::function<void()> cancel_;
+};
+
 // The server's storage. The embedded SQLite store implements it; a PostgreSQL store is to
 // come, so nothing above this interface may assume SQLite. Implementations are
-// thread-safe: calls may come from any I/O thread.
+// thread-safe: calls come from the server's store workers (any thread).
 class Store {
  public:
   // Decides, inside the push's transaction, whether the pusher may write `incoming` given the
@@ -161,6 +189,11 @@ class Store {
   virtual PushResult push(const PushContext& context, std::span<const RecordState> records,
                           const WriteCheck& check) = 0;
   // States changed after `after_seq` that `visible` lets through, at most `limit`.
+  // Sequences must be visible in order: a page never reaches past a sequence that is
+  // assigned but not yet committed, so that every change up to `to_seq` is either in the
+  // page or filtered out by `visible`. Pulls and live fan-out both move a phone's
+  // checkpoint to `to_seq` (with several servers on one database, a store that hands out
+  // sequences before commit must stop its pages below the oldest one still in flight).
   virtual ChangePage changes_since(std::uint64_t after_seq, std::size_t limit, const ReadCheck& visible) = 0;
   virtual std::optional<RecordState> get(const std::string& collection, const RecordId& id) = 0;
   // An alive record of `collection`, other than `except`, whose field `field` shows `value`
@@ -227,6 +260,25 @@ class Store {
   virtual std::vector<AuditEntry> history(const std::string& collection, const RecordId& id) = 0;
   // Removes the audit entries written before `before_ms`; returns how many went.
   virtual std::size_t prune_audit(std::uint64_t before_ms) = 0;
+
+  // The commit signal that drives live fan-out: SyncService reads committed changes with
+  // changes_since from where its live connections are, whenever `listener` is called.
+  // The contract, for every store:
+  //  - `listener` is called after a commit that gave records new sequences, once that
+  //    commit is visible to changes_since (on any connection). Stores shared by several
+  //    servers call it for the other servers' commits too (PostgreSQL: LISTEN/NOTIFY).
+  //  - Calls may be coalesced (one for many commits), late, lost, or spurious: the signal
+  //    only says "look again". The server also looks every account_check_interval, so a
+  //    lost signal costs latency, never data.
+  //  - It may be called on any thread, also from inside push() with the store's own locks
+  //    held: it must return at once (post the work elsewhere) and never call the store.
+  //  - Once the returned subscription is destroyed, it is not called again.
+  // The default never calls: the server then learns of its own commits only (it signals
+  // itself after each push) and of other writers' at its periodic look.
+  virtual CommitSubscription on_commit(std::function<void()> listener) {
+    (void)listener;
+    return {};
+  }
 
   // Names this incarnation of the store's data; a restore from a backup starts a new one
   // (sent in every welcome).

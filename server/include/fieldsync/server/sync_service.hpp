@@ -1,6 +1,9 @@
 #pragma once
 
+#include <atomic>
+#include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -24,7 +27,7 @@ namespace fieldsync::server {
 
 // Where live changes for one connection go. Implemented by the WebSocket session:
 // deliver() may be called from any thread and runs while the SyncService holds its lock
-// (so that every connection gets live batches in commit order): it must not block and
+// (so that every connection gets live batches in sequence order): it must not block and
 // must not call back into the SyncService. The service keeps the sink alive (a locked
 // shared_ptr) until after it released the lock, so a session's destructor, which calls
 // disconnect(), never runs inside deliver's caller. A session whose bounded queue is full
@@ -64,10 +67,30 @@ struct Reply {
 
 // The server side of the sync protocol, free of I/O: authentication, handshake, push
 // (scope check, merge, audit, ack after commit), pull (scope-filtered pages) and live
-// fan-out to caught-up connections. Thread-safe.
+// fan-out to caught-up connections. Thread-safe. Every call may wait on the store: the
+// server makes them on its store workers, never on an I/O thread.
+//
+// Live fan-out reads the store by sequence (sync_service_fanout.cpp): each live
+// connection is known to have been sent every change up to its own position; a pass reads
+// changes_since(the lowest position) and sends each connection what it may read beyond
+// its own, in sequence order. A pass runs whenever asked (request_fanout): by the store's
+// commit signal (Store::on_commit: commits by this server or, for a shared database,
+// another), after each push, and periodically, so a lost signal costs latency only.
 class SyncService {
  public:
-  SyncService(Store& store, const Schema& schema, Limits limits, Metrics& metrics, const Clock& clock);
+  // Runs a task elsewhere (the server: its store workers). It must not run the task
+  // inside the call.
+  using Executor = std::function<void(std::function<void()>)>;
+
+  // With `fanout_executor`, fan-out passes run on it and the store's commit signal is
+  // listened to. Without (tests and tools driving the service by hand), a pass runs on
+  // the calling thread at the end of each push and each pull that goes live, and only
+  // request_fanout() brings commits made elsewhere.
+  SyncService(Store& store, const Schema& schema, Limits limits, Metrics& metrics, const Clock& clock,
+              Executor fanout_executor = {});
+  ~SyncService();  // stop_fanout()s
+  SyncService(const SyncService&) = delete;
+  SyncService& operator=(const SyncService&) = delete;
 
   // The principal behind a bearer token; throws Error(kUnauthenticated) saying why not.
   Principal authenticate(std::string_view token);
@@ -101,6 +124,13 @@ class SyncService {
   // (Limits::account_check_interval); hello, push and pull run the same check for their
   // own connection first, so a revoked connection's next request is refused at once.
   AccountCheck check_accounts();
+
+  // Asks for a fan-out pass: one starts (on the executor) unless one is running, which
+  // then goes round once more. Never blocks with an executor. Thread-safe.
+  void request_fanout();
+  // No pass starts after it; waits for a running one; stops listening to the store.
+  // Idempotent. Not from the executor's threads.
+  void stop_fanout();
 
   const Limits& limits() const { return limits_; }
   Store& store() { return *store_; }
@@ -146,20 +176,25 @@ class SyncService {
   // Under mutex_: whether `id` owes a resync (see OpenConnection::resync_due); clears it.
   bool take_resync_due(std::uint64_t id);
   proto::Envelope resync_batch(std::uint64_t to_seq) const;
-  // Sends each live connection the committed changes it may read. Call with mutex_ held.
-  // The sinks it delivered to (or found) are appended to `keep_alive`, which the caller
-  // must destroy only after releasing mutex_: dropping the last reference to a session
-  // runs its destructor, which calls disconnect() and would deadlock under the lock.
-  // `pusher`: the connection whose push made the commit, and the states it pushed.
-  struct Pusher {
-    std::uint64_t connection = 0;
-    const std::vector<RecordState>* states = nullptr;
-    // Records whose stamps the server lowered: the pusher does not hold them as stored.
-    const std::set<std::pair<std::string, RecordId>>* altered = nullptr;
-  };
-  void publish(const std::vector<CommittedChange>& committed, std::uint64_t head,
-               std::span<const TerritoryMove> moves, std::vector<std::shared_ptr<SessionSink>>& keep_alive,
-               const Pusher& pusher);
+  // Fan-out (sync_service_fanout.cpp). Passes run one at a time: run_fanout loops while
+  // requests keep coming. One pass pages from the lowest live position to the head.
+  void run_fanout();
+  void fanout_pass();
+  // Sends each live connection at or past `from` the changes of `page` beyond its
+  // position. Call with mutex_ held; returns whether a connection behind `from` needs
+  // another pass. Sinks reached are appended to `keep_alive`, which the caller releases
+  // only after mutex_ (dropping the last reference to a session runs its destructor,
+  // which calls disconnect() and would deadlock under the lock).
+  // `encoded` and `readers`: each state of the page on the wire, and who may read it.
+  bool deliver_page(std::uint64_t from, const ChangePage& page, const std::vector<std::string>& encoded,
+                    const std::vector<ScopePolicy::Readers>& readers, std::span<const TerritoryMove> moves,
+                    std::vector<std::shared_ptr<SessionSink>>& keep_alive);
+  // Marks the commits of a push on the pusher's live entry, if it is live (mutex_ taken
+  // here): `altered` are records whose stamps the server lowered, which the pusher does
+  // not hold as stored.
+  void mark_own_commits(std::uint64_t connection, const std::vector<CommittedChange>& committed,
+                        const std::vector<RecordState>& pushed,
+                        const std::set<std::pair<std::string, RecordId>>& altered);
   // Records the moves among the committed changes; returns them.
   std::vector<TerritoryMove> note_moves(const std::map<std::pair<std::string, RecordId>, TerritoryMove>& moving,
                                         const std::vector<CommittedChange>& committed);
@@ -172,6 +207,11 @@ class SyncService {
   struct LiveSubscriber {
     Principal principal;
     std::weak_ptr<SessionSink> sink;
+    // Every change up to here that it may read has been sent to it (or was in its pull).
+    std::uint64_t position = 0;
+    // Its own pushes' commits not yet passed: sequence -> whether it holds the stored
+    // state already (then the record is not echoed back: sync_service_fanout.cpp).
+    std::map<std::uint64_t, bool> own;
   };
 
   Store* store_;
@@ -180,14 +220,27 @@ class SyncService {
   Metrics* metrics_;
   const Clock* clock_;
   ScopePolicy scope_;
-  // Serialises pushes with live publication and the last page of a pull with live
-  // registration, so that a connection sees every commit exactly once and in order.
+  Executor executor_;
+  // Held by a push from its commit until its territory moves are noted and its own
+  // commits marked on its live entry; a fan-out pass takes it after reading a page, so
+  // that what it sends of a local commit is decided with those notes in place.
+  std::mutex commit_mutex_;
+  // Guards the connection tables below. Never held across a store call.
   std::mutex mutex_;
   std::uint64_t next_connection_ = 1;
   std::map<std::uint64_t, LiveSubscriber> live_;
   std::map<std::string, std::size_t> connections_per_user_;
   std::map<ReplicaId, ReplicaCheckpoint> pulled_;  // what pulls said, not yet recorded
   std::map<std::uint64_t, OpenConnection> open_;  // every connected connection, by id
+  std::uint64_t fanned_to_ = 0;  // the to_seq of the latest page a pass delivered (mutex_)
+
+  // Lock-free: the store's signal may come with the store's own locks held.
+  std::atomic<bool> fanout_requested_{false};
+  std::atomic<bool> fanout_running_{false};
+  std::atomic<bool> fanout_stopping_{false};
+  std::mutex fanout_idle_mutex_;
+  std::condition_variable fanout_idle_;
+  CommitSubscription commit_signal_;  // last: dropped first
 };
 
 }  // namespace fieldsync::server
