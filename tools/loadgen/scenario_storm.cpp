@@ -37,6 +37,7 @@ struct RepOutcome {
   std::string error;  // error code name and message, when sync_once threw
   double begin = 0, welcomed = 0, acked = 0, caught = 0;
   std::size_t pushed = 0, rejected = 0, pulled = 0;
+  std::uint64_t checkpoint = 0;     // where its pull ended
   std::set<RecordId> unacked;       // edits still in the outbox afterwards
   std::size_t stale_changes = 0;    // the office's changes it does not show afterwards
 };
@@ -114,6 +115,7 @@ RepOutcome run_rep(const Plan& plan, const RepDevice& device, std::size_t rep, c
     outcome.pushed = stats.pushed;
     outcome.rejected = stats.rejected;
     outcome.pulled = stats.pulled;
+    outcome.checkpoint = stats.checkpoint;
     if (!outcome.caught_up) outcome.error = "sync_once returned without being caught up";
   } catch (const Error& e) {
     outcome.error = std::string(error_code_name(e.code())) + ": " + e.what();
@@ -257,13 +259,15 @@ Report run_storm(const Options& options) {
   const std::string load_after = load_average();
 
   // Figures of the reps that came through; every other one is a failure.
-  std::vector<double> rep_s;
+  std::vector<double> rep_s, welcome_s, push_s, pull_s;
   std::vector<std::pair<double, double>> pushing;
   std::size_t pushed = 0, pulled = 0, rejected = 0, stale = 0;
+  std::uint64_t scanned = 0;  // server sequences each pull went over, in every territory
   double first_begin = 1e300, last_caught = 0;
   std::map<std::string, std::size_t> errors;
   std::string first_failure;
-  for (const RepOutcome& o : outcomes) {
+  for (std::size_t r = 0; r < outcomes.size(); ++r) {
+    const RepOutcome& o = outcomes[r];
     pushed += o.pushed;
     pulled += o.pulled;
     rejected += o.rejected;
@@ -275,6 +279,10 @@ Report run_storm(const Options& options) {
       continue;
     }
     rep_s.push_back(o.caught - o.begin);
+    scanned += o.checkpoint > devices[r].checkpoint ? o.checkpoint - devices[r].checkpoint : 0;
+    welcome_s.push_back(o.welcomed - o.begin);
+    push_s.push_back(o.acked - o.welcomed);
+    pull_s.push_back(o.caught - o.acked);
     last_caught = std::max(last_caught, o.caught);
     if (o.acked > 0) pushing.emplace_back(o.welcomed, o.acked);
   }
@@ -317,8 +325,18 @@ Report run_storm(const Options& options) {
   report.figure("per rep, max", per_rep.max * 1000.0, "ms");
   report.figure_at_most("  slowest rep / median", per_rep.p50 > 0 ? per_rep.max / per_rep.p50 : 0, "x",
                         kSlowestOverMedianTarget);
+  auto parts = [&](const std::string& name, const std::vector<double>& sample) {
+    const Distribution d = distribution(sample);
+    report.figure("  " + name + ", p50 / p99", d.p50 * 1000.0, "ms");
+    report.figure("    p99", d.p99 * 1000.0, "ms");
+  };
+  parts("connect, upgrade, hello until the welcome", welcome_s);
+  parts("push: welcome until the ack", push_s);
+  parts("pull: ack until caught up", pull_s);
   report.figure("records pushed", static_cast<double>(pushed), "records");
   report.figure("records pulled", static_cast<double>(pulled), "records");
+  report.figure("  changes the server read to find them (every territory's, since each rep's checkpoint)",
+                static_cast<double>(scanned), "records");
   report.figure("records/s (pushed + pulled over the total time)",
                 total_s > 0 ? static_cast<double>(pushed + pulled) / total_s : 0, "records/s");
   report.figure("time with a push in flight (union over reps)", pushing_s, "s");

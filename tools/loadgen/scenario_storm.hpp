@@ -52,6 +52,7 @@ Accounts add_accounts(server::Store& store, const Plan& plan, std::uint64_t now_
 // One rep as the storm finds it: a replica file synced yesterday, with offline edits.
 struct RepDevice {
   std::string path;
+  std::uint64_t checkpoint = 0;           // the server sequence it pulled to yesterday
   std::vector<RecordId> edited;           // in edit order; value rep_phone(rep, n)
   std::vector<RecordId> changed;          // the records the office changed since yesterday
   std::vector<std::size_t> changed_index;  // their index in the territory

@@ -158,7 +158,7 @@ std::vector<RepDevice> sync_reps_yesterday(const Plan& plan, const std::string& 
     RepDevice& device = devices[r];
     device.path = dir + "/" + padded("rep-", r, 3) + ".db";
     Replica replica = Replica::open(device.path, Schema::domain());
-    client::sync_once(replica, url, accounts.rep_tokens[r]);
+    device.checkpoint = client::sync_once(replica, url, accounts.rep_tokens[r]).checkpoint;
     const std::vector<RecordId> ids = replica.record_ids("customers");  // in id order
     if (ids.size() != plan.customers_per_territory) {
       throw Error(ErrorCode::kInternal, "storm set-up: rep " + std::to_string(r) + " holds " +
