@@ -18,14 +18,18 @@ int main(int argc, char** argv) {
       "Simulated FieldSync reps against a sync server: an in-process server on loopback (default), or --server URL "
       "--token TOKEN."};
   Options options;
-  app.add_option("scenario", options.scenario, "pull, push, latency, idle, reps or flood")
+  app.add_option("scenario", options.scenario, "pull, push, latency, idle, reps, flood or storm")
       ->required()
-      ->check(CLI::IsMember({"pull", "push", "latency", "idle", "reps", "flood"}));
+      ->check(CLI::IsMember({"pull", "push", "latency", "idle", "reps", "flood", "storm"}));
   app.add_option("--server", options.server_url, "ws://HOST:PORT/sync of an external server (default: in-process)");
   app.add_option("--token", options.token, "token for --server (every simulated rep uses it)");
   app.add_flag("--json", options.json, "print the figures as one JSON object");
-  app.add_option("--records", options.records, "pull: records on the server (100000); push: edited records (10000); reps: customers per rep (20); flood: records on the server (20000)");
-  app.add_option("--edits", options.edits, "latency: edits on A (1000)");
+  app.add_option("--records", options.records, "pull: records on the server (100000); push: edited records (10000); reps: customers per rep (20); flood: records on the server (20000); storm: customers per territory (500)");
+  app.add_option("--edits", options.edits, "latency: edits on A (1000); storm: offline edits per rep (20)");
+  app.add_option("--reps", options.reps, "storm: reps, two to a territory (500)");
+  app.add_option("--ramp-seconds", options.ramp_s, "storm: the reps' starts spread over this (60)")->check(CLI::Range(0.0, 3600.0));
+  app.add_option("--changed-percent", options.changed_percent, "storm: share of each territory changed since yesterday (2)")
+      ->check(CLI::Range(0.0, 100.0));
   app.add_option("--clients", options.clients, "idle: connections (10000); reps: reps (20); flood: flooding connections (16)");
   app.add_option("--duration", options.duration_s, "reps, flood: seconds of load (10)");
   app.add_option("--repeats", options.repeats, "pull, push: timed runs, the median is reported (3)")->check(CLI::Range(1, 100));
@@ -37,7 +41,7 @@ int main(int argc, char** argv) {
   app.add_option("--server-store-threads", options.server_store_threads,
                  "in-process server: store workers (the server's default)")
       ->check(CLI::Range(1, 64));
-  app.add_option("--server-binary", options.server_binary, "idle, flood: the fieldsync-server to start (default: the build tree's)");
+  app.add_option("--server-binary", options.server_binary, "idle, flood, storm: the fieldsync-server to start (default: the build tree's)");
   app.add_option("--server-pid", options.server_pid, "idle, flood with --server: the server process whose memory to read");
   app.add_option("--in-flight", options.max_in_flight, "idle: connection attempts at once (200)")->check(CLI::Range(1, 100000));
   app.add_option("--dir", options.dir, "where temporary databases go (default: the system temp dir)");
@@ -56,6 +60,7 @@ int main(int argc, char** argv) {
     if (options.scenario == "idle") report = run_idle(options);
     if (options.scenario == "reps") report = run_reps(options);
     if (options.scenario == "flood") report = run_flood(options);
+    if (options.scenario == "storm") report = run_storm(options);
     if (options.json) {
       print_json(report, std::cout);
     } else {

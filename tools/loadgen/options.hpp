@@ -7,7 +7,7 @@ namespace fieldsync::loadgen {
 
 // Everything the command line sets. A zero count means "the scenario's default".
 struct Options {
-  std::string scenario;       // pull, push, latency, idle, reps, flood
+  std::string scenario;       // pull, push, latency, idle, reps, flood, storm
   std::string server_url;     // empty: start an in-process server on loopback
   std::string token;          // for --server
   std::string dir;            // parent of the temporary directories; empty: the system's
@@ -25,6 +25,9 @@ struct Options {
   std::string server_binary;   // idle, flood: the fieldsync-server to start
   int server_pid = 0;          // idle, flood with --server: the process whose memory to read
   std::size_t max_in_flight = 200;  // idle: connection attempts at once
+  std::size_t reps = 0;        // storm: reps (500)
+  double ramp_s = 60.0;        // storm: the reps' starts spread over this many seconds
+  double changed_percent = 2.0;  // storm: share of each territory changed on the server since yesterday
   bool progress = false;       // draw progress on stderr (set when it is a terminal)
 };
 

@@ -55,13 +55,15 @@ ServerProcess::ServerProcess(const std::string& binary, const std::filesystem::p
     auto store = server::open_sqlite_store(data_dir, Schema::domain(), clock, config.durable);
     store->add_user({"idle-rep", server::Role::kRep, {"north"}});
     token_ = store->issue_token("idle-rep", 24 * 3'600'000ULL, clock.now_ms()).token;
+    if (config.prepare) config.prepare(*store, clock.now_ms());
   }
   const auto config_path = dir / "server.toml";
   {
     std::ofstream toml(config_path);
     toml << "durable = " << (config.durable ? "true" : "false") << "\n"
          << "[limits]\n"
-         << "max_connections_per_user = " << config.max_connections_per_user << "\n";
+         << "max_connections_per_user = " << config.max_connections_per_user << "\n"
+         << "max_connections_per_address = " << config.max_connections_per_address << "\n";
     if (!toml) throw Error(ErrorCode::kIo, "cannot write " + config_path.string());
   }
   const std::uint16_t port = pick_free_port();

@@ -3,10 +3,13 @@
 #include <sys/types.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 
+#include "fieldsync/server/store.hpp"
 #include "options.hpp"
 #include "report.hpp"
 
@@ -16,6 +19,10 @@ struct ServerProcessConfig {
   unsigned threads = 2;
   bool durable = true;
   std::size_t max_connections_per_user = 16;
+  std::size_t max_connections_per_address = 256;  // the server's default; every client here is 127.0.0.1
+  // Run on the prepared store before the server starts (more users, their tokens);
+  // `now_ms` is the clock the tokens are issued by.
+  std::function<void(server::Store& store, std::uint64_t now_ms)> prepare;
 };
 
 // The real fieldsync-server binary run as a child process, so that its memory can be read
