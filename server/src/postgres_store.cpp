@@ -80,7 +80,7 @@ bool is_postgres_url(std::string_view url) {
 
 PostgresStore::PostgresStore(const std::string& url, const Schema& schema, const Clock& clock,
                              std::size_t audit_text_bytes, std::size_t connections)
-    : schema_(&schema), clock_(&clock), audit_text_bytes_(audit_text_bytes), pool_(url, connections) {
+    : schema_(&schema), clock_(&clock), audit_text_bytes_(audit_text_bytes), pool_(url, connections), commits_(url) {
   try {
     auto connection = pool_.lease();
     migrate_postgres_schema(*connection, schema);
@@ -296,6 +296,9 @@ PushResult PostgresStore::push_once(pqxx::transaction_base& txn, const PushConte
     head = txn.exec_params("UPDATE srv_sequence SET head = head + $1 RETURNING head",
                            static_cast<std::int64_t>(merged_rows.size()))[0][0]
                .as<std::uint64_t>();
+    // Delivered at COMMIT to every server LISTENing (their live phones read by sequence);
+    // PostgreSQL folds a transaction's identical notifications into one.
+    txn.exec(std::string("NOTIFY ") + kCommitChannel);
     std::map<std::pair<std::string, std::string>, std::int64_t> stamp;  // a record pushed twice: its last number
     for (std::size_t r = 0; r < merged_rows.size(); ++r) {
       seqs.push_back(head - merged_rows.size() + 1 + r);

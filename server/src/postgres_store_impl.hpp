@@ -17,6 +17,7 @@
 #include "fieldsync/core/error.hpp"
 #include "fieldsync/core/schema.hpp"
 #include "fieldsync/server/store.hpp"
+#include "pg_commit_listener.hpp"
 #include "pg_pool.hpp"
 
 namespace fieldsync::server {
@@ -65,6 +66,8 @@ class PostgresStore final : public Store {
   std::optional<RecordId> alive_record_with(const std::string& collection, const std::string& field,
                                             const Value& value, const RecordId& except) override;
   std::uint64_t head() override;
+  // Every server's commits, through LISTEN/NOTIFY (pg_commit_listener.hpp).
+  CommitSubscription on_commit(std::function<void()> listener) override { return commits_.subscribe(std::move(listener)); }
   std::string generation() override;
   void backup(const std::filesystem::path& file) override;
 
@@ -86,6 +89,9 @@ class PostgresStore final : public Store {
   void set_user_territories(const std::string& user, const std::vector<std::string>& territories) override;
   IssuedToken issue_token(const std::string& user, std::uint64_t ttl_ms, std::uint64_t now_ms) override;
   bool revoke_token(const std::string& token_id) override;
+  // Enrolment codes (postgres_store_enrolment.cpp).
+  void add_enrolment_code(const EnrolmentCode& code) override;
+  EnrolmentExchange redeem_enrolment_code(const std::string& code_hash, std::uint64_t now_ms) override;
   std::vector<TokenInfo> tokens() override;
   Principal authenticate(const std::string& token, std::uint64_t now_ms) override;
   Principal principal_of_token(const std::string& token_id, std::uint64_t now_ms) override;
@@ -165,6 +171,7 @@ class PostgresStore final : public Store {
   const Clock* clock_;
   const std::size_t audit_text_bytes_;
   PgPool pool_;
+  PgCommitListener commits_;
   std::mutex open_mutex_;
   std::map<std::thread::id, pqxx::transaction_base*> open_;
 };

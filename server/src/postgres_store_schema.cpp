@@ -82,6 +82,20 @@ constexpr const char* kPostgresMigrations[] = {
         seq bigint NOT NULL,
         PRIMARY KEY (from_territory, to_territory));
     )sql",
+    // 2: one-time enrolment codes (`fieldsync-server enrol`), by the SHA-256 of the code;
+    // state open, used or replaced; token_id names the token a used code was exchanged for.
+    R"sql(
+      CREATE TABLE srv_enrolment_codes (
+        code_hash text PRIMARY KEY,
+        user_name text NOT NULL REFERENCES srv_users (name),
+        created_ms bigint NOT NULL,
+        expires_ms bigint NOT NULL,
+        token_ttl_ms bigint NOT NULL,
+        state text NOT NULL DEFAULT 'open',
+        used_ms bigint NOT NULL DEFAULT 0,
+        token_id text NOT NULL DEFAULT '');
+      CREATE INDEX srv_enrolment_codes_by_user ON srv_enrolment_codes (user_name);
+    )sql",
 };
 
 // Any constant both servers agree on: serialises migrations between processes.
