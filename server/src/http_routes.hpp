@@ -36,8 +36,9 @@ HttpResponse text_response(const HttpRequest& request, boost::beast::http::statu
                            std::string_view content_type = "text/plain; charset=utf-8");
 
 // Answers a plain (non-upgrade) HTTP request: GET /healthz, GET /metrics,
-// GET /api/history/<collection>/<id>, GET /users; everything else 404. Never throws: a failure inside
-// becomes a 500. Runs on the calling session's strand and may block on the store.
-HttpResponse route_http(ServerContext& context, const HttpRequest& request);
+// GET /api/history/<collection>/<id>, GET /users, POST /api/enrol; everything else 404. Never
+// throws: a failure inside becomes a 500. Runs on the calling session's strand and may
+// block on the store. `remote` is the peer's "address:port".
+HttpResponse route_http(ServerContext& context, const HttpRequest& request, const std::string& remote = "?");
 
 }  // namespace fieldsync::server

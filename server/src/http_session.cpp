@@ -115,7 +115,7 @@ void HttpSession<Stream>::on_read(beast::error_code ec, std::size_t) {
     return respond(text_response(request, http::status::bad_request, std::string(kTlsRequired)), true);
   }
   if (websocket::is_upgrade(request)) return upgrade(std::move(request));
-  HttpResponse response = route_http(context_, request);
+  HttpResponse response = route_http(context_, request, remote_);
   spdlog::debug("event=http_request remote={} method={} path={} status={}", remote_,
                 std::string(request.method_string()), quote_field(request_path(request.target())),
                 response.result_int());

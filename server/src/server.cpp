@@ -45,7 +45,7 @@ struct Server::Impl {
         service(*store, Schema::domain(), config.limits, metrics, *clock),
         scope(Schema::domain(), *store),
         context{service, *store, metrics, Schema::domain(), scope, config.limits, sessions, tls.get(),
-                config.allow_plaintext},
+                config.allow_plaintext, enrolment, *clock},
         ioc(static_cast<int>(config.threads)),
         collection_timer(ioc) {}
 
@@ -112,6 +112,7 @@ struct Server::Impl {
   SyncService service;
   ScopePolicy scope;
   SessionRegistry sessions;
+  EnrolmentGuard enrolment;
   ServerContext context;
   asio::io_context ioc;
   asio::steady_timer collection_timer;

@@ -1,11 +1,13 @@
 #pragma once
 
+#include "fieldsync/core/clock.hpp"
 #include "fieldsync/core/schema.hpp"
 #include "fieldsync/server/limits.hpp"
 #include "fieldsync/server/metrics.hpp"
 #include "fieldsync/server/scope.hpp"
 #include "fieldsync/server/store.hpp"
 #include "fieldsync/server/sync_service.hpp"
+#include "enrolment_guard.hpp"
 #include "session_registry.hpp"
 
 namespace boost::asio::ssl {
@@ -28,6 +30,9 @@ struct ServerContext {
   boost::asio::ssl::context* tls;
   // With TLS: plaintext connections are served too, instead of refused with a 400.
   bool allow_plaintext;
+  // Bounds the guessing of enrolment codes (POST /api/enrol).
+  EnrolmentGuard& enrolment;
+  const Clock& clock;
 };
 
 }  // namespace fieldsync::server
