@@ -1,11 +1,17 @@
 #include "admin_commands.hpp"
 
 #include <ctime>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <iomanip>
 #include <optional>
 
 #include "fieldsync/core/error.hpp"
 #include "display_name.hpp"
+#include "enrolment_code.hpp"
+#include "enrolment_link.hpp"
+#include "qr_svg.hpp"
 #include "fieldsync/server/principal.hpp"
 
 namespace fieldsync::server {
@@ -14,6 +20,24 @@ namespace {
 constexpr std::int64_t kMaxTtlDays = 3650;
 constexpr std::int64_t kMaxAuditDays = 36500;
 constexpr std::uint64_t kDayMs = 24ULL * 3600 * 1000;
+constexpr std::int64_t kMaxEnrolMinutes = 7 * 24 * 60;
+
+// The QR code holds the secret: written readable by its owner only, whatever the umask.
+void write_private_file(const std::filesystem::path& file, const std::string& text) {
+  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) throw Error(ErrorCode::kIo, "cannot write " + file.string());
+  ::fchmod(fd, 0600);
+  std::size_t written = 0;
+  while (written < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+    if (n <= 0) {
+      ::close(fd);
+      throw Error(ErrorCode::kIo, "cannot write " + file.string());
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  if (::close(fd) != 0) throw Error(ErrorCode::kIo, "cannot write " + file.string());
+}
 
 std::string join(const std::vector<std::string>& items) {
   std::string out;
@@ -124,6 +148,39 @@ void token_issue(Store& store, const Clock& clock, const std::string& user, std:
   out << issued.token << "\n";
   note << "token " << issued.token_id << " for user " << user << ", expires " << iso_time(issued.expires_ms)
        << ". It is shown only this once.\n";
+}
+
+void enrol(Store& store, const Clock& clock, const EnrolOptions& options, std::ostream& out, std::ostream& note) {
+  if (options.ttl_minutes < 1 || options.ttl_minutes > kMaxEnrolMinutes) {
+    throw Error(ErrorCode::kInvalidArgument, "--ttl-minutes must be between 1 and " + std::to_string(kMaxEnrolMinutes));
+  }
+  if (options.token_ttl_days < 1 || options.token_ttl_days > kMaxTtlDays) {
+    throw Error(ErrorCode::kInvalidArgument, "--token-ttl-days must be between 1 and " + std::to_string(kMaxTtlDays));
+  }
+  if (!options.server.starts_with("wss://") && !options.server.starts_with("ws://")) {
+    throw Error(ErrorCode::kInvalidArgument,
+                "--server must be the address phones reach, e.g. wss://sync.example.com:8787 (not '" + options.server +
+                    "')");
+  }
+  const std::string code = make_enrolment_code();
+  const std::uint64_t now = clock.now_ms();
+  EnrolmentCode stored{options.user, enrolment_code_hash(*normalise_enrolment_code(code)), now,
+                       now + static_cast<std::uint64_t>(options.ttl_minutes) * 60'000,
+                       static_cast<std::uint64_t>(options.token_ttl_days) * kDayMs};
+  const std::string link = enrolment_link(options.server, code, options.pin);
+  const std::string svg = qr_svg(link);
+  store.add_enrolment_code(stored);  // throws kNotFound for an unknown user
+  // A QR file that cannot be written leaves a code nobody saw: it expires unused.
+  write_private_file(options.qr_file, svg);
+  out << code << "\n";
+  note << "enrolment code for user " << options.user << ", valid until " << iso_time(stored.expires_ms)
+       << ", once; an earlier code of this user no longer works.\n"
+       << "link: " << link << "\n"
+       << "QR code of the link: " << options.qr_file.string() << "\n"
+       << (options.server.starts_with("ws://")
+               ? "unencrypted: phones accept it only on their own loopback or with plaintext allowed\n"
+           : options.pin.empty() ? "phones trust the server's certificate through their system's CAs\n"
+                                 : "phones pin the server's private CA " + options.pin + "\n");
 }
 
 void token_revoke(Store& store, const std::string& token_id, std::ostream& out) {

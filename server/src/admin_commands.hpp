@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -41,6 +42,19 @@ void token_issue(Store& store, const Clock& clock, const std::string& user, std:
                  std::ostream& out, std::ostream& note);
 void token_revoke(Store& store, const std::string& token_id, std::ostream& out);
 void token_list(Store& store, const Clock& clock, std::ostream& out);
+
+// `enrol`: a one-time code that lets a phone sign in (docs/operations.md, "Enrolling a phone").
+struct EnrolOptions {
+  std::string user;
+  std::int64_t ttl_minutes = 15;     // how long the code works (1-10080)
+  std::int64_t token_ttl_days = 30;  // the token it is exchanged for (1-3650)
+  std::string server;                // what phones reach: wss://host:port
+  std::string pin;                   // the private CA's pin (enrolment_link.hpp); empty: none
+  std::filesystem::path qr_file;     // where the QR code of the link goes (SVG, owner-only)
+};
+// Prints the code alone on the first line of `out` (shown only this once, like a token),
+// then the link, the expiry and the QR file on `note`. Replaces the user's earlier code.
+void enrol(Store& store, const Clock& clock, const EnrolOptions& options, std::ostream& out, std::ostream& note);
 
 // Milliseconds since the epoch as "2024-05-01T12:00:00Z".
 std::string iso_time(std::uint64_t ms);

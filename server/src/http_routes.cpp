@@ -9,6 +9,7 @@
 #include <boost/beast/http/verb.hpp>
 
 #include "api_json.hpp"
+#include "enrol_route.hpp"
 #include "log_fields.hpp"
 
 namespace fieldsync::server {
@@ -141,16 +142,30 @@ HttpResponse text_response(const HttpRequest& request, http::status status, std:
 
 bool route_waits_on_store(const HttpRequest& request) {
   const std::string_view path = request_path(request.target());
-  return request.method() == http::verb::get && (path == "/users" || path.starts_with(kHistoryPrefix));
+  return (request.method() == http::verb::get && (path == "/users" || path.starts_with(kHistoryPrefix))) ||
+         (request.method() == http::verb::post && path == "/api/enrol");
 }
 
-HttpResponse route_http(ServerContext& context, const HttpRequest& request) {
+HttpResponse route_http(ServerContext& context, const HttpRequest& request, const std::string& remote) {
   const std::string_view path = request_path(request.target());
   const bool known = path == "/healthz" || path == "/metrics" || path.starts_with(kHistoryPrefix) || path == "/sync" ||
-                     path == "/users";
+                     path == "/users" || path == kEnrolPath;
   if (!known) return text_response(request, http::status::not_found, "not found\n");
   if (path == "/sync") {
     return text_response(request, http::status::upgrade_required, "/sync speaks WebSocket only\n");
+  }
+  if (path == kEnrolPath) {
+    if (request.method() != http::verb::post) {
+      HttpResponse response = text_response(request, http::status::method_not_allowed, "only POST is allowed here\n");
+      response.set(http::field::allow, "POST");
+      return response;
+    }
+    try {
+      return enrol(context, request, remote);
+    } catch (const std::exception& e) {
+      spdlog::error("event=http_error path={} error={}", quote_field(path), quote_field(e.what()));
+      return text_response(request, http::status::internal_server_error, "internal error\n");
+    }
   }
   if (request.method() != http::verb::get) {
     HttpResponse response = text_response(request, http::status::method_not_allowed, "only GET is allowed here\n");

@@ -36,11 +36,11 @@ HttpResponse text_response(const HttpRequest& request, boost::beast::http::statu
                            std::string_view content_type = "text/plain; charset=utf-8");
 
 // Answers a plain (non-upgrade) HTTP request: GET /healthz, GET /metrics,
-// GET /api/history/<collection>/<id>, GET /users; everything else 404. Never throws: a failure inside
-// becomes a 500. May block on the store when route_waits_on_store() says so: the session
-// then calls it on a store worker.
-HttpResponse route_http(ServerContext& context, const HttpRequest& request);
-// Whether answering the request reads the store (history, users): not on an I/O thread.
+// GET /api/history/<collection>/<id>, GET /users, POST /api/enrol; everything else 404. Never
+// throws: a failure inside becomes a 500. May block on the store when route_waits_on_store()
+// says so: the session then calls it on a store worker. `remote` is the peer's "address:port".
+HttpResponse route_http(ServerContext& context, const HttpRequest& request, const std::string& remote = "?");
+// Whether answering the request reads the store (history, users, enrolment): not on an I/O thread.
 bool route_waits_on_store(const HttpRequest& request);
 
 }  // namespace fieldsync::server

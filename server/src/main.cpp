@@ -14,6 +14,7 @@
 #include <boost/asio/signal_set.hpp>
 
 #include "admin_commands.hpp"
+#include "enrolment_link.hpp"
 #include "fieldsync/core/error.hpp"
 #include "fieldsync/core/schema.hpp"
 #include "fieldsync/server/config.hpp"
@@ -64,6 +65,17 @@ ServerConfig resolve_config(const Flags& flags) {
   if (flags.allow_plaintext) config.allow_plaintext = true;
   validate_config(config);
   return config;
+}
+
+// The listen address, when phones can reach it as it is; a wildcard says nothing.
+std::string enrol_server_url(const ServerConfig& config) {
+  if (config.address == "0.0.0.0" || config.address == "::" || config.address.empty()) {
+    throw Error(ErrorCode::kInvalidArgument,
+                "the server listens on " + config.address + ": say which address phones reach with --server wss://HOST:PORT");
+  }
+  const bool v6 = config.address.find(':') != std::string::npos;
+  return std::string(config.tls_enabled() ? "wss://" : "ws://") + (v6 ? "[" + config.address + "]" : config.address) +
+         ":" + std::to_string(config.port);
 }
 
 int run_server(const ServerConfig& config) {
@@ -133,6 +145,19 @@ int main(int argc, char** argv) {
   auto* token_revoke_cmd = token->add_subcommand("revoke", "revoke a token");
   token_revoke_cmd->add_option("token_id", token_id, "the token's id, from `token list`")->required();
   auto* token_list_cmd = token->add_subcommand("list", "list tokens");
+  EnrolOptions enrol_options;
+  std::string enrol_ca_cert;
+  auto* enrol_cmd = app.add_subcommand("enrol", "a one-time code (and its QR code) that signs a phone in as USER");
+  enrol_cmd->add_option("user", enrol_options.user, "user name")->required();
+  enrol_cmd->add_option("--ttl-minutes", enrol_options.ttl_minutes, "minutes the code works (default 15)");
+  enrol_cmd->add_option("--token-ttl-days", enrol_options.token_ttl_days,
+                        "days until the phone's token expires (default 30)");
+  enrol_cmd->add_option("--server", enrol_options.server,
+                        "the address phones reach, e.g. wss://sync.example.com:8787 (default: the listen address)");
+  enrol_cmd->add_option("--ca-cert", enrol_ca_cert,
+                        "PEM certificate phones pin (default: the top of --tls-cert's chain if it is self-signed)")
+      ->check(CLI::ExistingFile);
+  enrol_cmd->add_option("--qr", enrol_options.qr_file, "where to write the QR code (SVG; default enrol-USER.svg)");
   std::string backup_file;
   auto* backup_cmd = app.add_subcommand("backup", "copy the store to FILE, online (the server may be running)");
   backup_cmd->add_option("file", backup_file, "where to write the copy")->required();
@@ -159,7 +184,7 @@ int main(int argc, char** argv) {
     const ServerConfig config = resolve_config(flags);
     if (!user->parsed() && !token->parsed() && !backup_cmd->parsed() && !restore_cmd->parsed() &&
         !collect_cmd->parsed() && !prune_audit_cmd->parsed() && !new_generation_cmd->parsed() &&
-        !migrate_cmd->parsed()) {
+        !migrate_cmd->parsed() && !enrol_cmd->parsed()) {
       return run_server(config);
     }
 
@@ -218,6 +243,16 @@ int main(int argc, char** argv) {
       prune_audit(*store, clock, audit_days ? audit_days : static_cast<std::int64_t>(retention_days), std::cout);
     }
     if (token_issue_cmd->parsed()) token_issue(*store, clock, user_name, ttl_days, std::cout, std::cerr);
+    if (enrol_cmd->parsed()) {
+      if (enrol_options.server.empty()) enrol_options.server = enrol_server_url(config);
+      if (!enrol_ca_cert.empty()) {
+        enrol_options.pin = certificate_pin(enrol_ca_cert);
+      } else if (config.tls_enabled()) {
+        enrol_options.pin = private_ca_pin(config.tls_cert_file);
+      }
+      if (enrol_options.qr_file.empty()) enrol_options.qr_file = "enrol-" + enrol_options.user + ".svg";
+      enrol(*store, clock, enrol_options, std::cout, std::cerr);
+    }
     if (token_revoke_cmd->parsed()) token_revoke(*store, token_id, std::cout);
     if (token_list_cmd->parsed()) token_list(*store, clock, std::cout);
     return 0;

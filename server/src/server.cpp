@@ -50,7 +50,7 @@ struct Server::Impl {
                 [this](std::function<void()> task) { asio::post(store_pool, std::move(task)); }),
         scope(Schema::domain(), *store),
         context{service, *store, metrics, Schema::domain(), scope, config.limits, sessions, tls.get(),
-                config.allow_plaintext, store_pool},
+                config.allow_plaintext, store_pool, enrolment, *clock},
         ioc(static_cast<int>(config.threads)),
         collection_timer(ioc) {}
 
@@ -127,6 +127,7 @@ struct Server::Impl {
   SyncService service;
   ScopePolicy scope;
   SessionRegistry sessions;
+  EnrolmentGuard enrolment;
   ServerContext context;
   asio::io_context ioc;
   asio::steady_timer collection_timer;

@@ -2,12 +2,14 @@
 
 #include <boost/asio/thread_pool.hpp>
 
+#include "fieldsync/core/clock.hpp"
 #include "fieldsync/core/schema.hpp"
 #include "fieldsync/server/limits.hpp"
 #include "fieldsync/server/metrics.hpp"
 #include "fieldsync/server/scope.hpp"
 #include "fieldsync/server/store.hpp"
 #include "fieldsync/server/sync_service.hpp"
+#include "enrolment_guard.hpp"
 #include "session_registry.hpp"
 
 namespace boost::asio::ssl {
@@ -34,6 +36,9 @@ struct ServerContext {
   // work here and take the result back to their strand. Nothing an I/O thread runs waits
   // on the store.
   boost::asio::thread_pool& store_pool;
+  // Bounds the guessing of enrolment codes (POST /api/enrol).
+  EnrolmentGuard& enrolment;
+  const Clock& clock;
 };
 
 }  // namespace fieldsync::server

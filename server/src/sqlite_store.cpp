@@ -93,6 +93,20 @@ constexpr const char* kMigrations[] = {
       UPDATE srv_users SET display_name = name;
       ALTER TABLE srv_audit ADD COLUMN changes TEXT NOT NULL DEFAULT '';
     )sql",
+    // 9: one-time enrolment codes, by the SHA-256 of the code; state open, used or
+    // replaced; token_id names the token a used code was exchanged for.
+    R"sql(
+      CREATE TABLE srv_enrolment_codes (
+        code_hash TEXT PRIMARY KEY NOT NULL,
+        user TEXT NOT NULL REFERENCES srv_users (name),
+        created_ms INTEGER NOT NULL,
+        expires_ms INTEGER NOT NULL,
+        token_ttl_ms INTEGER NOT NULL,
+        state TEXT NOT NULL DEFAULT 'open',
+        used_ms INTEGER NOT NULL DEFAULT 0,
+        token_id TEXT NOT NULL DEFAULT '');
+      CREATE INDEX srv_enrolment_codes_by_user ON srv_enrolment_codes (user);
+    )sql",
 };
 
 constexpr std::string_view kMigrationSetting = "server.migration";
@@ -104,6 +118,9 @@ constexpr std::string_view kCollectedSeqSetting = "server.collected_seq";
 // Moves on with every token revocation and user change (Store::accounts_generation).
 constexpr std::string_view kAccountsGenerationSetting = "server.accounts_generation";
 constexpr const char* kDatabaseFile = "fieldsync-server.db";
+// How long an ended enrolment code is remembered (to say "used" or "expired" rather than
+// "unknown").
+constexpr std::uint64_t kEnrolmentMemoryMs = 30ULL * 24 * 3600 * 1000;
 
 std::string join(const std::vector<std::string>& items) {
   std::string out;
@@ -465,6 +482,11 @@ class SqliteStore final : public Store {
   IssuedToken issue_token(const std::string& user, std::uint64_t ttl_ms, std::uint64_t now_ms) override {
     std::lock_guard lock(mutex_);
     if (!find_user(user)) throw Error(ErrorCode::kNotFound, "no user '" + user + "'");
+    return insert_token(user, ttl_ms, now_ms);
+  }
+
+  // A new token of an existing user; the caller holds mutex_.
+  IssuedToken insert_token(const std::string& user, std::uint64_t ttl_ms, std::uint64_t now_ms) {
     TokenParts parts{random_hex(6), random_hex(24)};
     IssuedToken issued{make_token(parts), parts.id, now_ms + ttl_ms};
     auto& s = db_->cached(
@@ -474,6 +496,61 @@ class SqliteStore final : public Store {
     s.bind(4, static_cast<std::int64_t>(now_ms)).bind(5, static_cast<std::int64_t>(issued.expires_ms));
     s.run();
     return issued;
+  }
+
+  void add_enrolment_code(const EnrolmentCode& code) override {
+    std::lock_guard lock(mutex_);
+    replica_.transaction([&] {
+      if (!find_user(code.user)) throw Error(ErrorCode::kNotFound, "no user '" + code.user + "'");
+      auto& replace = db_->cached("UPDATE srv_enrolment_codes SET state = 'replaced' WHERE user = ?1 AND state = 'open'");
+      sqlite::ResetGuard reset_replace(replace);
+      replace.bind(1, code.user);
+      replace.run();
+      // Codes that ended a month ago say nothing any more: an old code gets "unknown".
+      auto& forget = db_->cached("DELETE FROM srv_enrolment_codes WHERE expires_ms < ?1");
+      sqlite::ResetGuard reset_forget(forget);
+      forget.bind(1, static_cast<std::int64_t>(code.created_ms > kEnrolmentMemoryMs ? code.created_ms - kEnrolmentMemoryMs : 0));
+      forget.run();
+      auto& insert = db_->cached(
+          "INSERT INTO srv_enrolment_codes (code_hash, user, created_ms, expires_ms, token_ttl_ms) "
+          "VALUES (?1, ?2, ?3, ?4, ?5)");
+      sqlite::ResetGuard reset_insert(insert);
+      insert.bind(1, code.code_hash).bind(2, code.user).bind(3, static_cast<std::int64_t>(code.created_ms));
+      insert.bind(4, static_cast<std::int64_t>(code.expires_ms)).bind(5, static_cast<std::int64_t>(code.token_ttl_ms));
+      insert.run();
+    });
+  }
+
+  EnrolmentExchange redeem_enrolment_code(const std::string& code_hash, std::uint64_t now_ms) override {
+    std::lock_guard lock(mutex_);
+    EnrolmentExchange out;
+    replica_.transaction([&] {
+      auto& s = db_->cached(
+          "SELECT c.user, c.expires_ms, c.token_ttl_ms, c.state, u.disabled FROM srv_enrolment_codes c "
+          "JOIN srv_users u ON u.name = c.user WHERE c.code_hash = ?1");
+      std::uint64_t ttl_ms = 0;
+      {
+        sqlite::ResetGuard reset(s);
+        s.bind(1, code_hash);
+        if (!s.step()) return;  // kUnknown
+        out.user = std::string(s.column_text(0));
+        const std::string_view state = s.column_text(3);
+        if (state == "used") out.status = EnrolmentStatus::kUsed;
+        else if (state == "replaced") out.status = EnrolmentStatus::kReplaced;
+        else if (static_cast<std::uint64_t>(s.column_int(1)) <= now_ms) out.status = EnrolmentStatus::kExpired;
+        else if (s.column_int(4) != 0) out.status = EnrolmentStatus::kUserDisabled;
+        else out.status = EnrolmentStatus::kIssued;
+        ttl_ms = static_cast<std::uint64_t>(s.column_int(2));
+      }
+      if (out.status != EnrolmentStatus::kIssued) return;
+      out.token = insert_token(out.user, ttl_ms, now_ms);
+      auto& use = db_->cached(
+          "UPDATE srv_enrolment_codes SET state = 'used', used_ms = ?2, token_id = ?3 WHERE code_hash = ?1");
+      sqlite::ResetGuard reset(use);
+      use.bind(1, code_hash).bind(2, static_cast<std::int64_t>(now_ms)).bind(3, out.token.token_id);
+      use.run();
+    });
+    return out;
   }
 
   bool revoke_token(const std::string& token_id) override {

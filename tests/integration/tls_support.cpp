@@ -2,6 +2,7 @@
 
 #include <openssl/ssl.h>
 
+#include <cctype>
 #include <future>
 #include <stdexcept>
 #include <thread>
@@ -70,6 +71,11 @@ tcp::endpoint loopback(std::uint16_t port) { return {asio::ip::make_address("127
 
 HttpsResult https_get(std::uint16_t port, const std::string& target, const std::filesystem::path& ca_file,
                       const std::string& host) {
+  return https_request(port, "GET", target, ca_file, "", host);
+}
+
+HttpsResult https_request(std::uint16_t port, const std::string& method, const std::string& target,
+                          const std::filesystem::path& ca_file, const std::string& body, const std::string& host) {
   IoThread thread;
   ssl::context context(ssl::context::tls_client);
   context.load_verify_file(ca_file.string());
@@ -86,13 +92,24 @@ HttpsResult https_get(std::uint16_t port, const std::string& target, const std::
 
   await(beast::get_lowest_layer(stream).async_connect(loopback(port), asio::use_future), "connect");
   await(stream.async_handshake(ssl::stream_base::client, asio::use_future), "TLS handshake");
-  http::request<http::empty_body> request{http::verb::get, target, 11};
+  http::request<http::string_body> request{http::string_to_verb(method), target, 11};
   request.set(http::field::host, host);
+  if (!body.empty()) {
+    request.set(http::field::content_type, "application/json");
+    request.body() = body;
+  }
+  request.prepare_payload();
   await(http::async_write(stream, request, asio::use_future), "write");
   beast::flat_buffer buffer;
   http::response<http::string_body> response;
   await(http::async_read(stream, buffer, response, asio::use_future), "read");
-  return {static_cast<int>(response.result_int()), response.body()};
+  HttpsResult result{static_cast<int>(response.result_int()), response.body()};
+  for (const auto& field : response) {
+    std::string name(field.name_string());
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    result.headers[name] = std::string(field.value());
+  }
+  return result;
 }
 
 std::optional<std::string> send_and_wait_for_close(std::uint16_t port, const std::string& bytes,

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -16,6 +17,7 @@ namespace fieldsync::testing {
 struct HttpsResult {
   int status = 0;
   std::string body;
+  std::map<std::string, std::string> headers{};  // by lower-case name
 };
 
 // GET `target` over TLS from 127.0.0.1:port, verifying the server's certificate against
@@ -23,6 +25,11 @@ struct HttpsResult {
 // (saying which step failed) on any failure, including a refused certificate.
 HttpsResult https_get(std::uint16_t port, const std::string& target, const std::filesystem::path& ca_file,
                       const std::string& host = "127.0.0.1");
+
+// The same with another method and a body (sent as application/json when not empty).
+HttpsResult https_request(std::uint16_t port, const std::string& method, const std::string& target,
+                          const std::filesystem::path& ca_file, const std::string& body,
+                          const std::string& host = "127.0.0.1");
 
 // Connects to 127.0.0.1:port over plain TCP, sends `bytes` (if any), and reads until the
 // server closes the connection. Returns what was received, or nullopt if the connection

@@ -43,6 +43,32 @@ struct TokenInfo {
   bool revoked = false;
 };
 
+// A one-time enrolment code (`fieldsync-server enrol`): a phone exchanges it once, within
+// its lifetime, for a fresh token of `user`. Only its hash is stored.
+struct EnrolmentCode {
+  std::string user;
+  std::string code_hash;  // enrolment_code_hash() of the normalised code
+  std::uint64_t created_ms = 0;
+  std::uint64_t expires_ms = 0;
+  std::uint64_t token_ttl_ms = 0;  // the lifetime of the token it is exchanged for
+};
+
+// What redeem_enrolment_code did: issued a token, or why not.
+enum class EnrolmentStatus {
+  kIssued,
+  kUnknown,       // no such code (a mistyped or guessed one)
+  kUsed,          // exchanged before: a code works once
+  kExpired,
+  kReplaced,      // a newer code was issued for the same user
+  kUserDisabled,
+};
+
+struct EnrolmentExchange {
+  EnrolmentStatus status = EnrolmentStatus::kUnknown;
+  std::string user;     // the code's user; empty for kUnknown
+  IssuedToken token{};  // kIssued only
+};
+
 enum class ReplicaStatus {
   kNew,               // first time seen: registered
   kKnown,             // its epoch is the current or the pending one, its counter is not behind
@@ -245,6 +271,14 @@ class Store {
   virtual void set_user_territories(const std::string& user, const std::vector<std::string>& territories) = 0;
   virtual IssuedToken issue_token(const std::string& user, std::uint64_t ttl_ms, std::uint64_t now_ms) = 0;
   virtual bool revoke_token(const std::string& token_id) = 0;
+  // Enrolment (docs/operations.md, "Enrolling a phone"). Stores a new code for its user and
+  // makes the user's earlier unused codes kReplaced, in one transaction; codes that ended
+  // long ago may be forgotten. Throws Error(kNotFound) for an unknown user.
+  virtual void add_enrolment_code(const EnrolmentCode& code) = 0;
+  // Exchanges the code with this hash, once: in one transaction, checks it (known, not
+  // used, not replaced, not expired at `now_ms`, its user enabled), marks it used and
+  // issues a token of its user as issue_token does. Refusals change nothing.
+  virtual EnrolmentExchange redeem_enrolment_code(const std::string& code_hash, std::uint64_t now_ms) = 0;
   virtual std::vector<TokenInfo> tokens() = 0;
   // The principal a token stands for; throws Error(kUnauthenticated) saying why not
   // (unknown, revoked, expired, or its user disabled). The principal names the token's id.
