@@ -50,7 +50,9 @@ std::vector<AuditEntry> PostgresStore::history(const std::string& collection, co
 }
 
 std::size_t PostgresStore::prune_audit(std::uint64_t before_ms) {
-  return in_transaction([&](pqxx::transaction_base& txn) {
+  return in_transaction([&](pqxx::transaction_base& txn) -> std::size_t {
+    // One server at a time (as tombstone collection): another one is at it already.
+    if (!txn.exec_params("SELECT pg_try_advisory_xact_lock($1)", kPeriodicWorkLock)[0][0].as<bool>()) return 0;
     return static_cast<std::size_t>(
         txn.exec_params("DELETE FROM srv_audit WHERE at_ms < $1", before_ms).affected_rows());
   });

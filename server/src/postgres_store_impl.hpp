@@ -54,6 +54,11 @@ inline constexpr const char* kGenerationKey = "generation";
 inline constexpr const char* kAccountsGenerationKey = "accounts_generation";
 inline constexpr const char* kCollectedSeqKey = "collected_seq";
 
+// The transaction-scoped advisory lock the periodic work (tombstone collection, audit
+// pruning) takes with pg_try_advisory_xact_lock: one server at a time does it, the others
+// skip their round. Any constant every server agrees on ("fsperiod").
+inline constexpr std::int64_t kPeriodicWorkLock = 0x6673706572696f64;
+
 class PostgresStore final : public Store {
  public:
   PostgresStore(const std::string& url, const Schema& schema, const Clock& clock, std::size_t audit_text_bytes,

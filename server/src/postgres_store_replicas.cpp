@@ -85,6 +85,11 @@ std::vector<TerritoryMove> PostgresStore::territory_moves_since(std::uint64_t af
 TombstoneCollection PostgresStore::collect_tombstones(std::uint64_t now_ms, std::uint64_t horizon_ms) {
   return in_transaction([&](pqxx::transaction_base& txn) {
     TombstoneCollection result;
+    // One server at a time: the others' periodic rounds find the lock taken and skip.
+    if (!txn.exec_params("SELECT pg_try_advisory_xact_lock($1)", kPeriodicWorkLock)[0][0].as<bool>()) {
+      result.collected_seq = read_number_setting(txn, kCollectedSeqKey);
+      return result;
+    }
     auto waited = txn.exec_params("SELECT count(*), min(checkpoint) FROM srv_replicas WHERE last_seen_ms >= $1",
                                   now_ms > horizon_ms ? now_ms - horizon_ms : 0);
     result.replicas_waited_for = waited[0][0].as<std::size_t>();
