@@ -1,5 +1,7 @@
 #include "system_support.hpp"
 
+#include "fieldsync/test/pg_database.hpp"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -96,6 +98,10 @@ void ServerProcess::start() {
   const std::string exe = FIELDSYNC_SERVER_EXE;
   std::vector<std::string> args = {exe,           "--listen",  "127.0.0.1:0", "--data-dir", data_dir_.string(),
                                     "--log-level", "info",      "--threads",   "2"};
+  // The suite's second run: the same data directory stands for one PostgreSQL database.
+  if (const std::string store = test::test_store_for(data_dir_); !store.empty()) {
+    args.insert(args.end(), {"--store", store});
+  }
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -157,8 +163,9 @@ int ServerProcess::stop() {
 }
 
 std::string ServerProcess::admin(const std::string& arguments) const {
+  const std::string store = test::test_store_for(data_dir_);
   const std::string command = std::string(FIELDSYNC_SERVER_EXE) + " --data-dir '" + data_dir_.string() + "' " +
-                              arguments + " 2>>'" + log_file_.string() + "'";
+                              (store.empty() ? "" : "--store '" + store + "' ") + arguments + " 2>>'" + log_file_.string() + "'";
   FILE* pipe = ::popen(command.c_str(), "r");
   if (!pipe) throw std::runtime_error("cannot run " + command);
   std::string out;
