@@ -15,6 +15,7 @@
 
 #include "fieldsync/core/clock.hpp"
 #include "fieldsync/server/server.hpp"
+#include "fieldsync/test/pg_database.hpp"
 #include "fieldsync/test/temp_dir.hpp"
 
 namespace fieldsync::test {
@@ -36,6 +37,7 @@ class TestServer {
     config.data_dir = data_dir_;
     config.threads = 2;
     config.durable = false;  // the tests need speed, not power-loss safety
+    config.store = test_store_for(data_dir_);  // PostgreSQL in the suite's second run
     if (adjust) adjust(config);
     server_ = std::make_unique<server::Server>(config);
     server_->start();

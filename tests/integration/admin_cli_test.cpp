@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "fieldsync/core/clock.hpp"
+#include "fieldsync/server/postgres_store.hpp"
 #include "fieldsync/server/sqlite_store.hpp"
 #include "server_fixture.hpp"
 
@@ -32,7 +33,8 @@ class AdminCliTest : public ::testing::Test {
 
   CommandRun run(const std::string& arguments) {
     const std::string command =
-        std::string(FIELDSYNC_SERVER_EXE) + " --data-dir '" + data_dir_.string() + "' " + arguments + " 2>&1";
+        std::string(FIELDSYNC_SERVER_EXE) + " --data-dir '" + data_dir_.string() + "' " + store_flag() + arguments +
+        " 2>&1";
     CommandRun result;
     FILE* pipe = popen(command.c_str(), "r");
     if (!pipe) return result;
@@ -41,6 +43,19 @@ class AdminCliTest : public ::testing::Test {
     const int status = pclose(pipe);
     result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return result;
+  }
+
+  // The store the commands work on, opened directly (as a second process would).
+  std::unique_ptr<server::Store> open_store(const Clock& clock) const {
+    const std::string store = test::test_store_for(data_dir_);
+    if (store.empty()) return server::open_sqlite_store(data_dir_, Schema::domain(), clock, false);
+    return server::open_postgres_store(store, Schema::domain(), clock);
+  }
+
+  // The suite's second run gives the commands a PostgreSQL store for the data directory.
+  std::string store_flag() const {
+    const std::string store = test::test_store_for(data_dir_);
+    return store.empty() ? "" : "--store '" + store + "' ";
   }
 
   std::filesystem::path data_dir_;
@@ -146,7 +161,7 @@ TEST_F(AdminCliTest, UsersAreDisabledEnabledAndGivenOtherTerritories) {
   const std::string token = issued.output.substr(0, issued.output.find('\n'));
   auto authenticates = [&] {
     SystemClock clock;
-    auto store = server::open_sqlite_store(data_dir_, Schema::domain(), clock, false);
+    auto store = open_store(clock);
     try {
       store->authenticate(token, clock.now_ms());
       return std::string("yes");
@@ -184,7 +199,7 @@ TEST_F(AdminCliTest, PruneAuditRemovesEntriesOlderThanAskedFor) {
   {
     // One accepted push 100 days ago, one now, straight through the store.
     ManualClock clock(SystemClock().now_ms() - 100ULL * 24 * 3600 * 1000);
-    auto store = server::open_sqlite_store(data_dir_, Schema::domain(), clock, false);
+    auto store = open_store(clock);
     for (int i = 0; i < 2; ++i) {
       Replica phone = Replica::open(":memory:", Schema::domain());
       phone.create("customers", {{"name", Value(std::string("Hotel"))}, {"territory", Value(std::string("north"))}});
@@ -218,12 +233,12 @@ TEST_F(AdminCliTest, IssuedTokenAuthenticatesUntilRevoked) {
   EXPECT_EQ(listed.output.find(token.substr(token.rfind('.') + 1)), std::string::npos) << "the secret is never listed";
   {
     SystemClock clock;
-    auto store = server::open_sqlite_store(data_dir_, Schema::domain(), clock, false);
+    auto store = open_store(clock);
     EXPECT_EQ(store->authenticate(token, clock.now_ms()).user, "ana");
   }
   ASSERT_EQ(run("token revoke " + token_id).exit_code, 0);
   SystemClock clock;
-  auto store = server::open_sqlite_store(data_dir_, Schema::domain(), clock, false);
+  auto store = open_store(clock);
   EXPECT_THROW(store->authenticate(token, clock.now_ms()), Error);
 }
 

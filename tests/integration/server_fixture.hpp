@@ -15,6 +15,7 @@
 #include "fieldsync/core/schema.hpp"
 #include "fieldsync/core/state_codec.hpp"
 #include "fieldsync/server/server.hpp"
+#include "fieldsync/test/pg_database.hpp"
 #include "test_client.hpp"
 
 namespace fieldsync::testing {
@@ -56,6 +57,7 @@ class ServerTest : public ::testing::Test {
     config.threads = 2;
     config.durable = false;  // tests need speed, not power-loss safety
     config.log_level = "warn";
+    config.store = test::test_store_for(data_dir_);  // PostgreSQL in the suite's second run
     adjust(config);
     server_ = std::make_unique<server::Server>(config, clock_);
     server_->start();

@@ -1,5 +1,7 @@
 #include "system_support.hpp"
 
+#include "fieldsync/test/pg_database.hpp"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -108,6 +110,10 @@ void ServerProcess::start() {
                                     "--data-dir",  data_dir_.string(),
                                     "--log-level", "info",     "--threads",
                                     "2"};
+  // The suite's second run: the same data directory stands for one PostgreSQL database.
+  if (const std::string store = test::test_store_for(data_dir_); !store.empty()) {
+    args.insert(args.end(), {"--store", store});
+  }
   args.insert(args.end(), options_.extra_args.begin(), options_.extra_args.end());
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
@@ -170,9 +176,15 @@ int ServerProcess::stop() {
 }
 
 std::string ServerProcess::admin(const std::string& arguments) const {
-  std::string command = std::string(FIELDSYNC_SERVER_EXE) + " --data-dir '" + data_dir_.string() + "' ";
-  for (const auto& extra : options_.extra_args) command += "'" + extra + "' ";
-  command += arguments + " 2>>'" + log_file_.string() + "'";
+  std::vector<std::string> args = {exe,         "--listen", "127.0.0.1:" + std::to_string(options_.port),
+                                    "--data-dir",  data_dir_.string(),
+                                    "--log-level", "info",     "--threads",
+                                    "2"};
+  // The suite's second run: the same data directory stands for one PostgreSQL database.
+  if (const std::string store = test::test_store_for(data_dir_); !store.empty()) {
+    args.insert(args.end(), {"--store", store});
+  }
+  args.insert(args.end(), options_.extra_args.begin(), options_.extra_args.end());
   FILE* pipe = ::popen(command.c_str(), "r");
   if (!pipe) throw std::runtime_error("cannot run " + command);
   std::string out;

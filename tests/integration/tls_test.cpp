@@ -331,6 +331,7 @@ class TlsStartupTest : public ::testing::Test {
     c.address = "127.0.0.1";
     c.port = 0;
     c.data_dir = dir_.path() / "data";
+    c.store = test::test_store_for(c.data_dir);
     c.durable = false;
     c.tls_cert_file = cert;
     c.tls_key_file = key;
