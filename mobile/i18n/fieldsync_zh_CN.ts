@@ -2,6 +2,43 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AgoText</name>
+    <message>
+        <source>just now</source>
+        <translation>刚刚</translation>
+    </message>
+    <message>
+        <source>1 minute ago</source>
+        <translation>1分钟前</translation>
+    </message>
+    <message>
+        <source>1 hour ago</source>
+        <translation>1小时前</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n hours ago</source>
+        <translation>
+            <numerusform>%n小时前</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>1 day ago</source>
+        <translation>1天前</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n days ago</source>
+        <translation>
+            <numerusform>%n天前</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n minutes ago</source>
+        <translation>
+            <numerusform>%n分钟前</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ConfirmDialog</name>
     <message>
         <source>Delete</source>
@@ -425,6 +462,18 @@
     <message>
         <source>conflict</source>
         <translation>冲突</translation>
+    </message>
+    <message>
+        <source>Not signed in</source>
+        <translation>尚未登录</translation>
+    </message>
+    <message>
+        <source>Sign in with the code from the office to sync.</source>
+        <translation>用公司给的登录码登录后即可同步。</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>登录</translation>
     </message>
 </context>
 <context>
@@ -1107,6 +1156,61 @@
         <source>FieldSync %1</source>
         <translation>FieldSync %1</translation>
     </message>
+    <message>
+        <source>Last sync: %1</source>
+        <translation>上次同步：%1</translation>
+    </message>
+    <message>
+        <source>The sign-in is kept in the phone&apos;s secure storage.</source>
+        <translation>登录凭证保存在手机的安全存储中。</translation>
+    </message>
+    <message>
+        <source>The sign-in is kept in a private file of the app (this device has no secure storage).</source>
+        <translation>登录凭证保存在本应用的私有文件中（此设备没有安全存储）。</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <source>Advanced: server address, token and certificate by hand</source>
+        <translation>高级：手动填写服务器地址、令牌和证书</translation>
+    </message>
+</context>
+<context>
+    <name>SignInPage</name>
+    <message>
+        <source>Sign in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <source>Sign in with the code from the office</source>
+        <translation>用公司给的登录码登录</translation>
+    </message>
+    <message>
+        <source>Scan the office&apos;s QR code with the phone&apos;s camera, or open the link they sent you: the address and the code are filled in. Or type them here.</source>
+        <translation>用手机相机扫描公司给的二维码，或打开公司发给你的链接，地址和登录码会自动填好。也可以在这里手动输入。</translation>
+    </message>
+    <message>
+        <source>Server address</source>
+        <translation>服务器地址</translation>
+    </message>
+    <message>
+        <source>Sign-in code</source>
+        <translation>登录码</translation>
+    </message>
+    <message>
+        <source>The link names the office&apos;s certificate: the code goes to that server only.</source>
+        <translation>链接中带有公司服务器的证书信息：登录码只会发送到这台服务器。</translation>
+    </message>
+    <message>
+        <source>Signing in…</source>
+        <translation>正在登录…</translation>
+    </message>
+    <message>
+        <source>The code works once and for a few minutes. Your edits made before signing in are kept and sent.</source>
+        <translation>登录码只能用一次，几分钟内有效。登录前录入的内容会保留，登录后自动上传。</translation>
+    </message>
 </context>
 <context>
     <name>SyncStatusBar</name>
@@ -1216,6 +1320,18 @@
             <numerusform>正在先上传 %n 项修改…</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Enter the server address from the office, or open the link they sent you.</source>
+        <translation>请填写公司给的服务器地址，或打开公司发给你的链接。</translation>
+    </message>
+    <message>
+        <source>Enter the code the office gave you.</source>
+        <translation>请填写公司给你的登录码。</translation>
+    </message>
+    <message>
+        <source>Cannot keep the server&apos;s certificate on this phone: %1</source>
+        <translation>无法在本机保存服务器证书：%1</translation>
+    </message>
 </context>
 <context>
     <name>fieldsync::app::ConflictModel</name>
@@ -1247,6 +1363,59 @@
         <translation>
             <numerusform>已逾期 %n 天</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>fieldsync::app::EnrolmentClient</name>
+    <message>
+        <source>This code is not known. Check what you typed, or ask the office for a new one.</source>
+        <translation>登录码无效。请检查输入是否正确，或向公司要一个新的登录码。</translation>
+    </message>
+    <message>
+        <source>This code was used already. Ask the office for a new one.</source>
+        <translation>该登录码已被使用过。请向公司要一个新的登录码。</translation>
+    </message>
+    <message>
+        <source>This code has expired. Ask the office for a new one.</source>
+        <translation>该登录码已过期。请向公司要一个新的登录码。</translation>
+    </message>
+    <message>
+        <source>The office issued you a newer code. Use that one.</source>
+        <translation>公司已给你发了新的登录码，请使用新的登录码。</translation>
+    </message>
+    <message>
+        <source>Your account is switched off. Ask the office.</source>
+        <translation>你的账号已被停用，请联系公司。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Too many wrong codes. Try again in %n minute(s).</source>
+        <translation>
+            <numerusform>输错次数过多，请 %n 分钟后再试。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The enrolment link names a certificate but no encrypted address: ask the office for a new link.</source>
+        <translation>登录链接带有证书信息，但服务器地址未加密：请向公司要一个新的链接。</translation>
+    </message>
+    <message>
+        <source>The CA certificate file &quot;%1&quot; cannot be read.</source>
+        <translation>无法读取 CA 证书文件“%1”。</translation>
+    </message>
+    <message>
+        <source>The server&apos;s certificate is not the one your enrolment link names. Do not sign in on this network; ask the office.</source>
+        <translation>服务器证书与登录链接中的不一致。请不要在此网络下登录，并联系公司。</translation>
+    </message>
+    <message>
+        <source>The server refused the code (HTTP %1).</source>
+        <translation>服务器拒绝了该登录码（HTTP %1）。</translation>
+    </message>
+    <message>
+        <source>The server&apos;s certificate is not trusted: %1</source>
+        <translation>服务器证书不受信任：%1</translation>
+    </message>
+    <message>
+        <source>Cannot reach the server: %1</source>
+        <translation>无法连接服务器：%1</translation>
     </message>
 </context>
 <context>

@@ -24,6 +24,37 @@ Page {
             width: list.width
             spacing: 4
 
+            // Not signed in (first start, or signed out): signing in comes first. The app
+            // works offline meanwhile; what is typed is sent after signing in.
+            Card {
+                objectName: "signInCard"
+                visible: !page.app.signedIn && page.app.account.user === ""
+                Layout.fillWidth: true
+                Layout.leftMargin: 8
+                Layout.rightMargin: 8
+                Layout.topMargin: 8
+                RowLayout {
+                    anchors.fill: parent
+                    ColumnLayout {
+                        spacing: 0
+                        Layout.fillWidth: true
+                        Label { text: qsTr("Not signed in"); font.bold: true; font.pixelSize: 16 }
+                        Label {
+                            text: qsTr("Sign in with the code from the office to sync.")
+                            color: "#616161"
+                            wrapMode: Label.Wrap
+                            Layout.fillWidth: true
+                        }
+                    }
+                    ActionButton {
+                        objectName: "openSignInButton"
+                        primary: true
+                        text: qsTr("Sign in")
+                        onClicked: page.navigator.openSignIn()
+                    }
+                }
+            }
+
             // Supervisors and admins settle everyone's conflicts: the queue comes first.
             Card {
                 objectName: "reviewQueueCard"

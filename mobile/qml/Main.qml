@@ -26,6 +26,16 @@ ApplicationWindow {
     function openReports() { stack.push(reportsPage) }
     function openWorklist() { stack.push(worklistPage) }
     function openSettings() { stack.push(settingsPage) }
+    function openSignIn() {
+        if (stack.currentItem && stack.currentItem.objectName === "signInPage") return
+        stack.push(signInPage)
+    }
+    // A fieldsync://enrol link was opened (QR code, message, command line): sign in with it.
+    Connections {
+        target: window.app
+        function onEnrolLinkChanged() { if (window.app.enrolLink.server) window.openSignIn() }
+    }
+    Component.onCompleted: if (window.app.enrolLink.server) window.openSignIn()
     function openHistory(collection, id, title) {
         stack.push(historyPage, { model: app.history(collection, id), title: title })
     }
@@ -103,7 +113,8 @@ ApplicationWindow {
     Component { id: reviewPage; ReviewPage { app: window.app } }
     Component { id: reportsPage; ReportsPage { app: window.app } }
     Component { id: worklistPage; WorklistPage { app: window.app; navigator: window } }
-    Component { id: settingsPage; SettingsPage { app: window.app } }
+    Component { id: settingsPage; SettingsPage { app: window.app; navigator: window } }
+    Component { id: signInPage; SignInPage { app: window.app; onDone: window.showHome() } }
     Component { id: historyPage; HistoryPage {} }
     Component { id: recordFormPage; RecordFormPage { app: window.app; onDone: stack.pop() } }
     Component { id: orderFormPage; OrderFormPage { onDone: stack.pop() } }

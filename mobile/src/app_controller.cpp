@@ -2,6 +2,8 @@
 
 #include <QDateTime>
 #include <QDesktopServices>
+#include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QQmlEngine>
 
@@ -11,6 +13,7 @@
 #include "app_language.hpp"
 #include "app_rules.hpp"
 #include "contact_links.hpp"
+#include "enrol_link.hpp"
 #include "record_removal.hpp"
 #include "rule_text.hpp"
 #include "sync_error_text.hpp"
@@ -20,6 +23,7 @@ namespace fieldsync::app {
 namespace {
 
 constexpr std::string_view kServerUrlKey = "app.server_url";
+// Where tokens were kept before the secure storage: moved out at the next start.
 constexpr std::string_view kTokenKey = "app.token";
 constexpr std::string_view kCaFileKey = "app.ca_file";
 constexpr std::string_view kAllowPlaintextKey = "app.allow_plaintext";
@@ -30,7 +34,10 @@ std::optional<RecordId> parse_id(const QString& id) { return Uuid::parse(id.toSt
 
 AppController::AppController(const QString& database_path, QObject* parent)
     : QObject(parent),
+      database_path_(database_path),
       replica_(Replica::open(database_path.toStdString(), Schema::domain())),
+      // One entry per replica file: two apps' databases (the tests') never share a token.
+      vault_(QStringLiteral("token:") + QFileInfo(database_path).absoluteFilePath(), database_path + QStringLiteral(".token")),
       sync_(database_path),
       customers_(replica_),
       due_(replica_),
@@ -56,6 +63,21 @@ AppController::AppController(const QString& database_path, QObject* parent)
   connect(&sync_, &SyncController::statusChanged, this, &AppController::notice_role);
   connect(&conflicts_, &ConflictModel::localWrite, this, &AppController::localWriteDone);
   apply_language();
+  vault_.load();
+  if (const auto old_token = replica_.setting(kTokenKey); old_token && !old_token->empty()) {
+    if (token().isEmpty()) vault_.store(QString::fromStdString(*old_token));
+    replica_.set_setting(kTokenKey, "");
+  }
+  connect(&vault_, &TokenVault::backendChanged, this, &AppController::settingsChanged);
+  connect(&enrolment_, &EnrolmentClient::succeeded, this,
+          [this](const QString& token, const QString&, const QByteArray& ca_pem) { enrolled(token, ca_pem); });
+  connect(&enrolment_, &EnrolmentClient::failed, this, [this](const QString& message) {
+    sign_in_error_ = message;
+    emit signInChanged();
+  });
+  ago_timer_.setInterval(30'000);
+  connect(&ago_timer_, &QTimer::timeout, this, &AppController::lastSyncChanged);
+  ago_timer_.start();
   sync_.start(serverUrl(), token(), transport());
 }
 
@@ -104,7 +126,7 @@ QString AppController::dismissRejection(const QString& collection, const QString
 QString AppController::lastSync() const {
   const auto ms = replica_.setting(kLastSyncSetting);
   if (!ms || ms->empty()) return tr("never");
-  return time_text(std::stoull(*ms));
+  return ago_text(std::stoull(*ms), static_cast<std::uint64_t>(QDateTime::currentMSecsSinceEpoch()));
 }
 
 QString AppController::language() const {
@@ -131,7 +153,17 @@ void AppController::apply_language() {
 
 QString AppController::serverUrl() const { return QString::fromStdString(replica_.setting(kServerUrlKey).value_or("")); }
 
-QString AppController::token() const { return QString::fromStdString(replica_.setting(kTokenKey).value_or("")); }
+QString AppController::token() const { return vault_.token(); }
+
+QString AppController::tokenStorage() const {
+  if (token().isEmpty()) return {};
+  switch (vault_.backend()) {
+    case TokenVault::Backend::kKeychain: return QStringLiteral("keychain");
+    case TokenVault::Backend::kFile: return QStringLiteral("file");
+    case TokenVault::Backend::kNone: break;
+  }
+  return {};  // being written
+}
 
 QString AppController::caFile() const { return QString::fromStdString(replica_.setting(kCaFileKey).value_or("")); }
 
@@ -276,17 +308,81 @@ QString AppController::saveSettings(const QString& url, const QString& token, co
   }
   const bool other_user = token.trimmed() != this->token();
   replica_.set_setting(kServerUrlKey, u.toStdString());
-  replica_.set_setting(kTokenKey, token.trimmed().toStdString());
+  vault_.store(token.trimmed());
   replica_.set_setting(kCaFileKey, ca.toStdString());
   replica_.set_setting(kAllowPlaintextKey, allow_plaintext ? "1" : "");
   emit settingsChanged();
-  if (other_user && !role().isEmpty()) {  // another token may be another user: learnt again at the next sync
-    replica_.set_setting(kSignedInRoleSetting, "");
-    replica_.set_setting(kSignedInUserSetting, "");
-    notice_role();
-  }
+  if (other_user) forget_signed_in_user();
   sync_.start(u, token, transport());
   return {};
+}
+
+void AppController::forget_signed_in_user() {
+  if (role().isEmpty()) return;
+  replica_.set_setting(kSignedInRoleSetting, "");
+  replica_.set_setting(kSignedInUserSetting, "");
+  notice_role();
+}
+
+void AppController::signIn(const QString& server, const QString& code) {
+  sign_in_error_.clear();
+  const QString url = sync_url_of(server);
+  if (server.trimmed().isEmpty()) {
+    sign_in_error_ = tr("Enter the server address from the office, or open the link they sent you.");
+  } else if (code.trimmed().isEmpty()) {
+    sign_in_error_ = tr("Enter the code the office gave you.");
+  }
+  if (!sign_in_error_.isEmpty()) {
+    emit signInChanged();
+    return;
+  }
+  EnrolRequest request{url, code, {}, caFile(), allowPlaintext()};
+  // The pin travels with the link's server only: a server typed by hand is trusted as the
+  // Advanced settings say (the system's CAs, or the CA file).
+  if (enrol_link_.value(QStringLiteral("server")).toString() == url) {
+    request.pin = enrol_link_.value(QStringLiteral("pin")).toString();
+    if (!request.pin.isEmpty()) request.ca_file.clear();
+  }
+  pending_server_ = url;
+  enrolment_.start(request);
+  emit signInChanged();
+}
+
+bool AppController::handleLink(const QString& link) {
+  const auto parsed = parse_enrol_link(link);
+  if (!parsed) return false;
+  enrol_link_ = {{QStringLiteral("server"), parsed->server},
+                 {QStringLiteral("code"), parsed->code},
+                 {QStringLiteral("pin"), parsed->pin}};
+  emit enrolLinkChanged();
+  return true;
+}
+
+void AppController::enrolled(const QString& token, const QByteArray& ca_pem) {
+  if (!ca_pem.isEmpty()) {
+    // The pinned CA, kept beside the replica: the sync (and the Advanced section) trust it.
+    const QString ca_path = database_path_ + QStringLiteral(".ca.pem");
+    QFile file(ca_path);
+    if (file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(ca_pem) == ca_pem.size()) {
+      file.close();
+      replica_.set_setting(kCaFileKey, ca_path.toStdString());
+    } else {
+      sign_in_error_ = tr("Cannot keep the server's certificate on this phone: %1").arg(file.errorString());
+      emit signInChanged();
+      return;
+    }
+  }
+  const bool other_user = token != this->token();
+  replica_.set_setting(kServerUrlKey, pending_server_.toStdString());
+  vault_.store(token);
+  sign_in_error_.clear();
+  enrol_link_.clear();
+  if (other_user) forget_signed_in_user();
+  emit enrolLinkChanged();
+  emit settingsChanged();
+  emit signInChanged();
+  sync_.start(serverUrl(), this->token(), transport());
+  emit signedInNow();
 }
 
 QVariantMap AppController::account() const {
@@ -324,8 +420,8 @@ QString AppController::signOut() {
 void AppController::forget_sign_in() {
   signing_out_ = false;
   sync_.stop();
+  vault_.store({});
   replica_.transaction([&] {
-    replica_.set_setting(kTokenKey, "");
     replica_.set_setting(kSignedInRoleSetting, "");
     replica_.set_setting(kSignedInUserSetting, "");
     replica_.set_setting(kSignedInTerritoriesSetting, "");

@@ -9,6 +9,7 @@
 #include "conflict_model.hpp"
 #include "customer_list_model.hpp"
 #include "due_follow_up_model.hpp"
+#include "enrolment_client.hpp"
 #include "fieldsync/core/replica.hpp"
 #include "history_model.hpp"
 #include "order_form.hpp"
@@ -18,6 +19,7 @@
 #include "record_moves.hpp"
 #include "report_builder.hpp"
 #include "sync_controller.hpp"
+#include "token_vault.hpp"
 #include "worklist_model.hpp"
 
 namespace fieldsync::app {
@@ -58,6 +60,15 @@ class AppController : public QObject {
   Q_PROPERTY(bool signingOut READ signingOut NOTIFY settingsChanged)
   Q_PROPERTY(bool reviewer READ reviewer NOTIFY roleChanged)
   Q_PROPERTY(QString language READ language WRITE setLanguage NOTIFY languageChanged)
+  // Sign-in with an enrolment code (SignInPage.qml).
+  Q_PROPERTY(bool signedIn READ signedIn NOTIFY settingsChanged)
+  Q_PROPERTY(bool signingIn READ signingIn NOTIFY signInChanged)
+  Q_PROPERTY(QString signInError READ signInError NOTIFY signInChanged)
+  // The enrolment link last opened: {server, code, pin}; empty until one is.
+  Q_PROPERTY(QVariantMap enrolLink READ enrolLink NOTIFY enrolLinkChanged)
+  // Where the token is kept: "keychain" (the platform's secure storage), "file" (a private
+  // file: no secure storage here), "" (no token).
+  Q_PROPERTY(QString tokenStorage READ tokenStorage NOTIFY settingsChanged)
 
  public:
   // Opens (or creates) the replica at `database_path` and starts syncing if a server is set.
@@ -123,6 +134,20 @@ class AppController : public QObject {
   // sync; returns "" or what is wrong (nothing stored then).
   Q_INVOKABLE QString saveSettings(const QString& url, const QString& token, const QString& ca_file = {},
                                    bool allow_plaintext = false);
+  // Exchanges an enrolment code for a token over TLS (EnrolmentClient), then keeps the
+  // server address, the token (in the secure storage) and, for a link with a pin, the
+  // server's CA, and starts syncing. The pin is the opened link's when `server` is its
+  // server. Asynchronous: signingIn, then signedInNow or signInError.
+  Q_INVOKABLE void signIn(const QString& server, const QString& code);
+  // A fieldsync://enrol link (opened from the QR code, a message or the command line):
+  // remembered in enrolLink for the sign-in screen; false if it is not one.
+  Q_INVOKABLE bool handleLink(const QString& link);
+  bool signedIn() const { return !token().isEmpty(); }
+  bool signingIn() const { return enrolment_.busy(); }
+  QString signInError() const { return sign_in_error_; }
+  QVariantMap enrolLink() const { return enrol_link_; }
+  QString tokenStorage() const;
+
   // Whether this user may delete the record from the phone now (record_removal.hpp).
   // The link behind a tap on a phone number, an e-mail address or an address ("call",
   // "mail", "map"); an empty string when the value makes none.
@@ -146,12 +171,20 @@ class AppController : public QObject {
   // A local write went through this controller's replica: push it and refresh the views.
   void localWriteDone();
 
+ public slots:
+  // QDesktopServices' handler of fieldsync:// links (main.cpp): the platform hands the app
+  // the link its camera or a message opened.
+  void openEnrolUrl(const QUrl& url) { handleLink(url.toString()); }
+
  signals:
   void replicaChanged();
   void lastSyncChanged();
   void settingsChanged();
   void roleChanged();
   void languageChanged();
+  void signInChanged();
+  void signedInNow();
+  void enrolLinkChanged();
 
  private:
   void refresh();
@@ -159,8 +192,18 @@ class AppController : public QObject {
   void adopt(QObject* form);
   void apply_language();
   TransportSettings transport() const;
+  void enrolled(const QString& token, const QByteArray& ca_pem);
+  // Another token may be another user: who is signed in is learnt again at the next sync.
+  void forget_signed_in_user();
 
+  QString database_path_;
   Replica replica_;
+  TokenVault vault_;
+  EnrolmentClient enrolment_;
+  QString sign_in_error_;
+  QString pending_server_;  // the sync URL of the sign-in under way
+  QVariantMap enrol_link_;
+  QTimer ago_timer_;  // "synced 5 minutes ago" moves on by itself
   SyncController sync_;
   CustomerListModel customers_;
   DueFollowUpModel due_;

@@ -1,11 +1,15 @@
 // fieldsync-app: builds the app's services and hands them to the QML root.
 //
-//   fieldsync-app [--db FILE] [--demo] [--screenshots DIR]
+//   fieldsync-app [--db FILE] [--demo] [--screenshots DIR] [fieldsync://enrol?...]
 //
+// A fieldsync://enrol link (what the office's QR code holds) opens the sign-in screen with
+// the server and code filled in: given as the argument (a desktop's URL handler starts the
+// app so), or handed over by the platform while the app runs (QDesktopServices).
 // The replica lives in the platform's app data folder unless --db says otherwise.
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDesktopServices>
 #include <QDir>
 #include <QQmlApplicationEngine>
 #include <QQuickStyle>
@@ -40,6 +44,8 @@ int main(int argc, char* argv[]) {
                                         QStringLiteral("Render the main pages with demo data into DIR and exit."),
                                         QStringLiteral("dir"));
   options.addOptions({db_option, demo_option, shots_option});
+  options.addPositionalArgument(QStringLiteral("link"), QStringLiteral("A fieldsync://enrol link to sign in with."),
+                                QStringLiteral("[link]"));
   options.process(application);
 
   // Screenshots use a throwaway replica, so they never touch a real one.
@@ -59,6 +65,11 @@ int main(int argc, char* argv[]) {
     if (options.isSet(demo_option) || options.isSet(shots_option)) {
       fieldsync::app::seed_demo_data(app.replica(), QDate::currentDate());
       app.localWriteDone();
+    }
+
+    QDesktopServices::setUrlHandler(QStringLiteral("fieldsync"), &app, "openEnrolUrl");
+    for (const QString& link : options.positionalArguments()) {
+      if (!app.handleLink(link)) std::fprintf(stderr, "fieldsync-app: not an enrolment link: %s\n", qPrintable(link));
     }
 
     // The language (Settings, or the device's) is applied by AppController; the QML texts

@@ -90,6 +90,7 @@ int take_screenshots(QQuickWindow& window, AppController& app, const QString& di
     ok = ok && call(window, "showHome") && call(window, "openReports") && shot("reports");
     ok = ok && call(window, "showHome") && call(window, "openNewOrder", vip_id) && shot("new-order");
     ok = ok && call(window, "showHome") && call(window, "openSettings") && shot("settings");
+    ok = ok && call(window, "showHome") && call(window, "openSignIn") && shot("sign-in");
     app.replica().set_setting(kSignedInRoleSetting, "supervisor");
     app.notice_role();
     ok = ok && call(window, "showHome") && call(window, "openReview") && shot("review-queue");

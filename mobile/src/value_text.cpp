@@ -67,6 +67,23 @@ QString time_text(std::uint64_t ms) {
   return locale.toString(time, QLocale::ShortFormat);
 }
 
+QString ago_text(std::uint64_t ms, std::uint64_t now_ms) {
+  // A clock set back makes "ago" negative: that reads as just now. One of a unit has its own
+  // text, so English needs no plural rules file; %n lets other languages give their forms.
+  const std::uint64_t minutes = now_ms > ms ? (now_ms - ms) / 60'000 : 0;
+  const int whole_minutes = static_cast<int>(minutes);
+  const int hours = static_cast<int>(minutes / 60);
+  const int days = static_cast<int>(minutes / (24 * 60));
+  if (minutes < 1) return QCoreApplication::translate("AgoText", "just now");
+  if (minutes == 1) return QCoreApplication::translate("AgoText", "1 minute ago");
+  if (minutes < 60) return QCoreApplication::translate("AgoText", "%n minutes ago", nullptr, whole_minutes);
+  if (hours == 1) return QCoreApplication::translate("AgoText", "1 hour ago");
+  if (hours < 24) return QCoreApplication::translate("AgoText", "%n hours ago", nullptr, hours);
+  if (days == 1) return QCoreApplication::translate("AgoText", "1 day ago");
+  if (days < 7) return QCoreApplication::translate("AgoText", "%n days ago", nullptr, days);
+  return time_text(ms);
+}
+
 QString money_text(const FieldSchema& money, std::int64_t minor_units) {
   // The schema's exact text ("-1234.50"), regrouped with the locale's separators: no
   // floating point, so no cent is ever lost.

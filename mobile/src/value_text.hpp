@@ -23,6 +23,9 @@ QString label_for(const QString& name);
 // A date and time in local time and the app's locale ("12/4/26 2:07 PM", "2026/12/4 14:07";
 // "2026-12-04 14:07" without a locale), for an HLC or wall-clock millisecond stamp.
 QString time_text(std::uint64_t ms);
+// How long ago `ms` was at `now_ms`, in words of the app's language: "just now",
+// "5 minutes ago", "3 hours ago", "2 days ago"; a week or more: the date and time.
+QString ago_text(std::uint64_t ms, std::uint64_t now_ms);
 // An amount in minor units in the locale's digits and separators ("1,234.50"), exact.
 QString money_text(const FieldSchema& money, std::int64_t minor_units);
 

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <QFileInfo>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -12,6 +13,10 @@
 
 namespace fieldsync::app {
 namespace {
+
+// Anyone but the file's owner: none of these may be set on the token file.
+constexpr auto kNotTheOwner = QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ExeGroup |
+                              QFileDevice::ReadOther | QFileDevice::WriteOther | QFileDevice::ExeOther;
 
 using test::text;
 
@@ -29,8 +34,55 @@ TEST_F(AppControllerTest, SettingsAreCheckedAndKeptInTheReplica) {
   // Port 9 (discard) refuses: the sync runs and fails off the UI thread, the settings stay.
   EXPECT_EQ(app_.saveSettings(QStringLiteral("ws://127.0.0.1:9/sync"), QStringLiteral("secret")), QString());
   EXPECT_EQ(app_.serverUrl(), QStringLiteral("ws://127.0.0.1:9/sync"));
-  EXPECT_EQ(QString::fromStdString(app_.replica().setting("app.token").value_or("")), QStringLiteral("secret"));
+  EXPECT_EQ(app_.token(), QStringLiteral("secret"));
   EXPECT_TRUE(app_.sync()->configured());
+}
+
+// The token is kept by the token store, never in the replica: here (no secret service) in an
+// owner-only file beside it; a token an older version kept in the replica moves there.
+TEST(TokenStore, KeepsTheTokenOutOfTheReplicaAndMovesAnOldOne) {
+  fieldsync::test::TempDir dir;
+  const QString db = QString::fromStdString(dir.file("phone.db"));
+  const QString file = db + QStringLiteral(".token");
+  {
+    Replica replica = Replica::open(db.toStdString(), Schema::domain());
+    replica.set_setting("app.token", "fs1.old.secret");
+  }
+  {
+    AppController app(db);
+    EXPECT_EQ(app.token(), QStringLiteral("fs1.old.secret"));
+    EXPECT_TRUE(app.signedIn());
+    EXPECT_EQ(app.replica().setting("app.token").value_or(""), "");
+    ASSERT_TRUE(QTest::qWaitFor([&] { return app.tokenStorage() == QLatin1String("file"); }, 5000));
+    EXPECT_EQ(QFileInfo(file).permissions() & kNotTheOwner, QFileDevice::Permissions());
+    EXPECT_TRUE(QFileInfo(file).permissions() & QFileDevice::ReadOwner);
+  }
+  {
+    AppController app(db);  // read back at start
+    EXPECT_EQ(app.token(), QStringLiteral("fs1.old.secret"));
+    EXPECT_EQ(app.tokenStorage(), QStringLiteral("file"));
+    EXPECT_EQ(app.signOut(), QString());  // nothing unsent: forgotten at once
+    EXPECT_FALSE(app.signedIn());
+    EXPECT_FALSE(QFileInfo::exists(file));
+  }
+  AppController app(db);
+  EXPECT_EQ(app.token(), QString());
+}
+
+TEST_F(AppControllerTest, EnrolLinksAreReadAndOthersRefused) {
+  EXPECT_TRUE(app_.handleLink(QStringLiteral(
+      "fieldsync://enrol?server=wss%3A%2F%2Fsync.example.com%3A8787&code=K7QF-M2XA-9D&ca=sha256%3AqL0-_x")));
+  EXPECT_EQ(app_.enrolLink().value(QStringLiteral("server")).toString(), QStringLiteral("wss://sync.example.com:8787/sync"));
+  EXPECT_EQ(app_.enrolLink().value(QStringLiteral("code")).toString(), QStringLiteral("K7QF-M2XA-9D"));
+  EXPECT_EQ(app_.enrolLink().value(QStringLiteral("pin")).toString(), QStringLiteral("sha256:qL0-_x"));
+  EXPECT_FALSE(app_.handleLink(QStringLiteral("fieldsync://enrol?server=https%3A%2F%2Fx&code=A")));  // not ws(s)
+  EXPECT_FALSE(app_.handleLink(QStringLiteral("fieldsync://enrol?server=wss%3A%2F%2Fx")));           // no code
+  EXPECT_FALSE(app_.handleLink(QStringLiteral("tel:+49301234")));
+  EXPECT_EQ(app_.enrolLink().value(QStringLiteral("code")).toString(), QStringLiteral("K7QF-M2XA-9D"));
+  // Nothing to sign in with: said at once, nothing sent.
+  app_.signIn(QString(), QStringLiteral("K7QF-M2XA-9D"));
+  EXPECT_FALSE(app_.signInError().isEmpty());
+  EXPECT_FALSE(app_.signingIn());
 }
 
 TEST_F(AppControllerTest, TransportSettingsAreCheckedKeptAndUsed) {

@@ -93,5 +93,29 @@ TEST_F(AppLanguageTest, MoneyAndTimesFollowTheLocale) {
   EXPECT_TRUE(time_text(ms).contains(QLatin1String("2026/12/4"))) << time_text(ms).toStdString();
 }
 
+// Settings' "Last sync: 5 minutes ago" and the status bar's "synced 5 minutes ago".
+TEST_F(AppLanguageTest, HowLongAgoInBothLanguages) {
+  const auto now = static_cast<std::uint64_t>(QDateTime(QDate(2026, 12, 4), QTime(14, 7)).toMSecsSinceEpoch());
+  constexpr std::uint64_t kMinute = 60'000;
+  constexpr std::uint64_t kDay = 24 * 60 * kMinute;
+  apply_locale(QLocale(QLocale::English, QLocale::UnitedStates));
+  EXPECT_EQ(ago_text(now - 20'000, now), QStringLiteral("just now"));
+  EXPECT_EQ(ago_text(now + 5 * kMinute, now), QStringLiteral("just now"));  // a clock set back
+  EXPECT_EQ(ago_text(now - kMinute, now), QStringLiteral("1 minute ago"));
+  EXPECT_EQ(ago_text(now - 5 * kMinute, now), QStringLiteral("5 minutes ago"));
+  EXPECT_EQ(ago_text(now - 61 * kMinute, now), QStringLiteral("1 hour ago"));
+  EXPECT_EQ(ago_text(now - 3 * 60 * kMinute, now), QStringLiteral("3 hours ago"));
+  EXPECT_EQ(ago_text(now - kDay, now), QStringLiteral("1 day ago"));
+  EXPECT_EQ(ago_text(now - 2 * kDay, now), QStringLiteral("2 days ago"));
+  EXPECT_EQ(ago_text(now - 10 * kDay, now), time_text(now - 10 * kDay));  // a week on: the date
+  apply_locale(QLocale(QLocale::Chinese, QLocale::China));
+  EXPECT_EQ(ago_text(now - 20'000, now), QStringLiteral("刚刚"));
+  EXPECT_EQ(ago_text(now - 5 * kMinute, now), QStringLiteral("5分钟前"));
+  EXPECT_EQ(ago_text(now - 3 * 60 * kMinute, now), QStringLiteral("3小时前"));
+  EXPECT_EQ(ago_text(now - 2 * kDay, now), QStringLiteral("2天前"));
+  EXPECT_EQ(QCoreApplication::translate("SettingsPage", "Last sync: %1").arg(ago_text(now - 5 * kMinute, now)),
+            QStringLiteral("上次同步：5分钟前"));
+}
+
 }  // namespace
 }  // namespace fieldsync::app

@@ -142,6 +142,12 @@ class AppWindow {
     QTest::keyClick(window_, Qt::Key_Backspace);
     for (const QChar c : text) QTest::keyClick(window_, c.toLatin1());
   }
+  // Settings with the manual server fields shown (Advanced).
+  void open_advanced_settings() {
+    call("openSettings");
+    click(QStringLiteral("advancedSwitch"));
+    ASSERT_TRUE(wait_until([&] { return shows(QStringLiteral("serverUrlField")); }));
+  }
   void call(const char* function) { QMetaObject::invokeMethod(window_, function); }
   void call(const char* function, const QString& argument) {
     QMetaObject::invokeMethod(window_, function, Q_ARG(QVariant, QVariant(argument)));
@@ -162,7 +168,7 @@ class UiFlowTest : public ::testing::Test {
   }
 
   void connect(AppWindow& w, const std::string& token) {
-    w.call("openSettings");
+    w.open_advanced_settings();
     w.type(QStringLiteral("serverUrlField"), QString::fromStdString(server_.url()));
     w.type(QStringLiteral("tokenField"), QString::fromStdString(token));
     w.click(QStringLiteral("saveSettingsButton"));

@@ -219,7 +219,7 @@ TEST_F(UiFlowTest, SettingsShowTheAccountAndSignOutSendsEditsFirst) {
 
 TEST_F(UiFlowTest, RevokedTokenIsExplained) {
   AppWindow rep(dir_.file("rep.db"));
-  rep.call("openSettings");
+  rep.open_advanced_settings();
   rep.type(QStringLiteral("serverUrlField"), QString::fromStdString(server_.url()));
   rep.type(QStringLiteral("tokenField"), QStringLiteral("not-a-token"));
   rep.click(QStringLiteral("saveSettingsButton"));
@@ -293,7 +293,7 @@ TEST_F(UiFlowTest, ReportsForOneTerritoryOrRep) {
 // A ws:// address beyond this device needs the "unencrypted" switch; the settings say so.
 TEST_F(UiFlowTest, UnencryptedAddressNeedsTheSwitch) {
   AppWindow rep(dir_.file("rep.db"));
-  rep.call("openSettings");
+  rep.open_advanced_settings();
   rep.type(QStringLiteral("serverUrlField"), QStringLiteral("ws://192.0.2.1:9/sync"));
   rep.type(QStringLiteral("tokenField"), QStringLiteral("t"));
   rep.click(QStringLiteral("saveSettingsButton"));

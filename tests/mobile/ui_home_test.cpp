@@ -64,7 +64,7 @@ TEST_F(UiFlowTest, HomeStaysAtItsTopWhenTheFirstSyncBringsData) {
                                                     {"territory", text("north")}, {"owner", text("rita")}});
   }
   supervisor.app().localWriteDone();
-  supervisor.call("openSettings");
+  supervisor.open_advanced_settings();
   supervisor.type(QStringLiteral("serverUrlField"), QString::fromStdString(server_.url()));
   supervisor.type(QStringLiteral("tokenField"), QString::fromStdString(supervisor_token_));
   supervisor.click(QStringLiteral("saveSettingsButton"));

@@ -82,7 +82,7 @@ TEST_F(UiFlowTest, EveryFieldHasALabel) {
   const auto customer = rep.app().replica().create("customers", {{"name", text("Aurora")}, {"territory", text("north")}});
   rep.app().localWriteDone();
 
-  rep.call("openSettings");
+  rep.open_advanced_settings();
   ASSERT_TRUE(wait_until([&] { return rep.shows(QStringLiteral("saveSettingsButton")); }));
   settle(rep);
   EXPECT_EQ(unlabelled_fields(rep), "") << "settings";
