@@ -132,23 +132,27 @@ long first_sync_peak_rss_kib(const std::string& url, const std::string& token, c
   // build/<dir>/tools/loadgen/fieldsync-loadgen -> build/<dir>/tools/fieldsync/fieldsync
   const std::string cli = (self.parent_path().parent_path() / "fieldsync" / "fieldsync").string();
   if (!std::filesystem::exists(cli, ec)) return 0;
-  std::vector<std::string> args = {cli, "--db", path, "sync", "--server", url, "--token", token, "--allow-plaintext"};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  pid_t pid = 0;
-  const int rc = posix_spawn(&pid, cli.c_str(), &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) throw Error(ErrorCode::kIo, "cannot start " + cli);
-  int status = 0;
-  rusage usage{};
-  if (wait4(pid, &status, 0, &usage) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    throw Error(ErrorCode::kInternal, "the first sync by " + cli + " failed");
-  }
-  return usage.ru_maxrss;
+  // Runs the CLI with `args`; returns its peak RSS in KiB. Throws if it fails.
+  auto run = [&](std::vector<std::string> args) {
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    pid_t pid = 0;
+    const int rc = posix_spawn(&pid, cli.c_str(), &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    if (rc != 0) throw Error(ErrorCode::kIo, "cannot start " + cli);
+    int status = 0;
+    rusage usage{};
+    if (wait4(pid, &status, 0, &usage) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+      throw Error(ErrorCode::kInternal, cli + " " + args[3] + " failed");
+    }
+    return usage.ru_maxrss;
+  };
+  run({cli, "--db", path, "init"});
+  return run({cli, "--db", path, "sync", "--server", url, "--token", token, "--allow-plaintext"});
 }
 
 }  // namespace fieldsync::loadgen

@@ -204,11 +204,15 @@ Report run_pull(const Options& options) {
   report.figure_at_most("redelivery / first sync (same run)", redelivery_s / total.p50, "x", 0.3);
 
   // Peak memory of a first sync alone: the CLI in its own process.
-  if (const long kib = first_sync_peak_rss_kib(target.url(), token, scratch.file("rss.db"))) {
-    report.figure("peak RSS of a first sync alone (`fieldsync sync`, own process)", static_cast<double>(kib) / 1024.0,
-                  "MiB");
-  } else {
-    report.notes.push_back("peak RSS not measured: the build tree's fieldsync CLI was not found");
+  try {
+    if (const long kib = first_sync_peak_rss_kib(target.url(), token, scratch.file("rss.db"))) {
+      report.figure("peak RSS of a first sync alone (`fieldsync sync`, own process)", static_cast<double>(kib) / 1024.0,
+                    "MiB");
+    } else {
+      report.notes.push_back("peak RSS not measured: the build tree's fieldsync CLI was not found");
+    }
+  } catch (const Error& e) {
+    report.notes.push_back(std::string("peak RSS not measured: ") + e.what());
   }
   if (target.in_process()) {
     measure_parts(target.server(), territories, scratch.file("parts.db"), batch, report);
