@@ -234,6 +234,10 @@ void ClientSync::push_or_pull() {
       resync_seen_.clear();
       stats_.checkpoint = 0;
     }
+    if (stats_.checkpoint == 0 && !bulk_ && options_.bulk_pull_min &&
+        stats_.server_seq >= options_.bulk_pull_min) {
+      bulk_.emplace(replica_->start_bulk_load());
+    }
     return pull(stats_.checkpoint);
   }
   if (options_.live) {
@@ -389,6 +393,11 @@ void ClientSync::handle_batch(const proto::Envelope& message) {
     if (resync_done) forgotten = finish_resync();
     if (resync_asked) replica_->set_setting(kResyncSetting, "1");
   });
+  if (bulk_ && reply && !batch.more()) {
+    bulk_->finish();
+    bulk_.reset();
+    stats_.bulk_loaded = true;
+  }
   if (resync_done) {
     resyncing_ = false;
     resync_wanted_ = false;
@@ -437,12 +446,22 @@ void ClientSync::on_closed() {
   pull_request_ = 0;
   in_flight_.clear();
   in_flight_refused_before_.clear();
+  end_bulk_load();
 }
 
 void ClientSync::fail(ErrorCode code, const std::string& message) {
   phase_ = Phase::kFailed;
   error_ = Error(code, message);
+  end_bulk_load();
   transport_->close();
+}
+
+// A bulk load that did not reach its last page is rolled back: the replica is where it was
+// before the pull, and so is its checkpoint (the next sync starts the pull over).
+void ClientSync::end_bulk_load() noexcept {
+  if (!bulk_) return;
+  bulk_.reset();
+  stats_.checkpoint = stored_checkpoint(*replica_);
 }
 
 }  // namespace fieldsync

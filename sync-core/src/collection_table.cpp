@@ -1,5 +1,6 @@
 #include "collection_table.hpp"
 
+#include <algorithm>
 #include <set>
 
 #include "fieldsync/core/error.hpp"
@@ -66,6 +67,9 @@ CollectionTable::CollectionTable(const CollectionSchema& schema) : schema_(&sche
   const std::string table = quoted(schema.name);
   insert_sql_ = "INSERT INTO " + table + " (" + columns + ") VALUES (" + params + ")";
   update_sql_ = "UPDATE " + table + " SET " + updates + " WHERE id = ?1";
+  // OR IGNORE skips the row on any constraint; the only one a row built here can break is
+  // the primary key (every other column is bound, and _seq is always new).
+  insert_if_new_sql_ = "INSERT OR IGNORE INTO " + table + " (" + columns + ") VALUES (" + params + ")";
 }
 
 void CollectionTable::create_or_migrate(sqlite::Database& db) {
@@ -108,6 +112,12 @@ void CollectionTable::create_or_migrate(sqlite::Database& db) {
   }
   layout_ = RowLayout(std::move(columns));
   load_sql_ = select_prefix() + " WHERE id = ?1";
+  field_columns_.clear();
+  for (const auto& field : schema_->fields) {
+    const auto& all = layout_.columns();
+    const auto it = std::find_if(all.begin(), all.end(), [&](const RowLayout::Column& c) { return c.name == field.name; });
+    field_columns_.push_back(static_cast<int>(it - all.begin()) + 3);  // after _state, _seq, id
+  }
 }
 
 std::optional<StoredState> CollectionTable::load(sqlite::Database& db, const std::string& id) const {
@@ -116,6 +126,48 @@ std::optional<StoredState> CollectionTable::load(sqlite::Database& db, const std
   statement.bind(1, id);
   if (!statement.step()) return std::nullopt;
   return read_row(statement);
+}
+
+std::optional<StoredState> CollectionTable::load_unless_same(sqlite::Database& db, const std::string& id,
+                                                             const RecordState& received, bool* same) const {
+  auto& statement = db.cached(load_sql_);
+  sqlite::ResetGuard reset(statement);
+  statement.bind(1, id);
+  *same = false;
+  if (!statement.step()) return std::nullopt;
+  if (row_holds(statement, received)) {
+    *same = true;
+    return std::nullopt;
+  }
+  return read_row(statement);
+}
+
+namespace {
+
+// Whether column `index` of `row` holds `value` as a store binds it (booleans as 0/1). The
+// column's declared type is the field's (TEXT, INTEGER, REAL), so SQLite kept what was bound.
+bool column_holds(const sqlite::Statement& row, int index, const Value& value) {
+  if (row.column_is_null(index)) return is_null(value);
+  if (const auto* t = std::get_if<std::string>(&value)) return *t == row.column_text(index);
+  if (const auto* i = std::get_if<std::int64_t>(&value)) return *i == row.column_int(index);
+  if (const auto* b = std::get_if<bool>(&value)) return (*b ? 1 : 0) == row.column_int(index);
+  if (const auto* d = std::get_if<double>(&value)) return *d == row.column_double(index);
+  return false;
+}
+
+}  // namespace
+
+// The row decodes to `state` exactly when its blob is the one storing `state` writes and the
+// columns that blob leaves values to hold them: decode_row_state is a function of the two.
+// Comparing every schema field's column (not only the ones left to columns) is stricter.
+bool CollectionTable::row_holds(const sqlite::Statement& row, const RecordState& state) const {
+  if (encode_row_state(state, layout_) != row.column_blob(0)) return false;
+  for (std::size_t i = 0; i < schema_->fields.size(); ++i) {
+    const auto& field = schema_->fields[i];
+    const FieldState* f = state.field(field.name);
+    if (!column_holds(row, field_columns_[i], f ? resolve(field, f->siblings).value : Value{})) return false;
+  }
+  return true;
 }
 
 StoredState CollectionTable::read_row(const sqlite::Statement& row) const {
@@ -130,6 +182,23 @@ void CollectionTable::store(sqlite::Database& db, const std::string& id, const R
                             std::uint64_t seq, Row row) const {
   auto& statement = db.cached(row == Row::kNew ? insert_sql_ : update_sql_);
   sqlite::ResetGuard reset(statement);
+  const std::string encoded = encode_row_state(state, layout_);
+  bind_row(statement, id, state, seq, encoded);
+  statement.run();
+}
+
+bool CollectionTable::insert_if_new(sqlite::Database& db, const std::string& id, const RecordState& state,
+                                    std::uint64_t seq) const {
+  auto& statement = db.cached(insert_if_new_sql_);
+  sqlite::ResetGuard reset(statement);
+  const std::string encoded = encode_row_state(state, layout_);
+  bind_row(statement, id, state, seq, encoded);
+  statement.run();
+  return sqlite3_changes(db.handle()) > 0;
+}
+
+void CollectionTable::bind_row(sqlite::Statement& statement, const std::string& id, const RecordState& state,
+                               std::uint64_t seq, const std::string& encoded) const {
   // Everything bound is borrowed from `id`, `state` and `encoded`, which outlive the step.
   using sqlite::Binding;
   statement.bind(1, id, Binding::kBorrow);
@@ -144,9 +213,29 @@ void CollectionTable::store(sqlite::Database& db, const std::string& id, const R
   }
   statement.bind(index++, static_cast<std::int64_t>(state.conflicted() ? 1 : 0));
   statement.bind(index++, static_cast<std::int64_t>(seq));
-  const std::string encoded = encode_row_state(state, layout_);
   statement.bind_blob(index, encoded, Binding::kBorrow);
-  statement.run();
+}
+
+bool CollectionTable::empty(sqlite::Database& db) const {
+  sqlite::Statement any(db.handle(), "SELECT 1 FROM " + quoted(name()) + " LIMIT 1");
+  return !any.step();
+}
+
+std::vector<std::string> CollectionTable::drop_secondary_indexes(sqlite::Database& db) const {
+  std::vector<std::pair<std::string, std::string>> indexes;  // name, sql
+  {
+    sqlite::Statement list(db.handle(),
+                           "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?1 "
+                           "AND sql IS NOT NULL AND name <> ?2 ORDER BY name");
+    list.bind(1, name()).bind(2, name() + "_by_seq");
+    while (list.step()) indexes.emplace_back(std::string(list.column_text(0)), std::string(list.column_text(1)));
+  }
+  std::vector<std::string> create;
+  for (auto& [index, sql] : indexes) {
+    db.exec("DROP INDEX " + quoted(index));
+    create.push_back(std::move(sql));
+  }
+  return create;
 }
 
 std::string CollectionTable::select_prefix() const { return "SELECT " + row_columns_ + " FROM " + quoted(name()); }

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "fieldsync/core/record_state.hpp"
 #include "fieldsync/core/schema.hpp"
@@ -33,9 +34,24 @@ class CollectionTable {
 
   enum class Row { kNew, kExisting };
   std::optional<StoredState> load(sqlite::Database& db, const std::string& id) const;
+  // load(), for a merge of `received`: when the row holds exactly `received` already (its
+  // _state is the bytes storing `received` would write and every field column the value it
+  // would), nothing is decoded and `*same` is set: a redelivered state costs a lookup and
+  // an encoding instead of a decode and a merge.
+  std::optional<StoredState> load_unless_same(sqlite::Database& db, const std::string& id, const RecordState& received,
+                                              bool* same) const;
   // Writes the row of `state`, whose id is `id` in text: inserted, or updated in place.
   void store(sqlite::Database& db, const std::string& id, const RecordState& state, std::uint64_t seq,
              Row row) const;
+  // Inserts the row of `state` unless the table holds `id` already (then nothing is written
+  // and it returns false): a bulk load into an empty table skips the load before each insert.
+  bool insert_if_new(sqlite::Database& db, const std::string& id, const RecordState& state, std::uint64_t seq) const;
+
+  bool empty(sqlite::Database& db) const;
+  // Drops the table's secondary indexes but the one on _seq (which grows in order, so
+  // keeping it costs little) and returns the SQL that creates them again: a bulk load
+  // builds them once at its end instead of updating them row by row.
+  std::vector<std::string> drop_secondary_indexes(sqlite::Database& db) const;
 
   // The columns read_row() decodes, for queries built by the caller ("_state, _seq, id,
   // and the field columns"); a caller's own columns follow at index row_column_count().
@@ -53,6 +69,14 @@ class CollectionTable {
   std::string load_sql_;
   std::string insert_sql_;
   std::string update_sql_;
+  std::string insert_if_new_sql_;
+  // For each schema field, the index of its column in a row_columns() statement.
+  std::vector<int> field_columns_;
+
+  bool row_holds(const sqlite::Statement& row, const RecordState& state) const;
+
+  void bind_row(sqlite::Statement& statement, const std::string& id, const RecordState& state, std::uint64_t seq,
+                const std::string& encoded) const;
 };
 
 // Quotes an identifier for SQL ("name" -> "\"name\"").

@@ -4,6 +4,9 @@
 #include <charconv>
 #include <ctime>
 #include <limits>
+#include <memory>
+#include <optional>
+#include <utility>
 
 #include "collection_table.hpp"
 #include "fieldsync/core/reference_order.hpp"
@@ -83,6 +86,13 @@ struct Replica::Impl {
   std::uint64_t counter = 0;
   std::uint64_t seq = 0;
   std::vector<CollectionTable> tables;
+  // The bulk load under way (Replica::BulkLoad), if any.
+  struct Bulk {
+    std::unique_ptr<sqlite::Transaction> tx;
+    std::vector<std::string> rebuild;            // SQL creating the indexes dropped for the load
+    std::vector<const CollectionTable*> fresh;  // tables empty at the start: insert without a lookup
+  };
+  std::optional<Bulk> bulk;
   // The outbox query: referenced collections first (customers before their orders, orders
   // before their lines), then by latest edit, so that a server checking references meets
   // a new record's parent first, even when the parent was edited after the child.
@@ -182,6 +192,21 @@ struct Replica::Impl {
     s.run();
   }
 
+  bool inserts_blindly(const CollectionTable& table) const {
+    return bulk && std::find(bulk->fresh.begin(), bulk->fresh.end(), &table) != bulk->fresh.end();
+  }
+
+  // Ends a bulk load without committing: back to the state before it, counters included.
+  void abort_bulk() noexcept {
+    if (!bulk) return;
+    bulk.reset();  // the transaction rolls back
+    try {
+      load_identity();
+    } catch (...) {
+      // Reloaded at the start of the next transaction anyway.
+    }
+  }
+
   const CollectionTable& table(std::string_view collection) const {
     for (const auto& t : tables) {
       if (t.name() == collection) return t;
@@ -260,6 +285,8 @@ struct Replica::Impl {
   }
 
   void write(std::string_view collection_name, const RecordId& id, const FieldValues& values, WriteKind kind) {
+    // It would join the load's transaction, and an interrupted load would take it along.
+    if (bulk) throw Error(ErrorCode::kStorage, "the replica is loading a sync: edit it when the load has ended");
     const auto& table = this->table(collection_name);
     FieldValues given = values;
     if (kind == WriteKind::kCreate) {
@@ -588,7 +615,23 @@ MergeReport Replica::merge(std::span<const RecordState> incoming, MergeDetail de
       }
       const auto& table = impl.table(remote.collection);
       const std::string key = id_text(remote.id);
-      auto stored = table.load(impl.db, key);
+      if (impl.inserts_blindly(table) && !gate && detail == MergeDetail::kCounts) {
+        // A bulk load into a table that was empty: most records are new, so insert first
+        // and look the record up only when the table holds it already (it came twice).
+        if (table.insert_if_new(impl.db, key, remote, impl.seq + 1)) {
+          ++impl.seq;
+          impl.observe_stamps(remote);
+          ++report.inserted;
+          for (const auto& f : remote.fields) report.conflicts_opened += f.conflicted() ? 1 : 0;
+          continue;
+        }
+      }
+      bool same = false;  // the replica holds exactly this state already
+      auto stored = table.load_unless_same(impl.db, key, remote, &same);
+      if (same) {
+        ++report.unchanged;
+        continue;
+      }
       std::optional<RecordState> merged_copy;  // only an existing record needs a merged copy
       if (stored) merged_copy = fieldsync::merge(stored->state, remote);
       const RecordState& merged = stored ? *merged_copy : remote;
@@ -629,6 +672,56 @@ MergeReport Replica::merge(std::span<const RecordState> incoming, MergeDetail de
     report.last_seq = impl.seq;
     return report;
   });
+}
+
+Replica::BulkLoad Replica::start_bulk_load() {
+  auto& impl = *impl_;
+  if (impl.bulk) throw Error(ErrorCode::kInvalidArgument, "a bulk load is under way already");
+  if (!sqlite3_get_autocommit(impl.db.handle())) {
+    throw Error(ErrorCode::kInvalidArgument, "a bulk load cannot start inside a transaction");
+  }
+  Impl::Bulk bulk;
+  bulk.tx = std::make_unique<sqlite::Transaction>(impl.db);
+  try {
+    impl.load_identity();
+    for (const auto& table : impl.tables) {
+      if (!table.empty(impl.db)) continue;
+      bulk.fresh.push_back(&table);
+      for (auto& sql : table.drop_secondary_indexes(impl.db)) bulk.rebuild.push_back(std::move(sql));
+    }
+  } catch (...) {
+    bulk.tx.reset();
+    impl.load_identity();
+    throw;
+  }
+  impl.bulk = std::move(bulk);
+  return BulkLoad(impl);
+}
+
+bool Replica::bulk_load_active() const { return impl_->bulk.has_value(); }
+
+Replica::BulkLoad::BulkLoad(BulkLoad&& other) noexcept : impl_(std::exchange(other.impl_, nullptr)) {}
+
+Replica::BulkLoad::~BulkLoad() { abort(); }
+
+void Replica::BulkLoad::abort() noexcept {
+  if (impl_) impl_->abort_bulk();
+  impl_ = nullptr;
+}
+
+void Replica::BulkLoad::finish() {
+  if (!impl_ || !impl_->bulk) throw Error(ErrorCode::kInvalidArgument, "no bulk load under way");
+  auto& impl = *impl_;
+  try {
+    for (const auto& sql : impl.bulk->rebuild) impl.db.exec(sql);
+    impl.save_identity();
+    impl.bulk->tx->commit();
+  } catch (...) {
+    abort();
+    throw;
+  }
+  impl.bulk.reset();
+  impl_ = nullptr;
 }
 
 std::vector<OutboxEntry> Replica::outbox(std::size_t limit) const {

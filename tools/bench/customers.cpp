@@ -52,6 +52,7 @@ std::string bare_customers_ddl(BareShape shape) {
       "CREATE INDEX customers_by_tier ON customers (tier);"
       "CREATE INDEX customers_by_territory ON customers (territory);";
   if (shape == BareShape::kPlain) return ddl + ");";
+  if (shape == BareShape::kLikeEngineIndexesAfter) return ddl + ", state BLOB NOT NULL, seq INTEGER NOT NULL);";
   if (shape == BareShape::kAppTable) return ddl + ");" + field_indexes;
   ddl += ", state BLOB NOT NULL";
   if (shape == BareShape::kWithState) return ddl + ");";
@@ -66,9 +67,17 @@ std::string bare_customers_insert(BareShape shape) {
     case BareShape::kPlain:
     case BareShape::kAppTable: return sql + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
     case BareShape::kWithState: return sql + ", state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
-    case BareShape::kLikeEngine: break;
+    case BareShape::kLikeEngine:
+    case BareShape::kLikeEngineIndexesAfter: break;
   }
   return sql + ", state, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+}
+
+std::string bare_customers_late_indexes() {
+  return "CREATE UNIQUE INDEX customers_by_seq ON customers (seq);"
+         "CREATE INDEX customers_by_name ON customers (name);"
+         "CREATE INDEX customers_by_tier ON customers (tier);"
+         "CREATE INDEX customers_by_territory ON customers (territory);";
 }
 
 }  // namespace fieldsync::bench

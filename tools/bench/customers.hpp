@@ -26,10 +26,13 @@ enum class BareShape {
                  // the table an app without sync would write the same row into
   kWithState,    // plus a state blob column
   kLikeEngine,   // plus the blob, _seq and the engine's secondary indexes
+  kLikeEngineIndexesAfter,  // the same table, its indexes made by bare_customers_late_indexes() after the rows
 };
 
 std::string bare_customers_ddl(BareShape shape);
 // ?1 is the id, ?2..?9 the fields; then ?10 the blob and ?11 the seq where the shape has them.
 std::string bare_customers_insert(BareShape shape);
+// The indexes of kLikeEngine, for kLikeEngineIndexesAfter to build once the rows are in.
+std::string bare_customers_late_indexes();
 
 }  // namespace fieldsync::bench

@@ -36,6 +36,27 @@ void expect(bool ok, const std::string& what) {
 [[gnu::noipa]] MergeReport merge_edits(Replica& replica, std::span<const RecordState> states) {
   return replica.merge(states);
 }
+// A first sync's storage work as ClientSync does it for a large pull from scratch: one
+// bulk load, a merge per page of 1000, the checkpoint, one commit at the end.
+MergeReport bulk_pages(Replica& replica, std::span<const RecordState> states) {
+  constexpr std::size_t kPage = 1000;
+  MergeReport total;
+  auto load = replica.start_bulk_load();
+  for (std::size_t start = 0; start < states.size(); start += kPage) {
+    auto report = replica.merge(states.subspan(start, std::min(kPage, states.size() - start)));
+    total.inserted += report.inserted;
+    total.unchanged += report.unchanged;
+    replica.set_setting("sync.checkpoint", std::to_string(start + kPage));
+  }
+  load.finish();
+  return total;
+}
+[[gnu::noipa]] MergeReport bulk_load_states(Replica& replica, std::span<const RecordState> states) {
+  return bulk_pages(replica, states);
+}
+[[gnu::noipa]] MergeReport bulk_redelivered(Replica& replica, std::span<const RecordState> states) {
+  return bulk_pages(replica, states);
+}
 [[gnu::noipa]] ChangeBatch export_changes_since(const Replica& replica, std::uint64_t seq, std::size_t limit) {
   return replica.changes_since(seq, limit);
 }
@@ -104,13 +125,50 @@ class MergeSuites {
                         }));
     dir_.remove_database(kRun);
 
-    for (BareShape shape : {BareShape::kWithState, BareShape::kLikeEngine}) {
-      const bool like_engine = shape == BareShape::kLikeEngine;
-      report_.add(measure(like_engine ? "merge.bare_like_engine" : "merge.bare",
-                          like_engine ? "  bare INSERT + blob + engine's indexes, 1 tx"
-                                      : "bare SQLite INSERT " + count + " rows + blob, 1 tx",
-                          n, options_.repeats, [&] { return bare_pipeline(shape); }));
+    for (BareShape shape : {BareShape::kWithState, BareShape::kLikeEngine, BareShape::kLikeEngineIndexesAfter}) {
+      const char* id = shape == BareShape::kWithState    ? "merge.bare"
+                       : shape == BareShape::kLikeEngine ? "merge.bare_like_engine"
+                                                         : "merge.bare_indexes_after";
+      const std::string label = shape == BareShape::kWithState ? "bare SQLite INSERT " + count + " rows + blob, 1 tx"
+                                : shape == BareShape::kLikeEngine
+                                    ? "  bare INSERT + blob + engine's indexes, 1 tx"
+                                    : "  bare INSERT + blob, the same indexes built after, 1 tx";
+      report_.add(measure(id, label, n, options_.repeats, [&] { return bare_baseline(shape); }));
     }
+    bulk_load();
+  }
+
+  // A first sync's storage: one bulk load (ClientSync's path for a large pull from
+  // scratch), then the same states again through a bulk load (a pull from 0 after the
+  // server's store changed generation: every state already held).
+  void bulk_load() {
+    const std::size_t n = states_.size();
+    const std::string count = std::to_string(n);
+    report_.add(measure("merge.bulk", "bulk load " + count + " new states, pages of 1000, 1 tx", n,
+                        options_.repeats, [&] {
+                          dir_.remove_database(kRun);
+                          auto replica = Replica::open(dir_.file(kRun), Schema::domain());
+                          Stopwatch watch;
+                          auto result = bulk_load_states(replica, states_);
+                          const double seconds = watch.seconds();
+                          expect(result.inserted == n && replica.last_seq() == n, "not every state was inserted");
+                          return seconds;
+                        }));
+    report_.add(measure("merge.bulk_redelivery", "bulk load " + count + " states already held", n, options_.repeats,
+                        [&] {
+                          auto replica = Replica::open(dir_.file(kRun), Schema::domain());
+                          Stopwatch watch;
+                          auto result = bulk_redelivered(replica, states_);
+                          const double seconds = watch.seconds();
+                          expect(result.unchanged == n, "a redelivered state changed the replica");
+                          return seconds;
+                        }));
+    dir_.remove_database(kRun);
+    const double bulk = report_.find("merge.bulk")->median_seconds();
+    report_.check({"bulk load / bare SQLite, indexes built after (same run)",
+                   bulk / report_.find("merge.bare_indexes_after")->median_seconds(), 1.2, "x"});
+    report_.check({"bulk redelivery / bulk load (same run)",
+                   report_.find("merge.bulk_redelivery")->median_seconds() / bulk, 0.3, "x"});
   }
 
   // 3. Merging a batch of edits made on another device, some concurrent with local ones.
@@ -165,7 +223,7 @@ class MergeSuites {
   }
 
  private:
-  double bare_pipeline(BareShape shape) {
+  double bare_baseline(BareShape shape) {
     // Ids and blobs are made beforehand: this is what SQLite alone costs.
     if (ids_.empty()) {
       blob_ = stored_customer_state();
@@ -181,20 +239,40 @@ class MergeSuites {
       db.exec(bare_customers_ddl(shape));
       BareStatement insert(db.handle(), bare_customers_insert(shape));
       Stopwatch watch;
-      BareTransaction tx(db);
-      for (std::size_t i = 0; i < states_.size(); ++i) {
-        insert.text(1, ids_[i]);
-        int index = 2;
-        for (const auto& [field, value] : values_[i]) insert.text(index++, std::get<std::string>(value));
-        insert.blob(10, blob_);
-        if (shape == BareShape::kLikeEngine) insert.integer(11, static_cast<std::int64_t>(i + 1));
-        insert.run();
+      switch (shape) {
+        case BareShape::kLikeEngine: bare_load_indexes_kept(db, insert, shape); break;
+        case BareShape::kLikeEngineIndexesAfter: bare_load_indexes_after(db, insert, shape); break;
+        default: bare_load(db, insert, shape); break;
       }
-      tx.commit();
       seconds = watch.seconds();
     }
     dir_.remove_database(kRun);
     return seconds;
+  }
+
+  // The timed part of a bare baseline: every row in one transaction, a prepared insert.
+  void bare_rows(BareDatabase& db, BareStatement& insert, BareShape shape, const std::string& late_ddl) {
+    BareTransaction tx(db);
+    for (std::size_t i = 0; i < states_.size(); ++i) {
+      insert.text(1, ids_[i]);
+      int index = 2;
+      for (const auto& [field, value] : values_[i]) insert.text(index++, std::get<std::string>(value));
+      insert.blob(10, blob_);
+      if (shape != BareShape::kWithState) insert.integer(11, static_cast<std::int64_t>(i + 1));
+      insert.run();
+    }
+    if (!late_ddl.empty()) db.exec(late_ddl);
+    tx.commit();
+  }
+  // One name per baseline, for a profiler (see merge_new_states).
+  [[gnu::noipa]] void bare_load(BareDatabase& db, BareStatement& insert, BareShape shape) {
+    bare_rows(db, insert, shape, "");
+  }
+  [[gnu::noipa]] void bare_load_indexes_kept(BareDatabase& db, BareStatement& insert, BareShape shape) {
+    bare_rows(db, insert, shape, "");
+  }
+  [[gnu::noipa]] void bare_load_indexes_after(BareDatabase& db, BareStatement& insert, BareShape shape) {
+    bare_rows(db, insert, shape, bare_customers_late_indexes());
   }
 
   // The base replica B holds every customer and has edited some of them; device C synced

@@ -11,6 +11,7 @@
 #include "fieldsync/server/scope.hpp"
 #include "fieldsync/tools/progress_bar.hpp"
 #include "load_server.hpp"
+#include "pull_baseline.hpp"
 #include "scenarios.hpp"
 #include "target.hpp"
 
@@ -93,6 +94,19 @@ void measure_parts(server::Server& server, const std::vector<std::string>& terri
     });
   }
   const double merge_s = seconds_between(t0, SteadyClock::now());
+  // 4b. The same as one bulk load, as ClientSync merges a large pull from scratch.
+  Replica bulk = Replica::open(replica_path + "-bulk", Schema::domain());
+  t0 = SteadyClock::now();
+  {
+    auto load = bulk.start_bulk_load();
+    n = 0;
+    for (const auto& states : decoded) {
+      bulk.merge(states);
+      bulk.set_setting("loadgen.checkpoint", std::to_string(++n));
+    }
+    load.finish();
+  }
+  const double bulk_s = seconds_between(t0, SteadyClock::now());
   std::size_t bytes = 0;
   for (const auto& frame : frames) bytes += frame.size();
   report.figure("  part: server store.changes_since, all pages, no scope check", read_s, "s");
@@ -100,7 +114,8 @@ void measure_parts(server::Server& server, const std::vector<std::string>& terri
   report.figure("  part: encode batches (wire encode + serialize)", encode_s, "s");
   report.figure("  part: decode batches (parse + wire decode)", decode_s, "s");
   report.figure("  part: client merge + checkpoint, per batch tx", merge_s, "s");
-  report.figure("  part: sum of the parts (scoped read)", scoped_read_s + encode_s + decode_s + merge_s, "s");
+  report.figure("  part: client bulk load (one tx, indexes built after)", bulk_s, "s");
+  report.figure("  part: sum of the parts (scoped read, bulk load)", scoped_read_s + encode_s + decode_s + bulk_s, "s");
   if (visible_count < read_count(pages)) {
     report.notes.push_back("the scope check hid records: " + std::to_string(visible_count) + " visible");
   }
@@ -131,6 +146,7 @@ Report run_pull(const Options& options) {
 
   std::vector<double> totals, connects;
   std::size_t pulled = 0;
+  bool bulk_loaded = true;
   tools::ProgressBar line("pull", options.repeats, options.progress, "");
   for (unsigned run = 0; run < options.repeats; ++run) {
     Replica replica = Replica::open(scratch.file("device-" + std::to_string(run) + ".db"), Schema::domain());
@@ -145,6 +161,7 @@ Report run_pull(const Options& options) {
     totals.push_back(seconds_between(start, end));
     connects.push_back(seconds_between(start, opened));
     pulled = stats.pulled;
+    bulk_loaded = bulk_loaded && stats.bulk_loaded;
     if (stats.pulled < records) {
       throw Error(ErrorCode::kInternal, "pull: got " + std::to_string(stats.pulled) + " records of " + std::to_string(records));
     }
@@ -158,6 +175,45 @@ Report run_pull(const Options& options) {
   report.figure("  connect + upgrade (median)", distribution(connects).p50 * 1000, "ms");
   report.figure("records pulled", static_cast<double>(pulled), "records");
   report.figure("records/s (median run)", static_cast<double>(pulled) / total.p50, "records/s");
+  report.figure("  each run one bulk load (ClientSyncOptions::bulk_pull_min)", bulk_loaded ? 1 : 0, "");
+
+  // The same run's baseline: bare SQLite storing what the first sync stored (the same rows,
+  // tables and indexes), one transaction, prepared inserts, the indexes built after.
+  const BareLoadBaseline bare(scratch.file("device-0.db"));
+  std::vector<double> bare_runs;
+  for (unsigned run = 0; run < options.repeats; ++run) bare_runs.push_back(bare.load(scratch.file("bare.db")));
+  const double bare_s = distribution(bare_runs).p50;
+  report.figure("bare SQLite: the same rows, tables and indexes, 1 tx, indexes after (median)", bare_s, "s");
+  report.figure_at_most("first sync / bare SQLite load (same run)", total.p50 / bare_s, "x", 1.2);
+
+  // A redelivery: the replica pulls everything from 0 again (as after the server's store
+  // changed generation), every state already held. One run per device of the first syncs.
+  std::vector<double> redeliveries;
+  for (unsigned run = 0; run < options.repeats; ++run) {
+    Replica replica = Replica::open(scratch.file("device-" + std::to_string(run) + ".db"), Schema::domain());
+    replica.set_setting("sync.checkpoint", "0");
+    const auto start = SteadyClock::now();
+    const ClientSyncStats stats = client::sync_once(replica, target.url(), token);
+    redeliveries.push_back(seconds_between(start, SteadyClock::now()));
+    if (stats.pulled < records || replica.last_seq() != records) {
+      throw Error(ErrorCode::kInternal, "pull: the redelivery changed the replica");
+    }
+  }
+  const double redelivery_s = distribution(redeliveries).p50;
+  report.figure("redelivery: pull from 0 of held states, connect to caught-up (median)", redelivery_s, "s");
+  report.figure_at_most("redelivery / first sync (same run)", redelivery_s / total.p50, "x", 0.3);
+
+  // Peak memory of a first sync alone: the CLI in its own process.
+  try {
+    if (const long kib = first_sync_peak_rss_kib(target.url(), token, scratch.file("rss.db"))) {
+      report.figure("peak RSS of a first sync alone (`fieldsync sync`, own process)", static_cast<double>(kib) / 1024.0,
+                    "MiB");
+    } else {
+      report.notes.push_back("peak RSS not measured: the build tree's fieldsync CLI was not found");
+    }
+  } catch (const Error& e) {
+    report.notes.push_back(std::string("peak RSS not measured: ") + e.what());
+  }
   if (target.in_process()) {
     measure_parts(target.server(), territories, scratch.file("parts.db"), batch, report);
   } else {

@@ -22,6 +22,10 @@ struct ClientSyncOptions {
   std::uint32_t pull_batch = 0;  // 0: the server's batch limit
   bool live = false;             // stay connected and exchange changes as they happen
   std::string client_name = "fieldsync";
+  // A pull from scratch (a first sync, a resync, a server restored) of at least this many
+  // server changes is one bulk load (Replica::BulkLoad): one commit at its end with the
+  // checkpoint, indexes built once. An interrupted one starts over. 0: never.
+  std::uint64_t bulk_pull_min = 5000;
 };
 
 struct ClientSyncStats {
@@ -51,6 +55,7 @@ struct ClientSyncStats {
   // in its scope from the start and forgot the records the server no longer holds.
   bool resynced = false;
   std::size_t forgotten = 0;  // records removed by that resync
+  bool bulk_loaded = false;   // the pull from scratch was one bulk load (ClientSyncOptions::bulk_pull_min)
 };
 
 // A pushed record costs its bytes plus a field tag and a length prefix (at most 6 bytes
@@ -131,6 +136,9 @@ class ClientSync {
   // then under way, with the records the full pull has brought so far.
   bool resync_wanted_ = false;
   bool resyncing_ = false;
+  // The pull under way is a bulk load: it commits with the last page.
+  std::optional<Replica::BulkLoad> bulk_;
+  void end_bulk_load() noexcept;
   std::unordered_set<std::string> resync_seen_;
   // Records refused as unverified_history in this session: they stay in the outbox for the
   // next sync (the writes they carry may reach the server meanwhile), but are not pushed

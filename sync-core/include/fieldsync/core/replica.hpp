@@ -226,6 +226,12 @@ class Replica {
   MergeReport merge(std::span<const RecordState> incoming, MergeDetail detail = MergeDetail::kCounts,
                     const MergeGate& gate = {});
 
+  // A load of many received states at once: a first sync, or a pull from scratch. See
+  // BulkLoad below; merges made until it finishes use it.
+  class BulkLoad;
+  BulkLoad start_bulk_load();
+  bool bulk_load_active() const;
+
   std::vector<OutboxEntry> outbox(std::size_t limit = 0) const;  // parents first (reference_order.hpp), then by edit
   // outbox(), read for a push: the moves of these records can no longer be undone (they may
   // reach the server), so undo_last_move never takes back what another replica may see.
@@ -300,6 +306,34 @@ class Replica {
   struct Impl;
   explicit Replica(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
+};
+
+// A bulk load holds the replica's write transaction from start_bulk_load() until finish():
+// every merge and write on this connection meanwhile joins it, so that the whole load and
+// whatever is written with it (the sync checkpoint) commit once, or not at all. A process
+// killed in the middle leaves the replica as it was before the load. Other connections to
+// the file (the app's UI) read the last committed state throughout; their writes wait for
+// the end of the load (SQLite's busy timeout) and fail if it outlasts it.
+// For a collection that is empty when the load starts, received states are inserted without
+// looking the record up first (a record that arrives twice is merged as usual), and the
+// table's secondary indexes are dropped and built once by finish(): cheaper than keeping
+// them up to date row by row. Collections that hold records keep their indexes.
+// Destroying an unfinished load rolls it back.
+class Replica::BulkLoad {
+ public:
+  BulkLoad(BulkLoad&& other) noexcept;
+  BulkLoad& operator=(BulkLoad&&) = delete;
+  ~BulkLoad();
+
+  // Builds the dropped indexes again and commits.
+  void finish();
+  // Rolls back now (as the destructor does).
+  void abort() noexcept;
+
+ private:
+  friend class Replica;
+  explicit BulkLoad(Impl& impl) : impl_(&impl) {}
+  Impl* impl_;
 };
 
 }  // namespace fieldsync

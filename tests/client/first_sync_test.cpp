@@ -1,0 +1,114 @@
+// A first sync as one bulk load (ClientSyncOptions::bulk_pull_min), through the WebSocket
+// client and the production server on loopback: what it stores, what a second connection
+// reads while it loads, and what an interrupted load leaves.
+
+#include <gtest/gtest.h>
+
+#include <optional>
+#include <string>
+
+#include "client_test_support.hpp"
+#include "fieldsync/client/sync_once.hpp"
+#include "test_server.hpp"
+
+namespace fieldsync::client {
+namespace {
+
+using test::record_count;
+using test::replica_states;
+
+constexpr std::size_t kCustomers = 400;
+constexpr std::uint32_t kPage = 50;
+
+class FirstSyncTest : public test::ServerFixture {
+ protected:
+  void SetUp() override {
+    ServerFixture::SetUp();
+    source_.transaction([&] {
+      for (std::size_t i = 0; i < kCustomers; ++i) {
+        source_.create("customers", {{"name", Value("Customer " + std::to_string(i))},
+                                     {"territory", Value(std::string(i % 2 ? "north" : "south"))}});
+      }
+    });
+    ASSERT_EQ(sync_once(source_, server_.url(), token_).pushed, kCustomers);
+  }
+
+  static SyncOptions bulk_options(std::uint64_t bulk_min = 1) {
+    SyncOptions options;
+    options.sync.pull_batch = kPage;  // the pull takes several pages
+    options.sync.bulk_pull_min = bulk_min;
+    return options;
+  }
+
+  Replica source_ = test::open_replica(dir_, "source.db");
+};
+
+TEST_F(FirstSyncTest, IsOneLoadThatAReaderSeesOnlyWhenItEnds) {
+  Replica phone = test::open_replica(dir_, "phone.db");
+  Replica reader = test::open_replica(dir_, "phone.db");  // the app's UI connection
+  std::size_t reads_during_load = 0;
+  SyncOptions options = bulk_options();
+  options.on_progress = [&](const ClientSync& sync) {
+    if (sync.stats().pulled == 0 || sync.stats().pulled >= kCustomers) return;
+    // Mid-load: the loading connection holds its pages, the reader the last commit.
+    EXPECT_TRUE(phone.bulk_load_active());
+    EXPECT_EQ(record_count(phone), sync.stats().pulled);
+    EXPECT_EQ(record_count(reader), 0u);
+    EXPECT_EQ(reader.setting("sync.checkpoint"), std::nullopt);
+    ++reads_during_load;
+  };
+  const auto stats = sync_once(phone, server_.url(), token_, options);
+  EXPECT_TRUE(stats.bulk_loaded);
+  EXPECT_EQ(stats.pulled, kCustomers);
+  EXPECT_GE(reads_during_load, kCustomers / kPage - 1);
+  EXPECT_FALSE(phone.bulk_load_active());
+  EXPECT_EQ(record_count(reader), kCustomers);
+  EXPECT_EQ(replica_states(reader), replica_states(source_));
+  EXPECT_EQ(phone.integrity_check(), "ok");
+
+  // The same as a sync that commits page by page, and nothing left to pull.
+  Replica paged = test::open_replica(dir_, "paged.db");
+  const auto paged_stats = sync_once(paged, server_.url(), token_, bulk_options(0));
+  EXPECT_FALSE(paged_stats.bulk_loaded);
+  EXPECT_EQ(replica_states(paged), replica_states(phone));
+  const auto again = sync_once(phone, server_.url(), token_, bulk_options());
+  EXPECT_EQ(again.pulled, 0u);
+  EXPECT_FALSE(again.bulk_loaded);
+}
+
+TEST_F(FirstSyncTest, BelowTheThresholdPagesCommitOneByOne) {
+  Replica phone = test::open_replica(dir_, "phone.db");
+  const auto stats = sync_once(phone, server_.url(), token_, bulk_options(kCustomers + 1));
+  EXPECT_FALSE(stats.bulk_loaded);
+  EXPECT_EQ(replica_states(phone), replica_states(source_));
+}
+
+TEST_F(FirstSyncTest, AnInterruptedLoadLeavesNothingAndTheNextSyncCompletesIt) {
+  {
+    Replica phone = test::open_replica(dir_, "phone.db");
+    SyncOptions options = bulk_options();
+    // The connection is lost half-way: the server goes down (gracefully, as on SIGTERM).
+    options.on_progress = [&](const ClientSync& sync) {
+      if (sync.stats().pulled >= kCustomers / 2 && server_.running()) server_.stop();
+    };
+    EXPECT_THROW(sync_once(phone, server_.url(), token_, options), Error);
+    EXPECT_FALSE(server_.running());
+    EXPECT_FALSE(phone.bulk_load_active());
+    EXPECT_EQ(record_count(phone), 0u);
+  }
+  server_.start();
+  Replica phone = test::open_replica(dir_, "phone.db");
+  EXPECT_EQ(phone.integrity_check(), "ok");
+  EXPECT_EQ(record_count(phone), 0u);
+  EXPECT_EQ(phone.setting("sync.checkpoint"), std::nullopt);
+  EXPECT_EQ(phone.last_seq(), 0u);
+
+  const auto stats = sync_once(phone, server_.url(), token_, bulk_options());
+  EXPECT_TRUE(stats.bulk_loaded);
+  EXPECT_EQ(stats.pulled, kCustomers);
+  EXPECT_EQ(phone.last_seq(), kCustomers) << "no record stored twice";
+  EXPECT_EQ(replica_states(phone), replica_states(source_));
+}
+
+}  // namespace
+}  // namespace fieldsync::client
