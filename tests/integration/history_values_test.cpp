@@ -289,6 +289,7 @@ TEST_F(HistoryValuesTest, AStoreFromBeforeDisplayNamesUpgradesWithNamesAsDisplay
     // Back to the tables of migration 7.
     sqlite::Database db((data_dir_ / "fieldsync-server.db").string());
     db.exec("ALTER TABLE srv_users DROP COLUMN display_name; ALTER TABLE srv_audit DROP COLUMN changes; "
+            "DROP TABLE srv_enrolment_codes; "  // migration 9's
             "UPDATE fs_settings SET value = '7' WHERE key = 'server.migration';");
   }
   start([](server::ServerConfig&) {});
