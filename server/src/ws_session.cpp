@@ -157,6 +157,7 @@ void WsSession<Stream>::on_handshake_timer(beast::error_code ec) {
 
 template <class Stream>
 void WsSession<Stream>::read_next() {
+  reading_ = true;
   // Never buffer more than one byte over the limit: that byte is what tells an oversized
   // message from one exactly at the limit.
   const std::size_t allowance = context_.limits.max_frame_bytes + 1 - std::min(read_buffer_.size(), context_.limits.max_frame_bytes);
@@ -166,6 +167,7 @@ void WsSession<Stream>::read_next() {
 
 template <class Stream>
 void WsSession<Stream>::on_read(beast::error_code ec, std::size_t) {
+  reading_ = false;
   if (ec) return finish(ec);
   // After a close was decided, data is read only to reach the peer's close frame.
   if (closing_) {
@@ -196,8 +198,11 @@ void WsSession<Stream>::on_read(beast::error_code ec, std::size_t) {
   } else if (!ws_.got_binary()) {
     fail(ErrorCode::kProtocol, "FieldSync messages are binary frames (protobuf Envelope), not text",
          CloseCode::unknown_data);
+  } else if (busy_) {
+    inbox_.push_back(std::move(frame));
+    if (inbox_.size() >= kInboxMessages) return;  // on_reply reads on
   } else {
-    return handle_frame(std::move(frame));  // reading resumes with its reply
+    handle_frame(std::move(frame));
   }
   read_next();
 }
@@ -251,7 +256,13 @@ void WsSession<Stream>::on_reply(Outcome outcome) {
     enqueue_bytes(std::move(bytes));
   }
   held_bytes_ = 0;
-  read_next();
+  // The next message read meanwhile, in order; reading stays on unless the inbox is full.
+  if (!inbox_.empty() && !closing_) {
+    std::string frame = std::move(inbox_.front());
+    inbox_.pop_front();
+    handle_frame(std::move(frame));
+  }
+  if (!reading_) read_next();
 }
 
 template <class Stream>

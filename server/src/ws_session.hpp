@@ -112,6 +112,12 @@ class WsSession final : public SessionSink, public Stoppable, public std::enable
   bool busy_ = false;
   std::deque<std::string> held_;
   std::size_t held_bytes_ = 0;
+  // Messages read while one is with a worker, handled in order after its reply. Reading goes
+  // on meanwhile, so the rate limit sees a flooder's own pace and a close frame is seen, but
+  // only up to kInboxMessages: then reading waits (back-pressure on the phone's TCP).
+  static constexpr std::size_t kInboxMessages = 8;
+  std::deque<std::string> inbox_;
+  bool reading_ = false;  // a read is pending
   // deliver() calls posted to the strand and not yet queued: bounded as well, so that a
   // busy strand cannot collect an unbounded backlog of posted handlers.
   std::atomic<std::size_t> pending_deliveries_{0};

@@ -50,6 +50,8 @@ class ServerTest : public ::testing::Test {
   // (Re)starts the server on the same data directory with the test defaults, adjusted.
   void start(const std::function<void(server::ServerConfig&)>& adjust) {
     server_.reset();
+    // The tests keep their phones' files here; a server on PostgreSQL never makes it.
+    std::filesystem::create_directories(data_dir_);
     server::ServerConfig config;
     config.address = "127.0.0.1";
     config.port = 0;
