@@ -176,15 +176,11 @@ int ServerProcess::stop() {
 }
 
 std::string ServerProcess::admin(const std::string& arguments) const {
-  std::vector<std::string> args = {exe,         "--listen", "127.0.0.1:" + std::to_string(options_.port),
-                                    "--data-dir",  data_dir_.string(),
-                                    "--log-level", "info",     "--threads",
-                                    "2"};
-  // The suite's second run: the same data directory stands for one PostgreSQL database.
-  if (const std::string store = test::test_store_for(data_dir_); !store.empty()) {
-    args.insert(args.end(), {"--store", store});
-  }
-  args.insert(args.end(), options_.extra_args.begin(), options_.extra_args.end());
+  const std::string store = test::test_store_for(data_dir_);
+  std::string command = std::string(FIELDSYNC_SERVER_EXE) + " --data-dir '" + data_dir_.string() + "' " +
+                        (store.empty() ? "" : "--store '" + store + "' ");
+  for (const auto& extra : options_.extra_args) command += "'" + extra + "' ";
+  command += arguments + " 2>>'" + log_file_.string() + "'";
   FILE* pipe = ::popen(command.c_str(), "r");
   if (!pipe) throw std::runtime_error("cannot run " + command);
   std::string out;
