@@ -60,6 +60,10 @@ class ForwardingStore : public server::Store {
     return inner_->issue_token(user, ttl_ms, now_ms);
   }
   bool revoke_token(const std::string& token_id) override { return inner_->revoke_token(token_id); }
+  void add_enrolment_code(const server::EnrolmentCode& code) override { inner_->add_enrolment_code(code); }
+  server::EnrolmentExchange redeem_enrolment_code(const std::string& code_hash, std::uint64_t now_ms) override {
+    return inner_->redeem_enrolment_code(code_hash, now_ms);
+  }
   std::vector<server::TokenInfo> tokens() override { return inner_->tokens(); }
   server::Principal authenticate(const std::string& token, std::uint64_t now_ms) override {
     return inner_->authenticate(token, now_ms);
