@@ -210,7 +210,9 @@ TEST(ClusterTest, AcknowledgedWritesSurviveAServerKillAndADatabaseRestart) {
     Replica view = Replica::open(dir.file("view" + std::to_string(n) + ".db"), Schema::domain());
     ASSERT_NO_THROW(client::sync_once(view, servers[n]->url(), sue_token)) << "server " << n;
     views.push_back(dump_replica(view, kCollections));
-    if (n > 0) EXPECT_EQ(first_difference(views[0], views[n]), "") << "server " << n << " shows another store";
+    if (n > 0) {
+      EXPECT_EQ(first_difference(views[0], views[n]), "") << "server " << n << " shows another store";
+    }
   }
   const StateDump& server_view = views[0];
   ASSERT_EQ(server_view.size(), kTerritories.size() * kCustomersPerTerritory);
@@ -238,7 +240,9 @@ TEST(ClusterTest, AcknowledgedWritesSurviveAServerKillAndADatabaseRestart) {
       EXPECT_EQ(it->second, bytes) << phone->user << "'s " << key.second << " differs from the server's";
     }
     auto [known, first] = territory_view.try_emplace(phone->territory, holds);
-    if (!first) EXPECT_EQ(first_difference(known->second, holds), "") << phone->user;
+    if (!first) {
+      EXPECT_EQ(first_difference(known->second, holds), "") << phone->user;
+    }
   }
   // The hot customers were written concurrently by every rep of a territory: siblings kept.
   Replica supervisor = Replica::open(dir.file("supervisor.db"), Schema::domain());
