@@ -37,6 +37,7 @@ chmod 700 "$DEMO/tokens"
 # PostgreSQL runs as the postgres user, which must reach its directory: not under $DEMO,
 # which may sit in root's home.
 CLUSTER=$(mktemp -d /tmp/fieldsync-cluster-XXXXXX)
+chmod 711 "$CLUSTER"  # the postgres user passes through to its own directory, pg/
 LIVE_PID=''
 on_exit() {
   local status=$?
@@ -84,6 +85,7 @@ sync_via() {  # WHO URL
 }
 
 section "3. The office imports the customers through nginx; each rep syncs through another server"
+for who in office anna ben; do fs "$who" init >/dev/null; done
 fs office import customers "$REPO/tools/demo/customers.csv" | sed 's/^./  &/'
 sync_via office "$LB"
 say "anna syncs through server 1:"

@@ -31,13 +31,11 @@ cluster_start_postgres() {
   "$REPO/tools/pg-cluster" start "$CLUSTER/pg" "$PG_PORT" >"$CLUSTER/pg-start.log" 2>&1 ||
     { cat "$CLUSTER/pg-start.log" >&2; return 1; }
   STORE_URL="postgresql://postgres@127.0.0.1:$PG_PORT/fieldsync"
-  "$REPO/tools/pg-cluster" createdb "$CLUSTER/pg" "$PG_PORT" fieldsync >>"$CLUSTER/pg-start.log" 2>&1 ||
-    { cat "$CLUSTER/pg-start.log" >&2; return 1; }
+  "${PG_BIN:-/usr/lib/postgresql/15/bin}/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres fieldsync \
+    >>"$CLUSTER/pg-start.log" 2>&1 || { cat "$CLUSTER/pg-start.log" >&2; return 1; }
+  write_server_config
 }
 
-cluster_restart_postgres() {
-  "$REPO/tools/pg-cluster" restart "$CLUSTER/pg" "$PG_PORT" >>"$CLUSTER/pg-start.log" 2>&1
-}
 
 # The servers' shared config: behind nginx every phone comes from one address.
 write_server_config() {
@@ -89,7 +87,7 @@ cluster_start_nginx() {
   done
   # The template's placeholders, filled in: listen port, prefix, one line per server.
   awk -v listen="127.0.0.1:$NGINX_PORT" -v prefix="$CLUSTER/nginx" -v upstreams="$upstreams" '
-    /@UPSTREAMS@/ { printf "%s", upstreams; next }
+    /^@UPSTREAMS@$/ { printf "%s", upstreams; next }
     { gsub(/@LISTEN@/, listen); gsub(/@PREFIX@/, prefix); print }
   ' "$REPO/server/packaging/nginx/fieldsync-cluster.conf" >"$CLUSTER/nginx/nginx.conf"
   nginx -p "$CLUSTER/nginx" -c "$CLUSTER/nginx/nginx.conf" -e stderr </dev/null >"$CLUSTER/nginx.log" 2>&1 &
