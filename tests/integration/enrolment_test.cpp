@@ -136,7 +136,9 @@ class EnrolmentTest : public ServerTest {
 
   // `fieldsync-server enrol USER ...` on the running server's data directory.
   CommandResult enrol(const std::string& user, const std::string& more = "") {
-    return run_server_command("--data-dir '" + data_dir_.string() + "' --tls-cert '" + chain_.string() +
+    const std::string store = test::test_store_for(data_dir_);  // PostgreSQL in the suite's second run
+    return run_server_command("--data-dir '" + data_dir_.string() + "' " +
+                                  (store.empty() ? "" : "--store '" + store + "' ") + "--tls-cert '" + chain_.string() +
                                   "' --tls-key '" + certs().server_key().string() + "' enrol " + user +
                                   " --server wss://localhost:" + std::to_string(port()) + " --qr '" +
                                   dir_.file("enrol.svg") + "' " + more,
