@@ -50,8 +50,6 @@ class ServerTest : public ::testing::Test {
   // (Re)starts the server on the same data directory with the test defaults, adjusted.
   void start(const std::function<void(server::ServerConfig&)>& adjust) {
     server_.reset();
-    // The tests keep their phones' files here; a server on PostgreSQL never makes it.
-    std::filesystem::create_directories(data_dir_);
     server::ServerConfig config;
     config.address = "127.0.0.1";
     config.port = 0;
@@ -61,6 +59,9 @@ class ServerTest : public ::testing::Test {
     config.log_level = "warn";
     config.store = test::test_store_for(data_dir_);  // PostgreSQL in the suite's second run
     adjust(config);
+    // The tests keep their phones' files here; a server on PostgreSQL never makes it (the
+    // embedded store makes it itself, owner-only).
+    if (!config.store.empty()) std::filesystem::create_directories(data_dir_);
     server_ = std::make_unique<server::Server>(config, clock_);
     server_->start();
   }
