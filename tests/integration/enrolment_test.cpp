@@ -185,7 +185,9 @@ TEST_F(EnrolmentTest, EnrolPrintsACodeAndWritesAQrCodeOfTheLink) {
 
 TEST_F(EnrolmentTest, NoPinWhenTheChainEndsBelowARootItDoesNotCarry) {
   // The leaf alone: its CA is not presented, so phones must trust it already (a public CA).
-  const CommandResult run = run_server_command("--data-dir '" + data_dir_.string() + "' --tls-cert '" +
+  const std::string store = test::test_store_for(data_dir_);  // PostgreSQL in the suite's second run
+  const CommandResult run = run_server_command("--data-dir '" + data_dir_.string() + "' " +
+                                         (store.empty() ? "" : "--store '" + store + "' ") + "--tls-cert '" +
                                          certs().server_cert().string() + "' --tls-key '" +
                                          certs().server_key().string() + "' enrol ana --server wss://localhost:1 --qr '" +
                                          dir_.file("leaf.svg") + "'",
