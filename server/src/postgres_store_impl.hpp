@@ -19,6 +19,7 @@
 #include "fieldsync/server/store.hpp"
 #include "pg_commit_listener.hpp"
 #include "pg_pool.hpp"
+#include "stored_lists.hpp"
 
 namespace fieldsync::server {
 
@@ -185,8 +186,5 @@ class PostgresStore final : public Store {
 std::optional<std::string> read_setting(pqxx::transaction_base& txn, const std::string& key);
 std::uint64_t read_number_setting(pqxx::transaction_base& txn, const std::string& key);
 
-// Text list <-> comma-joined column (territories, audit field names), as the embedded store keeps them.
-std::string join_list(const std::vector<std::string>& items);
-std::vector<std::string> split_list(std::string_view text);
 
 }  // namespace fieldsync::server

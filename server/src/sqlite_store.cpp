@@ -13,6 +13,7 @@
 #include "display_name.hpp"
 #include "fieldsync/server/limits.hpp"
 #include "private_files.hpp"
+#include "stored_lists.hpp"
 #include "tokens.hpp"
 
 namespace fieldsync::server {
@@ -121,24 +122,6 @@ constexpr const char* kDatabaseFile = "fieldsync-server.db";
 // How long an ended enrolment code is remembered (to say "used" or "expired" rather than
 // "unknown").
 constexpr std::uint64_t kEnrolmentMemoryMs = 30ULL * 24 * 3600 * 1000;
-
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : ",") + item;
-  return out;
-}
-
-std::vector<std::string> split(std::string_view text) {
-  std::vector<std::string> out;
-  while (!text.empty()) {
-    auto comma = text.find(',');
-    auto item = text.substr(0, comma);
-    if (!item.empty()) out.emplace_back(item);
-    if (comma == std::string_view::npos) break;
-    text.remove_prefix(comma + 1);
-  }
-  return out;
-}
 
 // A read transaction: the statements inside see one snapshot of the file (WAL), also when
 // another connection commits meanwhile, so that a page's to_seq never passes a change it
@@ -456,7 +439,7 @@ class SqliteStore final : public Store {
     auto& s = db_->cached(
         "INSERT INTO srv_users (name, role, territories, display_name) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING");
     sqlite::ResetGuard reset(s);
-    s.bind(1, user.name).bind(2, role_name(user.role)).bind(3, join(user.territories)).bind(4, display_name);
+    s.bind(1, user.name).bind(2, role_name(user.role)).bind(3, join_list(user.territories)).bind(4, display_name);
     s.run();
     if (sqlite3_changes(db_->handle()) == 0) throw Error(ErrorCode::kAlreadyExists, "user '" + user.name + "' already exists");
   }
@@ -594,7 +577,7 @@ class SqliteStore final : public Store {
     replica_.transaction([&] {
       auto& s = db_->cached("UPDATE srv_users SET territories = ?2 WHERE name = ?1");
       sqlite::ResetGuard reset(s);
-      s.bind(1, user).bind(2, join(territories));
+      s.bind(1, user).bind(2, join_list(territories));
       s.run();
       if (sqlite3_changes(db_->handle()) == 0) throw Error(ErrorCode::kNotFound, "no user '" + user + "'");
       bump_accounts_generation();
@@ -657,7 +640,7 @@ class SqliteStore final : public Store {
     while (s.step()) {
       out.push_back({static_cast<std::uint64_t>(s.column_int(0)), static_cast<std::uint64_t>(s.column_int(1)),
                      std::string(s.column_text(2)), std::string(s.column_text(3)), std::string(s.column_text(4)),
-                     std::string(s.column_text(5)), std::string(s.column_text(6)), split(s.column_text(7)),
+                     std::string(s.column_text(5)), std::string(s.column_text(6)), split_list(s.column_text(7)),
                      std::string(s.column_text(8)), decode_changes(s.column_text(9)),
                      std::string(s.column_text(10))});
     }
@@ -746,7 +729,7 @@ class SqliteStore final : public Store {
     // bound, so that one entry stays small whatever was pushed.
     s.bind(3, context.user).bind(4, context.replica.to_string());
     s.bind(5, bounded_text(collection, audit_text_bytes_)).bind(6, bounded_text(id, audit_text_bytes_));
-    s.bind(7, std::string_view(action)).bind(8, bounded_text(join(fields), audit_text_bytes_));
+    s.bind(7, std::string_view(action)).bind(8, bounded_text(join_list(fields), audit_text_bytes_));
     s.bind(9, bounded_text(detail, audit_text_bytes_)).bind(10, encode_changes(changes));
     s.run();
   }
@@ -795,7 +778,7 @@ class SqliteStore final : public Store {
   static UserRecord user_from(const sqlite::Statement& s, int first) {
     auto role = parse_role(s.column_text(first + 1));
     if (!role) throw Error(ErrorCode::kCorruptData, "user '" + std::string(s.column_text(first)) + "' has an unknown role");
-    return UserRecord{std::string(s.column_text(first)), *role, split(s.column_text(first + 2)),
+    return UserRecord{std::string(s.column_text(first)), *role, split_list(s.column_text(first + 2)),
                       s.column_int(first + 3) != 0, std::string(s.column_text(first + 4))};
   }
 
