@@ -20,9 +20,20 @@ Page {
         model: page.app.customers
         bottomMargin: 80
 
+        // A header that grows (a sync brings the review card and the follow-ups) grows
+        // upwards, above the first row, and ListView keeps contentY: a list at its top would
+        // show the new part under the toolbar. Until the user scrolls, the top stays in view.
+        property bool scrolledByUser: false
+        function keepTop() {
+            if (!scrolledByUser) Qt.callLater(positionViewAtBeginning)
+        }
+        onMovementEnded: scrolledByUser = !atYBeginning
+        onCountChanged: keepTop()
+
         header: ColumnLayout {
             width: list.width
             spacing: 4
+            onHeightChanged: list.keepTop()
 
             // Not signed in (first start, or signed out): signing in comes first. The app
             // works offline meanwhile; what is typed is sent after signing in.

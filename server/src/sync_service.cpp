@@ -196,6 +196,7 @@ Reply SyncService::hello(Connection& connection, const proto::Envelope& message)
   welcome->set_max_siblings_per_field(static_cast<std::uint32_t>(limits_.max_siblings_per_field));
   welcome->set_max_version_vector_entries(static_cast<std::uint32_t>(limits_.max_version_vector_entries));
   welcome->set_max_messages_per_second(static_cast<std::uint32_t>(limits_.max_messages_per_second));
+  welcome->set_max_unanswered_messages(static_cast<std::uint32_t>(limits_.max_unanswered_messages));
   welcome->set_replica_epoch(check.epoch);
   welcome->set_store_generation(store_->generation());
   welcome->set_collected_seq(store_->collected_seq());

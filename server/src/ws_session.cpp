@@ -198,11 +198,12 @@ void WsSession<Stream>::on_read(beast::error_code ec, std::size_t) {
   } else if (!ws_.got_binary()) {
     fail(ErrorCode::kProtocol, "FieldSync messages are binary frames (protobuf Envelope), not text",
          CloseCode::unknown_data);
-  } else if (busy_ && inbox_.size() >= kInboxMessages) {
+  } else if (busy_ && inbox_.size() + 1 >= context_.limits.max_unanswered_messages) {
     // No phone sends that many without waiting for answers (one push, two pulls at most):
     // a flooder, refused as one over the rate limit, before it can stall a worker for long.
     fail(ErrorCode::kRateLimited,
-         "more than " + std::to_string(kInboxMessages) + " messages sent without waiting for their answers",
+         "more than " + std::to_string(context_.limits.max_unanswered_messages) +
+             " messages sent without waiting for their answers",
          CloseCode::policy_error);
   } else if (busy_) {
     inbox_.push_back(std::move(frame));

@@ -113,9 +113,9 @@ class WsSession final : public SessionSink, public Stoppable, public std::enable
   std::deque<std::string> held_;
   std::size_t held_bytes_ = 0;
   // Messages read while one is with a worker, handled in order after its reply. Reading goes
-  // on meanwhile, so the rate limit sees a flooder's own pace and a close frame is seen; a
-  // message beyond kInboxMessages waiting ends the session as over the rate limit.
-  static constexpr std::size_t kInboxMessages = 8;
+  // on meanwhile, so the rate limit sees a flooder's own pace and a close frame is seen; one
+  // more than limits.max_unanswered_messages (this and the one with the worker) ends the
+  // session as over the rate limit.
   std::deque<std::string> inbox_;
   bool reading_ = false;  // a read is pending
   // deliver() calls posted to the strand and not yet queued: bounded as well, so that a

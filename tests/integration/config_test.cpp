@@ -50,6 +50,7 @@ ping_interval_ms = 5000
 max_clock_skew_ms = 1000
 max_connections_per_user = 3
 max_messages_per_second = 50
+max_unanswered_messages = 3
 max_replica_counter = 4294967296
 )");
   EXPECT_EQ(config.address, "0.0.0.0");
@@ -69,6 +70,7 @@ max_replica_counter = 4294967296
   EXPECT_EQ(config.limits.max_clock_skew_ms, 1000u);
   EXPECT_EQ(config.limits.max_connections_per_user, 3u);
   EXPECT_EQ(config.limits.max_messages_per_second, 50u);
+  EXPECT_EQ(config.limits.max_unanswered_messages, 3u);
   EXPECT_EQ(config.limits.max_replica_counter, std::uint64_t{1} << 32);
 }
 

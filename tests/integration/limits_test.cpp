@@ -77,6 +77,7 @@ TEST_F(LimitsTest, TheWelcomeAnnouncesEveryLimitAClientMustRespect) {
   EXPECT_EQ(welcome.max_siblings_per_field(), defaults.max_siblings_per_field);
   EXPECT_EQ(welcome.max_version_vector_entries(), defaults.max_version_vector_entries);
   EXPECT_EQ(welcome.max_messages_per_second(), defaults.max_messages_per_second);
+  EXPECT_EQ(welcome.max_unanswered_messages(), defaults.max_unanswered_messages);
 }
 
 // 30 000 concurrent values of one field (some 2 MB): refused by its size before it is even

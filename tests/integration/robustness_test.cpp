@@ -143,6 +143,7 @@ TEST_F(SendQueueTest, AClientThatNeverReadsIsClosedAtTheByteCap) {
     c.limits.send_queue_bytes = c.limits.max_frame_bytes + server::send_queue_reserve_bytes(c.limits);
     c.limits.send_queue_messages = 100'000;
     c.limits.max_messages_per_second = 100'000;
+    c.limits.max_unanswered_messages = 100'000;  // what fills here is the send queue
   });
   load_customers();
   {
@@ -172,11 +173,24 @@ TEST_F(SendQueueTest, AClientThatNeverReadsIsClosedAtTheMessageCap) {
   start([](server::ServerConfig& c) {
     c.limits.send_queue_messages = 4;
     c.limits.max_messages_per_second = 100'000;
+    c.limits.max_unanswered_messages = 100'000;
   });
   load_customers();
   const CloseResult closed = pull_without_reading(400);
   EXPECT_EQ(closed.code, close_code::policy_error) << closed.error;
   EXPECT_NE(closed.reason.find("send queue full"), std::string::npos) << closed.reason;
+  expect_server_still_syncs(port(), ana_token_);
+}
+
+// The same client under the default limits is a flooder: it is closed once more messages
+// wait for a store worker than max_unanswered_messages, long before its replies pile up.
+TEST_F(SendQueueTest, AClientWithTooManyMessagesUnansweredIsClosedAsRateLimited) {
+  start([](server::ServerConfig& c) { c.limits.max_messages_per_second = 100'000; });
+  load_customers();
+  const CloseResult closed = pull_without_reading(400);
+  EXPECT_EQ(closed.code, close_code::policy_error) << closed.error;
+  EXPECT_NE(closed.reason.find("rate_limited: more than 8 messages sent without waiting"), std::string::npos)
+      << closed.reason;
   expect_server_still_syncs(port(), ana_token_);
 }
 

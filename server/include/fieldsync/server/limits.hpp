@@ -29,6 +29,9 @@ struct Limits {
   std::uint64_t max_clock_skew_ms = 5 * 60 * 1000;
   std::size_t max_connections_per_user = 16;
   std::size_t max_messages_per_second = 200;            // per session
+  // Messages of one session read but not yet answered (waiting for a store worker); one
+  // more: fatal rate_limited. No phone needs more than three (a push, two pulls).
+  std::size_t max_unanswered_messages = 8;
   // A replica's counter in a pushed dot or its own version-vector entry; larger is refused
   // (kUnverifiedHistory): a forged counter would make the replica's later writes look old.
   std::uint64_t max_replica_counter = kMaxReplicaCounter;
