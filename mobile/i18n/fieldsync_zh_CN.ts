@@ -1398,10 +1398,6 @@
         <translation>登录链接带有证书信息，但服务器地址未加密：请向公司要一个新的链接。</translation>
     </message>
     <message>
-        <source>The CA certificate file &quot;%1&quot; cannot be read.</source>
-        <translation>无法读取 CA 证书文件“%1”。</translation>
-    </message>
-    <message>
         <source>The server&apos;s certificate is not the one your enrolment link names. Do not sign in on this network; ask the office.</source>
         <translation>服务器证书与登录链接中的不一致。请不要在此网络下登录，并联系公司。</translation>
     </message>
@@ -1619,6 +1615,13 @@
     <message>
         <source>Could not export: %1</source>
         <translation>无法导出：%1</translation>
+    </message>
+</context>
+<context>
+    <name>fieldsync::app::ServerApi</name>
+    <message>
+        <source>The CA certificate file &quot;%1&quot; cannot be read.</source>
+        <translation>无法读取 CA 证书文件“%1”。</translation>
     </message>
 </context>
 <context>

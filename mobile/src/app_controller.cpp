@@ -53,12 +53,12 @@ AppController::AppController(const QString& database_path, QObject* parent)
   connect(&sync_, &SyncController::caughtUp, this, [this] {
     replica_.set_setting(kLastSyncSetting, std::to_string(QDateTime::currentMSecsSinceEpoch()));
     emit lastSyncChanged();
-    people_.refresh(serverUrl(), token());
+    people_.refresh(serverUrl(), token(), transport());
     if (signing_out_ && outboxSize() == 0) forget_sign_in();
   });
   // A conflict by a device the replica cannot name: ask the directory for it, once.
   connect(&conflicts_, &ConflictModel::countChanged, this,
-          [this] { people_.refresh(serverUrl(), token(), conflicts_.unnamedDevices()); });
+          [this] { people_.refresh(serverUrl(), token(), transport(), conflicts_.unnamedDevices()); });
   connect(&people_, &PeopleDirectory::updated, &conflicts_, &ConflictModel::reload);
   connect(&sync_, &SyncController::statusChanged, this, &AppController::notice_role);
   connect(&conflicts_, &ConflictModel::localWrite, this, &AppController::localWriteDone);
@@ -270,7 +270,7 @@ bool AppController::openLink(const QString& link) const { return QDesktopService
 HistoryModel* AppController::history(const QString& collection, const QString& id) {
   auto* model = new HistoryModel();
   adopt(model);
-  model->load(serverUrl(), token(), collection, id);
+  model->load(serverUrl(), token(), transport(), collection, id);
   return model;
 }
 

@@ -9,8 +9,6 @@
 
 #include <algorithm>
 
-#include "fieldsync/client/connection_options.hpp"
-#include "fieldsync/client/ws_url.hpp"
 #include "server_api.hpp"
 #include "sync_error_text.hpp"
 
@@ -61,14 +59,10 @@ void EnrolmentClient::start(const EnrolRequest& request) {
   }
   request_ = request;
   pinned_.reset();
-  try {
-    // The same rule as the sync's: a code is a password, never sent in the clear beyond
-    // this device unless plaintext is allowed (testing only).
-    client::ConnectionOptions options;
-    options.allow_plaintext = request.allow_plaintext;
-    client::check_transport_allowed(client::parse_ws_url(request.server.trimmed().toStdString()), options);
-  } catch (const Error& e) {
-    emit failed(describe_sync_error(e));
+  // The same rule as the sync's: a code is a password, never sent in the clear beyond
+  // this device unless plaintext is allowed (testing only).
+  if (QString refusal = transport_refusal(request.server, {{}, request.allow_plaintext}); !refusal.isEmpty()) {
+    emit failed(refusal);
     return;
   }
   if (!request.pin.isEmpty() && !request.server.trimmed().startsWith(QLatin1String("wss://"))) {
@@ -80,9 +74,9 @@ void EnrolmentClient::start(const EnrolRequest& request) {
     const QList<QSslCertificate> nothing;
     send(&nothing);
   } else if (!request.ca_file.isEmpty()) {
-    const QList<QSslCertificate> ca = QSslCertificate::fromPath(request.ca_file);
-    if (ca.isEmpty()) {
-      emit failed(tr("The CA certificate file \"%1\" cannot be read.").arg(request.ca_file));
+    QList<QSslCertificate> ca;
+    if (QString unreadable = read_ca_file(request.ca_file, ca); !unreadable.isEmpty()) {
+      emit failed(unreadable);
       return;
     }
     probing_ = false;

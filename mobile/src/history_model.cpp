@@ -41,11 +41,8 @@ QHash<int, QByteArray> HistoryModel::roleNames() const {
           {kDetail, "detail"}};
 }
 
-QUrl HistoryModel::history_url(const QString& sync_url, const QString& collection, const QString& id) {
-  return server_api_url(sync_url, QStringLiteral("/api/history/%1/%2").arg(collection, id));
-}
-
-void HistoryModel::load(const QString& sync_url, const QString& token, const QString& collection, const QString& id) {
+void HistoryModel::load(const QString& sync_url, const QString& token, const TransportSettings& transport,
+                        const QString& collection, const QString& id) {
   if (reply_) reply_->abort();
   error_.clear();
   collection_ = collection;
@@ -54,9 +51,12 @@ void HistoryModel::load(const QString& sync_url, const QString& token, const QSt
     emit stateChanged();
     return;
   }
-  QNetworkRequest request(history_url(sync_url, collection, id));
-  request.setRawHeader("Authorization", "Bearer " + token.toUtf8());
-  request.setTransferTimeout(10'000);
+  QNetworkRequest request;
+  error_ = prepare_api_request(request, sync_url, QStringLiteral("/api/history/%1/%2").arg(collection, id), token, transport);
+  if (!error_.isEmpty()) {
+    emit stateChanged();
+    return;
+  }
   reply_ = network_.get(request);
   connect(reply_, &QNetworkReply::finished, this, [this, reply = reply_.data()] { finish(reply); });
   emit stateChanged();

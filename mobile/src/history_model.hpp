@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "fieldsync/core/history_entries.hpp"
+#include "server_api.hpp"
 
 namespace fieldsync::app {
 
@@ -38,10 +39,10 @@ class HistoryModel : public QAbstractListModel {
   bool loading() const { return reply_ != nullptr; }
   QString error() const { return error_; }
 
-  // Starts fetching; `sync_url` is the ws:// URL the replica syncs with.
-  void load(const QString& sync_url, const QString& token, const QString& collection, const QString& id);
-  // The history URL for a sync URL: ws://host:port/sync -> http://host:port/api/history/c/id.
-  static QUrl history_url(const QString& sync_url, const QString& collection, const QString& id);
+  // Starts fetching; `sync_url` is the ws:// URL the replica syncs with, reached as the
+  // sync reaches it (`transport`).
+  void load(const QString& sync_url, const QString& token, const TransportSettings& transport,
+            const QString& collection, const QString& id);
 
  signals:
   void stateChanged();

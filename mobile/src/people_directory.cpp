@@ -13,7 +13,8 @@ namespace fieldsync::app {
 
 PeopleDirectory::PeopleDirectory(Replica& replica, QObject* parent) : QObject(parent), replica_(&replica) {}
 
-void PeopleDirectory::refresh(const QString& sync_url, const QString& token, const QStringList& unnamed) {
+void PeopleDirectory::refresh(const QString& sync_url, const QString& token, const TransportSettings& transport,
+                              const QStringList& unnamed) {
   constexpr qint64 kFreshMs = 10 * 60 * 1000;
   if (reply_ || sync_url.isEmpty() || token.isEmpty()) return;
   const bool new_unnamed =
@@ -22,9 +23,8 @@ void PeopleDirectory::refresh(const QString& sync_url, const QString& token, con
   for (const auto& device : unnamed) {
     if (!asked_for_.contains(device)) asked_for_ << device;
   }
-  QNetworkRequest request(server_api_url(sync_url, QStringLiteral("/users")));
-  request.setRawHeader("Authorization", "Bearer " + token.toUtf8());
-  request.setTransferTimeout(10'000);
+  QNetworkRequest request;
+  if (!prepare_api_request(request, sync_url, QStringLiteral("/users"), token, transport).isEmpty()) return;  // as a failed fetch
   reply_ = network_.get(request);
   connect(reply_, &QNetworkReply::finished, this, [this, reply = reply_.data()] { finish(reply); });
 }

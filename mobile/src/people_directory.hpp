@@ -7,6 +7,8 @@
 #include <QString>
 #include <QStringList>
 
+#include "server_api.hpp"
+
 namespace fieldsync {
 class Replica;
 }
@@ -25,7 +27,9 @@ class PeopleDirectory : public QObject {
 
   // Starts a fetch unless one is under way, or one succeeded in the last ten minutes and
   // `unnamed` (devices the replica cannot name yet) holds none it has not asked for.
-  void refresh(const QString& sync_url, const QString& token, const QStringList& unnamed = {});
+  // The server is reached as the sync reaches it (`transport`).
+  void refresh(const QString& sync_url, const QString& token, const TransportSettings& transport,
+               const QStringList& unnamed = {});
 
  signals:
   void updated();  // the replica knows new names

@@ -14,6 +14,8 @@
 #include <thread>
 #include <vector>
 
+#include "server_api.hpp"
+
 namespace fieldsync::client {
 class LiveSync;
 struct LiveStatus;
@@ -29,12 +31,6 @@ struct SyncSnapshot {
   QString error;            // in a rep's words; empty when all is well
   QString role;             // the role the server gave this user ("rep", "supervisor")
   qint64 retry_in_ms = 0;
-};
-
-// How to reach the server safely, from the app's settings (client::ConnectionOptions).
-struct TransportSettings {
-  QString ca_file;               // wss://: a PEM file of the CA to trust; empty: the system's
-  bool allow_plaintext = false;  // ws:// to a host that is not loopback (testing only)
 };
 
 // Keeps the replica file in sync with the server, off the UI thread.

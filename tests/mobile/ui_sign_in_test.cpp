@@ -155,6 +155,17 @@ TEST_F(SignInTest, TheLinkFillsTheScreenPinsTheCaAndSignsIn) {
     ASSERT_TRUE(wait_until([&] { return rep.text(QStringLiteral("onlineLabel")) == QLatin1String("Online"); }))
         << rep.text(QStringLiteral("syncErrorLabel")).toStdString();
     ASSERT_TRUE(wait_until([&] { return rep.app().tokenStorage() == QLatin1String("file"); }));
+
+    // The record's history comes over HTTPS from the same server, trusting the same pinned
+    // CA (the system's CAs do not know it).
+    const RecordId kiosk = rep.app().replica().create("customers", {{"name", Value(std::string("Kiosk Süd"))},
+                                                                    {"territory", Value(std::string("north"))}});
+    rep.app().localWriteDone();
+    ASSERT_TRUE(wait_until([&] { return rep.app().outboxSize() == 0; }));
+    HistoryModel* history = rep.app().history(QStringLiteral("customers"), QString::fromStdString(kiosk.to_string()));
+    ASSERT_TRUE(wait_until([&] { return !history->loading(); }));
+    EXPECT_EQ(history->error(), QString()) << history->error().toStdString();
+    EXPECT_GE(history->rowCount(), 1);
   }
   // Started again: the token is read back from where it was kept, and the app syncs.
   AppWindow again(dir_.file("rep.db"));
