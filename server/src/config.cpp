@@ -52,6 +52,14 @@ bool boolean(const toml::node& node, const std::string& at, const std::string& k
   return value->get();
 }
 
+void require_ip_addresses(const std::vector<std::string>& proxies, const std::string& at) {
+  for (const auto& proxy : proxies) {
+    boost::system::error_code ec;
+    boost::asio::ip::make_address(proxy, ec);
+    if (ec) fail(at + "trusted_proxies: '" + proxy + "' is not an IP address (name each load balancer by its address)");
+  }
+}
+
 template <typename Field>
 Reader count(Field Limits::*field, const std::string& key, std::int64_t min, std::int64_t max) {
   return [=](ServerConfig& c, const toml::node& n, const std::string& at) {
@@ -91,6 +99,14 @@ const std::map<std::string, Reader>& top_level_keys() {
       {"allow_plaintext",
        [](ServerConfig& c, const toml::node& n, const std::string& at) {
          c.allow_plaintext = boolean(n, at, "allow_plaintext");
+       }},
+      {"trusted_proxies",
+       [](ServerConfig& c, const toml::node& n, const std::string& at) {
+         const auto* list = n.as_array();
+         if (!list) fail(at + "'trusted_proxies' must be a list of IP addresses");
+         c.trusted_proxies.clear();
+         for (const auto& entry : *list) c.trusted_proxies.push_back(text(entry, at, "trusted_proxies"));
+         require_ip_addresses(c.trusted_proxies, at);
        }},
   };
   return keys;
@@ -222,6 +238,7 @@ void validate_config(const ServerConfig& config) {
     fail("store must be empty (the embedded store in data_dir) or a PostgreSQL URL postgresql://..., not '" +
          config.store + "'");
   }
+  require_ip_addresses(config.trusted_proxies, "");
   const Limits& limits = config.limits;
   // The reply to any legal request must fit the send queue: an ack, then a full page.
   const std::size_t queue_needs = limits.max_frame_bytes + send_queue_reserve_bytes(limits);

@@ -44,8 +44,10 @@ std::string_view log_reason(EnrolmentStatus status) { return refusal_text(status
 
 }  // namespace
 
-HttpResponse enrol(ServerContext& context, const HttpRequest& request, const std::string& remote) {
-  const std::string address = address_of(remote);
+HttpResponse enrol(ServerContext& context, const HttpRequest& request, const RequestOrigin& origin) {
+  // Guessing is counted per client: behind a trusted proxy, the address the proxy saw.
+  const std::string& address = origin.client;
+  const std::string remote = origin.forwarded() ? origin.client + " via=" + origin.endpoint : origin.endpoint;
   if (const auto wait = context.enrolment.try_attempt(address); wait.count() > 0) {
     spdlog::warn("event=enrol_refused remote={} reason=rate_limited retry_after_s={}", remote, wait.count());
     HttpResponse response = json_error(request, http::status::too_many_requests, "rate_limited",

@@ -146,7 +146,7 @@ bool route_waits_on_store(const HttpRequest& request) {
          (request.method() == http::verb::post && path == "/api/enrol");
 }
 
-HttpResponse route_http(ServerContext& context, const HttpRequest& request, const std::string& remote) {
+HttpResponse route_http(ServerContext& context, const HttpRequest& request, const RequestOrigin& origin) {
   const std::string_view path = request_path(request.target());
   const bool known = path == "/healthz" || path == "/metrics" || path.starts_with(kHistoryPrefix) || path == "/sync" ||
                      path == "/users" || path == kEnrolPath;
@@ -161,7 +161,7 @@ HttpResponse route_http(ServerContext& context, const HttpRequest& request, cons
       return response;
     }
     try {
-      return enrol(context, request, remote);
+      return enrol(context, request, origin);
     } catch (const std::exception& e) {
       spdlog::error("event=http_error path={} error={}", quote_field(path), quote_field(e.what()));
       return text_response(request, http::status::internal_server_error, "internal error\n");

@@ -6,6 +6,7 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include "request_origin.hpp"
 #include "server_context.hpp"
 
 namespace fieldsync::server {
@@ -38,8 +39,8 @@ HttpResponse text_response(const HttpRequest& request, boost::beast::http::statu
 // Answers a plain (non-upgrade) HTTP request: GET /healthz, GET /metrics,
 // GET /api/history/<collection>/<id>, GET /users, POST /api/enrol; everything else 404. Never
 // throws: a failure inside becomes a 500. May block on the store when route_waits_on_store()
-// says so: the session then calls it on a store worker. `remote` is the peer's "address:port".
-HttpResponse route_http(ServerContext& context, const HttpRequest& request, const std::string& remote = "?");
+// says so: the session then calls it on a store worker. `origin`: who sent it.
+HttpResponse route_http(ServerContext& context, const HttpRequest& request, const RequestOrigin& origin = {"?", "?"});
 // Whether answering the request reads the store (history, users, enrolment): not on an I/O thread.
 bool route_waits_on_store(const HttpRequest& request);
 

@@ -121,12 +121,13 @@ void HttpSession<Stream>::on_read(beast::error_code ec, std::size_t) {
 template <class Stream>
 void HttpSession<Stream>::route(HttpRequest request) {
   if (!route_waits_on_store(request)) {
-    HttpResponse response = route_http(context_, request, remote_);
+    HttpResponse response = route_http(context_, request, origin_of(remote_, request, context_.trusted_proxies));
     return answer(request, std::move(response));
   }
   // No read is pending meanwhile: the next request waits for this answer.
   asio::post(context_.store_pool, [self = this->shared_from_this(), request = std::move(request)]() mutable {
-    HttpResponse response = route_http(self->context_, request, self->remote_);
+    HttpResponse response =
+        route_http(self->context_, request, origin_of(self->remote_, request, self->context_.trusted_proxies));
     asio::post(self->executor_, [self, request = std::move(request), response = std::move(response)]() mutable {
       self->answer(request, std::move(response));
     });

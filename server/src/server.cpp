@@ -34,6 +34,13 @@ namespace {
 // stop() waits for sessions to finish before dropping what is left.
 constexpr std::chrono::seconds kStopGrace{1};
 
+// validate_config() has vouched for every entry.
+std::vector<asio::ip::address> parse_addresses(const std::vector<std::string>& texts) {
+  std::vector<asio::ip::address> addresses;
+  for (const auto& text : texts) addresses.push_back(asio::ip::make_address(text));
+  return addresses;
+}
+
 }  // namespace
 
 // Members are declared in dependency order: the io_context is destroyed first, and with it
@@ -49,8 +56,9 @@ struct Server::Impl {
         service(*store, Schema::domain(), config.limits, metrics, *clock,
                 [this](std::function<void()> task) { asio::post(store_pool, std::move(task)); }),
         scope(Schema::domain(), *store),
+        trusted_proxies(parse_addresses(config.trusted_proxies)),
         context{service, *store, metrics, Schema::domain(), scope, config.limits, sessions, tls.get(),
-                config.allow_plaintext, store_pool, enrolment, *clock},
+                config.allow_plaintext, store_pool, enrolment, *clock, trusted_proxies},
         ioc(static_cast<int>(config.threads)),
         collection_timer(ioc) {}
 
@@ -128,6 +136,7 @@ struct Server::Impl {
   ScopePolicy scope;
   SessionRegistry sessions;
   EnrolmentGuard enrolment;
+  std::vector<asio::ip::address> trusted_proxies;
   ServerContext context;
   asio::io_context ioc;
   asio::steady_timer collection_timer;

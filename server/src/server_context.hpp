@@ -1,5 +1,8 @@
 #pragma once
 
+#include <span>
+
+#include <boost/asio/ip/address.hpp>
 #include <boost/asio/thread_pool.hpp>
 
 #include "fieldsync/core/clock.hpp"
@@ -39,6 +42,8 @@ struct ServerContext {
   // Bounds the guessing of enrolment codes (POST /api/enrol).
   EnrolmentGuard& enrolment;
   const Clock& clock;
+  // ServerConfig::trusted_proxies, parsed: whose X-Forwarded-For names the client.
+  std::span<const boost::asio::ip::address> trusted_proxies;
 };
 
 }  // namespace fieldsync::server

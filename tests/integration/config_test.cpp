@@ -125,6 +125,15 @@ TEST(ConfigTest, TombstoneKeysAreReadAndBounded) {
   EXPECT_NE(error_of("[tombstones]\nevery = 3\n").find("unknown key 'every' in [tombstones]"), std::string::npos);
 }
 
+TEST(ConfigTest, TrustedProxiesAreIpAddresses) {
+  EXPECT_TRUE(server::parse_config("").trusted_proxies.empty());
+  const ServerConfig config = server::parse_config("trusted_proxies = [\"10.0.0.5\", \"fd00::1\"]\n");
+  EXPECT_EQ(config.trusted_proxies, (std::vector<std::string>{"10.0.0.5", "fd00::1"}));
+  EXPECT_NE(error_of("trusted_proxies = [\"lb.internal\"]\n").find("test.toml:1: trusted_proxies: 'lb.internal' is not an IP"),
+            std::string::npos);
+  EXPECT_NE(error_of("trusted_proxies = \"10.0.0.5\"\n").find("must be a list"), std::string::npos);
+}
+
 TEST(ConfigTest, AuditAndAccountKeysAreReadAndBounded) {
   const ServerConfig config = server::parse_config(
       "[audit]\nretention_days = 90\n[limits]\naccount_check_interval_ms = 250\nmax_audit_text_bytes = 512\n");

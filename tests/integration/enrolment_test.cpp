@@ -145,8 +145,19 @@ class EnrolmentTest : public ServerTest {
                               dir_);
   }
 
-  HttpsResult post_code(const std::string& code) {
-    return https_request(port(), "POST", "/api/enrol", certs().ca_cert(), nlohmann::json{{"code", code}}.dump());
+  // `forwarded_for`: an X-Forwarded-For header, as a load balancer adds.
+  HttpsResult post_code(const std::string& code, const std::string& forwarded_for = "") {
+    std::map<std::string, std::string> headers;
+    if (!forwarded_for.empty()) headers["X-Forwarded-For"] = forwarded_for;
+    return https_request(port(), "POST", "/api/enrol", certs().ca_cert(), nlohmann::json{{"code", code}}.dump(),
+                         "127.0.0.1", headers);
+  }
+
+  // Six wrong codes from `forwarded_for`: the statuses of the last.
+  int guess_six_times(const std::string& forwarded_for) {
+    int last = 0;
+    for (int i = 0; i < 6; ++i) last = post_code("2222-2222-2" + std::to_string(2 + i), forwarded_for).status;
+    return last;
   }
 
   static std::string error_of(const HttpsResult& result) {
@@ -264,6 +275,30 @@ TEST_F(EnrolmentTest, GuessingIsCutOffAfterAFewWrongCodes) {
   EXPECT_GE(std::stoi(last.headers["retry-after"]), 1);
   // While cut off, even the right code waits: otherwise the limit would not stop guessing.
   EXPECT_EQ(post_code(code).status, 429);
+}
+
+// Behind a load balancer every phone comes from its address: the guessing limit counts
+// each client by the X-Forwarded-For the balancer adds, but only when the server was told
+// to trust that balancer; anyone else's header is ignored.
+TEST_F(EnrolmentTest, BehindATrustedProxyGuessingIsCountedPerClient) {
+  start([&](server::ServerConfig& config) {
+    config.tls_cert_file = chain_;
+    config.tls_key_file = certs().server_key();
+    config.trusted_proxies = {"127.0.0.1"};
+  });
+  const std::string code = first_line(enrol("ana").out);
+  EXPECT_EQ(guess_six_times("198.51.100.7, 203.0.113.5"), 429);
+  // Another phone behind the same balancer is not held up; its right code works.
+  EXPECT_EQ(post_code("2222-2222-22", "203.0.113.6").status, 404);
+  EXPECT_EQ(post_code(code, "203.0.113.6").status, 200);
+  // The earlier entries are the client's own say: changing them escapes nothing.
+  EXPECT_EQ(post_code("2222-2222-22", "10.9.9.9, 203.0.113.5").status, 429);
+}
+
+TEST_F(EnrolmentTest, AnUntrustedPeersForwardedForIsIgnored) {
+  const std::string code = first_line(enrol("ana").out);
+  EXPECT_EQ(guess_six_times("203.0.113.5"), 429);
+  EXPECT_EQ(post_code(code, "203.0.113.6").status, 429);  // the same peer, whatever it claims
 }
 
 TEST_F(EnrolmentTest, EnrolRefusesAnUnknownUserAndAWildcardAddress) {

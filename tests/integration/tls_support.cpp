@@ -75,7 +75,8 @@ HttpsResult https_get(std::uint16_t port, const std::string& target, const std::
 }
 
 HttpsResult https_request(std::uint16_t port, const std::string& method, const std::string& target,
-                          const std::filesystem::path& ca_file, const std::string& body, const std::string& host) {
+                          const std::filesystem::path& ca_file, const std::string& body, const std::string& host,
+                          const std::map<std::string, std::string>& headers) {
   IoThread thread;
   ssl::context context(ssl::context::tls_client);
   context.load_verify_file(ca_file.string());
@@ -94,6 +95,7 @@ HttpsResult https_request(std::uint16_t port, const std::string& method, const s
   await(stream.async_handshake(ssl::stream_base::client, asio::use_future), "TLS handshake");
   http::request<http::string_body> request{http::string_to_verb(method), target, 11};
   request.set(http::field::host, host);
+  for (const auto& [name, value] : headers) request.set(name, value);
   if (!body.empty()) {
     request.set(http::field::content_type, "application/json");
     request.body() = body;

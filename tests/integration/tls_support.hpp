@@ -26,10 +26,12 @@ struct HttpsResult {
 HttpsResult https_get(std::uint16_t port, const std::string& target, const std::filesystem::path& ca_file,
                       const std::string& host = "127.0.0.1");
 
-// The same with another method and a body (sent as application/json when not empty).
+// The same with another method and a body (sent as application/json when not empty), and
+// more header fields.
 HttpsResult https_request(std::uint16_t port, const std::string& method, const std::string& target,
                           const std::filesystem::path& ca_file, const std::string& body,
-                          const std::string& host = "127.0.0.1");
+                          const std::string& host = "127.0.0.1",
+                          const std::map<std::string, std::string>& headers = {});
 
 // Connects to 127.0.0.1:port over plain TCP, sends `bytes` (if any), and reads until the
 // server closes the connection. Returns what was received, or nullopt if the connection

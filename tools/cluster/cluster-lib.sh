@@ -42,6 +42,7 @@ write_server_config() {
   cat >"$CLUSTER/server.toml" <<TOML
 store = "$STORE_URL"
 log_level = "info"
+trusted_proxies = ["127.0.0.1"]
 [limits]
 max_connections_per_address = 100000
 TOML

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "fieldsync/server/limits.hpp"
 
@@ -52,6 +53,10 @@ struct ServerConfig {
   // Plain ws:// and http:// on an address other than loopback (behind a TLS-terminating
   // proxy, say), or beside TLS on the same port. Loopback may always serve plaintext.
   bool allow_plaintext = false;
+  // IP addresses of the load balancers in front (nginx): from these peers alone the
+  // X-Forwarded-For header names the client, for the per-client enrolment guessing limit
+  // and the logs. Empty: the header is ignored (anyone could send it).
+  std::vector<std::string> trusted_proxies;
 
   bool tls_enabled() const { return !tls_cert_file.empty(); }
 };
