@@ -69,13 +69,6 @@ bool reset_peak_rss(int pid) {
   return static_cast<bool>(file);
 }
 
-std::string load_average() {
-  std::ifstream file("/proc/loadavg");
-  std::string one, five, fifteen;
-  file >> one >> five >> fifteen;
-  return one + " " + five + " " + fifteen;
-}
-
 // Total length of the union of [from, to] intervals.
 double covered_seconds(std::vector<std::pair<double, double>> intervals) {
   std::sort(intervals.begin(), intervals.end());
