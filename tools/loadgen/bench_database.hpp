@@ -16,6 +16,7 @@ class BenchDatabase {
   BenchDatabase& operator=(const BenchDatabase&) = delete;
 
   const std::string& url() const { return url_; }
+  const std::string& name() const { return name_; }
 
  private:
   std::string maintenance_url_;

@@ -34,7 +34,7 @@ std::string three_digits(std::size_t n) {
 
 PushRound run_push_round(const std::vector<std::unique_ptr<SyncTarget>>& servers, const std::string& tag,
                          std::size_t reps, std::size_t edits, std::size_t push_batch,
-                         const std::string& scratch_parent, bool progress) {
+                         const std::string& scratch_parent, bool progress, const PushRoundHooks& hooks) {
   using namespace push_round;
   if (servers.empty()) throw Error(ErrorCode::kInvalidArgument, "push round: no server");
   std::vector<std::string> tokens;
@@ -47,6 +47,8 @@ PushRound run_push_round(const std::vector<std::unique_ptr<SyncTarget>>& servers
 
   ScratchDir scratch(scratch_parent);
   std::vector<RepOutcome> outcomes(reps);
+  // Two barriers: every rep set up, then released (after the hook, which must not see set-up work).
+  std::barrier set_up(static_cast<std::ptrdiff_t>(reps + 1));
   std::barrier start_line(static_cast<std::ptrdiff_t>(reps + 1));
   std::vector<std::thread> threads;
   threads.reserve(reps);
@@ -74,8 +76,9 @@ PushRound run_push_round(const std::vector<std::unique_ptr<SyncTarget>>& servers
         sync.on_progress = [&](const ClientSync& s) {
           if (!outcome.last_ack && s.stats().pushed + s.stats().rejected >= edits) outcome.last_ack = SteadyClock::now();
         };
-        start_line.arrive_and_wait();
+        set_up.arrive_and_wait();
         arrived = true;
+        start_line.arrive_and_wait();
         outcome.started = SteadyClock::now();
         const ClientSyncStats stats = client::sync_once(replica, url, tokens[i], sync);
         outcome.acked = stats.pushed;
@@ -86,10 +89,15 @@ PushRound run_push_round(const std::vector<std::unique_ptr<SyncTarget>>& servers
       } catch (const std::exception& e) {
         outcome.error = e.what();
       }
-      if (!arrived) start_line.arrive_and_drop();  // the main thread must not wait for this rep
+      if (!arrived) {  // the main thread must not wait for this rep
+        set_up.arrive_and_drop();
+        start_line.arrive_and_drop();
+      }
     });
   }
-  start_line.arrive_and_wait();  // every rep set up, its edits in its outbox
+  set_up.arrive_and_wait();  // every rep set up, its edits in its outbox
+  if (hooks.started) hooks.started();
+  start_line.arrive_and_wait();
   const auto start = SteadyClock::now();
   {
     tools::ProgressBar line("push: reps finished", reps, progress, "");
@@ -98,6 +106,7 @@ PushRound run_push_round(const std::vector<std::unique_ptr<SyncTarget>>& servers
       line.update(i + 1);
     }
   }
+  if (hooks.finished) hooks.finished();
 
   PushRound round;
   SteadyClock::time_point last = start;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -9,6 +10,14 @@
 #include "target.hpp"
 
 namespace fieldsync::loadgen {
+
+// Called on the calling thread: `started` once every rep is set up, just before they are
+// released; `finished` once the last one is done. What a scenario watches the round with.
+// They must not throw (the reps wait for the calling thread at the start line).
+struct PushRoundHooks {
+  std::function<void()> started;
+  std::function<void()> finished;
+};
 
 // What run_push_round measured.
 struct PushRound {
@@ -28,6 +37,6 @@ struct PushRound {
 // user names of two rounds on one store apart.
 PushRound run_push_round(const std::vector<std::unique_ptr<SyncTarget>>& servers, const std::string& tag,
                          std::size_t reps, std::size_t edits, std::size_t push_batch,
-                         const std::string& scratch_parent, bool progress);
+                         const std::string& scratch_parent, bool progress, const PushRoundHooks& hooks = {});
 
 }  // namespace fieldsync::loadgen

@@ -2,6 +2,7 @@
 // 1, 2 and 3 in-process servers sharing one PostgreSQL database and with the embedded
 // SQLite store; a first sync of 100k records from each store; the latency of a live edit
 // between phones on the same server and on two servers sharing the database.
+#include <algorithm>
 #include <optional>
 
 #include <pqxx/pqxx>
@@ -9,11 +10,13 @@
 #include "bench_database.hpp"
 #include "common.hpp"
 #include "fieldsync/client/sync_once.hpp"
+#include "fieldsync/core/clock.hpp"
 #include "fieldsync/core/error.hpp"
 #include "fieldsync/core/replica.hpp"
 #include "fieldsync/core/schema.hpp"
 #include "fieldsync/server/postgres_store.hpp"
 #include "live_latency.hpp"
+#include "pg_activity.hpp"
 #include "load_server.hpp"
 #include "push_round.hpp"
 #include "scenarios.hpp"
@@ -46,11 +49,24 @@ std::string store_name(std::size_t servers, bool postgres) {
 }
 
 // Connections the cluster holds to `database` right now (every server's pool and LISTEN).
-std::size_t connections_to(const std::string& maintenance_url, const std::string& database_url) {
+std::size_t connections_to(const std::string& maintenance_url, const std::string& database) {
   pqxx::connection connection(maintenance_url);
   pqxx::nontransaction session(connection);
-  const std::string database = database_url.substr(database_url.rfind('/') + 1);
   return session.exec_params("SELECT count(*) FROM pg_stat_activity WHERE datname = $1", database)[0][0].as<std::size_t>();
+}
+
+// The database's side of a push round: its backends' CPU and what they were doing.
+void report_database_activity(const PgActivityFigures& activity, std::size_t pushes, std::size_t records, Report& report) {
+  report.figure("  database backends' CPU per push", activity.backend_cpu_s * 1000.0 / static_cast<double>(pushes), "ms");
+  report.figure("  database backends' CPU per record", activity.backend_cpu_s * 1e6 / static_cast<double>(records), "us");
+  std::size_t busy = 0;
+  for (const auto& [what, count] : activity.samples) busy += count;
+  if (activity.rounds == 0 || busy == 0) return;
+  report.figure("  backends in a transaction, average", static_cast<double>(busy) / static_cast<double>(activity.rounds),
+                "backends");
+  for (const auto& [what, count] : activity.samples) {
+    report.figure("    of them " + what, 100.0 * static_cast<double>(count) / static_cast<double>(busy), "%");
+  }
 }
 
 // One push configuration: its servers, the round, the figures. Returns the records/s.
@@ -60,7 +76,29 @@ double measure_push(const Options& options, std::size_t server_count, bool postg
   std::optional<BenchDatabase> database;  // declared before the servers: dropped after them
   if (postgres) database.emplace(options.store_url, "push_" + tag);
   const Servers servers = start_servers(options, server_count, database ? database->url() : "");
-  const PushRound round = run_push_round(servers, tag, reps, edits, options.push_batch, options.dir, options.progress);
+  // Watched from the release of the reps to the last ack: set-up work is not counted.
+  std::optional<PgActivity> activity;
+  PgActivityFigures database_figures;
+  double cpu_before = 0, cpu_s = 0;
+  PushRoundHooks hooks;
+  hooks.started = [&] {
+    cpu_before = cpu_seconds(0);
+    try {
+      if (database) activity.emplace(options.store_url, database->name());
+    } catch (const std::exception& e) {
+      report.notes.push_back(std::string("the database was not watched: ") + e.what());
+    }
+  };
+  hooks.finished = [&] {
+    cpu_s = cpu_seconds(0) - cpu_before;
+    try {
+      if (activity) database_figures = activity->stop();
+    } catch (const std::exception& e) {
+      report.notes.push_back(std::string("the database's CPU was not read: ") + e.what());
+    }
+  };
+  const PushRound round =
+      run_push_round(servers, tag, reps, edits, options.push_batch, options.dir, options.progress, hooks);
   const std::string name = "push, " + store_name(server_count, postgres);
   const double records_per_s = round.wall_s > 0 ? static_cast<double>(round.acked) / round.wall_s : 0;
   const Distribution per_rep = distribution(round.rep_ms);
@@ -77,60 +115,85 @@ double measure_push(const Options& options, std::size_t server_count, bool postg
     report.notes.push_back(name + ": " + std::to_string(count) + " reps failed: " + what);
   }
   report.figure("  reps whose sync failed", static_cast<double>(failed), "reps");
+  report.figure("  this process's CPU per push (servers and the reps' clients)", cpu_s * 1000.0 / static_cast<double>(reps),
+                "ms");
   if (database) {
+    report_database_activity(database_figures, reps, std::max<std::size_t>(round.acked, 1), report);
     report.figure("  connections to the database after the round (all servers)",
-                  static_cast<double>(connections_to(options.store_url, database->url())), "connections");
+                  static_cast<double>(connections_to(options.store_url, database->name())), "connections");
   }
   return records_per_s;
 }
 
-// What one store's first sync of `records` measured.
-struct PullFigures {
-  double load_s = 0;         // loading them through pushes of a full batch (setup)
-  double server_read_s = 0;  // the store's changes_since over every page, on this thread
-  double first_sync_s = 0;   // median of the timed first syncs
-};
-
-PullFigures measure_pull(const Options& options, bool postgres, std::size_t records, Report& report) {
-  std::optional<BenchDatabase> database;
-  if (postgres) database.emplace(options.store_url, "pull");
-  const Servers servers = start_servers(options, 1, database ? database->url() : "");
-  SyncTarget& target = *servers.front();
-  const std::string token = target.rep_token("bench-pull", loadgen_territories());
-  const std::size_t batch = target.max_batch_records(token);
-  PullFigures figures;
-  auto t0 = SteadyClock::now();
-  load_server(target.url(), token, loadgen_territories(), records, batch, options.progress);
-  figures.load_s = seconds_between(t0, SteadyClock::now());
-
-  // The server's own part of a pull: reading every page from its store (no scope check).
-  t0 = SteadyClock::now();
-  std::size_t read = 0;
-  for (std::uint64_t after = 0;;) {
-    server::ChangePage page = target.server().store().changes_since(after, batch, [](const RecordState&) { return true; });
-    read += page.states.size();
-    after = page.to_seq;
-    if (!page.more || page.states.empty()) break;
-  }
-  figures.server_read_s = seconds_between(t0, SteadyClock::now());
-  if (read < records) throw Error(ErrorCode::kInternal, "cluster: the store holds fewer records than were loaded");
-
-  ScratchDir scratch(options.dir);
+// A fresh file replica's first sync from `target`, `repeats` times: the median seconds.
+double first_sync_s(SyncTarget& target, const std::string& token, std::size_t records, unsigned repeats,
+                    const std::string& scratch_parent) {
+  ScratchDir scratch(scratch_parent);
   std::vector<double> runs;
-  for (unsigned run = 0; run < options.repeats; ++run) {
+  for (unsigned run = 0; run < repeats; ++run) {
     Replica replica = Replica::open(scratch.file("device-" + std::to_string(run) + ".db"), Schema::domain());
     const auto start = SteadyClock::now();
     const ClientSyncStats stats = client::sync_once(replica, target.url(), token);
     runs.push_back(seconds_between(start, SteadyClock::now()));
     if (stats.pulled < records) throw Error(ErrorCode::kInternal, "cluster: a first sync pulled too few records");
   }
-  figures.first_sync_s = distribution(runs).p50;
-  const std::string name = "pull " + std::to_string(records) + ", " + store_name(1, postgres);
-  report.figure(name + ": first sync, connect to caught up (median)", figures.first_sync_s, "s");
-  report.figure("  records/s", static_cast<double>(records) / figures.first_sync_s, "records/s");
-  report.figure("  server alone: store changes_since over every page", figures.server_read_s, "s");
-  report.figure("  setup: loading them, pushes of " + std::to_string(batch) + " records", figures.load_s, "s");
-  return figures;
+  return distribution(runs).p50;
+}
+
+// The server's own part of a pull: reading every page from its store (no scope check).
+double server_read_s(server::Server& server, std::size_t batch, std::size_t records) {
+  const auto start = SteadyClock::now();
+  std::size_t read = 0;
+  for (std::uint64_t after = 0;;) {
+    server::ChangePage page = server.store().changes_since(after, batch, [](const RecordState&) { return true; });
+    read += page.states.size();
+    after = page.to_seq;
+    if (!page.more || page.states.empty()) break;
+  }
+  if (read < records) throw Error(ErrorCode::kInternal, "cluster: the store holds fewer records than were loaded");
+  return seconds_between(start, SteadyClock::now());
+}
+
+// A first sync of `records` from the embedded store, then from PostgreSQL holding the
+// same records: the embedded store is loaded through pushes, then copied into a fresh
+// database with the server's own migration (much faster than pushing them again).
+void measure_pull(const Options& options, std::size_t records, Report& report) {
+  const std::string token_user = "bench-pull";
+  double sqlite_sync = 0, sqlite_read = 0;
+  BenchDatabase database(options.store_url, "pull");
+  {
+    const Servers servers = start_servers(options, 1, "");
+    SyncTarget& target = *servers.front();
+    const std::string token = target.rep_token(token_user, loadgen_territories());
+    const std::size_t batch = target.max_batch_records(token);
+    const auto t0 = SteadyClock::now();
+    load_server(target.url(), token, loadgen_territories(), records, batch, options.progress);
+    const double load_s = seconds_between(t0, SteadyClock::now());
+    sqlite_read = server_read_s(target.server(), batch, records);
+    sqlite_sync = first_sync_s(target, token, records, options.repeats, options.dir);
+    const std::string name = "pull " + std::to_string(records) + ", " + store_name(1, false);
+    report.figure(name + ": first sync, connect to caught up (median)", sqlite_sync, "s");
+    report.figure("  records/s", static_cast<double>(records) / sqlite_sync, "records/s");
+    report.figure("  server alone: store changes_since over every page", sqlite_read, "s");
+    report.figure("  setup: loading them, pushes of " + std::to_string(batch) + " records", load_s, "s");
+    target.server().stop();
+    const auto t1 = SteadyClock::now();
+    server::migrate_sqlite_to_postgres(target.server().config().data_dir, database.url(), Schema::domain(),
+                                       SystemClock());
+    report.figure("  setup: copying them into PostgreSQL (fieldsync-server migrate)", seconds_between(t1, SteadyClock::now()),
+                  "s");
+  }
+  const Servers servers = start_servers(options, 1, database.url());
+  SyncTarget& target = *servers.front();
+  const std::string token = target.rep_token(token_user, loadgen_territories());  // the user came with the copy
+  const double pg_read = server_read_s(target.server(), target.max_batch_records(token), records);
+  const double pg_sync = first_sync_s(target, token, records, options.repeats, options.dir);
+  report.figure("pull " + std::to_string(records) + ", " + store_name(1, true) + ": first sync, connect to caught up (median)",
+                pg_sync, "s");
+  report.figure("  records/s", static_cast<double>(records) / pg_sync, "records/s");
+  report.figure("  server alone: store changes_since over every page", pg_read, "s");
+  report.figure("  first sync / embedded SQLite's (same run)", pg_sync / sqlite_sync, "x");
+  report.figure("  server read / embedded SQLite's (same run)", pg_read / sqlite_read, "x");
 }
 
 // A's edit until B applied it; the figures go into the report, the p99 held against the
@@ -194,18 +257,21 @@ Report run_cluster(const Options& options) {
   report.parameter("latency", std::to_string(live_edits) + " edits on A, " + std::to_string(options.interval_ms) +
                                   " ms apart; A and B the same rep, each a file replica with a LiveSync");
 
+  std::vector<std::string> phases;  // wall time of each phase, set-up included
+  auto phase_start = SteadyClock::now();
   // 1. Push throughput.
   const double sqlite_push = measure_push(options, 1, false, reps, edits, report);
   for (std::size_t servers = 1; servers <= 3; ++servers) {
     const double pg_push = measure_push(options, servers, true, reps, edits, report);
-    report.figure("  / embedded SQLite (same run)", sqlite_push > 0 ? pg_push / sqlite_push : 0, "x");
+    report.figure("  records/s / embedded SQLite's (same run)", sqlite_push > 0 ? pg_push / sqlite_push : 0, "x");
   }
+  phases.push_back("push " + format_figure(seconds_between(phase_start, SteadyClock::now())) + " s");
+  phase_start = SteadyClock::now();
 
-  // 2. A first sync of `records`.
-  const PullFigures sqlite_pull = measure_pull(options, false, records, report);
-  const PullFigures pg_pull = measure_pull(options, true, records, report);
-  report.figure("pull: PostgreSQL / embedded SQLite, first sync (same run)", pg_pull.first_sync_s / sqlite_pull.first_sync_s, "x");
-  report.figure("pull: PostgreSQL / embedded SQLite, server read alone", pg_pull.server_read_s / sqlite_pull.server_read_s, "x");
+  // 2. A first sync of `records` from each store.
+  measure_pull(options, records, report);
+  phases.push_back("pull " + format_figure(seconds_between(phase_start, SteadyClock::now())) + " s");
+  phase_start = SteadyClock::now();
 
   // 3. Live edit latency: the embedded reference, then PostgreSQL with A and B on one
   // server and on two.
@@ -229,6 +295,10 @@ Report run_cluster(const Options& options) {
     report.figure("  p50 / embedded same-server p50", reference.p50 > 0 ? cross.p50 / reference.p50 : 0, "x");
     report.figure("  p99 / embedded same-server p99", reference.p99 > 0 ? cross.p99 / reference.p99 : 0, "x");
   }
+  phases.push_back("latency " + format_figure(seconds_between(phase_start, SteadyClock::now())) + " s");
+  std::string phase_text;
+  for (const auto& phase : phases) phase_text += (phase_text.empty() ? "" : ", ") + phase;
+  report.parameter("phases, set-up included", phase_text);
   report.parameter("load average at the end (1, 5, 15 min)", load_average());
   return report;
 }
