@@ -47,6 +47,12 @@ BenchDatabase::~BenchDatabase() {
   }
 }
 
+std::size_t BenchDatabase::connections() const {
+  pqxx::connection connection(maintenance_url_);
+  pqxx::nontransaction session(connection);
+  return session.exec_params("SELECT count(*) FROM pg_stat_activity WHERE datname = $1", name_)[0][0].as<std::size_t>();
+}
+
 std::string postgres_durability(const std::string& url) {
   try {
     pqxx::connection connection(url);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 namespace fieldsync::loadgen {
@@ -17,6 +18,8 @@ class BenchDatabase {
 
   const std::string& url() const { return url_; }
   const std::string& name() const { return name_; }
+  // Connections the cluster holds to it right now (every server's pool and LISTEN).
+  std::size_t connections() const;
 
  private:
   std::string maintenance_url_;

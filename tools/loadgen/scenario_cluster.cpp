@@ -5,8 +5,6 @@
 #include <algorithm>
 #include <optional>
 
-#include <pqxx/pqxx>
-
 #include "bench_database.hpp"
 #include "common.hpp"
 #include "fieldsync/client/sync_once.hpp"
@@ -46,13 +44,6 @@ Servers start_servers(const Options& options, std::size_t count, const std::stri
 std::string store_name(std::size_t servers, bool postgres) {
   if (!postgres) return "embedded SQLite, 1 server";
   return "PostgreSQL, " + std::to_string(servers) + (servers == 1 ? " server" : " servers");
-}
-
-// Connections the cluster holds to `database` right now (every server's pool and LISTEN).
-std::size_t connections_to(const std::string& maintenance_url, const std::string& database) {
-  pqxx::connection connection(maintenance_url);
-  pqxx::nontransaction session(connection);
-  return session.exec_params("SELECT count(*) FROM pg_stat_activity WHERE datname = $1", database)[0][0].as<std::size_t>();
 }
 
 // The database's side of a push round: its backends' CPU and what they were doing.
@@ -120,7 +111,7 @@ double measure_push(const Options& options, std::size_t server_count, bool postg
   if (database) {
     report_database_activity(database_figures, reps, std::max<std::size_t>(round.acked, 1), report);
     report.figure("  connections to the database after the round (all servers)",
-                  static_cast<double>(connections_to(options.store_url, database->name())), "connections");
+                  static_cast<double>(database->connections()), "connections");
   }
   return records_per_s;
 }
