@@ -52,6 +52,14 @@ inline double kib_to_mib(std::size_t kib) { return static_cast<double>(kib) / 10
 // the peak); 0 when it cannot be read. pid 0: this process.
 std::size_t resident_kib(int pid, const char* key = "VmRSS");
 
+// CPU time (user + system) a process has used, from /proc/<pid>/stat; 0 when unreadable.
+// pid 0: this process.
+double cpu_seconds(int pid);
+
+// The system's load average over 1, 5 and 15 minutes ("0.92 1.54 1.79"), from
+// /proc/loadavg; "unknown" when it cannot be read.
+std::string load_average();
+
 // Raises RLIMIT_NOFILE's soft limit to the hard limit; returns the new soft limit.
 std::size_t raise_open_file_limit();
 

@@ -18,21 +18,24 @@ int main(int argc, char** argv) {
       "Simulated FieldSync reps against a sync server: an in-process server on loopback (default), or --server URL "
       "--token TOKEN."};
   Options options;
-  app.add_option("scenario", options.scenario, "pull, push, latency, idle, reps, flood or storm")
+  app.add_option("scenario", options.scenario, "pull, push, latency, idle, reps, flood, storm or cluster")
       ->required()
-      ->check(CLI::IsMember({"pull", "push", "latency", "idle", "reps", "flood", "storm"}));
+      ->check(CLI::IsMember({"pull", "push", "latency", "idle", "reps", "flood", "storm", "cluster"}));
   app.add_option("--server", options.server_url, "ws://HOST:PORT/sync of an external server (default: in-process)");
+  app.add_option("--store", options.store_url,
+                 "cluster: postgresql:// URL of a cluster where it may create databases (tools/bench-cluster gives one)");
   app.add_option("--token", options.token, "token for --server (every simulated rep uses it)");
   app.add_flag("--json", options.json, "print the figures as one JSON object");
-  app.add_option("--records", options.records, "pull: records on the server (100000); push: edited records (10000); reps: customers per rep (20); flood: records on the server (20000); storm: customers per territory (500)");
-  app.add_option("--edits", options.edits, "latency: edits on A (1000); storm: offline edits per rep (20)");
-  app.add_option("--reps", options.reps, "storm: reps, two to a territory (500)");
+  app.add_option("--records", options.records, "pull: records on the server (100000); push: edited records (10000); reps: customers per rep (20); flood: records on the server (20000); storm: customers per territory (500); cluster: records pulled (100000)");
+  app.add_option("--edits", options.edits, "latency: edits on A (1000); storm: offline edits per rep (20); cluster: edits pushed per rep (50)");
+  app.add_option("--latency-edits", options.latency_edits, "cluster: live edits per latency measurement (1000)");
+  app.add_option("--reps", options.reps, "storm: reps, two to a territory (500); cluster: reps pushing at once (200)");
   app.add_option("--ramp-seconds", options.ramp_s, "storm: the reps' starts spread over this (60)")->check(CLI::Range(0.0, 3600.0));
   app.add_option("--changed-percent", options.changed_percent, "storm: share of each territory changed since yesterday (2)")
       ->check(CLI::Range(0.0, 100.0));
   app.add_option("--clients", options.clients, "idle: connections (10000); reps: reps (20); flood: flooding connections (16)");
   app.add_option("--duration", options.duration_s, "reps, flood: seconds of load (10)");
-  app.add_option("--repeats", options.repeats, "pull, push: timed runs, the median is reported (3)")->check(CLI::Range(1, 100));
+  app.add_option("--repeats", options.repeats, "pull, push, cluster's pulls: timed runs, the median is reported (3)")->check(CLI::Range(1, 100));
   app.add_option("--interval-ms", options.interval_ms, "latency: pause between edits (5)");
   app.add_option("--push-batch", options.push_batch, "records per push (default: the server's max_batch_records)");
   bool not_durable = false;
@@ -61,6 +64,7 @@ int main(int argc, char** argv) {
     if (options.scenario == "reps") report = run_reps(options);
     if (options.scenario == "flood") report = run_flood(options);
     if (options.scenario == "storm") report = run_storm(options);
+    if (options.scenario == "cluster") report = run_cluster(options);
     if (options.json) {
       print_json(report, std::cout);
     } else {

@@ -7,9 +7,10 @@ namespace fieldsync::loadgen {
 
 // Everything the command line sets. A zero count means "the scenario's default".
 struct Options {
-  std::string scenario;       // pull, push, latency, idle, reps, flood, storm
+  std::string scenario;       // pull, push, latency, idle, reps, flood, storm, cluster
   std::string server_url;     // empty: start an in-process server on loopback
   std::string token;          // for --server
+  std::string store_url;      // cluster: a PostgreSQL cluster where it may create databases
   std::string dir;            // parent of the temporary directories; empty: the system's
   bool json = false;
   bool durable = true;        // in-process / child server: synchronous=FULL (the server's default)
@@ -25,7 +26,8 @@ struct Options {
   std::string server_binary;   // idle, flood: the fieldsync-server to start
   int server_pid = 0;          // idle, flood with --server: the process whose memory to read
   std::size_t max_in_flight = 200;  // idle: connection attempts at once
-  std::size_t reps = 0;        // storm: reps (500)
+  std::size_t reps = 0;        // storm: reps (500); cluster: reps pushing at once (200)
+  std::size_t latency_edits = 0;  // cluster: live edits per latency measurement (1000)
   double ramp_s = 60.0;        // storm: the reps' starts spread over this many seconds
   double changed_percent = 2.0;  // storm: share of each territory changed on the server since yesterday
   bool progress = false;       // draw progress on stderr (set when it is a terminal)

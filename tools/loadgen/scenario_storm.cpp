@@ -44,36 +44,12 @@ struct RepOutcome {
   std::size_t stale_changes = 0;    // the office's changes it does not show afterwards
 };
 
-// CPU time (user + system) a process has used, from /proc/<pid>/stat; 0 when unreadable.
-double cpu_seconds(int pid) {
-  std::ifstream file("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-  const auto name_end = text.rfind(')');  // the name may hold spaces
-  if (name_end == std::string::npos) return 0;
-  std::istringstream fields(text.substr(name_end + 2));
-  std::string field;
-  unsigned long long utime = 0, stime = 0;
-  // After the name: state is field 3; utime and stime are fields 14 and 15.
-  for (int n = 3; n <= 15 && fields >> field; ++n) {
-    if (n == 14) utime = std::stoull(field);
-    if (n == 15) stime = std::stoull(field);
-  }
-  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
 // Resets the process's peak RSS (VmHWM) to its current RSS; false if the kernel refused.
 bool reset_peak_rss(int pid) {
   std::ofstream file("/proc/" + std::to_string(pid) + "/clear_refs");
   file << "5";
   file.flush();
   return static_cast<bool>(file);
-}
-
-std::string load_average() {
-  std::ifstream file("/proc/loadavg");
-  std::string one, five, fifteen;
-  file >> one >> five >> fifteen;
-  return one + " " + five + " " + fifteen;
 }
 
 // Total length of the union of [from, to] intervals.

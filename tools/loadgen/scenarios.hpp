@@ -18,6 +18,7 @@ Report run_idle(const Options& options);
 Report run_reps(const Options& options);
 Report run_flood(const Options& options);
 Report run_storm(const Options& options);
+Report run_cluster(const Options& options);
 
 // Territories "T00".."T19": what the customers of the pull and push scenarios spread over.
 std::vector<std::string> loadgen_territories();

@@ -57,9 +57,11 @@ std::size_t SyncTarget::max_batch_records(const std::string& token) {
 
 std::string SyncTarget::description() const {
   if (!server_) return "external " + url_;
-  return "in-process Server on 127.0.0.1, " + std::to_string(server_->config().threads) + " I/O threads, " +
-         std::to_string(server_->config().store_threads) + " store workers, durable=" +
-         (durable_ ? "true (synchronous=FULL)" : "false (synchronous=NORMAL)");
+  const std::string prefix = "in-process Server on 127.0.0.1, " + std::to_string(server_->config().threads) +
+                             " I/O threads, " + std::to_string(server_->config().store_threads) + " store workers, ";
+  // A PostgreSQL store's commits are as durable as its cluster is set up to make them.
+  if (!server_->config().store.empty()) return prefix + "PostgreSQL store";
+  return prefix + "durable=" + (durable_ ? "true (synchronous=FULL)" : "false (synchronous=NORMAL)");
 }
 
 }  // namespace fieldsync::loadgen
