@@ -133,7 +133,9 @@ struct Replica::Impl {
       auto condition = where(table);
       if (condition) picked.emplace_back(&table, condition->empty() ? "" : " AND (" + *condition + ")");
     }
-    auto bind_params = [&](sqlite::Statement& s) {
+    // Only a condition takes parameters: a table read whole has none to bind.
+    auto bind_params = [&](sqlite::Statement& s, const std::string& condition) {
+      if (condition.empty()) return;
       for (std::size_t i = 0; i < params.size(); ++i) s.bind(static_cast<int>(i) + 3, params[i]);
     };
     std::uint64_t last = std::numeric_limits<std::int64_t>::max();
@@ -146,7 +148,7 @@ struct Replica::Impl {
                             " ORDER BY _seq LIMIT ?2");
         sqlite::ResetGuard reset(s);
         s.bind(1, static_cast<std::int64_t>(after)).bind(2, static_cast<std::int64_t>(limit + 1));
-        bind_params(s);
+        bind_params(s, condition);
         while (s.step()) seqs.push_back(static_cast<std::uint64_t>(s.column_int(0)));
       }
       batch.more = seqs.size() > limit;
@@ -162,7 +164,7 @@ struct Replica::Impl {
                           condition + " ORDER BY _seq");
       sqlite::ResetGuard reset(s);
       s.bind(1, static_cast<std::int64_t>(after)).bind(2, static_cast<std::int64_t>(last));
-      bind_params(s);
+      bind_params(s, condition);
       while (s.step()) rows.push_back(table->read_row(s));
     }
     std::sort(rows.begin(), rows.end(), [](const StoredState& a, const StoredState& b) { return a.seq < b.seq; });

@@ -48,11 +48,9 @@ std::vector<std::string> territory_read_indexes(const CollectionSchema& collecti
     return {"CREATE INDEX IF NOT EXISTS " + quoted(collection.name + "_by_territory_seq") + " ON " + table + " (" +
             quoted(collection.territory_field) + ", _seq)"};
   }
-  if (!collection.scope_parent.empty()) {
-    // The expression territory_condition() compares, so that the index serves it.
-    return {"CREATE INDEX IF NOT EXISTS " + quoted(collection.name + "_by_scope_parent_seq") + " ON " + table +
-            " (lower(" + quoted(collection.scope_parent) + "), _seq)"};
-  }
+  // A child collection is read by its _seq range, each row's parent reference looked up
+  // among the parents of the territories (no decoding): SQLite does not seek an index on
+  // lower(reference) for an IN (subquery), so one would only cost the writes.
   return {};
 }
 

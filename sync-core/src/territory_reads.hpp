@@ -19,8 +19,7 @@ std::optional<std::string> territory_condition(const Schema& schema, const Colle
                                                const TerritoryFilter& filter, int first_param);
 
 // The indexes that make those conditions index range reads in sequence order: (territory,
-// _seq) for a collection with a territory field, (parent reference, _seq) for one with a
-// scope parent. CREATE INDEX IF NOT EXISTS statements.
+// _seq) for a collection with a territory field. CREATE INDEX IF NOT EXISTS statements.
 std::vector<std::string> territory_read_indexes(const CollectionSchema& collection);
 
 }  // namespace fieldsync
