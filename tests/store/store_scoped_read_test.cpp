@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include <gtest/gtest.h>
+#include <pqxx/pqxx>
 
 #include "fieldsync/server/scope.hpp"
 #include "store_test_support.hpp"
@@ -193,6 +194,30 @@ TEST_P(StoreScopedReadTest, APageMovesTheCheckpointPastOtherTerritoriesChanges) 
   const auto from_zero = store_->changes_since(0, 5, policy.read_scope(ana), visible);
   ASSERT_EQ(from_zero.states.size(), 1u);
   EXPECT_EQ(from_zero.to_seq, store_->head());
+}
+
+// A PostgreSQL store from before migration 3 (no scope columns) gets them at its next
+// open, filled for the rows it holds.
+TEST_P(StoreScopedReadTest, AnOlderPostgresqlStoreGetsItsScopeColumnsFilled) {
+  if (GetParam() != "postgresql") GTEST_SKIP() << "the SQLite store's indexes are made at every open";
+  const RecordId north = create("customers", customer("North", "north"));
+  const RecordId contact = create("contacts", {{"customer_id", Value(north.to_string())}, {"name", Value(std::string("Kim"))}});
+  const RecordId south = create("customers", customer("South", "south"));
+  push();
+  store_.reset();
+  {
+    pqxx::connection connection(factory_.url());
+    pqxx::work txn(connection);
+    txn.exec("DROP INDEX srv_records_by_territory, srv_records_by_scope_parent, srv_records_by_collection");
+    txn.exec("ALTER TABLE srv_records DROP COLUMN territory, DROP COLUMN scope_parent");
+    txn.exec("DELETE FROM srv_migrations WHERE version = 3");
+    txn.commit();
+  }
+  store_ = factory_.open(clock_);
+  const Pulled ana = expect_scoped_equals_full({"ana", Role::kRep, {"north"}});
+  EXPECT_TRUE(holds(ana, north));
+  EXPECT_TRUE(holds(ana, contact));
+  EXPECT_FALSE(holds(ana, south));
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, StoreScopedReadTest, ::testing::Values("sqlite", "postgresql"),
