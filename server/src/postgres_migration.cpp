@@ -58,10 +58,11 @@ StoreMigration migrate_sqlite_to_postgres(const std::filesystem::path& data_dir,
         const RecordState& state = batch.states[i];
         const RecordRow row = record_row(schema.require(state.collection), state);
         const std::string bytes = encode_state(state);
-        txn.exec_params("INSERT INTO srv_records (collection, id, seq, deleted, state, shown) "
-                        "VALUES ($1, $2, $3, $4, $5, $6::jsonb)",
+        txn.exec_params("INSERT INTO srv_records (collection, id, seq, deleted, state, shown, territory, scope_parent) "
+                        "VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8)",
                         state.collection, state.id.to_string(), batch.seqs[i], row.deleted,
-                        pqxx::binarystring(bytes.data(), bytes.size()), row.shown);
+                        pqxx::binarystring(bytes.data(), bytes.size()), row.shown, row.scope.territory,
+                        row.scope.scope_parent);
         ++done.records;
       }
       after = batch.to_seq;

@@ -71,6 +71,7 @@ RecordRow record_row(const CollectionSchema& collection, const RecordState& stat
     }
   }
   row.shown = by_field.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  row.scope = record_scope_columns(collection, shown);
   return row;
 }
 
@@ -157,8 +158,17 @@ std::optional<RecordId> PostgresStore::alive_record_with(const std::string& coll
   });
 }
 
-ChangePage PostgresStore::changes_since(std::uint64_t after_seq, std::size_t limit, const ReadCheck& visible) {
+ChangePage PostgresStore::changes_since(std::uint64_t after_seq, std::size_t limit, const ReadScope& scope,
+                                       const ReadCheck& visible) {
   if (limit == 0) limit = std::numeric_limits<std::int32_t>::max();
+  std::optional<ScopedChangesSql> scoped;
+  std::string territories;
+  if (scope.only) {
+    scoped = scoped_changes_sql(*schema_, *scope.only);
+    std::vector<std::string> texts;
+    for (const auto& territory : scope.only->territories) texts.push_back(pg_text(territory));
+    territories = text_array(texts);
+  }
   // One snapshot for the head and the rows: every sequence number up to a committed head
   // is committed (pushes commit their numbers in order), so to_seq never passes a change
   // this page did not see.
@@ -167,10 +177,18 @@ ChangePage PostgresStore::changes_since(std::uint64_t after_seq, std::size_t lim
     const std::uint64_t head = read_head(txn);
     ChangePage page;
     page.to_seq = after_seq;
+    if (scoped && scoped->sql.empty()) {
+      page.to_seq = std::max(after_seq, head);  // nothing in this scope to read
+      return page;
+    }
     do {
       const std::size_t want = limit - page.states.size();
-      auto rows = txn.exec_params("SELECT seq, state FROM srv_records WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3",
-                                  page.to_seq, head, want);
+      // Within a scope, only its rows: the page's end then skips the others' changes.
+      const pqxx::result rows =
+          !scoped ? txn.exec_params("SELECT seq, state FROM srv_records WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3",
+                                    page.to_seq, head, want)
+          : scoped->binds_territories ? txn.exec_params(scoped->sql, page.to_seq, head, want, territories)
+                                      : txn.exec_params(scoped->sql, page.to_seq, head, want);
       for (const auto& row : rows) {
         const pqxx::binarystring bytes(row[1]);
         RecordState state = decode_state(std::string_view(bytes.get(), bytes.size()));
@@ -279,10 +297,12 @@ PushResult PostgresStore::push_once(pqxx::transaction_base& txn, const PushConte
     const RecordRow columns = record_row(collection, merged);
     const std::string bytes = encode_state(merged);
     txn.exec_params(
-        "INSERT INTO srv_records (collection, id, seq, deleted, state, shown) VALUES ($1, $2, NULL, $3, $4, $5::jsonb) "
+        "INSERT INTO srv_records (collection, id, seq, deleted, state, shown, territory, scope_parent) "
+        "VALUES ($1, $2, NULL, $3, $4, $5::jsonb, $6, $7) "
         "ON CONFLICT (collection, id) DO UPDATE SET seq = NULL, deleted = excluded.deleted, state = excluded.state, "
-        "shown = excluded.shown",
-        remote.collection, id, columns.deleted, pqxx::binarystring(bytes.data(), bytes.size()), columns.shown);
+        "shown = excluded.shown, territory = excluded.territory, scope_parent = excluded.scope_parent",
+        remote.collection, id, columns.deleted, pqxx::binarystring(bytes.data(), bytes.size()), columns.shown,
+        columns.scope.territory, columns.scope.scope_parent);
     row.state = std::move(merged);
     merged_rows.push_back(std::move(row));
   }

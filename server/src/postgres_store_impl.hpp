@@ -44,11 +44,32 @@ std::string number_array(const std::vector<std::int64_t>& items);
 
 // What srv_records keeps beside a state: its resolved `_deleted`, and each field's shown
 // value as value_key text (a JSON object), for lookups by value.
+// What srv_records keeps of a record's place, for reads by scope (migration 3): its own
+// territory field's text, and the id its scope parent reference names (lower case).
+struct RecordScopeColumns {
+  std::optional<std::string> territory;
+  std::optional<std::string> scope_parent;
+};
+// From the record's shown values (resolve_all), as pg_text.
+RecordScopeColumns record_scope_columns(const CollectionSchema& collection, const std::vector<Value>& shown);
+// The statements that fill those columns of rows written before migration 3.
+std::vector<std::string> fill_scope_columns_sql(const Schema& schema);
+
 struct RecordRow {
   bool deleted = false;
   std::string shown;
+  RecordScopeColumns scope{};
 };
 RecordRow record_row(const CollectionSchema& collection, const RecordState& state);
+
+// A page of changes within a TerritoryFilter: $1 after, $2 head, $3 limit and, if
+// binds_territories, $4 the territories (text_array of pg_text). Empty sql: the filter
+// keeps nothing.
+struct ScopedChangesSql {
+  std::string sql;
+  bool binds_territories = false;
+};
+ScopedChangesSql scoped_changes_sql(const Schema& schema, const TerritoryFilter& filter);
 
 // Settings rows (srv_settings) the store keeps.
 inline constexpr const char* kGenerationKey = "generation";
@@ -67,7 +88,8 @@ class PostgresStore final : public Store {
 
   // Records and the sequence (postgres_store.cpp).
   PushResult push(const PushContext& context, std::span<const RecordState> records, const WriteCheck& check) override;
-  ChangePage changes_since(std::uint64_t after_seq, std::size_t limit, const ReadCheck& visible) override;
+  ChangePage changes_since(std::uint64_t after_seq, std::size_t limit, const ReadScope& scope,
+                           const ReadCheck& visible) override;
   std::optional<RecordState> get(const std::string& collection, const RecordId& id) override;
   std::optional<RecordId> alive_record_with(const std::string& collection, const std::string& field,
                                             const Value& value, const RecordId& except) override;

@@ -96,7 +96,19 @@ constexpr const char* kPostgresMigrations[] = {
         token_id text NOT NULL DEFAULT '');
       CREATE INDEX srv_enrolment_codes_by_user ON srv_enrolment_codes (user_name);
     )sql",
+    // 3: reads by scope (ReadScope): each record's own territory and the id its scope
+    // parent names (record_scope_columns), filled for older rows from `shown` by
+    // fill_scope_columns_sql; a pull reads its territories' rows in sequence order.
+    R"sql(
+      ALTER TABLE srv_records ADD COLUMN territory text, ADD COLUMN scope_parent text;
+      CREATE INDEX srv_records_by_territory ON srv_records (collection, territory, seq);
+      CREATE INDEX srv_records_by_scope_parent ON srv_records (collection, scope_parent, seq);
+      CREATE INDEX srv_records_by_collection ON srv_records (collection, seq);
+    )sql",
 };
+
+// The migration whose columns fill_scope_columns_sql fills, from the schema.
+constexpr int kScopeColumnsMigration = 3;
 
 // Any constant both servers agree on: serialises migrations between processes.
 constexpr std::int64_t kPostgresMigrationLock = 0x6669656c6473796e;  // "fieldsyn"
@@ -172,6 +184,9 @@ void migrate_postgres_schema(pqxx::connection& connection, const Schema& schema)
       session.exec("BEGIN");
       try {
         session.exec(kPostgresMigrations[version - 1]);
+        if (version == kScopeColumnsMigration) {
+          for (const auto& statement : fill_scope_columns_sql(schema)) session.exec(statement);
+        }
         session.exec_params("INSERT INTO srv_migrations (version) VALUES ($1)", version);
         session.exec("COMMIT");
       } catch (...) {

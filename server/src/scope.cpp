@@ -71,6 +71,17 @@ bool ScopePolicy::may_read(const Principal& who, const RecordState& state) const
   return territory && who.covers(*territory);
 }
 
+ReadScope ScopePolicy::read_scope(const Principal& who) const {
+  if (who.sees_everything()) return {};
+  // territory_of and the filter follow the same schema declarations: a territory field, or
+  // a scope parent's territory.
+  TerritoryFilter filter{who.territories, {}};
+  for (const auto& collection : schema_->collections()) {
+    if (collection.read_only_for_reps) filter.whole_collections.push_back(collection.name);
+  }
+  return {std::move(filter)};
+}
+
 std::optional<Error> ScopePolicy::write_refusal(const Principal& who, const RecordState& incoming,
                                                 const RecordState* stored) const {
   const CollectionSchema* collection = schema_->collection(incoming.collection);

@@ -249,7 +249,8 @@ class SqliteStore final : public Store {
     });
   }
 
-  ChangePage changes_since(std::uint64_t after_seq, std::size_t limit, const ReadCheck& visible) override {
+  ChangePage changes_since(std::uint64_t after_seq, std::size_t limit, const ReadScope& scope,
+                           const ReadCheck& visible) override {
     std::lock_guard lock(mutex_);
     const ReadSnapshot snapshot(*db_);
     // Read in the snapshot: another connection to the file may have committed since this
@@ -258,7 +259,9 @@ class SqliteStore final : public Store {
     ChangePage page;
     page.to_seq = after_seq;
     do {
-      ChangeBatch batch = replica_.changes_since(page.to_seq, limit - page.states.size());
+      const std::size_t want = limit - page.states.size();
+      ChangeBatch batch = scope.only ? replica_.changes_since(page.to_seq, want, *scope.only)
+                                     : replica_.changes_since(page.to_seq, want);
       for (std::size_t i = 0; i < batch.states.size(); ++i) {
         if (!visible(batch.states[i])) continue;
         page.states.push_back(std::move(batch.states[i]));
@@ -655,6 +658,7 @@ class SqliteStore final : public Store {
     ReplicaOptions options;
     options.clock = &clock;
     options.durable_commits = durable;
+    options.territory_read_indexes = true;  // pulls read by scope; an older file gets them here
     return Replica::open((data_dir / kDatabaseFile).string(), schema, options);
   }
 

@@ -358,7 +358,7 @@ Reply SyncService::pull(Connection& connection, const proto::Envelope& message) 
   // Outside the lock: a long page holds up no other connection. A change of scope
   // meanwhile marks this connection resync_due (it is not live), seen below.
   auto visible = [&](const RecordState& state) { return scope_.may_read(who, state); };
-  ChangePage page = store_->changes_since(after_seq, limit, visible);
+  ChangePage page = store_->changes_since(after_seq, limit, scope_.read_scope(who), visible);
   proto::Envelope reply;
   reply.set_protocol_version(kProtocolVersion);
   reply.set_request_id(message.request_id());

@@ -108,7 +108,7 @@ void SyncService::fanout_pass() {
   if (from == std::numeric_limits<std::uint64_t>::max()) return;  // nobody is live
   const auto everything = [](const RecordState&) { return true; };
   for (;;) {
-    const ChangePage page = store_->changes_since(from, limits_.max_batch_records, everything);
+    const ChangePage page = store_->changes_since(from, limits_.max_batch_records, {}, everything);
     if (page.to_seq <= from) return;
     // Local pushes whose commits this page holds have noted their moves and marked their
     // own commits once they let go of commit_mutex_.

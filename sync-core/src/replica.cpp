@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "collection_table.hpp"
+#include "territory_reads.hpp"
 #include "fieldsync/core/reference_order.hpp"
 #include "fieldsync/core/state_codec.hpp"
 #include "fieldsync/core/sqlite.hpp"
@@ -119,6 +120,65 @@ struct Replica::Impl {
     return "SELECT collection, id, change FROM fs_outbox ORDER BY " + depth + ", change LIMIT ?1";
   }
 
+  // changes_since over the rows `where` picks in each table: nullopt skips the table, ""
+  // takes every row, else an SQL condition whose parameters from ?3 on are `params`.
+  template <typename Where>
+  ChangeBatch changes_where(std::uint64_t after, std::size_t limit, const Where& where,
+                            const std::vector<std::string>& params) {
+    // One indexed range scan per collection, merged by sequence here: a UNION ALL with an
+    // ORDER BY would sort everything after `after` again for every page. The page's end is
+    // found on the indexes alone, so that only the rows it keeps are decoded.
+    std::vector<std::pair<const CollectionTable*, std::string>> picked;  // table, " AND condition"
+    for (const auto& table : tables) {
+      auto condition = where(table);
+      if (condition) picked.emplace_back(&table, condition->empty() ? "" : " AND (" + *condition + ")");
+    }
+    // Only a condition takes parameters: a table read whole has none to bind.
+    auto bind_params = [&](sqlite::Statement& s, const std::string& condition) {
+      if (condition.empty()) return;
+      for (std::size_t i = 0; i < params.size(); ++i) s.bind(static_cast<int>(i) + 3, params[i]);
+    };
+    std::uint64_t last = std::numeric_limits<std::int64_t>::max();
+    ChangeBatch batch;
+    if (limit) {
+      std::vector<std::uint64_t> seqs;
+      for (const auto& [table, condition] : picked) {
+        const std::string name = quoted(table->name());
+        auto& s = db.cached("SELECT _seq FROM " + name + " WHERE " + name + "._seq > ?1" + condition +
+                            " ORDER BY _seq LIMIT ?2");
+        sqlite::ResetGuard reset(s);
+        s.bind(1, static_cast<std::int64_t>(after)).bind(2, static_cast<std::int64_t>(limit + 1));
+        bind_params(s, condition);
+        while (s.step()) seqs.push_back(static_cast<std::uint64_t>(s.column_int(0)));
+      }
+      batch.more = seqs.size() > limit;
+      if (batch.more) {
+        std::nth_element(seqs.begin(), seqs.begin() + static_cast<std::ptrdiff_t>(limit - 1), seqs.end());
+        last = seqs[limit - 1];
+      }
+    }
+    std::vector<StoredState> rows;
+    for (const auto& [table, condition] : picked) {
+      const std::string name = quoted(table->name());
+      auto& s = db.cached(table->select_prefix() + " WHERE " + name + "._seq > ?1 AND " + name + "._seq <= ?2" +
+                          condition + " ORDER BY _seq");
+      sqlite::ResetGuard reset(s);
+      s.bind(1, static_cast<std::int64_t>(after)).bind(2, static_cast<std::int64_t>(last));
+      bind_params(s, condition);
+      while (s.step()) rows.push_back(table->read_row(s));
+    }
+    std::sort(rows.begin(), rows.end(), [](const StoredState& a, const StoredState& b) { return a.seq < b.seq; });
+    batch.states.reserve(rows.size());
+    batch.seqs.reserve(rows.size());
+    for (auto& row : rows) {
+      batch.states.push_back(std::move(row.state));
+      batch.seqs.push_back(row.seq);
+    }
+    // Not more: every picked row up to the head is in the batch, the others are skipped.
+    batch.to_seq = batch.more ? batch.seqs.back() : std::max(after, seq);
+    return batch;
+  }
+
   void configure(bool in_memory) {
     if (!in_memory) db.exec("PRAGMA journal_mode = WAL");
     db.exec(options.durable_commits ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
@@ -148,6 +208,9 @@ struct Replica::Impl {
     for (const auto& c : schema->collections()) {
       tables.emplace_back(c);
       tables.back().create_or_migrate(db);
+      if (options.territory_read_indexes) {
+        for (const auto& index : territory_read_indexes(c)) db.exec(index);
+      }
     }
     sqlite::Statement identity(db.handle(),
                                "INSERT OR IGNORE INTO fs_replica (singleton, replica_id, counter, hlc, seq) "
@@ -561,41 +624,15 @@ std::vector<Conflict> Replica::conflicts() const {
 }
 
 ChangeBatch Replica::changes_since(std::uint64_t seq, std::size_t limit) const {
-  // One indexed range scan per collection, merged by sequence here: a UNION ALL with an
-  // ORDER BY would sort everything after `seq` again for every page. The page's end is
-  // found on the `_seq` indexes alone, so that only the rows it keeps are decoded.
-  std::uint64_t last = std::numeric_limits<std::int64_t>::max();
-  ChangeBatch batch;
-  if (limit) {
-    std::vector<std::uint64_t> seqs;
-    for (const auto& table : impl_->tables) {
-      auto& s = impl_->db.cached("SELECT _seq FROM " + quoted(table.name()) + " WHERE _seq > ?1 ORDER BY _seq LIMIT ?2");
-      sqlite::ResetGuard reset(s);
-      s.bind(1, static_cast<std::int64_t>(seq)).bind(2, static_cast<std::int64_t>(limit + 1));
-      while (s.step()) seqs.push_back(static_cast<std::uint64_t>(s.column_int(0)));
-    }
-    batch.more = seqs.size() > limit;
-    if (batch.more) {
-      std::nth_element(seqs.begin(), seqs.begin() + static_cast<std::ptrdiff_t>(limit - 1), seqs.end());
-      last = seqs[limit - 1];
-    }
-  }
-  std::vector<StoredState> rows;
-  for (const auto& table : impl_->tables) {
-    auto& s = impl_->db.cached(table.select_prefix() + " WHERE _seq > ?1 AND _seq <= ?2 ORDER BY _seq");
-    sqlite::ResetGuard reset(s);
-    s.bind(1, static_cast<std::int64_t>(seq)).bind(2, static_cast<std::int64_t>(last));
-    while (s.step()) rows.push_back(table.read_row(s));
-  }
-  std::sort(rows.begin(), rows.end(), [](const StoredState& a, const StoredState& b) { return a.seq < b.seq; });
-  batch.states.reserve(rows.size());
-  batch.seqs.reserve(rows.size());
-  for (auto& row : rows) {
-    batch.states.push_back(std::move(row.state));
-    batch.seqs.push_back(row.seq);
-  }
-  batch.to_seq = batch.more ? batch.seqs.back() : std::max(seq, impl_->seq);
-  return batch;
+  return impl_->changes_where(seq, limit, [](const CollectionTable&) { return std::optional<std::string>(""); }, {});
+}
+
+ChangeBatch Replica::changes_since(std::uint64_t seq, std::size_t limit, const TerritoryFilter& filter) const {
+  // Territories are bound from ?3 on: ?1 and ?2 are changes_where's own.
+  return impl_->changes_where(
+      seq, limit,
+      [&](const CollectionTable& table) { return territory_condition(*impl_->schema, table.schema(), filter, 3); },
+      filter.territories);
 }
 
 MergeReport Replica::merge(std::span<const RecordState> incoming, MergeDetail detail, const MergeGate& gate) {

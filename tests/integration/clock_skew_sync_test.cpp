@@ -207,7 +207,7 @@ TEST_F(ClockSkewSyncTest, AStampFromTheFutureIsLoweredAndCannotWinForever) {
     std::vector<RecordState> states;
     for (const auto& record : batch.batch().records()) states.push_back(decode_wire_state(record));
     hostile.merge(states);
-    const auto on_server = server_->store().changes_since(0, 1000, [](const RecordState&) { return true; });
+    const auto on_server = server_->store().changes_since(0, 1000, {}, [](const RecordState&) { return true; });
     ASSERT_EQ(on_server.states.size(), 1u);
     EXPECT_EQ(encode_state(*hostile.state("customers", acme)), encode_state(on_server.states.front()));
     EXPECT_EQ(hostile.state("customers", acme)->field("phone")->siblings.front().hlc, Hlc(pushed_at, 0));

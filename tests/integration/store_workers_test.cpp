@@ -44,7 +44,8 @@ class ControlledStore final : public ForwardingStore {
     return entered_.get_future();
   }
 
-  server::ChangePage changes_since(std::uint64_t after_seq, std::size_t limit, const ReadCheck& visible) override {
+  server::ChangePage changes_since(std::uint64_t after_seq, std::size_t limit, const server::ReadScope& scope,
+                                   const ReadCheck& visible) override {
     std::chrono::milliseconds delay{0};
     {
       std::lock_guard lock(mutex_);
@@ -54,7 +55,7 @@ class ControlledStore final : public ForwardingStore {
       }
     }
     std::this_thread::sleep_for(delay);
-    return inner().changes_since(after_seq, limit, visible);
+    return inner().changes_since(after_seq, limit, scope, visible);
   }
 
   // Listeners are registered here (signal_commit) and with the inner store (its commits).

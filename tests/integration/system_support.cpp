@@ -66,7 +66,7 @@ StateDump dump_server_scope(server::Store& store, const server::Principal& reade
   StateDump out;
   std::uint64_t after = 0;
   for (;;) {
-    server::ChangePage page = store.changes_since(after, 1000, wanted);
+    server::ChangePage page = store.changes_since(after, 1000, scope.read_scope(reader), wanted);
     for (const auto& state : page.states) out[{state.collection, state.id.to_string()}] = encode_state(state);
     after = page.to_seq;
     if (!page.more) break;

@@ -49,7 +49,7 @@ class TombstoneCollectionTest : public ServerTest {
 
   std::set<RecordId> ids_on_server() {
     std::set<RecordId> ids;
-    auto page = server_->store().changes_since(0, 1'000'000, [](const RecordState&) { return true; });
+    auto page = server_->store().changes_since(0, 1'000'000, {}, [](const RecordState&) { return true; });
     for (const auto& state : page.states) ids.insert(state.id);
     return ids;
   }

@@ -122,7 +122,7 @@ TEST_F(SignInTest, TypedCodeSignsInKeepsTheTokenPrivateAndSyncs) {
   // The first sync: the offline edit reaches the office, and Settings says when.
   ASSERT_TRUE(wait_until([&] { return rep.app().outboxSize() == 0 && rep.app().role() == QLatin1String("rep"); }))
       << rep.app().sync()->error().toStdString();
-  EXPECT_EQ(server_.store().changes_since(0, 10, [](const RecordState&) { return true; }).states.size(), 1u);
+  EXPECT_EQ(server_.store().changes_since(0, 10, {}, [](const RecordState&) { return true; }).states.size(), 1u);
   EXPECT_FALSE(rep.shows(QStringLiteral("signInCard")));
   rep.call("openSettings");
   EXPECT_TRUE(wait_until([&] { return rep.text(QStringLiteral("lastSyncSettingsLabel")) == QLatin1String("Last sync: just now"); }))

@@ -85,7 +85,7 @@ TEST_F(PostgresConcurrencyTest, ACheckpointedPullerMissesNoChangeAndNoSiblingIsL
   std::uint64_t checkpoint = 0;
   std::size_t pages = 0;
   auto pull_page = [&](Store& store) {
-    const auto page = store.changes_since(checkpoint, 7, [](const RecordState&) { return true; });
+    const auto page = store.changes_since(checkpoint, 7, {}, [](const RecordState&) { return true; });
     for (std::size_t i = 0; i < page.states.size(); ++i) {
       EXPECT_GT(page.seqs[i], checkpoint);
       view[page.states[i].id.to_string()] = page.states[i];
@@ -102,7 +102,7 @@ TEST_F(PostgresConcurrencyTest, ACheckpointedPullerMissesNoChangeAndNoSiblingIsL
   }
 
   // Every record as the store holds it now is what the puller ended with.
-  const auto all = servers_[2]->changes_since(0, 1'000'000, [](const RecordState&) { return true; });
+  const auto all = servers_[2]->changes_since(0, 1'000'000, {}, [](const RecordState&) { return true; });
   ASSERT_EQ(all.states.size(), 1u + kServers * kPushersPerServer * kRounds);
   EXPECT_EQ(checkpoint, servers_[0]->head());
   EXPECT_EQ(view.size(), all.states.size());

@@ -60,7 +60,7 @@ TEST_P(StoreContractTest, APushIsPulledInSequenceOrderAndARepeatedOneChangesNoth
   EXPECT_EQ(pushed.head, pushed.committed[1].seq);
   EXPECT_EQ(store_->head(), pushed.head);
 
-  const auto page = store_->changes_since(0, 100, everything);
+  const auto page = store_->changes_since(0, 100, {}, everything);
   ASSERT_EQ(page.states.size(), 2u);
   EXPECT_EQ(page.states[0], states[0]);
   EXPECT_EQ(page.states[1], states[1]);
@@ -74,7 +74,7 @@ TEST_P(StoreContractTest, APushIsPulledInSequenceOrderAndARepeatedOneChangesNoth
   const auto again = store_->push(context, states, accept_all());
   EXPECT_TRUE(again.committed.empty());
   EXPECT_EQ(again.head, pushed.head);
-  EXPECT_EQ(store_->changes_since(pushed.head, 100, everything).states.size(), 0u);
+  EXPECT_EQ(store_->changes_since(pushed.head, 100, {}, everything).states.size(), 0u);
 }
 
 TEST_P(StoreContractTest, PagesStopAtTheLimitAndTheFilterHidesWithoutStoppingTheCheckpoint) {
@@ -82,15 +82,15 @@ TEST_P(StoreContractTest, PagesStopAtTheLimitAndTheFilterHidesWithoutStoppingThe
   std::vector<RecordState> states;
   for (int i = 0; i < 7; ++i) states.push_back(phone.state("customers", phone.customer("C" + std::to_string(i))));
   store_->push(session(phone), states, accept_all());
-  const auto first = store_->changes_since(0, 3, everything);
+  const auto first = store_->changes_since(0, 3, {}, everything);
   ASSERT_EQ(first.states.size(), 3u);
   EXPECT_TRUE(first.more);
   EXPECT_EQ(first.to_seq, first.seqs.back());
-  const auto rest = store_->changes_since(first.to_seq, 10, everything);
+  const auto rest = store_->changes_since(first.to_seq, 10, {}, everything);
   EXPECT_EQ(rest.states.size(), 4u);
   EXPECT_FALSE(rest.more);
   // A filter that hides everything still moves the checkpoint to the head.
-  const auto hidden = store_->changes_since(0, 3, [](const RecordState&) { return false; });
+  const auto hidden = store_->changes_since(0, 3, {}, [](const RecordState&) { return false; });
   EXPECT_TRUE(hidden.states.empty());
   EXPECT_EQ(hidden.to_seq, store_->head());
 }

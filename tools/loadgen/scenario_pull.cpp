@@ -41,7 +41,7 @@ void measure_parts(server::Server& server, const std::vector<std::string>& terri
   std::vector<std::vector<RecordState>> pages;
   auto t0 = SteadyClock::now();
   for (std::uint64_t after = 0;;) {
-    server::ChangePage page = server.store().changes_since(after, batch, [](const RecordState&) { return true; });
+    server::ChangePage page = server.store().changes_since(after, batch, {}, [](const RecordState&) { return true; });
     if (page.states.empty()) break;
     after = page.to_seq;
     pages.push_back(std::move(page.states));
@@ -55,7 +55,8 @@ void measure_parts(server::Server& server, const std::vector<std::string>& terri
   t0 = SteadyClock::now();
   for (std::uint64_t after = 0;;) {
     server::ChangePage page =
-        server.store().changes_since(after, batch, [&](const RecordState& state) { return scope.may_read(rep, state); });
+        server.store().changes_since(after, batch, scope.read_scope(rep),
+                                     [&](const RecordState& state) { return scope.may_read(rep, state); });
     visible_count += page.states.size();
     after = page.to_seq;
     if (!page.more || page.states.empty()) break;

@@ -27,6 +27,9 @@ class ScopePolicy {
   std::optional<std::string> territory_of(const RecordState& state) const;
 
   bool may_read(const Principal& who, const RecordState& state) const;
+  // What `who` may read, for a store to read only that (a superset of may_read: the
+  // records of their territories and the catalogue; everything for those who see it).
+  ReadScope read_scope(const Principal& who) const;
   // What may_read needs of a state, looked up once (it may read parents from the store)
   // for many readers: live fan-out judges every connection by it under its lock.
   struct Readers {

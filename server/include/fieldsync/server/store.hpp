@@ -11,6 +11,7 @@
 
 #include "fieldsync/core/error.hpp"
 #include "fieldsync/core/record_state.hpp"
+#include "fieldsync/core/territory_filter.hpp"
 #include "fieldsync/server/principal.hpp"
 
 namespace fieldsync::server {
@@ -126,6 +127,14 @@ struct PushResult {
   std::size_t conflicts_opened = 0;
 };
 
+// What a reader's scope can contain (ScopePolicy::read_scope): changes_since reads only
+// those changes, through indexes, instead of every change to judge each. Unset `only`:
+// everything (supervisors, admins, live fan-out). The ReadCheck stays the authority: the
+// scope may let through more than it does, never less.
+struct ReadScope {
+  std::optional<TerritoryFilter> only;
+};
+
 struct ChangePage {
   std::vector<RecordState> states;
   std::vector<std::uint64_t> seqs;  // each state's server sequence
@@ -214,13 +223,14 @@ class Store {
   // latest: another session of the same replica id (a copy) registered since.
   virtual PushResult push(const PushContext& context, std::span<const RecordState> records,
                           const WriteCheck& check) = 0;
-  // States changed after `after_seq` that `visible` lets through, at most `limit`.
-  // Sequences must be visible in order: a page never reaches past a sequence that is
-  // assigned but not yet committed, so that every change up to `to_seq` is either in the
-  // page or filtered out by `visible`. Pulls and live fan-out both move a phone's
+  // States changed after `after_seq` within `scope` that `visible` lets through, at most
+  // `limit`. Sequences must be visible in order: a page never reaches past a sequence that
+  // is assigned but not yet committed, so that every change up to `to_seq` is either in the
+  // page or filtered out by `scope` or `visible` (to_seq moves past other scopes' changes). Pulls and live fan-out both move a phone's
   // checkpoint to `to_seq` (with several servers on one database, a store that hands out
   // sequences before commit must stop its pages below the oldest one still in flight).
-  virtual ChangePage changes_since(std::uint64_t after_seq, std::size_t limit, const ReadCheck& visible) = 0;
+  virtual ChangePage changes_since(std::uint64_t after_seq, std::size_t limit, const ReadScope& scope,
+                                   const ReadCheck& visible) = 0;
   virtual std::optional<RecordState> get(const std::string& collection, const RecordId& id) = 0;
   // An alive record of `collection`, other than `except`, whose field `field` shows `value`
   // (what a `unique` field may not repeat), or nullopt. Inside a push's check it sees the

@@ -14,6 +14,7 @@
 #include "fieldsync/core/error.hpp"
 #include "fieldsync/core/record_state.hpp"
 #include "fieldsync/core/schema.hpp"
+#include "fieldsync/core/territory_filter.hpp"
 
 namespace fieldsync {
 
@@ -162,6 +163,9 @@ struct ReplicaOptions {
   // Judge local writes by the schema's sales rules (write_rules.hpp) for the role the last
   // welcome named. Off: everything is left to the server (tests of the server's checks).
   bool judge_rules = true;
+  // Keep the indexes that make changes_since with a TerritoryFilter read only the rows it
+  // returns (a server's store, read by many reps); a phone reads everything it holds.
+  bool territory_read_indexes = false;
 };
 
 // Who last signed in on this replica, as the server's welcome named them: the role local
@@ -221,6 +225,8 @@ class Replica {
 
   // States changed (locally or by merge) after `seq`, in sequence order.
   ChangeBatch changes_since(std::uint64_t seq, std::size_t limit = 0) const;
+  // The same, of the records `filter` keeps only: to_seq still moves past the others.
+  ChangeBatch changes_since(std::uint64_t seq, std::size_t limit, const TerritoryFilter& filter) const;
   // Merges received states in one transaction. Invalid states, and those `gate` refuses,
   // are rejected one by one with a reason; the rest of the batch is merged.
   MergeReport merge(std::span<const RecordState> incoming, MergeDetail detail = MergeDetail::kCounts,
