@@ -11,6 +11,7 @@
 #include <QCommandLineParser>
 #include <QDesktopServices>
 #include <QDir>
+#include <QFile>
 #include <QQmlApplicationEngine>
 #include <QQuickStyle>
 #include <QQuickWindow>
@@ -47,6 +48,15 @@ int main(int argc, char* argv[]) {
   options.addPositionalArgument(QStringLiteral("link"), QStringLiteral("A fieldsync://enrol link to sign in with."),
                                 QStringLiteral("[link]"));
   options.process(application);
+
+  // SQLite writes a sort larger than its page cache (the index build at the end of a large
+  // first sync) to a temporary file in SQLITE_TMPDIR, TMPDIR or /tmp; a phone app may not
+  // write /tmp, so it goes to the app's cache folder unless the platform named one. Set
+  // before the replica opens: SQLite reads it once.
+  if (qEnvironmentVariableIsEmpty("SQLITE_TMPDIR") && qEnvironmentVariableIsEmpty("TMPDIR")) {
+    const QString cache = QStandardPaths::writableLocation(QStandardPaths::CacheLocation);
+    if (!cache.isEmpty() && QDir().mkpath(cache)) qputenv("SQLITE_TMPDIR", QFile::encodeName(cache));
+  }
 
   // Screenshots use a throwaway replica, so they never touch a real one.
   std::unique_ptr<QTemporaryDir> scratch;

@@ -231,6 +231,7 @@ void ClientSync::push_or_pull() {
   if (!caught_up_) {
     if (resync_wanted_ && !resyncing_) {
       resyncing_ = true;
+      resync_forgets_ = replica_->last_seq() != 0;
       resync_seen_.clear();
       stats_.checkpoint = 0;
     }
@@ -378,7 +379,7 @@ void ClientSync::handle_batch(const proto::Envelope& message) {
   std::vector<RecordState> states;
   states.reserve(static_cast<std::size_t>(batch.records_size()));
   for (const auto& record : batch.records()) states.push_back(decode_wire_state(record));
-  if (resyncing_) {
+  if (resyncing_ && resync_forgets_) {
     for (const auto& state : states) resync_seen_.insert(record_key(state.collection, state.id));
   }
   const bool resync_done = resyncing_ && reply && !batch.more();
@@ -427,12 +428,15 @@ void ClientSync::handle_batch(const proto::Envelope& message) {
 // Returns how many records went.
 std::size_t ClientSync::finish_resync() {
   std::size_t forgotten = 0;
-  for (const auto& collection : replica_->schema().collections()) {
-    std::vector<RecordId> gone;
-    for (const auto& id : replica_->record_ids(collection.name)) {
-      if (!resync_seen_.contains(record_key(collection.name, id))) gone.push_back(id);
+  // A replica that held nothing before the pull holds only what it brought.
+  if (resync_forgets_) {
+    for (const auto& collection : replica_->schema().collections()) {
+      std::vector<RecordId> gone;
+      for (const auto& id : replica_->record_ids(collection.name)) {
+        if (!resync_seen_.contains(record_key(collection.name, id))) gone.push_back(id);
+      }
+      forgotten += replica_->forget(collection.name, gone);
     }
-    forgotten += replica_->forget(collection.name, gone);
   }
   replica_->set_setting(kResyncSetting, "");
   return forgotten;

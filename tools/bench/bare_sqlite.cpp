@@ -52,7 +52,7 @@ BareDatabase::BareDatabase(const std::string& path) {
   if (rc != SQLITE_OK) fail(raw, "open " + path);
   exec("PRAGMA journal_mode = WAL");
   exec("PRAGMA synchronous = NORMAL");
-  exec("PRAGMA temp_store = MEMORY");
+  exec("PRAGMA temp_store = FILE");
 }
 
 void BareDatabase::exec(const std::string& sql) {

@@ -29,7 +29,7 @@ class BareStatement {
   sqlite3_stmt* stmt_ = nullptr;
 };
 
-// A connection configured like the engine's: WAL, synchronous=NORMAL, temp_store=MEMORY.
+// A connection configured like the engine's: WAL, synchronous=NORMAL, temp_store=FILE.
 class BareDatabase {
  public:
   explicit BareDatabase(const std::string& path);

@@ -48,6 +48,9 @@ int main(int argc, char** argv) {
   app.add_option("--server-pid", options.server_pid, "idle, flood with --server: the server process whose memory to read");
   app.add_option("--in-flight", options.max_in_flight, "idle: connection attempts at once (200)")->check(CLI::Range(1, 100000));
   app.add_option("--dir", options.dir, "where temporary databases go (default: the system temp dir)");
+  app.add_flag("--first-sync-only", options.first_sync_only,
+               "pull: after loading the server, only time one first sync of the CLI in its own process and read its "
+               "peak RSS (for 1M records: skips the in-process runs, the baselines and the parts)");
   bool no_progress = false;
   app.add_flag("--no-progress", no_progress, "no progress bar even on a terminal");
   CLI11_PARSE(app, argc, argv);

@@ -31,6 +31,7 @@ struct Options {
   double ramp_s = 60.0;        // storm: the reps' starts spread over this many seconds
   double changed_percent = 2.0;  // storm: share of each territory changed on the server since yesterday
   bool progress = false;       // draw progress on stderr (set when it is a terminal)
+  bool first_sync_only = false;  // pull: only the CLI's first sync in its own process (time, peak RSS)
 };
 
 }  // namespace fieldsync::loadgen

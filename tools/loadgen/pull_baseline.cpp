@@ -1,10 +1,6 @@
 #include "pull_baseline.hpp"
 
-#include <fcntl.h>
-#include <spawn.h>
 #include <sqlite3.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
 
 #include <chrono>
 #include <filesystem>
@@ -12,8 +8,6 @@
 
 #include "fieldsync/core/error.hpp"
 #include "fieldsync/core/schema.hpp"
-
-extern char** environ;
 
 namespace fieldsync::loadgen {
 // Named, not anonymous: BareLoadBaseline::Table holds these types, and the unity build
@@ -101,7 +95,7 @@ double BareLoadBaseline::load(const std::string& path) const {
   Db db = open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   exec(db.get(), "PRAGMA journal_mode = WAL");
   exec(db.get(), "PRAGMA synchronous = NORMAL");
-  exec(db.get(), "PRAGMA temp_store = MEMORY");
+  exec(db.get(), "PRAGMA temp_store = FILE");
   exec(db.get(), "PRAGMA cache_size = -32768");
   for (const auto& table : tables_) exec(db.get(), table.create_sql);
   std::vector<Statement> inserts;
@@ -123,36 +117,6 @@ double BareLoadBaseline::load(const std::string& path) const {
   }
   exec(db.get(), "COMMIT");
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-long first_sync_peak_rss_kib(const std::string& url, const std::string& token, const std::string& path) {
-  std::error_code ec;
-  const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (ec) return 0;
-  // build/<dir>/tools/loadgen/fieldsync-loadgen -> build/<dir>/tools/fieldsync/fieldsync
-  const std::string cli = (self.parent_path().parent_path() / "fieldsync" / "fieldsync").string();
-  if (!std::filesystem::exists(cli, ec)) return 0;
-  // Runs the CLI with `args`; returns its peak RSS in KiB. Throws if it fails.
-  auto run = [&](std::vector<std::string> args) {
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-    pid_t pid = 0;
-    const int rc = posix_spawn(&pid, cli.c_str(), &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) throw Error(ErrorCode::kIo, "cannot start " + cli);
-    int status = 0;
-    rusage usage{};
-    if (wait4(pid, &status, 0, &usage) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-      throw Error(ErrorCode::kInternal, cli + " " + args[3] + " failed");
-    }
-    return usage.ru_maxrss;
-  };
-  run({cli, "--db", path, "init"});
-  return run({cli, "--db", path, "sync", "--server", url, "--token", token, "--allow-plaintext"});
 }
 
 }  // namespace fieldsync::loadgen

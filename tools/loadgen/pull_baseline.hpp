@@ -18,7 +18,7 @@ class BareLoadBaseline {
   BareLoadBaseline& operator=(const BareLoadBaseline&) = delete;
 
   // Loads them into a new file at `path`, configured as a replica is (WAL,
-  // synchronous=NORMAL, temp_store=MEMORY, the same page cache); returns the seconds from
+  // synchronous=NORMAL, temp_store=FILE, the same page cache); returns the seconds from
   // BEGIN to COMMIT.
   double load(const std::string& path) const;
   std::size_t rows() const { return rows_; }
@@ -28,10 +28,5 @@ class BareLoadBaseline {
   std::vector<Table> tables_;
   std::size_t rows_ = 0;
 };
-
-// The peak resident memory of a first sync alone, in KiB: `fieldsync --db PATH sync` run as
-// its own process (the build tree's CLI), measured by wait4's ru_maxrss. 0 if the CLI is
-// not found.
-long first_sync_peak_rss_kib(const std::string& url, const std::string& token, const std::string& path);
 
 }  // namespace fieldsync::loadgen

@@ -136,7 +136,7 @@ double server_read_s(server::Server& server, std::size_t batch, std::size_t reco
   const auto start = SteadyClock::now();
   std::size_t read = 0;
   for (std::uint64_t after = 0;;) {
-    server::ChangePage page = server.store().changes_since(after, batch, [](const RecordState&) { return true; });
+    server::ChangePage page = server.store().changes_since(after, batch, server::ReadScope{}, [](const RecordState&) { return true; });
     read += page.states.size();
     after = page.to_seq;
     if (!page.more || page.states.empty()) break;

@@ -10,6 +10,7 @@
 #include "fieldsync/core/state_codec.hpp"
 #include "fieldsync/server/scope.hpp"
 #include "fieldsync/tools/progress_bar.hpp"
+#include "first_sync_child.hpp"
 #include "load_server.hpp"
 #include "pull_baseline.hpp"
 #include "scenarios.hpp"
@@ -123,6 +124,22 @@ void measure_parts(server::Server& server, const std::vector<std::string>& terri
   report.figure("  batch frames on the wire", static_cast<double>(bytes) / (1024.0 * 1024.0), "MiB");
 }
 
+// A first sync alone: the CLI in its own process, its wall time and peak memory.
+void report_first_sync_child(const std::string& url, const std::string& token, const std::string& path,
+                             Report& report) {
+  try {
+    if (const auto child = run_first_sync_child(url, token, path)) {
+      report.figure("first sync alone (`fieldsync sync`, own process): spawn to exit", child->seconds, "s");
+      report.figure("peak RSS of a first sync alone (`fieldsync sync`, own process)",
+                    static_cast<double>(child->peak_rss_kib) / 1024.0, "MiB");
+    } else {
+      report.notes.push_back("first sync alone not run: the build tree's fieldsync CLI was not found");
+    }
+  } catch (const Error& e) {
+    report.notes.push_back(std::string("first sync alone failed: ") + e.what());
+  }
+}
+
 }  // namespace pull_scenario
 
 Report run_pull(const Options& options) {
@@ -148,6 +165,10 @@ Report run_pull(const Options& options) {
   std::vector<double> totals, connects;
   std::size_t pulled = 0;
   bool bulk_loaded = true;
+  if (options.first_sync_only) {
+    report_first_sync_child(target.url(), token, scratch.file("rss.db"), report);
+    return report;
+  }
   tools::ProgressBar line("pull", options.repeats, options.progress, "");
   for (unsigned run = 0; run < options.repeats; ++run) {
     Replica replica = Replica::open(scratch.file("device-" + std::to_string(run) + ".db"), Schema::domain());
@@ -204,17 +225,7 @@ Report run_pull(const Options& options) {
   report.figure("redelivery: pull from 0 of held states, connect to caught-up (median)", redelivery_s, "s");
   report.figure_at_most("redelivery / first sync (same run)", redelivery_s / total.p50, "x", 0.3);
 
-  // Peak memory of a first sync alone: the CLI in its own process.
-  try {
-    if (const long kib = first_sync_peak_rss_kib(target.url(), token, scratch.file("rss.db"))) {
-      report.figure("peak RSS of a first sync alone (`fieldsync sync`, own process)", static_cast<double>(kib) / 1024.0,
-                    "MiB");
-    } else {
-      report.notes.push_back("peak RSS not measured: the build tree's fieldsync CLI was not found");
-    }
-  } catch (const Error& e) {
-    report.notes.push_back(std::string("peak RSS not measured: ") + e.what());
-  }
+  report_first_sync_child(target.url(), token, scratch.file("rss.db"), report);
   if (target.in_process()) {
     measure_parts(target.server(), territories, scratch.file("parts.db"), batch, report);
   } else {

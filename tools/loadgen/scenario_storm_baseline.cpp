@@ -28,7 +28,7 @@ BaselineResult run_baseline(const Plan& plan, Office& office, const std::string&
   // What the server's store runs with (Replica::open with durable_commits).
   db.exec("PRAGMA journal_mode = WAL");
   db.exec("PRAGMA synchronous = FULL");
-  db.exec("PRAGMA temp_store = MEMORY");
+  db.exec("PRAGMA temp_store = FILE");
   db.exec("PRAGMA cache_size = -32768");
 
   // Untimed: each push's rows with their stored blob (the new state is of the same size).

@@ -136,6 +136,11 @@ class ClientSync {
   // then under way, with the records the full pull has brought so far.
   bool resync_wanted_ = false;
   bool resyncing_ = false;
+  // The replica held records when the resync started: those the full pull does not bring
+  // are forgotten at its end, so the ids it brings are kept in resync_seen_. A fresh
+  // replica (a first sync after the server collected tombstones) has nothing to forget
+  // and keeps no id per record: its memory stays bounded at 1M records.
+  bool resync_forgets_ = false;
   // The pull under way is a bulk load: it commits with the last page.
   std::optional<Replica::BulkLoad> bulk_;
   void end_bulk_load() noexcept;
