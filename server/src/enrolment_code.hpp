@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,5 +20,12 @@ std::string make_enrolment_code();
 std::optional<std::string> normalise_enrolment_code(std::string_view typed);
 // The store keeps this (SHA-256 hex of the canonical code), never the code.
 std::string enrolment_code_hash(std::string_view canonical_code);
+
+// Ended codes created before this time are forgotten when a code is issued at `now_ms`:
+// each is remembered 30 days, to say "used" or "expired" rather than "unknown".
+constexpr std::uint64_t enrolment_codes_forgotten_before(std::uint64_t now_ms) {
+  constexpr std::uint64_t kMemoryMs = 30ULL * 24 * 3600 * 1000;
+  return now_ms > kMemoryMs ? now_ms - kMemoryMs : 0;
+}
 
 }  // namespace fieldsync::server

@@ -1,14 +1,9 @@
 // The PostgreSQL store's one-time enrolment codes (Store::add_enrolment_code and
 // redeem_enrolment_code), as the embedded store keeps them: by hash, open, used or replaced.
+#include "enrolment_code.hpp"
 #include "postgres_store_impl.hpp"
 
 namespace fieldsync::server {
-namespace {
-
-// How long an ended code is remembered (to say "used" or "expired" rather than "unknown").
-constexpr std::uint64_t kEnrolmentMemoryMs = 30ULL * 24 * 3600 * 1000;
-
-}  // namespace
 
 void PostgresStore::add_enrolment_code(const EnrolmentCode& code) {
   in_transaction([&](pqxx::transaction_base& txn) {
@@ -19,7 +14,7 @@ void PostgresStore::add_enrolment_code(const EnrolmentCode& code) {
     txn.exec_params("UPDATE srv_enrolment_codes SET state = 'replaced' WHERE user_name = $1 AND state = 'open'",
                     code.user);
     txn.exec_params("DELETE FROM srv_enrolment_codes WHERE expires_ms < $1",
-                    code.created_ms > kEnrolmentMemoryMs ? code.created_ms - kEnrolmentMemoryMs : 0);
+                    enrolment_codes_forgotten_before(code.created_ms));
     txn.exec_params(
         "INSERT INTO srv_enrolment_codes (code_hash, user_name, created_ms, expires_ms, token_ttl_ms) "
         "VALUES ($1, $2, $3, $4, $5)",

@@ -11,6 +11,7 @@
 #include "audit_changes.hpp"
 #include "audit_text.hpp"
 #include "display_name.hpp"
+#include "enrolment_code.hpp"
 #include "fieldsync/server/limits.hpp"
 #include "private_files.hpp"
 #include "stored_lists.hpp"
@@ -119,9 +120,6 @@ constexpr std::string_view kCollectedSeqSetting = "server.collected_seq";
 // Moves on with every token revocation and user change (Store::accounts_generation).
 constexpr std::string_view kAccountsGenerationSetting = "server.accounts_generation";
 constexpr const char* kDatabaseFile = "fieldsync-server.db";
-// How long an ended enrolment code is remembered (to say "used" or "expired" rather than
-// "unknown").
-constexpr std::uint64_t kEnrolmentMemoryMs = 30ULL * 24 * 3600 * 1000;
 
 // A read transaction: the statements inside see one snapshot of the file (WAL), also when
 // another connection commits meanwhile, so that a page's to_seq never passes a change it
@@ -495,7 +493,7 @@ class SqliteStore final : public Store {
       // Codes that ended a month ago say nothing any more: an old code gets "unknown".
       auto& forget = db_->cached("DELETE FROM srv_enrolment_codes WHERE expires_ms < ?1");
       sqlite::ResetGuard reset_forget(forget);
-      forget.bind(1, static_cast<std::int64_t>(code.created_ms > kEnrolmentMemoryMs ? code.created_ms - kEnrolmentMemoryMs : 0));
+      forget.bind(1, static_cast<std::int64_t>(enrolment_codes_forgotten_before(code.created_ms)));
       forget.run();
       auto& insert = db_->cached(
           "INSERT INTO srv_enrolment_codes (code_hash, user, created_ms, expires_ms, token_ttl_ms) "

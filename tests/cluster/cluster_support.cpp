@@ -1,10 +1,9 @@
 #include "cluster_support.hpp"
 
 #include "fieldsync/test/pg_database.hpp"
+#include "system_support.hpp"
 
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -102,20 +101,7 @@ NginxProcess::NginxProcess(std::filesystem::path dir, std::uint16_t port, const 
   std::ofstream(config_file) << config;
 
   const std::string log = (dir_ / "nginx.log").string();
-  std::vector<std::string> args = {"nginx", "-p", dir_.string(), "-c", config_file.string(), "-e", "stderr"};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-  pid_t pid = -1;
-  const int rc = posix_spawnp(&pid, "nginx", &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) throw std::runtime_error("cannot start nginx (is it installed? tools/bootstrap): " + std::to_string(rc));
-  pid_ = pid;
+  pid_ = spawn_logged({"nginx", "-p", dir_.string(), "-c", config_file.string(), "-e", "stderr"}, log);
   for (int i = 0; i < 100; ++i) {
     if (accepts_connections(port_)) return;
     int status = 0;

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
+#include <sys/types.h>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -23,6 +24,11 @@
 #include "fieldsync/server/store.hpp"
 
 namespace fieldsync::testing {
+
+// Starts `args` (args[0] looked up in PATH unless it holds a '/') as a child process with
+// stdin from /dev/null and stdout and stderr appended to `log_file`; returns its pid.
+// Throws std::runtime_error naming the program when it cannot be started.
+pid_t spawn_logged(std::vector<std::string> args, const std::filesystem::path& log_file);
 
 // A fresh directory under the system temp dir, removed with everything in it.
 class ScratchDir {
