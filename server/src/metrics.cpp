@@ -2,6 +2,7 @@
 
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
 
@@ -24,6 +25,12 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                            .Add({});
   connections_total_ = counter(*registry_, "fieldsync_connections_total", "WebSocket sync connections accepted");
   pushes_ = counter(*registry_, "fieldsync_pushes_total", "Push messages committed");
+  push_duration_ = &prometheus::BuildHistogram()
+                        .Name("fieldsync_push_duration_seconds")
+                        .Help("Time to handle a push: decode, checks, merge, audit, durable commit, ack")
+                        .Register(*registry_)
+                        .Add({}, prometheus::Histogram::BucketBoundaries{0.0005, 0.001, 0.002, 0.005, 0.01, 0.025,
+                                                                         0.05, 0.1, 0.25, 1, 5});
   pulls_ = counter(*registry_, "fieldsync_pulls_total", "Pull messages answered");
   records_merged_ = counter(*registry_, "fieldsync_records_merged_total", "Pushed records accepted and merged");
   records_refused_ = counter(*registry_, "fieldsync_records_refused_total", "Pushed records refused (scope, validation)");
@@ -65,6 +72,10 @@ void Metrics::pushed(std::size_t records, std::size_t refused, std::size_t confl
   records_merged_->Increment(static_cast<double>(records));
   records_refused_->Increment(static_cast<double>(refused));
   conflicts_->Increment(static_cast<double>(conflicts_opened));
+}
+
+void Metrics::push_handled(std::chrono::steady_clock::duration took) {
+  push_duration_->Observe(std::chrono::duration<double>(took).count());
 }
 
 void Metrics::pulled(std::size_t records) {

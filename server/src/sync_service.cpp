@@ -1,6 +1,7 @@
 #include "fieldsync/server/sync_service.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <optional>
 #include <set>
 
@@ -210,6 +211,7 @@ Reply SyncService::hello(Connection& connection, const proto::Envelope& message)
 }
 
 Reply SyncService::push(Connection& connection, const proto::Envelope& message) {
+  const auto started = std::chrono::steady_clock::now();
   const auto& records = message.push().records();
   if (static_cast<std::size_t>(records.size()) > limits_.max_batch_records) {
     return refused(ErrorCode::kTooLarge, "a push may carry at most " + std::to_string(limits_.max_batch_records) +
@@ -298,6 +300,7 @@ Reply SyncService::push(Connection& connection, const proto::Envelope& message) 
   if (!result.committed.empty()) request_fanout();
   // After the commit, outside the lock: what the pusher returns to once its user has seen why.
   attach_server_copies(*ack, result.refused, states, wire_index, *store_, scope_, who);
+  metrics_->push_handled(std::chrono::steady_clock::now() - started);
   return Reply{{std::move(ack_message)}, false};
 }
 

@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "fieldsync/core/state_codec.hpp"
+#include "page_writer.hpp"
 
 namespace fieldsync {
 namespace {
@@ -65,6 +66,8 @@ ClientSync::ClientSync(Replica& replica, Transport& transport, ClientSyncOptions
   stats_.checkpoint = stored_checkpoint(replica);
 }
 
+ClientSync::~ClientSync() { end_bulk_load(); }
+
 void ClientSync::send(proto::Envelope message) {
   message.set_protocol_version(kProtocolVersion);
   transport_->send(std::move(message));
@@ -91,6 +94,8 @@ void ClientSync::on_message(const proto::Envelope& message) {
                 "the server speaks protocol version " + std::to_string(message.protocol_version()));
   }
   try {
+    // Anything but a page waits until the pages before it are stored: it may use the replica.
+    if (writer_ && message.body_case() != proto::Envelope::kBatch) writer_->wait_idle();
     switch (message.body_case()) {
       case proto::Envelope::kWelcome:
         if (phase_ != Phase::kHandshake) return fail(ErrorCode::kProtocol, "welcome outside the handshake");
@@ -238,6 +243,12 @@ void ClientSync::push_or_pull() {
     if (stats_.checkpoint == 0 && !bulk_ && options_.bulk_pull_min &&
         stats_.server_seq >= options_.bulk_pull_min) {
       bulk_.emplace(replica_->start_bulk_load());
+      if (options_.bulk_store_thread) {
+        writer_ = std::make_unique<PageWriter>([this](std::vector<RecordState>& states, std::uint64_t checkpoint) {
+          std::size_t none = 0;
+          store_page(states, checkpoint, false, false, none);
+        });
+      }
     }
     return pull(stats_.checkpoint);
   }
@@ -385,16 +396,20 @@ void ClientSync::handle_batch(const proto::Envelope& message) {
   const bool resync_done = resyncing_ && reply && !batch.more();
   // A live batch saying a record moved into or out of this replica's territories.
   const bool resync_asked = !reply && batch.resync();
+  stats_.pulled += states.size();
+  if (writer_ && reply && batch.more()) {
+    // A page of a bulk load but its last: stored on the writer's thread while this one
+    // reads and decodes the next.
+    writer_->submit(std::move(states), checkpoint);
+    stats_.checkpoint = checkpoint;
+    stats_.server_seq = std::max(stats_.server_seq, checkpoint);
+    return;
+  }
+  if (writer_) writer_->wait_idle();
   std::size_t forgotten = 0;
-  // The batch and its checkpoint commit together: a crash resumes from the checkpoint.
-  replica_->transaction([&] {
-    replica_->merge(states);
-    replica_->note_server_states(states);
-    replica_->set_setting(kCheckpointSetting, std::to_string(checkpoint));
-    if (resync_done) forgotten = finish_resync();
-    if (resync_asked) replica_->set_setting(kResyncSetting, "1");
-  });
+  store_page(states, checkpoint, resync_done, resync_asked, forgotten);
   if (bulk_ && reply && !batch.more()) {
+    writer_.reset();
     bulk_->finish();
     bulk_.reset();
     stats_.bulk_loaded = true;
@@ -408,7 +423,6 @@ void ClientSync::handle_batch(const proto::Envelope& message) {
   }
   stats_.checkpoint = checkpoint;
   stats_.server_seq = std::max(stats_.server_seq, checkpoint);
-  stats_.pulled += states.size();
   if (resync_asked) {
     // The server took this connection out of its live set: resync now, after whatever
     // push is in flight.
@@ -421,6 +435,18 @@ void ClientSync::handle_batch(const proto::Envelope& message) {
   if (batch.more()) return;    // the next page is on its way
   caught_up_ = !resync_wanted_;  // a resync asked for during this pull starts now
   push_or_pull();
+}
+
+void ClientSync::store_page(std::vector<RecordState>& states, std::uint64_t checkpoint, bool resync_done,
+                            bool resync_asked, std::size_t& forgotten) {
+  // The batch and its checkpoint commit together: a crash resumes from the checkpoint.
+  replica_->transaction([&] {
+    replica_->merge(states);
+    replica_->note_server_states(states);
+    replica_->set_setting(kCheckpointSetting, std::to_string(checkpoint));
+    if (resync_done) forgotten = finish_resync();
+    if (resync_asked) replica_->set_setting(kResyncSetting, "1");
+  });
 }
 
 // The full pull is in (same transaction as its last page): whatever this replica holds that
@@ -463,6 +489,7 @@ void ClientSync::fail(ErrorCode code, const std::string& message) {
 // A bulk load that did not reach its last page is rolled back: the replica is where it was
 // before the pull, and so is its checkpoint (the next sync starts the pull over).
 void ClientSync::end_bulk_load() noexcept {
+  writer_.reset();  // first: it may be storing a page of the load
   if (!bulk_) return;
   bulk_.reset();
   stats_.checkpoint = stored_checkpoint(*replica_);

@@ -50,9 +50,7 @@ TEST_F(FirstSyncTest, IsOneLoadThatAReaderSeesOnlyWhenItEnds) {
   SyncOptions options = bulk_options();
   options.on_progress = [&](const ClientSync& sync) {
     if (sync.stats().pulled == 0 || sync.stats().pulled >= kCustomers) return;
-    // Mid-load: the loading connection holds its pages, the reader the last commit.
-    EXPECT_TRUE(phone.bulk_load_active());
-    EXPECT_EQ(record_count(phone), sync.stats().pulled);
+    // Mid-load, while the load's own thread stores pages: the reader sees the last commit.
     EXPECT_EQ(record_count(reader), 0u);
     EXPECT_EQ(reader.setting("sync.checkpoint"), std::nullopt);
     ++reads_during_load;
@@ -74,6 +72,25 @@ TEST_F(FirstSyncTest, IsOneLoadThatAReaderSeesOnlyWhenItEnds) {
   const auto again = sync_once(phone, server_.url(), token_, bulk_options());
   EXPECT_EQ(again.pulled, 0u);
   EXPECT_FALSE(again.bulk_loaded);
+}
+
+TEST_F(FirstSyncTest, PagesStoredOnTheConnectionsThreadAreInTheLoadingConnectionUntilTheEnd) {
+  Replica phone = test::open_replica(dir_, "phone.db");
+  Replica reader = test::open_replica(dir_, "phone.db");
+  std::size_t reads_during_load = 0;
+  SyncOptions options = bulk_options();
+  options.sync.bulk_store_thread = false;  // so that the loading connection may be read here
+  options.on_progress = [&](const ClientSync& sync) {
+    if (sync.stats().pulled == 0 || sync.stats().pulled >= kCustomers) return;
+    EXPECT_TRUE(phone.bulk_load_active());
+    EXPECT_EQ(record_count(phone), sync.stats().pulled);
+    EXPECT_EQ(record_count(reader), 0u);
+    ++reads_during_load;
+  };
+  const auto stats = sync_once(phone, server_.url(), token_, options);
+  EXPECT_TRUE(stats.bulk_loaded);
+  EXPECT_GE(reads_during_load, kCustomers / kPage - 1);
+  EXPECT_EQ(replica_states(reader), replica_states(source_));
 }
 
 TEST_F(FirstSyncTest, BelowTheThresholdPagesCommitOneByOne) {

@@ -60,7 +60,8 @@ void report_progress(int progress_fd) {
   }
 }
 
-KilledChild run_and_kill(const std::function<void(int)>& work, std::chrono::microseconds delay) {
+KilledChild run_and_kill(const std::function<void(int)>& work, std::chrono::microseconds delay,
+                         std::size_t after_units) {
   KilledChild result;
   int fds[2];
   if (::pipe(fds) != 0) {
@@ -90,13 +91,13 @@ KilledChild run_and_kill(const std::function<void(int)>& work, std::chrono::micr
   }
   write_end.reset();
 
-  // Wait until the child has committed something: then work is surely in flight.
+  // Wait until the child has committed something (or `after_units`): then work is surely in flight.
   bool open = true;
   const auto start_deadline = std::chrono::steady_clock::now() + kStartTimeout;
-  while (open && result.units_reported == 0 && std::chrono::steady_clock::now() < start_deadline) {
+  while (open && result.units_reported < after_units && std::chrono::steady_clock::now() < start_deadline) {
     open = drain(read_end.get(), std::chrono::milliseconds(100), result.units_reported);
   }
-  const bool started = result.units_reported > 0;
+  const bool started = result.units_reported >= after_units && result.units_reported > 0;
   const auto kill_at = std::chrono::steady_clock::now() + delay;
   while (open && started) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(kill_at - std::chrono::steady_clock::now());

@@ -2,6 +2,9 @@
 #include <gtest/gtest.h>
 
 #include "fieldsync/core/error.hpp"
+#include "fieldsync/core/replica.hpp"
+#include "fieldsync/core/state_codec.hpp"
+#include "test_client.hpp"
 #include "server_fixture.hpp"
 
 namespace fieldsync::testing {
@@ -18,6 +21,22 @@ TEST_F(ServerTest, MetricsArePrometheusText) {
   EXPECT_EQ(result.status, 200);
   EXPECT_EQ(result.content_type, "text/plain; version=0.0.4");
   EXPECT_NE(result.body.find("# TYPE fieldsync_connections_total counter"), std::string::npos) << result.body;
+}
+
+TEST_F(ServerTest, MetricsTimeEachPushHandled) {
+  Replica phone = Replica::open(":memory:", Schema::domain());
+  phone.create("customers", {{"name", Value(std::string("Hotel Aurora"))}, {"territory", Value(std::string("north"))}});
+  proto::Envelope push = envelope();
+  append_wire_state(*push.mutable_push()->add_records(), phone.outbox().at(0).state);
+  TestClient ana(port(), ana_token_);
+  ASSERT_TRUE(ana.hello(phone.replica_id(), phone.counter()).has_welcome());
+  ASSERT_TRUE(ana.request(push).has_ack());
+
+  const std::string metrics = http_request(port(), "/metrics").body;
+  EXPECT_NE(metrics.find("# TYPE fieldsync_push_duration_seconds histogram"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("fieldsync_push_duration_seconds_count 1\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("fieldsync_push_duration_seconds_bucket{le=\"+Inf\"} 1\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("fieldsync_records_merged_total 1\n"), std::string::npos) << metrics;
 }
 
 TEST_F(ServerTest, UnknownPathIs404) {

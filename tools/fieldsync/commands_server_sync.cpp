@@ -24,12 +24,18 @@
 #include "fieldsync/client/ws_url.hpp"
 #include "fieldsync/core/history_entries.hpp"
 #include "fieldsync/core/people.hpp"
-#include "http_get.hpp"
+#include "fieldsync/tools/http_get.hpp"
 #include "json_output.hpp"
 #include "text_table.hpp"
 #include "time_format.hpp"
 
 namespace fieldsync::cli {
+using tools::http_get;
+using tools::HttpGetOptions;
+using tools::HttpResponse;
+using tools::HttpServer;
+using tools::parse_http_server;
+
 // A named namespace around this file's helpers: the release build compiles the target's
 // files as one unit, where every file's anonymous namespace is the same one.
 namespace server_sync {

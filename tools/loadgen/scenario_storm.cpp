@@ -21,6 +21,7 @@
 #include "fieldsync/core/schema.hpp"
 #include "fieldsync/tools/progress_bar.hpp"
 #include "scenario_storm.hpp"
+#include "server_metrics.hpp"
 #include "scenarios.hpp"
 #include "server_process.hpp"
 
@@ -221,6 +222,7 @@ Report run_storm(const Options& options) {
   const bool peak_reset = server.pid && reset_peak_rss(server.pid);
   const std::size_t rss_before = resident_kib(server.pid);
   const double cpu_before = cpu_seconds(server.pid);
+  const PushMetrics pushes_before = read_push_metrics(server.url);
   start = SteadyClock::now();
   go.count_down();
   {
@@ -232,6 +234,7 @@ Report run_storm(const Options& options) {
   }
   for (auto& thread : threads) thread.join();
   const double cpu_s = cpu_seconds(server.pid) - cpu_before;
+  const PushMetrics server_pushes = read_push_metrics(server.url) - pushes_before;
   const std::size_t peak_kib = resident_kib(server.pid, "VmHWM");
   const std::size_t rss_after = resident_kib(server.pid);
   const std::string load_after = load_average();
@@ -279,7 +282,9 @@ Report run_storm(const Options& options) {
   }
   const BaselineResult baseline = run_baseline(plan, office, scratch.file("baseline.db"), order);
   const double baseline_rate = static_cast<double>(baseline.records) / baseline.seconds;
-  const double merge_rate = pushing_s > 0 ? static_cast<double>(pushed) / pushing_s : 0;
+  const double rep_push_rate = pushing_s > 0 ? static_cast<double>(pushed) / pushing_s : 0;
+  const double merge_rate =
+      server_pushes.push_seconds > 0 ? server_pushes.records_merged / server_pushes.push_seconds : 0;
 
   const std::size_t failed = plan.reps - rep_s.size();
   const bool came_through = failed == 0 && rejected == 0 && stale == 0 && verdict.acked_edits_missing == 0 &&
@@ -318,10 +323,14 @@ Report run_storm(const Options& options) {
   report.figure("records/s (pushed + pulled over the total time)",
                 total_s > 0 ? static_cast<double>(pushed + pulled) / total_s : 0, "records/s");
   report.figure("time with a push in flight (union over reps)", pushing_s, "s");
-  report.figure("server's durable merge throughput (pushed / that time)", merge_rate, "records/s");
+  report.figure("pushes as the reps see them (pushed / that time)", rep_push_rate, "records/s");
+  report.figure("server's time handling pushes (its /metrics: decode to ack, summed)", server_pushes.push_seconds, "s");
+  report.figure("  pushes it handled", server_pushes.pushes, "pushes");
+  report.figure("server's durable merge throughput (records merged / that time)", merge_rate, "records/s");
   report.figure("baseline: bare SQLite, same rows, 20 per transaction, synchronous=FULL", baseline_rate, "records/s");
   report.figure("  baseline time", baseline.seconds, "s");
   report.figure_at_least("merge throughput / baseline", merge_rate / baseline_rate, "x", kMergeRatioTarget);
+  report.figure("  pushes as the reps see them / baseline", rep_push_rate / baseline_rate, "x");
   if (server.pid) {
     report.figure("server CPU (user + system) during the storm", cpu_s, "s");
     report.figure("  of one core, over the total time", total_s > 0 ? 100.0 * cpu_s / total_s : 0, "%");

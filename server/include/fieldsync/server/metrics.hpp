@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -9,6 +10,7 @@ namespace prometheus {
 class Registry;
 class Counter;
 class Gauge;
+class Histogram;
 template <typename T>
 class Family;
 }  // namespace prometheus
@@ -28,6 +30,8 @@ class Metrics {
   // A TCP connection closed as soon as it was accepted: `reason` names the cap it was over.
   void connection_refused(const std::string& reason);
   void pushed(std::size_t records, std::size_t refused, std::size_t conflicts_opened);
+  // A push handled, from its decode to its ack (checks, merge, audit, the durable commit).
+  void push_handled(std::chrono::steady_clock::duration took);
   void pulled(std::size_t records);
   void error(ErrorCode code);
   void tombstones_collected(std::size_t records);
@@ -44,6 +48,7 @@ class Metrics {
   prometheus::Gauge* connections_open_;
   prometheus::Counter* connections_total_;
   prometheus::Counter* pushes_;
+  prometheus::Histogram* push_duration_;
   prometheus::Counter* pulls_;
   prometheus::Counter* records_merged_;
   prometheus::Counter* records_refused_;

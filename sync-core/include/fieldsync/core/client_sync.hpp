@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -26,6 +27,9 @@ struct ClientSyncOptions {
   // server changes is one bulk load (Replica::BulkLoad): one commit at its end with the
   // checkpoint, indexes built once. An interrupted one starts over. 0: never.
   std::uint64_t bulk_pull_min = 5000;
+  // A bulk load stores its pages on a thread of its own while this one reads and decodes
+  // the next (false: both on the caller's thread, as every other pull).
+  bool bulk_store_thread = true;
 };
 
 struct ClientSyncStats {
@@ -82,12 +86,18 @@ struct ServerLimits {
 // the transport's events and sends Envelopes through it. Handshake, then push the outbox
 // in batches (one in flight), then pull to the server's head; in live mode it then applies
 // the server's live batches and pushes local edits as they come.
-// Not thread-safe: call it from the thread that owns the Replica.
+// Not thread-safe: call it from the thread that owns the Replica. (A bulk load stores its
+// pages on a thread of its own, and is back on the caller's before any other use.)
+class PageWriter;
+
 class ClientSync {
  public:
   enum class Phase { kConnecting, kHandshake, kPushing, kPulling, kLive, kDone, kFailed };
 
   ClientSync(Replica& replica, Transport& transport, ClientSyncOptions options = {});
+  ClientSync(const ClientSync&) = delete;
+  ClientSync& operator=(const ClientSync&) = delete;
+  ~ClientSync();
 
   // The transport is connected: say hello.
   void on_open();
@@ -113,6 +123,9 @@ class ClientSync {
   void handle_welcome(const proto::Welcome& welcome);
   void handle_ack(const proto::Ack& ack);
   void handle_batch(const proto::Envelope& message);
+  // One pulled page and its checkpoint in one transaction (inside a bulk load: its part).
+  void store_page(std::vector<RecordState>& states, std::uint64_t checkpoint, bool resync_done, bool resync_asked,
+                  std::size_t& forgotten);
   std::size_t finish_resync();
   void refuse_locally(const std::vector<std::pair<OutboxAck, std::string>>& refused);
 
@@ -143,6 +156,9 @@ class ClientSync {
   bool resync_forgets_ = false;
   // The pull under way is a bulk load: it commits with the last page.
   std::optional<Replica::BulkLoad> bulk_;
+  // Stores the bulk load's pages but the last (ClientSyncOptions::bulk_store_thread). After
+  // bulk_, so that it stops before the load is rolled back.
+  std::unique_ptr<PageWriter> writer_;
   void end_bulk_load() noexcept;
   std::unordered_set<std::string> resync_seen_;
   // Records refused as unverified_history in this session: they stay in the outbox for the

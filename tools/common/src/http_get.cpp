@@ -1,4 +1,4 @@
-#include "http_get.hpp"
+#include "fieldsync/tools/http_get.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -16,7 +16,7 @@
 #include "fieldsync/client/ws_url.hpp"
 #include "fieldsync/core/error.hpp"
 
-namespace fieldsync::cli {
+namespace fieldsync::tools {
 namespace {
 
 namespace beast = boost::beast;
@@ -175,4 +175,4 @@ HttpResponse http_get(const HttpServer& server, const std::string& target, const
   return response;
 }
 
-}  // namespace fieldsync::cli
+}  // namespace fieldsync::tools

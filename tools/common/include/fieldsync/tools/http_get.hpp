@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-namespace fieldsync::cli {
+namespace fieldsync::tools {
 
 // Where a sync server's HTTP API is: taken from `https://` or `http://host[:port][/...]`,
 // or from the sync URL `wss://` or `ws://host[:port][/sync]` (same host and port; the
@@ -46,4 +46,4 @@ struct HttpGetOptions {
 // The caller decides whether plaintext is allowed (client::check_transport_allowed).
 HttpResponse http_get(const HttpServer& server, const std::string& target, const HttpGetOptions& options = {});
 
-}  // namespace fieldsync::cli
+}  // namespace fieldsync::tools
