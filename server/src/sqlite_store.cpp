@@ -1,9 +1,13 @@
 #include "fieldsync/server/sqlite_store.hpp"
 
 #include <charconv>
+#include <chrono>
 #include <deque>
 #include <map>
 #include <mutex>
+#include <optional>
+
+#include <spdlog/spdlog.h>
 
 #include "fieldsync/core/replica.hpp"
 #include "fieldsync/core/sqlite.hpp"
@@ -13,6 +17,8 @@
 #include "display_name.hpp"
 #include "enrolment_code.hpp"
 #include "fieldsync/server/limits.hpp"
+#include "log_fields.hpp"
+#include "periodic_task.hpp"
 #include "private_files.hpp"
 #include "stored_lists.hpp"
 #include "tokens.hpp"
@@ -120,6 +126,7 @@ constexpr std::string_view kCollectedSeqSetting = "server.collected_seq";
 // Moves on with every token revocation and user change (Store::accounts_generation).
 constexpr std::string_view kAccountsGenerationSetting = "server.accounts_generation";
 constexpr const char* kDatabaseFile = "fieldsync-server.db";
+constexpr std::chrono::milliseconds kCheckpointInterval{250};
 
 // A read transaction: the statements inside see one snapshot of the file (WAL), also when
 // another connection commits meanwhile, so that a page's to_seq never passes a change it
@@ -145,15 +152,16 @@ class ReadSnapshot {
 
 class SqliteStore final : public Store {
  public:
-  SqliteStore(const std::filesystem::path& data_dir, const Schema& schema, const Clock& clock, bool durable,
-              std::size_t audit_text_bytes = Limits{}.max_audit_text_bytes)
-      : audit_text_bytes_(audit_text_bytes),
+  SqliteStore(const std::filesystem::path& data_dir, const Schema& schema, const Clock& clock,
+              const SqliteStoreOptions& options)
+      : audit_text_bytes_(options.max_audit_text_bytes),
         clock_(&clock),
-        replica_(open_replica(data_dir, schema, clock, durable)),
+        replica_(open_replica(data_dir, schema, clock, options.durable)),
         db_(&replica_.database()) {
     migrate();
     if (!replica_.setting(kGenerationSetting)) replica_.set_setting(kGenerationSetting, random_hex(8));
     generation_ = *replica_.setting(kGenerationSetting);
+    if (options.background_checkpoints) start_background_checkpoints(data_dir / kDatabaseFile, options.durable);
   }
 
   std::string generation() override {
@@ -791,6 +799,23 @@ class SqliteStore final : public Store {
     for (const auto& [id, listener] : listeners_) listener();
   }
 
+  void start_background_checkpoints(const std::filesystem::path& file, bool durable) {
+    db_->exec("PRAGMA wal_autocheckpoint = 10000");
+    checkpoint_db_.emplace(file.string());
+    checkpoint_db_->exec(durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+    checkpoints_.emplace(kCheckpointInterval, [this] { checkpoint_wal(); });
+  }
+
+  // PASSIVE: copies what no reader still needs and waits for nobody, so that commits go on
+  // meanwhile; what it cannot copy now, a later run does.
+  void checkpoint_wal() noexcept {
+    const int rc =
+        sqlite3_wal_checkpoint_v2(checkpoint_db_->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+      spdlog::warn("event=wal_checkpoint_failed error={}", quote_field(sqlite3_errmsg(checkpoint_db_->handle())));
+    }
+  }
+
   // Wall-clock time from the injected clock (tests control it), in Unix milliseconds.
   std::int64_t now() const { return static_cast<std::int64_t>(clock_->now_ms()); }
 
@@ -807,13 +832,25 @@ class SqliteStore final : public Store {
   std::mutex listeners_mutex_;
   std::map<std::uint64_t, std::function<void()>> listeners_;
   std::uint64_t next_listener_ = 1;
+  // SqliteStoreOptions::background_checkpoints: the checkpoints' own connection, and their
+  // thread (last: stopped before anything it uses goes).
+  std::optional<sqlite::Database> checkpoint_db_;
+  std::optional<PeriodicTask> checkpoints_;
 };
 
 }  // namespace
 
 std::unique_ptr<Store> open_sqlite_store(const std::filesystem::path& data_dir, const Schema& schema,
                                          const Clock& clock, bool durable, std::size_t max_audit_text_bytes) {
-  return std::make_unique<SqliteStore>(data_dir, schema, clock, durable, max_audit_text_bytes);
+  SqliteStoreOptions options;
+  options.durable = durable;
+  options.max_audit_text_bytes = max_audit_text_bytes;
+  return open_sqlite_store(data_dir, schema, clock, options);
+}
+
+std::unique_ptr<Store> open_sqlite_store(const std::filesystem::path& data_dir, const Schema& schema,
+                                         const Clock& clock, const SqliteStoreOptions& options) {
+  return std::make_unique<SqliteStore>(data_dir, schema, clock, options);
 }
 
 void restore_sqlite_store(const std::filesystem::path& data_dir, const std::filesystem::path& backup,
@@ -848,7 +885,7 @@ void restore_sqlite_store(const std::filesystem::path& data_dir, const std::file
     if (fs::exists(from)) fs::rename(from, live.string() + suffix);
   }
   fs::remove_all(staging);
-  SqliteStore restored(data_dir, schema, clock, true);
+  SqliteStore restored(data_dir, schema, clock, SqliteStoreOptions{});
   restored.start_new_generation();
 }
 

@@ -7,7 +7,11 @@ namespace fieldsync::server {
 
 std::unique_ptr<Store> open_configured_store(const ServerConfig& config, const Schema& schema, const Clock& clock) {
   if (config.store.empty()) {
-    return open_sqlite_store(config.data_dir, schema, clock, config.durable, config.limits.max_audit_text_bytes);
+    SqliteStoreOptions options;
+    options.durable = config.durable;
+    options.max_audit_text_bytes = config.limits.max_audit_text_bytes;
+    options.background_checkpoints = true;
+    return open_sqlite_store(config.data_dir, schema, clock, options);
   }
   // One connection per I/O thread, and one for the server's timers.
   return open_postgres_store(config.store, schema, clock, config.limits.max_audit_text_bytes, config.threads + 1);

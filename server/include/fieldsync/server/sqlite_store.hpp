@@ -20,6 +20,18 @@ std::unique_ptr<Store> open_sqlite_store(const std::filesystem::path& data_dir, 
                                          const Clock& clock, bool durable = true,
                                          std::size_t max_audit_text_bytes = Limits{}.max_audit_text_bytes);
 
+struct SqliteStoreOptions {
+  bool durable = true;
+  std::size_t max_audit_text_bytes = Limits{}.max_audit_text_bytes;
+  // Copy the write-ahead log into the database file (a WAL checkpoint) on a connection and
+  // thread of the store's own, every 250 ms, instead of in the commit that crosses SQLite's
+  // 1000-page mark: a push or hello then never waits for a checkpoint and its syncs. The
+  // server runs with it; the commit's own checkpoint stays as a backstop at 10 000 pages.
+  bool background_checkpoints = false;
+};
+std::unique_ptr<Store> open_sqlite_store(const std::filesystem::path& data_dir, const Schema& schema,
+                                         const Clock& clock, const SqliteStoreOptions& options);
+
 // Replaces the store in `data_dir` (the server must be stopped) with a copy of `backup`
 // (made by Store::backup) after checking the copy's integrity, and starts a new store
 // generation: replicas seeing it re-send everything they hold and pull from the start, so
