@@ -38,7 +38,7 @@ constexpr double kSlowestOverMedianTarget = 10.0;
 struct RepOutcome {
   bool caught_up = false;
   std::string error;  // error code name and message, when sync_once threw
-  double begin = 0, welcomed = 0, acked = 0, caught = 0;
+  double begin = 0, opened = 0, welcomed = 0, acked = 0, caught = 0;  // opened: WebSocket upgraded
   std::size_t pushed = 0, rejected = 0, pulled = 0;
   std::uint64_t checkpoint = 0;     // where its pull ended
   std::set<RecordId> unacked;       // edits still in the outbox afterwards
@@ -81,6 +81,7 @@ RepOutcome run_rep(const Plan& plan, const RepDevice& device, std::size_t rep, c
   options.sync.client_name = "fieldsync-loadgen storm rep";
   options.on_progress = [&](const ClientSync& sync) {
     const auto phase = sync.phase();
+    if (outcome.opened == 0) outcome.opened = since_start();  // the first event: the upgrade is done
     if (outcome.welcomed == 0 && phase != ClientSync::Phase::kConnecting && phase != ClientSync::Phase::kHandshake) {
       outcome.welcomed = since_start();
     }
@@ -242,6 +243,7 @@ Report run_storm(const Options& options) {
   // Figures of the reps that came through; every other one is a failure.
   std::vector<double> rep_s, welcome_s, push_s, pull_s;
   std::vector<std::pair<double, double>> pushing;
+  std::vector<std::size_t> caught_index;  // rep_s[i] is outcomes[caught_index[i]]'s
   std::size_t pushed = 0, pulled = 0, rejected = 0, stale = 0;
   std::uint64_t scanned = 0;  // server sequences each pull went over, in every territory
   double first_begin = 1e300, last_caught = 0;
@@ -260,6 +262,7 @@ Report run_storm(const Options& options) {
       continue;
     }
     rep_s.push_back(o.caught - o.begin);
+    caught_index.push_back(r);
     scanned += o.checkpoint > devices[r].checkpoint ? o.checkpoint - devices[r].checkpoint : 0;
     welcome_s.push_back(o.welcomed - o.begin);
     push_s.push_back(o.acked - o.welcomed);
@@ -313,6 +316,15 @@ Report run_storm(const Options& options) {
     report.figure("  " + name + ", p50 / p99", d.p50 * 1000.0, "ms");
     report.figure("    p99", d.p99 * 1000.0, "ms");
   };
+  if (!rep_s.empty()) {
+    // Where the slowest rep's time went: a tail is read from its parts.
+    const auto slowest = std::max_element(rep_s.begin(), rep_s.end()) - rep_s.begin();
+    const RepOutcome& o = outcomes[caught_index[slowest]];
+    report.figure("  slowest rep: connect and upgrade", (o.opened - o.begin) * 1000.0, "ms");
+    report.figure("    hello until the welcome", (o.welcomed - o.opened) * 1000.0, "ms");
+    report.figure("    push", push_s[slowest] * 1000.0, "ms");
+    report.figure("    pull", pull_s[slowest] * 1000.0, "ms");
+  }
   parts("connect, upgrade, hello until the welcome", welcome_s);
   parts("push: welcome until the ack", push_s);
   parts("pull: ack until caught up", pull_s);
