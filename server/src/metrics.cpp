@@ -25,12 +25,15 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                            .Add({});
   connections_total_ = counter(*registry_, "fieldsync_connections_total", "WebSocket sync connections accepted");
   pushes_ = counter(*registry_, "fieldsync_pushes_total", "Push messages committed");
-  push_duration_ = &prometheus::BuildHistogram()
-                        .Name("fieldsync_push_duration_seconds")
-                        .Help("Time to handle a push: decode, checks, merge, audit, durable commit, ack")
-                        .Register(*registry_)
-                        .Add({}, prometheus::Histogram::BucketBoundaries{0.0005, 0.001, 0.002, 0.005, 0.01, 0.025,
-                                                                         0.05, 0.1, 0.25, 1, 5});
+  auto& durations = prometheus::BuildHistogram()
+                        .Name("fieldsync_request_duration_seconds")
+                        .Help("Time the server took for a hello, push or pull: from the decoded frame to the reply, "
+                              "store work and durable commits included, the network not")
+                        .Register(*registry_);
+  const prometheus::Histogram::BucketBoundaries buckets{0.0005, 0.001, 0.002, 0.005, 0.01, 0.025,
+                                                        0.05,   0.1,   0.25,  1,     5};
+  request_durations_ = {&durations.Add({{"request", "hello"}}, buckets), &durations.Add({{"request", "push"}}, buckets),
+                        &durations.Add({{"request", "pull"}}, buckets)};
   pulls_ = counter(*registry_, "fieldsync_pulls_total", "Pull messages answered");
   records_merged_ = counter(*registry_, "fieldsync_records_merged_total", "Pushed records accepted and merged");
   records_refused_ = counter(*registry_, "fieldsync_records_refused_total", "Pushed records refused (scope, validation)");
@@ -74,8 +77,8 @@ void Metrics::pushed(std::size_t records, std::size_t refused, std::size_t confl
   conflicts_->Increment(static_cast<double>(conflicts_opened));
 }
 
-void Metrics::push_handled(std::chrono::steady_clock::duration took) {
-  push_duration_->Observe(std::chrono::duration<double>(took).count());
+void Metrics::request_handled(Request request, std::chrono::steady_clock::duration took) {
+  request_durations_[static_cast<std::size_t>(request)]->Observe(std::chrono::duration<double>(took).count());
 }
 
 void Metrics::pulled(std::size_t records) {

@@ -18,6 +18,16 @@
 namespace fieldsync::server {
 namespace {
 
+// The requests whose handling Metrics times.
+std::optional<Metrics::Request> timed_request(proto::Envelope::BodyCase body) {
+  switch (body) {
+    case proto::Envelope::kHello: return Metrics::Request::kHello;
+    case proto::Envelope::kPush: return Metrics::Request::kPush;
+    case proto::Envelope::kPull: return Metrics::Request::kPull;
+    default: return std::nullopt;
+  }
+}
+
 Reply fatal(ErrorCode code, const std::string& text, std::uint64_t request_id = 0) {
   return Reply{{SyncService::error_message(code, text, true, request_id)}, true};
 }
@@ -112,6 +122,7 @@ Reply SyncService::handle_frame(Connection& connection, std::string_view frame) 
 }
 
 Reply SyncService::handle(Connection& connection, const proto::Envelope& message) {
+  const auto started = std::chrono::steady_clock::now();
   Reply reply;
   try {
     if (message.protocol_version() != kProtocolVersion) {
@@ -147,6 +158,9 @@ Reply SyncService::handle(Connection& connection, const proto::Envelope& message
   }
   for (const auto& m : reply.messages) {
     if (m.has_error()) metrics_->error(static_cast<ErrorCode>(m.error().code()));
+  }
+  if (auto request = timed_request(message.body_case())) {
+    metrics_->request_handled(*request, std::chrono::steady_clock::now() - started);
   }
   return reply;
 }
@@ -211,7 +225,6 @@ Reply SyncService::hello(Connection& connection, const proto::Envelope& message)
 }
 
 Reply SyncService::push(Connection& connection, const proto::Envelope& message) {
-  const auto started = std::chrono::steady_clock::now();
   const auto& records = message.push().records();
   if (static_cast<std::size_t>(records.size()) > limits_.max_batch_records) {
     return refused(ErrorCode::kTooLarge, "a push may carry at most " + std::to_string(limits_.max_batch_records) +
@@ -300,7 +313,6 @@ Reply SyncService::push(Connection& connection, const proto::Envelope& message) 
   if (!result.committed.empty()) request_fanout();
   // After the commit, outside the lock: what the pusher returns to once its user has seen why.
   attach_server_copies(*ack, result.refused, states, wire_index, *store_, scope_, who);
-  metrics_->push_handled(std::chrono::steady_clock::now() - started);
   return Reply{{std::move(ack_message)}, false};
 }
 

@@ -23,7 +23,7 @@ TEST_F(ServerTest, MetricsArePrometheusText) {
   EXPECT_NE(result.body.find("# TYPE fieldsync_connections_total counter"), std::string::npos) << result.body;
 }
 
-TEST_F(ServerTest, MetricsTimeEachPushHandled) {
+TEST_F(ServerTest, MetricsTimeEachHelloPushAndPull) {
   Replica phone = Replica::open(":memory:", Schema::domain());
   phone.create("customers", {{"name", Value(std::string("Hotel Aurora"))}, {"territory", Value(std::string("north"))}});
   proto::Envelope push = envelope();
@@ -33,9 +33,16 @@ TEST_F(ServerTest, MetricsTimeEachPushHandled) {
   ASSERT_TRUE(ana.request(push).has_ack());
 
   const std::string metrics = http_request(port(), "/metrics").body;
-  EXPECT_NE(metrics.find("# TYPE fieldsync_push_duration_seconds histogram"), std::string::npos) << metrics;
-  EXPECT_NE(metrics.find("fieldsync_push_duration_seconds_count 1\n"), std::string::npos) << metrics;
-  EXPECT_NE(metrics.find("fieldsync_push_duration_seconds_bucket{le=\"+Inf\"} 1\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("# TYPE fieldsync_request_duration_seconds histogram"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("fieldsync_request_duration_seconds_count{request=\"hello\"} 1\n"), std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("fieldsync_request_duration_seconds_count{request=\"push\"} 1\n"), std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("fieldsync_request_duration_seconds_bucket{request=\"push\",le=\"+Inf\"} 1\n"),
+            std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("fieldsync_request_duration_seconds_count{request=\"pull\"} 0\n"), std::string::npos)
+      << metrics;
   EXPECT_NE(metrics.find("fieldsync_records_merged_total 1\n"), std::string::npos) << metrics;
 }
 

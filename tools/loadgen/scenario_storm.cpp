@@ -223,7 +223,7 @@ Report run_storm(const Options& options) {
   const bool peak_reset = server.pid && reset_peak_rss(server.pid);
   const std::size_t rss_before = resident_kib(server.pid);
   const double cpu_before = cpu_seconds(server.pid);
-  const PushMetrics pushes_before = read_push_metrics(server.url);
+  const ServerMetrics metrics_before = read_server_metrics(server.url);
   start = SteadyClock::now();
   go.count_down();
   {
@@ -235,7 +235,7 @@ Report run_storm(const Options& options) {
   }
   for (auto& thread : threads) thread.join();
   const double cpu_s = cpu_seconds(server.pid) - cpu_before;
-  const PushMetrics server_pushes = read_push_metrics(server.url) - pushes_before;
+  const ServerMetrics served = read_server_metrics(server.url) - metrics_before;
   const std::size_t peak_kib = resident_kib(server.pid, "VmHWM");
   const std::size_t rss_after = resident_kib(server.pid);
   const std::string load_after = load_average();
@@ -286,8 +286,7 @@ Report run_storm(const Options& options) {
   const BaselineResult baseline = run_baseline(plan, office, scratch.file("baseline.db"), order);
   const double baseline_rate = static_cast<double>(baseline.records) / baseline.seconds;
   const double rep_push_rate = pushing_s > 0 ? static_cast<double>(pushed) / pushing_s : 0;
-  const double merge_rate =
-      server_pushes.push_seconds > 0 ? server_pushes.records_merged / server_pushes.push_seconds : 0;
+  const double merge_rate = served.push.seconds > 0 ? served.records_merged / served.push.seconds : 0;
 
   const std::size_t failed = plan.reps - rep_s.size();
   const bool came_through = failed == 0 && rejected == 0 && stale == 0 && verdict.acked_edits_missing == 0 &&
@@ -325,6 +324,10 @@ Report run_storm(const Options& options) {
     report.figure("    push", push_s[slowest] * 1000.0, "ms");
     report.figure("    pull", pull_s[slowest] * 1000.0, "ms");
   }
+  // The server's own account (its request-duration histogram): whether a tail was its time.
+  report.figure("  server: every hello handled within", served.hello.slowest_at_most() * 1000.0, "ms");
+  report.figure("    every push", served.push.slowest_at_most() * 1000.0, "ms");
+  report.figure("    every pull", served.pull.slowest_at_most() * 1000.0, "ms");
   parts("connect, upgrade, hello until the welcome", welcome_s);
   parts("push: welcome until the ack", push_s);
   parts("pull: ack until caught up", pull_s);
@@ -336,8 +339,8 @@ Report run_storm(const Options& options) {
                 total_s > 0 ? static_cast<double>(pushed + pulled) / total_s : 0, "records/s");
   report.figure("time with a push in flight (union over reps)", pushing_s, "s");
   report.figure("pushes as the reps see them (pushed / that time)", rep_push_rate, "records/s");
-  report.figure("server's time handling pushes (its /metrics: decode to ack, summed)", server_pushes.push_seconds, "s");
-  report.figure("  pushes it handled", server_pushes.pushes, "pushes");
+  report.figure("server's time handling pushes (its /metrics: frame to ack, summed)", served.push.seconds, "s");
+  report.figure("  pushes it handled", served.push.count, "pushes");
   report.figure("server's durable merge throughput (records merged / that time)", merge_rate, "records/s");
   report.figure("baseline: bare SQLite, same rows, 20 per transaction, synchronous=FULL", baseline_rate, "records/s");
   report.figure("  baseline time", baseline.seconds, "s");

@@ -1,21 +1,32 @@
 #pragma once
 
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace fieldsync::loadgen {
 
-// What the server's GET /metrics says of its pushes, read over HTTP from the sync URL's
-// host and port (ws:// only: the load generator's servers run without TLS).
-struct PushMetrics {
-  double records_merged = 0;  // fieldsync_records_merged_total
-  double pushes = 0;          // fieldsync_push_duration_seconds_count
-  double push_seconds = 0;    // fieldsync_push_duration_seconds_sum: decode to ack, server side
+// The time a server took for one kind of request (fieldsync_request_duration_seconds).
+struct RequestTiming {
+  double count = 0;
+  double seconds = 0;  // summed over the requests: from the decoded frame to the reply
+  std::vector<std::pair<double, double>> buckets;  // (upper bound in s, requests at or under it), ascending
+
+  // The smallest bucket bound that holds every request: the slowest took at most this (0: none).
+  double slowest_at_most() const;
 };
 
-// Throws Error when the server does not answer or the figures are missing.
-PushMetrics read_push_metrics(const std::string& sync_url);
+// What the server's GET /metrics says of its requests, read over HTTP from the sync URL's
+// host and port (ws:// only: the load generator's servers run without TLS).
+struct ServerMetrics {
+  double records_merged = 0;  // fieldsync_records_merged_total
+  RequestTiming hello, push, pull;
+};
 
-// The pushes between two readings.
-PushMetrics operator-(const PushMetrics& after, const PushMetrics& before);
+// Throws Error when the server does not answer or a figure is missing.
+ServerMetrics read_server_metrics(const std::string& sync_url);
+
+// What happened between two readings.
+ServerMetrics operator-(const ServerMetrics& after, const ServerMetrics& before);
 
 }  // namespace fieldsync::loadgen

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -30,8 +31,9 @@ class Metrics {
   // A TCP connection closed as soon as it was accepted: `reason` names the cap it was over.
   void connection_refused(const std::string& reason);
   void pushed(std::size_t records, std::size_t refused, std::size_t conflicts_opened);
-  // A push handled, from its decode to its ack (checks, merge, audit, the durable commit).
-  void push_handled(std::chrono::steady_clock::duration took);
+  // The sync requests whose handling is timed, from the decoded frame to the reply.
+  enum class Request { kHello, kPush, kPull };
+  void request_handled(Request request, std::chrono::steady_clock::duration took);
   void pulled(std::size_t records);
   void error(ErrorCode code);
   void tombstones_collected(std::size_t records);
@@ -48,7 +50,7 @@ class Metrics {
   prometheus::Gauge* connections_open_;
   prometheus::Counter* connections_total_;
   prometheus::Counter* pushes_;
-  prometheus::Histogram* push_duration_;
+  std::array<prometheus::Histogram*, 3> request_durations_{};  // by Request
   prometheus::Counter* pulls_;
   prometheus::Counter* records_merged_;
   prometheus::Counter* records_refused_;
