@@ -237,7 +237,7 @@ void ClientSync::push_or_pull() {
     if (resync_wanted_ && !resyncing_) {
       resyncing_ = true;
       resync_forgets_ = replica_->last_seq() != 0;
-      resync_seen_.clear();
+      if (resync_forgets_) replica_->start_pull_tally();
       stats_.checkpoint = 0;
     }
     if (stats_.checkpoint == 0 && !bulk_ && options_.bulk_pull_min &&
@@ -390,9 +390,6 @@ void ClientSync::handle_batch(const proto::Envelope& message) {
   std::vector<RecordState> states;
   states.reserve(static_cast<std::size_t>(batch.records_size()));
   for (const auto& record : batch.records()) states.push_back(decode_wire_state(record));
-  if (resyncing_ && resync_forgets_) {
-    for (const auto& state : states) resync_seen_.insert(record_key(state.collection, state.id));
-  }
   const bool resync_done = resyncing_ && reply && !batch.more();
   // A live batch saying a record moved into or out of this replica's territories.
   const bool resync_asked = !reply && batch.resync();
@@ -417,7 +414,6 @@ void ClientSync::handle_batch(const proto::Envelope& message) {
   if (resync_done) {
     resyncing_ = false;
     resync_wanted_ = false;
-    resync_seen_.clear();
     stats_.resynced = true;
     stats_.forgotten += forgotten;
   }
@@ -442,6 +438,7 @@ void ClientSync::store_page(std::vector<RecordState>& states, std::uint64_t chec
   // The batch and its checkpoint commit together: a crash resumes from the checkpoint.
   replica_->transaction([&] {
     replica_->merge(states);
+    if (resyncing_ && resync_forgets_) replica_->tally_pulled(states);
     replica_->note_server_states(states);
     replica_->set_setting(kCheckpointSetting, std::to_string(checkpoint));
     if (resync_done) forgotten = finish_resync();
@@ -455,15 +452,7 @@ void ClientSync::store_page(std::vector<RecordState>& states, std::uint64_t chec
 std::size_t ClientSync::finish_resync() {
   std::size_t forgotten = 0;
   // A replica that held nothing before the pull holds only what it brought.
-  if (resync_forgets_) {
-    for (const auto& collection : replica_->schema().collections()) {
-      std::vector<RecordId> gone;
-      for (const auto& id : replica_->record_ids(collection.name)) {
-        if (!resync_seen_.contains(record_key(collection.name, id))) gone.push_back(id);
-      }
-      forgotten += replica_->forget(collection.name, gone);
-    }
-  }
+  if (resync_forgets_) forgotten = replica_->forget_untallied();
   replica_->set_setting(kResyncSetting, "");
   return forgotten;
 }

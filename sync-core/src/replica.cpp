@@ -889,6 +889,44 @@ std::size_t Replica::forget(std::string_view collection, std::span<const RecordI
   });
 }
 
+void Replica::start_pull_tally() {
+  impl_->db.exec(
+      "CREATE TEMP TABLE IF NOT EXISTS fs_pull_tally (collection TEXT NOT NULL, id TEXT NOT NULL, "
+      "PRIMARY KEY (collection, id)) WITHOUT ROWID");
+  impl_->db.exec("DELETE FROM temp.fs_pull_tally");
+}
+
+void Replica::tally_pulled(std::span<const RecordState> states) {
+  auto& s = impl_->db.cached("INSERT OR IGNORE INTO temp.fs_pull_tally (collection, id) VALUES (?1, ?2)");
+  for (const auto& state : states) {
+    sqlite::ResetGuard reset(s);
+    s.bind(1, state.collection).bind(2, id_text(state.id));
+    s.run();
+  }
+}
+
+std::size_t Replica::forget_untallied() {
+  std::size_t forgotten = 0;
+  for (const auto& table : impl_->tables) {
+    std::vector<RecordId> gone;  // usually none: only what left the scope or was collected
+    {
+      auto& s = impl_->db.cached("SELECT id FROM " + quoted(table.name()) +
+                                 " AS t WHERE NOT EXISTS (SELECT 1 FROM temp.fs_pull_tally p "
+                                 "WHERE p.collection = ?1 AND p.id = t.id)");
+      sqlite::ResetGuard reset(s);
+      s.bind(1, table.name());
+      while (s.step()) {
+        auto id = Uuid::parse(s.column_text(0));
+        if (!id) throw Error(ErrorCode::kCorruptData, table.name() + " holds a malformed id");
+        gone.push_back(*id);
+      }
+    }
+    forgotten += forget(table.name(), gone);
+  }
+  impl_->db.exec("DELETE FROM temp.fs_pull_tally");
+  return forgotten;
+}
+
 void Replica::acknowledge(std::span<const OutboxAck> acks) {
   impl_->in_transaction([&] {
     auto& s = impl_->db.cached("DELETE FROM fs_outbox WHERE collection = ?1 AND id = ?2 AND change <= ?3");

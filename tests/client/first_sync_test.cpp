@@ -8,6 +8,7 @@
 #include <string>
 
 #include "client_test_support.hpp"
+#include "fieldsync/core/sqlite.hpp"
 #include "fieldsync/client/sync_once.hpp"
 #include "test_server.hpp"
 
@@ -91,6 +92,44 @@ TEST_F(FirstSyncTest, PagesStoredOnTheConnectionsThreadAreInTheLoadingConnection
   EXPECT_TRUE(stats.bulk_loaded);
   EXPECT_GE(reads_during_load, kCustomers / kPage - 1);
   EXPECT_EQ(replica_states(reader), replica_states(source_));
+}
+
+TEST_F(FirstSyncTest, AResyncOfAHeldReplicaIsOneLoadThatForgetsWhatTheServerDoesNotHold) {
+  Replica phone = test::open_replica(dir_, "phone.db");
+  sync_once(phone, server_.url(), token_, bulk_options());
+  // A record the server never had, held as pulled (not in the outbox): a resync drops it.
+  Replica stranger = test::open_replica(dir_, "stranger.db");
+  stranger.create("customers", {{"name", Value(std::string("Nobody"))}, {"territory", Value(std::string("north"))}});
+  phone.merge(std::vector<RecordState>{stranger.outbox().at(0).state});
+  ASSERT_EQ(record_count(phone), kCustomers + 1);
+  phone.set_setting("sync.resync", "1");  // as after the server collected tombstones
+
+  SyncOptions options = bulk_options();
+  options.sync.bulk_store_thread = false;  // so that the tally may be read between pages
+  std::size_t tallied_mid_load = 0;
+  options.on_progress = [&](const ClientSync& sync) {
+    if (sync.stats().pulled == 0 || sync.stats().pulled >= kCustomers) return;
+    sqlite::Statement count(phone.database().handle(), "SELECT count(*) FROM temp.fs_pull_tally");
+    count.step();
+    EXPECT_EQ(static_cast<std::size_t>(count.column_int(0)), sync.stats().pulled) << "tallied on disk as it goes";
+    ++tallied_mid_load;
+  };
+  const auto stats = sync_once(phone, server_.url(), token_, options);
+  EXPECT_TRUE(stats.resynced);
+  EXPECT_TRUE(stats.bulk_loaded);
+  EXPECT_EQ(stats.forgotten, 1u);
+  EXPECT_GT(tallied_mid_load, 0u);
+  EXPECT_EQ(replica_states(phone), replica_states(source_));
+
+  // The same with the pages stored on the load's own thread.
+  Replica other = test::open_replica(dir_, "other.db");
+  sync_once(other, server_.url(), token_, bulk_options());
+  other.merge(std::vector<RecordState>{stranger.outbox().at(0).state});
+  other.set_setting("sync.resync", "1");
+  const auto threaded = sync_once(other, server_.url(), token_, bulk_options());
+  EXPECT_TRUE(threaded.resynced);
+  EXPECT_EQ(threaded.forgotten, 1u);
+  EXPECT_EQ(replica_states(other), replica_states(source_));
 }
 
 TEST_F(FirstSyncTest, BelowTheThresholdPagesCommitOneByOne) {

@@ -150,9 +150,9 @@ class ClientSync {
   bool resync_wanted_ = false;
   bool resyncing_ = false;
   // The replica held records when the resync started: those the full pull does not bring
-  // are forgotten at its end, so the ids it brings are kept in resync_seen_. A fresh
-  // replica (a first sync after the server collected tombstones) has nothing to forget
-  // and keeps no id per record: its memory stays bounded at 1M records.
+  // are forgotten at its end, so the records it brings are tallied (Replica::tally_pulled,
+  // on disk, not in memory). A fresh replica (a first sync after the server collected
+  // tombstones) has nothing to forget and tallies nothing.
   bool resync_forgets_ = false;
   // The pull under way is a bulk load: it commits with the last page.
   std::optional<Replica::BulkLoad> bulk_;
@@ -160,7 +160,6 @@ class ClientSync {
   // bulk_, so that it stops before the load is rolled back.
   std::unique_ptr<PageWriter> writer_;
   void end_bulk_load() noexcept;
-  std::unordered_set<std::string> resync_seen_;
   // Records refused as unverified_history in this session: they stay in the outbox for the
   // next sync (the writes they carry may reach the server meanwhile), but are not pushed
   // again in this one, so the push loop does not spin on them.

@@ -260,6 +260,15 @@ class Replica {
   // this replica's scope). A record with an edit in the outbox or a refusal on show is kept,
   // so nothing typed is lost. Returns how many were removed.
   std::size_t forget(std::string_view collection, std::span<const RecordId> ids);
+  // A resync from scratch forgets, at its end, what it held and the full pull did not bring.
+  // The records the pull brings are tallied in a temporary table of this connection (on a
+  // temporary file past its page cache: temp_store = FILE), not in memory, so that a resync
+  // of a million records needs no more memory than one of a thousand. Starting a tally
+  // drops an earlier one; it lasts until forget_untallied() or the connection closes.
+  void start_pull_tally();
+  void tally_pulled(std::span<const RecordState> states);
+  // forget() of every record of every collection that was not tallied; ends the tally.
+  std::size_t forget_untallied();
   // Keeps the server's refusal of a pushed record, with what the server holds of it (newest
   // replaces older ones for it).
   void record_rejection(const std::string& collection, const RecordId& id, ErrorCode code, const std::string& reason,
