@@ -68,6 +68,15 @@ ClientSync::ClientSync(Replica& replica, Transport& transport, ClientSyncOptions
 
 ClientSync::~ClientSync() { end_bulk_load(); }
 
+void ClientSync::settle() {
+  if (!writer_) return;
+  try {
+    writer_->wait_idle();
+  } catch (const Error& e) {
+    fail(e.code(), e.what());
+  }
+}
+
 void ClientSync::send(proto::Envelope message) {
   message.set_protocol_version(kProtocolVersion);
   transport_->send(std::move(message));
@@ -95,7 +104,7 @@ void ClientSync::on_message(const proto::Envelope& message) {
   }
   try {
     // Anything but a page waits until the pages before it are stored: it may use the replica.
-    if (writer_ && message.body_case() != proto::Envelope::kBatch) writer_->wait_idle();
+    if (message.body_case() != proto::Envelope::kBatch) settle();
     switch (message.body_case()) {
       case proto::Envelope::kWelcome:
         if (phase_ != Phase::kHandshake) return fail(ErrorCode::kProtocol, "welcome outside the handshake");

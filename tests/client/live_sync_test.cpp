@@ -138,6 +138,35 @@ class LiveSyncTest : public test::ServerFixture {};
 // A customer handed to another territory while both reps are connected: without
 // reconnecting, the rep who lost it drops it with its visit and the rep who gained it gets
 // both; then both are live again.
+TEST_F(LiveSyncTest, ItsStatusCallbackMayReadTheReplicaDuringABulkLoad) {
+  constexpr std::size_t kRecords = 400;
+  Replica office = test::open_replica(dir_, "office.db");
+  office.transaction([&] {
+    for (std::size_t i = 0; i < kRecords; ++i) office.create("customers", customer("Customer " + std::to_string(i)));
+  });
+  sync_once(office, server_.url(), token_);
+
+  Replica phone = test::open_replica(dir_, "phone.db");
+  LiveOptions options = quick_retries();
+  options.sync.sync.bulk_pull_min = 1;  // the first sync is one bulk load, its pages stored on their own thread
+  options.sync.sync.pull_batch = 50;
+  std::size_t checked_mid_load = 0;
+  std::size_t mismatches = 0;
+  LiveRunner live(phone, server_.url(), token_, options);
+  ASSERT_TRUE(live.wait([&](const LiveStatus& status, const Replica& r) {
+    const std::size_t pulled = status.stats.pulled;
+    if (pulled > 0 && pulled < kRecords) {
+      // Every page handed to the store thread is stored before the callback runs.
+      ++checked_mid_load;
+      if (test::record_count(r) != pulled) ++mismatches;
+    }
+    return caught_up(status, r) && test::record_count(r) == kRecords;
+  }));
+  EXPECT_TRUE(live.last().stats.bulk_loaded);
+  EXPECT_GT(checked_mid_load, 0u);
+  EXPECT_EQ(mismatches, 0u);
+}
+
 TEST_F(LiveSyncTest, ATerritoryMoveReachesConnectedRepsAtOnce) {
   const std::string ana_token = server_.add_user("ana", server::Role::kRep, {"north"});
   const std::string bob_token = server_.add_user("bob", server::Role::kRep, {"east"});

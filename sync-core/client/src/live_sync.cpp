@@ -80,6 +80,8 @@ void LiveSync::connect() {
 }
 
 void LiveSync::on_client_event(WebSocketClient::Event event) {
+  // The owner's callbacks may read the Replica: a bulk load's pages are stored first.
+  sync_->settle();
   status_.phase = sync_->phase();
   status_.stats = sync_->stats();
   if (event != WebSocketClient::Event::kClosed) {

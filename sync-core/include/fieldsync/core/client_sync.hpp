@@ -105,6 +105,12 @@ class ClientSync {
   void on_message(const proto::Envelope& message);
   // Local edits were made: push them now if connected and no push is in flight.
   void on_local_change();
+  // A bulk load stores its pages but the last on a thread of its own
+  // (ClientSyncOptions::bulk_store_thread): until this returns, the Replica is that
+  // thread's. Waits until the pages handed over so far are stored; the caller may then use
+  // the Replica on this thread until the next message is handled. A page that could not be
+  // stored fails the sync (error()).
+  void settle();
   // The transport is gone (network loss, server restart). Nothing is lost: unacked
   // edits stay in the outbox and the checkpoint is where the last applied batch left it.
   void on_closed();

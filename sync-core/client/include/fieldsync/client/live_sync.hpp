@@ -38,7 +38,9 @@ struct LiveOptions {
   BackoffOptions backoff;
   std::uint64_t backoff_seed = std::random_device{}();
   // Called on the sync thread after each connection event and each message handled. It
-  // may read the Replica (it runs on the owning thread), e.g. to refresh a view.
+  // may read the Replica (it runs on the owning thread), e.g. to refresh a view: a bulk
+  // load's pages are stored before it is called (ClientSync::settle), so with a callback
+  // a first sync stores each page before the next is decoded.
   std::function<void(const LiveStatus&)> on_status;
 };
 
@@ -101,6 +103,7 @@ auto LiveSync::with_replica(F fn) -> std::future<std::invoke_result_t<F&, Replic
   auto future = promise->get_future();
   boost::asio::post(strand_, [this, promise, fn = std::move(fn)]() mutable {
     try {
+      if (sync_) sync_->settle();  // a bulk load's pages are stored first
       if constexpr (std::is_void_v<Result>) {
         fn(*replica_);
         promise->set_value();

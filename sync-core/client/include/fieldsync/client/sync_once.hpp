@@ -14,7 +14,9 @@ struct SyncOptions {
   ConnectionOptions connection;
   ClientSyncOptions sync;  // `live` is ignored: sync_once always finishes
   // Called on the syncing thread after the connection opened and after each message the
-  // ClientSync handled (a progress bar, or a test making an edit mid-push).
+  // ClientSync handled (a progress bar, or a test making an edit mid-push). While a bulk
+  // load stores its pages on a thread of its own (ClientSyncOptions::bulk_store_thread)
+  // the Replica is that thread's: read the ClientSync's stats only, or turn the option off.
   std::function<void(const ClientSync&)> on_progress;
 };
 
