@@ -10,6 +10,9 @@
 #include "fieldsync/tools/http_get.hpp"
 
 namespace fieldsync::loadgen {
+// Named: the release build compiles the load generator as one unit, where every file's
+// anonymous namespace is the same one.
+namespace metrics_text {
 namespace {
 
 constexpr std::string_view kDuration = "fieldsync_request_duration_seconds";
@@ -74,6 +77,9 @@ RequestTiming minus(const RequestTiming& after, const RequestTiming& before) {
 }
 
 }  // namespace
+}  // namespace metrics_text
+
+using metrics_text::for_each_sample;
 
 double RequestTiming::slowest_at_most() const {
   if (count <= 0) return 0;
@@ -97,13 +103,14 @@ ServerMetrics read_server_metrics(const std::string& sync_url) {
     }
   });
   if (!merged) throw Error(ErrorCode::kProtocol, "GET /metrics has no fieldsync_records_merged_total");
-  out.hello = timing(response.body, "hello");
-  out.push = timing(response.body, "push");
-  out.pull = timing(response.body, "pull");
+  out.hello = metrics_text::timing(response.body, "hello");
+  out.push = metrics_text::timing(response.body, "push");
+  out.pull = metrics_text::timing(response.body, "pull");
   return out;
 }
 
 ServerMetrics operator-(const ServerMetrics& after, const ServerMetrics& before) {
+  using metrics_text::minus;
   return ServerMetrics{after.records_merged - before.records_merged, minus(after.hello, before.hello),
                        minus(after.push, before.push), minus(after.pull, before.pull)};
 }
