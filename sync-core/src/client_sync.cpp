@@ -104,7 +104,10 @@ void ClientSync::on_message(const proto::Envelope& message) {
   }
   try {
     // Anything but a page waits until the pages before it are stored: it may use the replica.
-    if (message.body_case() != proto::Envelope::kBatch) settle();
+    if (message.body_case() != proto::Envelope::kBatch) {
+      settle();
+      if (phase_ == Phase::kFailed) return;  // a page before it could not be stored
+    }
     switch (message.body_case()) {
       case proto::Envelope::kWelcome:
         if (phase_ != Phase::kHandshake) return fail(ErrorCode::kProtocol, "welcome outside the handshake");
@@ -254,8 +257,7 @@ void ClientSync::push_or_pull() {
       bulk_.emplace(replica_->start_bulk_load());
       if (options_.bulk_store_thread) {
         writer_ = std::make_unique<PageWriter>([this](std::vector<RecordState>& states, std::uint64_t checkpoint) {
-          std::size_t none = 0;
-          store_page(states, checkpoint, false, false, none);
+          store_page(states, checkpoint, false, false);
         });
       }
     }
@@ -403,22 +405,20 @@ void ClientSync::handle_batch(const proto::Envelope& message) {
   // A live batch saying a record moved into or out of this replica's territories.
   const bool resync_asked = !reply && batch.resync();
   stats_.pulled += states.size();
+  std::size_t forgotten = 0;
   if (writer_ && reply && batch.more()) {
     // A page of a bulk load but its last: stored on the writer's thread while this one
     // reads and decodes the next.
     writer_->submit(std::move(states), checkpoint);
-    stats_.checkpoint = checkpoint;
-    stats_.server_seq = std::max(stats_.server_seq, checkpoint);
-    return;
-  }
-  if (writer_) writer_->wait_idle();
-  std::size_t forgotten = 0;
-  store_page(states, checkpoint, resync_done, resync_asked, forgotten);
-  if (bulk_ && reply && !batch.more()) {
-    writer_.reset();
-    bulk_->finish();
-    bulk_.reset();
-    stats_.bulk_loaded = true;
+  } else {
+    if (writer_) writer_->wait_idle();
+    forgotten = store_page(states, checkpoint, resync_done, resync_asked);
+    if (bulk_ && reply && !batch.more()) {
+      writer_.reset();
+      bulk_->finish();
+      bulk_.reset();
+      stats_.bulk_loaded = true;
+    }
   }
   if (resync_done) {
     resyncing_ = false;
@@ -442,8 +442,9 @@ void ClientSync::handle_batch(const proto::Envelope& message) {
   push_or_pull();
 }
 
-void ClientSync::store_page(std::vector<RecordState>& states, std::uint64_t checkpoint, bool resync_done,
-                            bool resync_asked, std::size_t& forgotten) {
+std::size_t ClientSync::store_page(std::vector<RecordState>& states, std::uint64_t checkpoint, bool resync_done,
+                                   bool resync_asked) {
+  std::size_t forgotten = 0;
   // The batch and its checkpoint commit together: a crash resumes from the checkpoint.
   replica_->transaction([&] {
     replica_->merge(states);
@@ -453,6 +454,7 @@ void ClientSync::store_page(std::vector<RecordState>& states, std::uint64_t chec
     if (resync_done) forgotten = finish_resync();
     if (resync_asked) replica_->set_setting(kResyncSetting, "1");
   });
+  return forgotten;
 }
 
 // The full pull is in (same transaction as its last page): whatever this replica holds that

@@ -69,6 +69,16 @@ FieldValues customer_fields(std::size_t n, const std::string& territory) {
   };
 }
 
+std::vector<RecordId> create_customers(Replica& replica, std::size_t first, std::size_t count,
+                                       const std::string& territory) {
+  std::vector<RecordId> ids;
+  ids.reserve(count);
+  replica.transaction([&] {
+    for (std::size_t n = first; n < first + count; ++n) ids.push_back(replica.create("customers", customer_fields(n, territory)));
+  });
+  return ids;
+}
+
 Distribution distribution(std::vector<double> sample) {
   Distribution d;
   if (sample.empty()) return d;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "fieldsync/core/record_state.hpp"
+#include "fieldsync/core/replica.hpp"
 
 namespace fieldsync::loadgen {
 
@@ -38,6 +39,10 @@ class ScratchDir {
 // A deterministic customer: the same `n` always gives the same values. `territory` is
 // the scope the writing user may write in.
 FieldValues customer_fields(std::size_t n, const std::string& territory);
+// Creates customers `first` .. `first + count - 1` (customer_fields) in one transaction;
+// returns their ids in that order.
+std::vector<RecordId> create_customers(Replica& replica, std::size_t first, std::size_t count,
+                                       const std::string& territory);
 
 // Order statistics of a sample (any unit).
 struct Distribution {

@@ -71,8 +71,7 @@ LiveLatency measure_live_latency(const std::string& url_a, const std::string& ur
   ScratchDir scratch(scratch_parent);
   Replica a = Replica::open(scratch.file("a.db"), Schema::domain());
   Replica b = Replica::open(scratch.file("b.db"), Schema::domain());
-  std::vector<RecordId> ids;
-  for (std::size_t n = 0; n < kLiveEditedRecords; ++n) ids.push_back(a.create("customers", customer_fields(n, territory)));
+  const std::vector<RecordId> ids = create_customers(a, 0, kLiveEditedRecords, territory);
 
   Probe probe;
   client::LiveOptions a_options;

@@ -59,12 +59,7 @@ PushRound run_push_round(const std::vector<std::unique_ptr<SyncTarget>>& servers
       bool arrived = false;
       try {
         Replica replica = Replica::open(scratch.file("rep-" + three_digits(i) + ".db"), Schema::domain());
-        std::vector<RecordId> ids;
-        replica.transaction([&] {
-          for (std::size_t n = 0; n < edits; ++n) {
-            ids.push_back(replica.create("customers", customer_fields(i * edits + n, territories[i])));
-          }
-        });
+        const std::vector<RecordId> ids = create_customers(replica, i * edits, edits, territories[i]);
         client::SyncOptions sync;
         if (push_batch) sync.sync.push_batch = push_batch;
         client::sync_once(replica, url, tokens[i], sync);

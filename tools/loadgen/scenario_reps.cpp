@@ -72,12 +72,7 @@ Report run_reps(const Options& options) {
       bool started = false;
       try {
         Replica replica = Replica::open(scratch.file("rep-" + two_digits(i) + ".db"), Schema::domain());
-        std::vector<RecordId> ids;
-        replica.transaction([&] {
-          for (std::size_t n = 0; n < records; ++n) {
-            ids.push_back(replica.create("customers", customer_fields(i * records + n, territories[i])));
-          }
-        });
+        const std::vector<RecordId> ids = create_customers(replica, i * records, records, territories[i]);
         try {
           client::sync_once(replica, target.url(), tokens[i]);  // untimed first sync
         } catch (const Error& e) {

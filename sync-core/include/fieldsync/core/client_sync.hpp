@@ -130,8 +130,9 @@ class ClientSync {
   void handle_ack(const proto::Ack& ack);
   void handle_batch(const proto::Envelope& message);
   // One pulled page and its checkpoint in one transaction (inside a bulk load: its part).
-  void store_page(std::vector<RecordState>& states, std::uint64_t checkpoint, bool resync_done, bool resync_asked,
-                  std::size_t& forgotten);
+  // Returns the records a finished resync forgot.
+  std::size_t store_page(std::vector<RecordState>& states, std::uint64_t checkpoint, bool resync_done,
+                         bool resync_asked);
   std::size_t finish_resync();
   void refuse_locally(const std::vector<std::pair<OutboxAck, std::string>>& refused);
 
