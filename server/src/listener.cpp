@@ -47,6 +47,8 @@ Listener::Listener(asio::io_context& ioc, const asio::ip::tcp::endpoint& endpoin
   port_ = acceptor_.local_endpoint().port();
 }
 
+std::size_t Listener::open_connections() const { return gate_->open(); }
+
 void Listener::run() {
   asio::post(acceptor_.get_executor(), beast::bind_front_handler(&Listener::accept_next, shared_from_this()));
 }

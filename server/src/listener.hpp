@@ -27,6 +27,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
            const ConnectionCaps& caps);
 
   std::uint16_t port() const { return port_; }
+  // TCP connections holding a place under the caps now (of every kind).
+  std::size_t open_connections() const;
   void run();
   void stop();
   // Closes the acceptor at once. Only when no thread runs the io_context any more.

@@ -212,6 +212,8 @@ void Server::start() {
 
 std::uint16_t Server::port() const { return impl_->port; }
 
+std::size_t Server::open_connections() const { return impl_->listener ? impl_->listener->open_connections() : 0; }
+
 void Server::stop() {
   Impl& s = *impl_;
   if (!s.started || s.stopped) return;

@@ -35,6 +35,9 @@ class Server {
   // bound. When it returns, port() is the bound port and connections are being accepted.
   void start();
   std::uint16_t port() const;
+  // TCP connections holding a place under max_connections now (sync, HTTP, handshakes);
+  // 0 before start().
+  std::size_t open_connections() const;
 
   // Stops accepting, asks every session to close (WebSocket sessions get an Error
   // kShuttingDown and a close frame), waits for them to finish (at most the handshake
