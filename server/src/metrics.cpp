@@ -38,6 +38,8 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
   records_merged_ = counter(*registry_, "fieldsync_records_merged_total", "Pushed records accepted and merged");
   records_refused_ = counter(*registry_, "fieldsync_records_refused_total", "Pushed records refused (scope, validation)");
   records_pulled_ = counter(*registry_, "fieldsync_records_pulled_total", "Records sent in pull and live batches");
+  records_unchanged_ = counter(*registry_, "fieldsync_records_unchanged_total",
+                               "Records a pull from 0 did not send again: the replica named them as held");
   conflicts_ = counter(*registry_, "fieldsync_conflicts_opened_total", "Fields that went into conflict on merge");
   tombstones_collected_ =
       counter(*registry_, "fieldsync_tombstones_collected_total", "Deleted records removed for good by collection");
@@ -81,9 +83,10 @@ void Metrics::request_handled(Request request, std::chrono::steady_clock::durati
   request_durations_[static_cast<std::size_t>(request)]->Observe(std::chrono::duration<double>(took).count());
 }
 
-void Metrics::pulled(std::size_t records) {
+void Metrics::pulled(std::size_t records, std::size_t unchanged) {
   pulls_->Increment();
   records_pulled_->Increment(static_cast<double>(records));
+  records_unchanged_->Increment(static_cast<double>(unchanged));
 }
 
 void Metrics::error(ErrorCode code) { errors_->Add({{"code", std::string(error_code_name(code))}}).Increment(); }

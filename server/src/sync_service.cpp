@@ -100,7 +100,7 @@ Connection SyncService::connect(Principal principal, std::weak_ptr<SessionSink> 
   metrics_->connection_opened();
   const std::uint64_t id = next_connection_++;
   open_[id] = OpenConnection{principal, 0, 0, {}, false, sink};
-  return Connection{id, std::move(principal), std::nullopt, std::move(sink), {}};
+  return Connection{id, std::move(principal), std::nullopt, std::move(sink), {}, 0, {}};
 }
 
 void SyncService::disconnect(const Connection& connection) {
@@ -354,6 +354,13 @@ Reply SyncService::pull(Connection& connection, const proto::Envelope& message) 
   std::size_t limit = limits_.max_batch_records;
   if (message.pull().max_records()) limit = std::min<std::size_t>(limit, message.pull().max_records());
   const std::uint64_t after_seq = message.pull().after_seq();
+  const auto& named = message.pull().held_digests();
+  if (after_seq == 0) {
+    connection.held_digests.assign(named.begin(), named.end());
+    std::sort(connection.held_digests.begin(), connection.held_digests.end());
+  } else if (!named.empty()) {
+    return fatal(ErrorCode::kProtocol, "a pull names held states only when it pulls from 0", message.request_id());
+  }
   // A pull from 0 holds the whole scope as of (at least) the head before its first page.
   const std::uint64_t head = after_seq == 0 ? store_->head() : 0;
   Principal who;
@@ -382,22 +389,32 @@ Reply SyncService::pull(Connection& connection, const proto::Envelope& message) 
   // as its own can read it: records with long texts and many siblings are cut short by
   // bytes before they are by count. A single larger record still goes, alone.
   std::size_t bytes = 0;
+  const auto& held = connection.held_digests;
   for (std::size_t i = 0; i < page.states.size(); ++i) {
     std::string record;
     append_wire_state(record, page.states[i]);
-    if (i > 0 && bytes + record.size() + kRecordFramingBytes > page_budget_bytes(limits_)) {
+    // A state the replica holds already: its digest instead of its bytes.
+    const std::uint64_t digest = held.empty() ? 0 : wire_state_digest(record);
+    const bool unchanged = !held.empty() && std::binary_search(held.begin(), held.end(), digest);
+    const std::size_t cost = unchanged ? sizeof(std::uint64_t) : record.size() + kRecordFramingBytes;
+    if (i > 0 && bytes + cost > page_budget_bytes(limits_)) {
       page.to_seq = page.seqs[i - 1];
       page.more = true;
       break;
     }
-    bytes += record.size() + kRecordFramingBytes;
-    batch->add_records(std::move(record));
+    bytes += cost;
+    if (unchanged) {
+      batch->add_unchanged(digest);
+    } else {
+      batch->add_records(std::move(record));
+    }
   }
   batch->set_to_seq(page.to_seq);
   batch->set_more(page.more);
-  metrics_->pulled(static_cast<std::size_t>(batch->records_size()));
+  metrics_->pulled(static_cast<std::size_t>(batch->records_size()), static_cast<std::size_t>(batch->unchanged_size()));
   Reply out{{std::move(reply)}, false};
   if (page.more) return out;
+  connection.held_digests = {};  // the pull from 0 is done: free them
   bool resync = false;
   bool behind = false;
   {

@@ -14,6 +14,8 @@ constexpr std::string_view kEpochSetting = "sync.replica_epoch";
 constexpr std::string_view kGenerationSetting = "sync.store_generation";
 // Set while a resync from scratch is due or under way: a crash in the middle starts it over.
 constexpr std::string_view kResyncSetting = "sync.resync";
+// Held states named in one pull from 0 when the server announced no frame limit: 8 MiB.
+constexpr std::size_t kMaxHeldDigests = std::size_t{1} << 20;
 
 std::string record_key(std::string_view collection, const RecordId& id) {
   std::string key(collection);
@@ -256,9 +258,7 @@ void ClientSync::push_or_pull() {
         stats_.server_seq >= options_.bulk_pull_min) {
       bulk_.emplace(replica_->start_bulk_load());
       if (options_.bulk_store_thread) {
-        writer_ = std::make_unique<PageWriter>([this](std::vector<RecordState>& states, std::uint64_t checkpoint) {
-          store_page(states, checkpoint, false, false);
-        });
+        writer_ = std::make_unique<PageWriter>([this](PulledPage& page) { store_page(page, false, false); });
       }
     }
     return pull(stats_.checkpoint);
@@ -277,6 +277,14 @@ void ClientSync::pull(std::uint64_t after_seq) {
   message.set_request_id(pull_request_);
   message.mutable_pull()->set_after_seq(after_seq);
   message.mutable_pull()->set_max_records(options_.pull_batch);
+  if (after_seq == 0 && options_.name_held_states && replica_->last_seq() != 0) {
+    // As many as fit in one frame (8 bytes each); the rest are simply sent again.
+    const std::size_t room = server_limits_.max_frame_bytes > kPushEnvelopeBytes
+                                 ? (server_limits_.max_frame_bytes - kPushEnvelopeBytes) / sizeof(std::uint64_t)
+                                 : kMaxHeldDigests;
+    const auto digests = replica_->held_state_digests(std::min(room, kMaxHeldDigests));
+    message.mutable_pull()->mutable_held_digests()->Add(digests.begin(), digests.end());
+  }
   phase_ = Phase::kPulling;
   send(std::move(message));
 }
@@ -398,21 +406,24 @@ void ClientSync::handle_batch(const proto::Envelope& message) {
     // is never used: the stored checkpoint still says where to resume.
     if (batch.more()) pull(checkpoint);
   }
-  std::vector<RecordState> states;
-  states.reserve(static_cast<std::size_t>(batch.records_size()));
-  for (const auto& record : batch.records()) states.push_back(decode_wire_state(record));
+  PulledPage page;
+  page.checkpoint = checkpoint;
+  page.states.reserve(static_cast<std::size_t>(batch.records_size()));
+  for (const auto& record : batch.records()) page.states.push_back(decode_wire_state(record));
+  page.unchanged.assign(batch.unchanged().begin(), batch.unchanged().end());
   const bool resync_done = resyncing_ && reply && !batch.more();
   // A live batch saying a record moved into or out of this replica's territories.
   const bool resync_asked = !reply && batch.resync();
-  stats_.pulled += states.size();
+  stats_.pulled += page.states.size();
+  stats_.unchanged += page.unchanged.size();
   std::size_t forgotten = 0;
   if (writer_ && reply && batch.more()) {
     // A page of a bulk load but its last: stored on the writer's thread while this one
     // reads and decodes the next.
-    writer_->submit(std::move(states), checkpoint);
+    writer_->submit(std::move(page));
   } else {
     if (writer_) writer_->wait_idle();
-    forgotten = store_page(states, checkpoint, resync_done, resync_asked);
+    forgotten = store_page(page, resync_done, resync_asked);
     if (bulk_ && reply && !batch.more()) {
       writer_.reset();
       bulk_->finish();
@@ -442,15 +453,17 @@ void ClientSync::handle_batch(const proto::Envelope& message) {
   push_or_pull();
 }
 
-std::size_t ClientSync::store_page(std::vector<RecordState>& states, std::uint64_t checkpoint, bool resync_done,
-                                   bool resync_asked) {
+std::size_t ClientSync::store_page(PulledPage& page, bool resync_done, bool resync_asked) {
   std::size_t forgotten = 0;
   // The batch and its checkpoint commit together: a crash resumes from the checkpoint.
   replica_->transaction([&] {
-    replica_->merge(states);
-    if (resyncing_ && resync_forgets_) replica_->tally_pulled(states);
-    replica_->note_server_states(states);
-    replica_->set_setting(kCheckpointSetting, std::to_string(checkpoint));
+    replica_->merge(page.states);
+    if (resyncing_ && resync_forgets_) {
+      replica_->tally_pulled(page.states);
+      replica_->tally_unchanged(page.unchanged);
+    }
+    replica_->note_server_states(page.states);
+    replica_->set_setting(kCheckpointSetting, std::to_string(page.checkpoint));
     if (resync_done) forgotten = finish_resync();
     if (resync_asked) replica_->set_setting(kResyncSetting, "1");
   });

@@ -19,11 +19,11 @@ PageWriter::~PageWriter() {
   thread_.request_stop();  // wakes the wait in run() (condition_variable_any with a stop token)
 }
 
-void PageWriter::submit(std::vector<RecordState> states, std::uint64_t checkpoint) {
+void PageWriter::submit(PulledPage page) {
   std::unique_lock lock(mutex_);
   changed_.wait(lock, [&] { return error_ || waiting_.size() < kMaxWaitingPages; });
   throw_if_failed();
-  waiting_.push_back(Page{std::move(states), checkpoint});
+  waiting_.push_back(std::move(page));
   changed_.notify_all();
 }
 
@@ -40,14 +40,14 @@ void PageWriter::throw_if_failed() {
 void PageWriter::run(const std::stop_token& stop) {
   std::unique_lock lock(mutex_);
   while (changed_.wait(lock, stop, [&] { return !waiting_.empty(); })) {
-    Page page = std::move(waiting_.front());
+    PulledPage page = std::move(waiting_.front());
     waiting_.pop_front();
     applying_ = true;
     changed_.notify_all();  // a submit waiting for room may go on
     lock.unlock();
     std::optional<Error> failure;
     try {
-      apply_(page.states, page.checkpoint);
+      apply_(page);
     } catch (const Error& e) {
       failure = e;
     } catch (const std::exception& e) {

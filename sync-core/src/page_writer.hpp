@@ -24,10 +24,18 @@
 
 namespace fieldsync {
 
+// One page of a pull: the states to merge, the digests of held states the server left out
+// (Batch.unchanged), and the checkpoint stored with them.
+struct PulledPage {
+  std::vector<RecordState> states;
+  std::vector<std::uint64_t> unchanged;
+  std::uint64_t checkpoint = 0;
+};
+
 class PageWriter {
  public:
-  // Applies one page and its checkpoint (runs on the writer's thread).
-  using Apply = std::function<void(std::vector<RecordState>& states, std::uint64_t checkpoint)>;
+  // Applies one page (runs on the writer's thread).
+  using Apply = std::function<void(PulledPage& page)>;
 
   explicit PageWriter(Apply apply);
   PageWriter(const PageWriter&) = delete;
@@ -37,22 +45,18 @@ class PageWriter {
 
   // Queues a page; waits while another one is waiting already. Throws the error of a page
   // that failed (and queues nothing after it).
-  void submit(std::vector<RecordState> states, std::uint64_t checkpoint);
+  void submit(PulledPage page);
   // Returns once every queued page is applied; throws the error of one that failed.
   void wait_idle();
 
  private:
-  struct Page {
-    std::vector<RecordState> states;
-    std::uint64_t checkpoint = 0;
-  };
   void run(const std::stop_token& stop);
   void throw_if_failed();  // with mutex_ held
 
   Apply apply_;
   std::mutex mutex_;
   std::condition_variable_any changed_;
-  std::deque<Page> waiting_;
+  std::deque<PulledPage> waiting_;
   bool applying_ = false;
   std::optional<Error> error_;
   std::jthread thread_;  // last: it starts once the members above exist

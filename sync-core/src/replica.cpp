@@ -94,6 +94,7 @@ struct Replica::Impl {
     std::vector<const CollectionTable*> fresh;  // tables empty at the start: insert without a lookup
   };
   std::optional<Bulk> bulk;
+  bool pull_tally = false;  // Replica::start_pull_tally until forget_untallied
   // The outbox query: referenced collections first (customers before their orders, orders
   // before their lines), then by latest edit, so that a server checking references meets
   // a new record's parent first, even when the parent was edited after the child.
@@ -893,7 +894,15 @@ void Replica::start_pull_tally() {
   impl_->db.exec(
       "CREATE TEMP TABLE IF NOT EXISTS fs_pull_tally (collection TEXT NOT NULL, id TEXT NOT NULL, "
       "PRIMARY KEY (collection, id)) WITHOUT ROWID");
+  // The records held_state_digests() named, by digest: those the server says are unchanged
+  // are tallied through it.
+  impl_->db.exec(
+      "CREATE TEMP TABLE IF NOT EXISTS fs_held_digests (digest INTEGER NOT NULL, collection TEXT NOT NULL, "
+      "id TEXT NOT NULL)");
+  impl_->db.exec("CREATE INDEX IF NOT EXISTS temp.fs_held_digests_by_digest ON fs_held_digests (digest)");
   impl_->db.exec("DELETE FROM temp.fs_pull_tally");
+  impl_->db.exec("DELETE FROM temp.fs_held_digests");
+  impl_->pull_tally = true;
 }
 
 void Replica::tally_pulled(std::span<const RecordState> states) {
@@ -903,6 +912,41 @@ void Replica::tally_pulled(std::span<const RecordState> states) {
     s.bind(1, state.collection).bind(2, id_text(state.id));
     s.run();
   }
+}
+
+void Replica::tally_unchanged(std::span<const std::uint64_t> digests) {
+  auto& s = impl_->db.cached(
+      "INSERT OR IGNORE INTO temp.fs_pull_tally (collection, id) "
+      "SELECT collection, id FROM temp.fs_held_digests WHERE digest = ?1");
+  for (const std::uint64_t digest : digests) {
+    sqlite::ResetGuard reset(s);
+    s.bind(1, static_cast<std::int64_t>(digest));
+    s.run();
+  }
+}
+
+std::vector<std::uint64_t> Replica::held_state_digests(std::size_t limit) {
+  auto& impl = *impl_;
+  std::vector<std::uint64_t> digests;
+  std::string wire;
+  for (const auto& table : impl.tables) {
+    auto& s = impl.db.cached(table.select_prefix());
+    sqlite::ResetGuard reset(s);
+    auto* keep = impl.pull_tally ? &impl.db.cached(
+                                       "INSERT INTO temp.fs_held_digests (digest, collection, id) VALUES (?1, ?2, ?3)")
+                                 : nullptr;
+    while (digests.size() < limit && s.step()) {
+      const RecordState state = table.read_row(s).state;
+      wire.clear();
+      append_wire_state(wire, state);
+      digests.push_back(wire_state_digest(wire));
+      if (!keep) continue;
+      sqlite::ResetGuard reset_keep(*keep);
+      keep->bind(1, static_cast<std::int64_t>(digests.back())).bind(2, table.name()).bind(3, id_text(state.id));
+      keep->run();
+    }
+  }
+  return digests;
 }
 
 std::size_t Replica::forget_untallied() {
@@ -924,6 +968,8 @@ std::size_t Replica::forget_untallied() {
     forgotten += forget(table.name(), gone);
   }
   impl_->db.exec("DELETE FROM temp.fs_pull_tally");
+  impl_->db.exec("DELETE FROM temp.fs_held_digests");
+  impl_->pull_tally = false;
   return forgotten;
 }
 

@@ -53,6 +53,21 @@ TEST_F(ServerTest, FirstMessageMustBeHello) {
   expect_server_still_syncs(port(), ana_token_);
 }
 
+TEST_F(ServerTest, HeldStatesAreNamedOnlyInAPullFromZero) {
+  Device device;
+  TestClient client(port(), sue_token_);
+  ASSERT_TRUE(client.hello(device.id()).has_welcome());
+  proto::Envelope pull = envelope();
+  pull.set_request_id(7);
+  pull.mutable_pull()->set_after_seq(5);
+  pull.mutable_pull()->add_held_digests(42);
+  client.send(pull);
+  CloseResult closed = client.wait_closed();
+  expect_fatal_error(closed, ErrorCode::kProtocol);
+  EXPECT_NE(closed.messages[0].error().message().find("from 0"), std::string::npos);
+  expect_server_still_syncs(port(), ana_token_);
+}
+
 TEST_F(ServerTest, TextFrameIsAProtocolError) {
   TestClient client(port(), sue_token_);
   client.send_raw("hello?", false);

@@ -34,7 +34,9 @@ class Metrics {
   // The sync requests whose handling is timed, from the decoded frame to the reply.
   enum class Request { kHello, kPush, kPull };
   void request_handled(Request request, std::chrono::steady_clock::duration took);
-  void pulled(std::size_t records);
+  // A pull answered or a live batch sent: the records it carried, and the held records a
+  // pull from 0 left out (Batch.unchanged).
+  void pulled(std::size_t records, std::size_t unchanged = 0);
   void error(ErrorCode code);
   void tombstones_collected(std::size_t records);
   void territory_moves(std::size_t records);
@@ -55,6 +57,7 @@ class Metrics {
   prometheus::Counter* records_merged_;
   prometheus::Counter* records_refused_;
   prometheus::Counter* records_pulled_;
+  prometheus::Counter* records_unchanged_;
   prometheus::Counter* conflicts_;
   prometheus::Counter* tombstones_collected_;
   prometheus::Counter* territory_moves_;

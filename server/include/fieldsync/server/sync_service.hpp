@@ -51,6 +51,9 @@ struct Connection {
   std::weak_ptr<SessionSink> sink;
   std::string epoch;  // the replica epoch its welcome handed out
   std::uint64_t principal_version = 0;  // which of the service's account checks `principal` is from
+  // The pull from 0 under way named these held states (Pull.held_digests), sorted: its
+  // pages leave them out. Dropped with its last page.
+  std::vector<std::uint64_t> held_digests;
 };
 
 // What one check of the open connections against the store's accounts did.

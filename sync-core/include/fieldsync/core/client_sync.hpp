@@ -30,6 +30,9 @@ struct ClientSyncOptions {
   // A bulk load stores its pages on a thread of its own while this one reads and decodes
   // the next (false: both on the caller's thread, as every other pull).
   bool bulk_store_thread = true;
+  // A pull from 0 by a replica that holds records names them by digest (Pull.held_digests):
+  // the server sends only the states that differ (false: it sends every state again).
+  bool name_held_states = true;
 };
 
 struct ClientSyncStats {
@@ -37,6 +40,7 @@ struct ClientSyncStats {
   std::size_t rejected = 0;  // records the server refused (kept in Replica::rejections())
   std::size_t held_back = 0;  // of those, refused as unverified_history: still queued for the next sync
   std::size_t pulled = 0;    // records received
+  std::size_t unchanged = 0;  // held records a pull from 0 did not receive again (Batch.unchanged)
   std::uint64_t checkpoint = 0;
   std::uint64_t server_seq = 0;
   // The device clock measured against the server's at the handshake: true time minus the
@@ -89,6 +93,7 @@ struct ServerLimits {
 // Not thread-safe: call it from the thread that owns the Replica. (A bulk load stores its
 // pages on a thread of its own, and is back on the caller's before any other use.)
 class PageWriter;
+struct PulledPage;
 
 class ClientSync {
  public:
@@ -131,8 +136,7 @@ class ClientSync {
   void handle_batch(const proto::Envelope& message);
   // One pulled page and its checkpoint in one transaction (inside a bulk load: its part).
   // Returns the records a finished resync forgot.
-  std::size_t store_page(std::vector<RecordState>& states, std::uint64_t checkpoint, bool resync_done,
-                         bool resync_asked);
+  std::size_t store_page(PulledPage& page, bool resync_done, bool resync_asked);
   std::size_t finish_resync();
   void refuse_locally(const std::vector<std::pair<OutboxAck, std::string>>& refused);
 

@@ -1,0 +1,127 @@
+// A pull from 0 by a replica that holds records names them by digest (Pull.held_digests):
+// the server sends only the states that differ and names the others in Batch.unchanged.
+// Through the WebSocket client and the production server on loopback.
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "client_test_support.hpp"
+#include "fieldsync/client/sync_once.hpp"
+#include "test_server.hpp"
+
+namespace fieldsync::client {
+namespace {
+
+using test::record_count;
+using test::replica_states;
+
+constexpr std::size_t kCustomers = 200;
+constexpr std::uint32_t kPage = 40;
+
+class HeldStatesTest : public test::ServerFixture {
+ protected:
+  void SetUp() override {
+    ServerFixture::SetUp();
+    source_.transaction([&] {
+      for (std::size_t i = 0; i < kCustomers; ++i) {
+        ids_.push_back(source_.create("customers", {{"name", Value("Customer " + std::to_string(i))},
+                                                    {"territory", Value(std::string(i % 2 ? "north" : "south"))}}));
+      }
+    });
+    ASSERT_EQ(sync_once(source_, server_.url(), token_).pushed, kCustomers);
+  }
+
+  // `bulk`: the pull from scratch is one bulk load (its pages on the store thread).
+  static SyncOptions paged(bool bulk) {
+    SyncOptions options;
+    options.sync.pull_batch = kPage;
+    options.sync.bulk_pull_min = bulk ? 1 : 0;
+    return options;
+  }
+
+  Replica source_ = test::open_replica(dir_, "source.db");
+  std::vector<RecordId> ids_;
+};
+
+TEST_F(HeldStatesTest, ARedeliveryReceivesNoStateTheReplicaHolds) {
+  for (const bool bulk : {true, false}) {
+    SCOPED_TRACE(bulk ? "bulk load" : "page by page");
+    const std::string file = bulk ? "bulk.db" : "paged.db";
+    Replica phone = test::open_replica(dir_, file);
+    ASSERT_EQ(sync_once(phone, server_.url(), token_, paged(bulk)).pulled, kCustomers);
+    phone.set_setting("sync.checkpoint", "0");  // as after the server's store was restored
+
+    const auto again = sync_once(phone, server_.url(), token_, paged(bulk));
+    EXPECT_EQ(again.pulled, 0u);
+    EXPECT_EQ(again.unchanged, kCustomers);
+    EXPECT_EQ(again.checkpoint, sync_once(source_, server_.url(), token_).checkpoint);
+    EXPECT_EQ(replica_states(phone), replica_states(source_));
+  }
+}
+
+TEST_F(HeldStatesTest, WithoutNamingThemEveryStateComesAgain) {
+  Replica phone = test::open_replica(dir_, "phone.db");
+  sync_once(phone, server_.url(), token_, paged(true));
+  phone.set_setting("sync.checkpoint", "0");
+  SyncOptions options = paged(true);
+  options.sync.name_held_states = false;
+  const auto again = sync_once(phone, server_.url(), token_, options);
+  EXPECT_EQ(again.pulled, kCustomers);
+  EXPECT_EQ(again.unchanged, 0u);
+}
+
+TEST_F(HeldStatesTest, StatesThatChangedSinceComeInFull) {
+  Replica phone = test::open_replica(dir_, "phone.db");
+  sync_once(phone, server_.url(), token_, paged(true));
+  // Edited on the server's side since: the phone's copies of these three are stale.
+  for (std::size_t i = 0; i < 3; ++i) source_.update("customers", ids_[i * 7], {{"phone", Value(std::string("555-01") + std::to_string(i))}});
+  ASSERT_EQ(sync_once(source_, server_.url(), token_).pushed, 3u);
+  phone.set_setting("sync.checkpoint", "0");
+
+  const auto again = sync_once(phone, server_.url(), token_, paged(true));
+  EXPECT_EQ(again.pulled, 3u);
+  EXPECT_EQ(again.unchanged, kCustomers - 3);
+  EXPECT_EQ(replica_states(phone), replica_states(source_));
+}
+
+TEST_F(HeldStatesTest, AResyncKeepsWhatIsUnchangedAndForgetsWhatTheServerDoesNotHold) {
+  for (const bool bulk : {true, false}) {
+    SCOPED_TRACE(bulk ? "bulk load" : "page by page");
+    Replica phone = test::open_replica(dir_, bulk ? "bulk.db" : "paged.db");
+    sync_once(phone, server_.url(), token_, paged(bulk));
+    Replica stranger = test::open_replica(dir_, bulk ? "stranger-bulk.db" : "stranger-paged.db");
+    stranger.create("customers", {{"name", Value(std::string("Nobody"))}, {"territory", Value(std::string("north"))}});
+    phone.merge(std::vector<RecordState>{stranger.outbox().at(0).state});  // held, never on the server
+    source_.update("customers", ids_[bulk ? 1 : 2], {{"name", Value(std::string("Renamed"))}});
+    sync_once(source_, server_.url(), token_);
+    phone.set_setting("sync.resync", "1");  // as after the server collected tombstones
+
+    const auto stats = sync_once(phone, server_.url(), token_, paged(bulk));
+    EXPECT_TRUE(stats.resynced);
+    EXPECT_EQ(stats.forgotten, 1u);
+    EXPECT_EQ(stats.pulled, 1u);  // the renamed one
+    EXPECT_EQ(stats.unchanged, kCustomers - 1);
+    EXPECT_EQ(record_count(phone), kCustomers);
+    EXPECT_EQ(replica_states(phone), replica_states(source_));
+  }
+}
+
+TEST_F(HeldStatesTest, TheServerNamesOnlyStatesInTheUsersScope) {
+  // A phone of a northern rep that holds every customer (a buggy or hostile one, or a
+  // database handed on): naming the southern ones tells it nothing of them.
+  const std::string nora = server_.add_user("nora", server::Role::kRep, {"north"});
+  Replica phone = test::open_replica(dir_, "phone.db");
+  std::vector<RecordState> everything;
+  for (const auto& record : source_.list("customers")) everything.push_back(record.state);
+  phone.merge(everything);
+  ASSERT_EQ(phone.held_state_digests(10 * kCustomers).size(), kCustomers);
+
+  const auto stats = sync_once(phone, server_.url(), nora, paged(false));
+  EXPECT_EQ(stats.pulled, 0u);
+  EXPECT_EQ(stats.unchanged, kCustomers / 2);
+}
+
+}  // namespace
+}  // namespace fieldsync::client
