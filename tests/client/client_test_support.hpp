@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "fieldsync/core/error.hpp"
 #include "fieldsync/core/replica.hpp"
@@ -37,6 +38,18 @@ inline std::string replica_states(const Replica& replica) {
     }
   }
   return out;
+}
+
+// `count` customers in one transaction, alternately in territories "south" and "north".
+inline std::vector<RecordId> create_customers(Replica& replica, std::size_t count) {
+  std::vector<RecordId> ids;
+  replica.transaction([&] {
+    for (std::size_t i = 0; i < count; ++i) {
+      ids.push_back(replica.create("customers", {{"name", Value("Customer " + std::to_string(i))},
+                                                 {"territory", Value(std::string(i % 2 ? "north" : "south"))}}));
+    }
+  });
+  return ids;
 }
 
 inline std::size_t record_count(const Replica& replica) {

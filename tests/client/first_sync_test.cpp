@@ -25,12 +25,7 @@ class FirstSyncTest : public test::ServerFixture {
  protected:
   void SetUp() override {
     ServerFixture::SetUp();
-    source_.transaction([&] {
-      for (std::size_t i = 0; i < kCustomers; ++i) {
-        source_.create("customers", {{"name", Value("Customer " + std::to_string(i))},
-                                     {"territory", Value(std::string(i % 2 ? "north" : "south"))}});
-      }
-    });
+    test::create_customers(source_, kCustomers);
     ASSERT_EQ(sync_once(source_, server_.url(), token_).pushed, kCustomers);
   }
 

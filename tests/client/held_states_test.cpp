@@ -24,12 +24,7 @@ class HeldStatesTest : public test::ServerFixture {
  protected:
   void SetUp() override {
     ServerFixture::SetUp();
-    source_.transaction([&] {
-      for (std::size_t i = 0; i < kCustomers; ++i) {
-        ids_.push_back(source_.create("customers", {{"name", Value("Customer " + std::to_string(i))},
-                                                    {"territory", Value(std::string(i % 2 ? "north" : "south"))}}));
-      }
-    });
+    ids_ = test::create_customers(source_, kCustomers);
     ASSERT_EQ(sync_once(source_, server_.url(), token_).pushed, kCustomers);
   }
 
@@ -76,7 +71,9 @@ TEST_F(HeldStatesTest, StatesThatChangedSinceComeInFull) {
   Replica phone = test::open_replica(dir_, "phone.db");
   sync_once(phone, server_.url(), token_, paged(true));
   // Edited on the server's side since: the phone's copies of these three are stale.
-  for (std::size_t i = 0; i < 3; ++i) source_.update("customers", ids_[i * 7], {{"phone", Value(std::string("555-01") + std::to_string(i))}});
+  for (std::size_t i = 0; i < 3; ++i) {
+    source_.update("customers", ids_[i * 7], {{"phone", Value("555-01" + std::to_string(i))}});
+  }
   ASSERT_EQ(sync_once(source_, server_.url(), token_).pushed, 3u);
   phone.set_setting("sync.checkpoint", "0");
 
