@@ -354,10 +354,18 @@ Reply SyncService::pull(Connection& connection, const proto::Envelope& message) 
   std::size_t limit = limits_.max_batch_records;
   if (message.pull().max_records()) limit = std::min<std::size_t>(limit, message.pull().max_records());
   const std::uint64_t after_seq = message.pull().after_seq();
-  const auto& named = message.pull().held_digests();
+  const std::string_view named = message.pull().held_digests();
+  if (named.size() % kStateDigestBytes != 0) {
+    return fatal(ErrorCode::kProtocol, "pull: held_digests must be whole digests of " +
+                                           std::to_string(kStateDigestBytes) + " bytes", message.request_id());
+  }
   if (after_seq == 0) {
-    connection.held_digests.assign(named.begin(), named.end());
-    std::sort(connection.held_digests.begin(), connection.held_digests.end());
+    auto& held = connection.held_digests;
+    held.resize(named.size() / kStateDigestBytes);
+    for (std::size_t i = 0; i < held.size(); ++i) {
+      named.copy(reinterpret_cast<char*>(held[i].data()), kStateDigestBytes, i * kStateDigestBytes);
+    }
+    std::sort(held.begin(), held.end());
   } else if (!named.empty()) {
     return fatal(ErrorCode::kProtocol, "a pull names held states only when it pulls from 0", message.request_id());
   }
@@ -394,9 +402,9 @@ Reply SyncService::pull(Connection& connection, const proto::Envelope& message) 
     std::string record;
     append_wire_state(record, page.states[i]);
     // A state the replica holds already: its digest instead of its bytes.
-    const std::uint64_t digest = held.empty() ? 0 : wire_state_digest(record);
-    const bool unchanged = !held.empty() && std::binary_search(held.begin(), held.end(), digest);
-    const std::size_t cost = unchanged ? sizeof(std::uint64_t) : record.size() + kRecordFramingBytes;
+    const auto digest = held.empty() ? std::nullopt : std::optional(wire_state_digest(record));
+    const bool unchanged = digest && std::binary_search(held.begin(), held.end(), *digest);
+    const std::size_t cost = unchanged ? kStateDigestBytes : record.size() + kRecordFramingBytes;
     if (i > 0 && bytes + cost > page_budget_bytes(limits_)) {
       page.to_seq = page.seqs[i - 1];
       page.more = true;
@@ -404,14 +412,14 @@ Reply SyncService::pull(Connection& connection, const proto::Envelope& message) 
     }
     bytes += cost;
     if (unchanged) {
-      batch->add_unchanged(digest);
+      append_digest(*batch->mutable_unchanged(), *digest);
     } else {
       batch->add_records(std::move(record));
     }
   }
   batch->set_to_seq(page.to_seq);
   batch->set_more(page.more);
-  metrics_->pulled(static_cast<std::size_t>(batch->records_size()), static_cast<std::size_t>(batch->unchanged_size()));
+  metrics_->pulled(static_cast<std::size_t>(batch->records_size()), batch->unchanged().size() / kStateDigestBytes);
   Reply out{{std::move(reply)}, false};
   if (page.more) return out;
   connection.held_digests = {};  // the pull from 0 is done: free them

@@ -14,7 +14,7 @@ constexpr std::string_view kEpochSetting = "sync.replica_epoch";
 constexpr std::string_view kGenerationSetting = "sync.store_generation";
 // Set while a resync from scratch is due or under way: a crash in the middle starts it over.
 constexpr std::string_view kResyncSetting = "sync.resync";
-// Held states named in one pull from 0 when the server announced no frame limit: 8 MiB.
+// Held states named in one pull from 0 when the server announced no frame limit: 16 MiB.
 constexpr std::size_t kMaxHeldDigests = std::size_t{1} << 20;
 
 std::string record_key(std::string_view collection, const RecordId& id) {
@@ -278,12 +278,11 @@ void ClientSync::pull(std::uint64_t after_seq) {
   message.mutable_pull()->set_after_seq(after_seq);
   message.mutable_pull()->set_max_records(options_.pull_batch);
   if (after_seq == 0 && options_.name_held_states && replica_->last_seq() != 0) {
-    // As many as fit in one frame (8 bytes each); the rest are simply sent again.
+    // As many as fit in one frame; the rest are simply sent again.
     const std::size_t room = server_limits_.max_frame_bytes > kPushEnvelopeBytes
-                                 ? (server_limits_.max_frame_bytes - kPushEnvelopeBytes) / sizeof(std::uint64_t)
+                                 ? (server_limits_.max_frame_bytes - kPushEnvelopeBytes) / kStateDigestBytes
                                  : kMaxHeldDigests;
-    const auto digests = replica_->held_state_digests(std::min(room, kMaxHeldDigests));
-    message.mutable_pull()->mutable_held_digests()->Add(digests.begin(), digests.end());
+    message.mutable_pull()->set_held_digests(replica_->held_state_digests(std::min(room, kMaxHeldDigests)));
   }
   phase_ = Phase::kPulling;
   send(std::move(message));
@@ -410,12 +409,15 @@ void ClientSync::handle_batch(const proto::Envelope& message) {
   page.checkpoint = checkpoint;
   page.states.reserve(static_cast<std::size_t>(batch.records_size()));
   for (const auto& record : batch.records()) page.states.push_back(decode_wire_state(record));
-  page.unchanged.assign(batch.unchanged().begin(), batch.unchanged().end());
+  if (batch.unchanged().size() % kStateDigestBytes != 0) {
+    return fail(ErrorCode::kProtocol, "a batch names unchanged states in a digest list of the wrong length");
+  }
+  page.unchanged = batch.unchanged();
   const bool resync_done = resyncing_ && reply && !batch.more();
   // A live batch saying a record moved into or out of this replica's territories.
   const bool resync_asked = !reply && batch.resync();
   stats_.pulled += page.states.size();
-  stats_.unchanged += page.unchanged.size();
+  stats_.unchanged += page.unchanged.size() / kStateDigestBytes;
   std::size_t forgotten = 0;
   if (writer_ && reply && batch.more()) {
     // A page of a bulk load but its last: stored on the writer's thread while this one

@@ -16,6 +16,7 @@
 #include <mutex>
 #include <optional>
 #include <stop_token>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -28,7 +29,7 @@ namespace fieldsync {
 // (Batch.unchanged), and the checkpoint stored with them.
 struct PulledPage {
   std::vector<RecordState> states;
-  std::vector<std::uint64_t> unchanged;
+  std::string unchanged;  // kStateDigestBytes each
   std::uint64_t checkpoint = 0;
 };
 

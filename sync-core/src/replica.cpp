@@ -897,7 +897,7 @@ void Replica::start_pull_tally() {
   // The records held_state_digests() named, by digest: those the server says are unchanged
   // are tallied through it.
   impl_->db.exec(
-      "CREATE TEMP TABLE IF NOT EXISTS fs_held_digests (digest INTEGER NOT NULL, collection TEXT NOT NULL, "
+      "CREATE TEMP TABLE IF NOT EXISTS fs_held_digests (digest BLOB NOT NULL, collection TEXT NOT NULL, "
       "id TEXT NOT NULL)");
   impl_->db.exec("CREATE INDEX IF NOT EXISTS temp.fs_held_digests_by_digest ON fs_held_digests (digest)");
   impl_->db.exec("DELETE FROM temp.fs_pull_tally");
@@ -914,20 +914,21 @@ void Replica::tally_pulled(std::span<const RecordState> states) {
   }
 }
 
-void Replica::tally_unchanged(std::span<const std::uint64_t> digests) {
+void Replica::tally_unchanged(std::string_view digests) {
   auto& s = impl_->db.cached(
       "INSERT OR IGNORE INTO temp.fs_pull_tally (collection, id) "
       "SELECT collection, id FROM temp.fs_held_digests WHERE digest = ?1");
-  for (const std::uint64_t digest : digests) {
+  for (std::size_t at = 0; at + kStateDigestBytes <= digests.size(); at += kStateDigestBytes) {
     sqlite::ResetGuard reset(s);
-    s.bind(1, static_cast<std::int64_t>(digest));
+    s.bind_blob(1, digests.substr(at, kStateDigestBytes));
     s.run();
   }
 }
 
-std::vector<std::uint64_t> Replica::held_state_digests(std::size_t limit) {
+std::string Replica::held_state_digests(std::size_t limit) {
   auto& impl = *impl_;
-  std::vector<std::uint64_t> digests;
+  std::string digests;
+  std::size_t count = 0;
   std::string wire;
   for (const auto& table : impl.tables) {
     auto& s = impl.db.cached(table.select_prefix());
@@ -935,14 +936,15 @@ std::vector<std::uint64_t> Replica::held_state_digests(std::size_t limit) {
     auto* keep = impl.pull_tally ? &impl.db.cached(
                                        "INSERT INTO temp.fs_held_digests (digest, collection, id) VALUES (?1, ?2, ?3)")
                                  : nullptr;
-    while (digests.size() < limit && s.step()) {
+    for (; count < limit && s.step(); ++count) {
       const RecordState state = table.read_row(s).state;
       wire.clear();
       append_wire_state(wire, state);
-      digests.push_back(wire_state_digest(wire));
+      append_digest(digests, wire_state_digest(wire));
       if (!keep) continue;
       sqlite::ResetGuard reset_keep(*keep);
-      keep->bind(1, static_cast<std::int64_t>(digests.back())).bind(2, table.name()).bind(3, id_text(state.id));
+      keep->bind_blob(1, std::string_view(digests).substr(digests.size() - kStateDigestBytes));
+      keep->bind(2, table.name()).bind(3, id_text(state.id));
       keep->run();
     }
   }

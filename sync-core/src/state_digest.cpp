@@ -1,13 +1,21 @@
-// XXH3 (libxxhash): fast on short inputs, and its 64-bit output is stable across versions
-// and platforms, so a phone and the server compute the same digest of the same bytes.
-#include <xxhash.h>
+// SHA-256 (OpenSSL's libcrypto, with the CPU's SHA instructions where it has them), cut to
+// 128 bits: still out of reach of a collision search, and half the bytes on the wire.
+#include <openssl/sha.h>
 
 #include "fieldsync/core/state_codec.hpp"
 
 namespace fieldsync {
 
-std::uint64_t wire_state_digest(std::string_view wire_bytes) {
-  return XXH3_64bits(wire_bytes.data(), wire_bytes.size());
+StateDigest wire_state_digest(std::string_view wire_bytes) {
+  unsigned char full[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(wire_bytes.data()), wire_bytes.size(), full);
+  StateDigest digest;
+  std::copy(full, full + kStateDigestBytes, digest.begin());
+  return digest;
+}
+
+void append_digest(std::string& out, const StateDigest& digest) {
+  out.append(reinterpret_cast<const char*>(digest.data()), digest.size());
 }
 
 }  // namespace fieldsync

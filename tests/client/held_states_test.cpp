@@ -113,7 +113,7 @@ TEST_F(HeldStatesTest, TheServerNamesOnlyStatesInTheUsersScope) {
   std::vector<RecordState> everything;
   for (const auto& record : source_.list("customers")) everything.push_back(record.state);
   phone.merge(everything);
-  ASSERT_EQ(phone.held_state_digests(10 * kCustomers).size(), kCustomers);
+  ASSERT_EQ(phone.held_state_digests(10 * kCustomers).size(), kCustomers * kStateDigestBytes);
 
   const auto stats = sync_once(phone, server_.url(), nora, paged(false));
   EXPECT_EQ(stats.pulled, 0u);

@@ -60,11 +60,25 @@ TEST_F(ServerTest, HeldStatesAreNamedOnlyInAPullFromZero) {
   proto::Envelope pull = envelope();
   pull.set_request_id(7);
   pull.mutable_pull()->set_after_seq(5);
-  pull.mutable_pull()->add_held_digests(42);
+  pull.mutable_pull()->set_held_digests(std::string(fieldsync::kStateDigestBytes, 'x'));
   client.send(pull);
   CloseResult closed = client.wait_closed();
   expect_fatal_error(closed, ErrorCode::kProtocol);
   EXPECT_NE(closed.messages[0].error().message().find("from 0"), std::string::npos);
+  expect_server_still_syncs(port(), ana_token_);
+}
+
+TEST_F(ServerTest, HeldDigestsMustBeWholeDigests) {
+  Device device;
+  TestClient client(port(), sue_token_);
+  ASSERT_TRUE(client.hello(device.id()).has_welcome());
+  proto::Envelope pull = envelope();
+  pull.set_request_id(7);
+  pull.mutable_pull()->set_held_digests(std::string(fieldsync::kStateDigestBytes + 3, 'x'));
+  client.send(pull);
+  CloseResult closed = client.wait_closed();
+  expect_fatal_error(closed, ErrorCode::kProtocol);
+  EXPECT_NE(closed.messages[0].error().message().find("16 bytes"), std::string::npos);
   expect_server_still_syncs(port(), ana_token_);
 }
 

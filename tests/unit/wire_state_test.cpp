@@ -160,3 +160,32 @@ TEST(WireState, AMissingIdIsMalformed) {
 
 }  // namespace
 }  // namespace fieldsync
+
+namespace fieldsync {
+namespace {
+
+// The digest is the protocol's (docs/protocol.md, "Held states"): the first 16 bytes of
+// SHA-256, here against the FIPS 180-2 test vector for "abc".
+TEST(StateDigest, IsTheFirstSixteenBytesOfSha256) {
+  const StateDigest digest = wire_state_digest("abc");
+  const StateDigest expected = {0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea,
+                                0x41, 0x41, 0x40, 0xde, 0x5d, 0xae, 0x22, 0x23};
+  EXPECT_EQ(digest, expected);
+  std::string listed;
+  append_digest(listed, digest);
+  append_digest(listed, wire_state_digest(""));
+  ASSERT_EQ(listed.size(), 2 * kStateDigestBytes);
+  EXPECT_EQ(static_cast<unsigned char>(listed[kStateDigestBytes]), 0xe3);  // SHA-256("") starts e3b0c442
+}
+
+TEST(StateDigest, EqualStatesHaveEqualDigestsAndAnEditChangesIt) {
+  const RecordState state = every_kind_of_value();
+  const RecordState again = decode_wire_state(encode_wire_state(state));
+  EXPECT_EQ(wire_state_digest(encode_wire_state(state)), wire_state_digest(encode_wire_state(again)));
+  RecordState edited = state;
+  edited.fields.front().siblings.front().value = Value(std::string("other"));
+  EXPECT_NE(wire_state_digest(encode_wire_state(state)), wire_state_digest(encode_wire_state(edited)));
+}
+
+}  // namespace
+}  // namespace fieldsync

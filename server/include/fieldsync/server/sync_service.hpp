@@ -16,6 +16,7 @@
 
 #include "fieldsync/core/clock.hpp"
 #include "fieldsync/core/schema.hpp"
+#include "fieldsync/core/state_codec.hpp"
 #include "fieldsync/server/limits.hpp"
 #include "fieldsync/server/metrics.hpp"
 #include "fieldsync/server/principal.hpp"
@@ -53,7 +54,7 @@ struct Connection {
   std::uint64_t principal_version = 0;  // which of the service's account checks `principal` is from
   // The pull from 0 under way named these held states (Pull.held_digests), sorted: its
   // pages leave them out. Dropped with its last page.
-  std::vector<std::uint64_t> held_digests;
+  std::vector<StateDigest> held_digests;
 };
 
 // What one check of the open connections against the store's accounts did.

@@ -267,12 +267,13 @@ class Replica {
   // drops an earlier one; it lasts until forget_untallied() or the connection closes.
   void start_pull_tally();
   void tally_pulled(std::span<const RecordState> states);
-  // The digest (wire_state_digest) of each state this replica holds, deleted records
-  // included, at most `limit`: a pull from scratch names them (Pull.held_digests) so that
-  // the server sends only what differs. During a tally each is kept with its record, and
-  // tally_unchanged() tallies the records of the digests the server says are unchanged.
-  std::vector<std::uint64_t> held_state_digests(std::size_t limit);
-  void tally_unchanged(std::span<const std::uint64_t> digests);
+  // The digests (wire_state_digest) of the states this replica holds, deleted records
+  // included, at most `limit`, one after the other (kStateDigestBytes each): a pull from
+  // scratch names them (Pull.held_digests) so that the server sends only what differs.
+  // During a tally each is kept with its record, and tally_unchanged() tallies the
+  // records of the digests the server says are unchanged (given the same way).
+  std::string held_state_digests(std::size_t limit);
+  void tally_unchanged(std::string_view digests);
   // forget() of every record of every collection that was not tallied; ends the tally.
   std::size_t forget_untallied();
   // Keeps the server's refusal of a pushed record, with what the server holds of it (newest

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -14,10 +16,16 @@ std::string encode_wire_state(const RecordState& state);
 void append_wire_state(std::string& out, const RecordState& state);
 // Throws Error(kCorruptData) on malformed input, ids or dots; the result is canonical.
 RecordState decode_wire_state(std::string_view bytes);
-// A state's digest: XXH3-64 of its wire form (append_wire_state of the canonical state, so
-// equal states have equal digests). A replica pulling from scratch names the states it
-// holds by these, and the server leaves them out (Pull.held_digests, docs/protocol.md).
-std::uint64_t wire_state_digest(std::string_view wire_bytes);
+// A state's digest: the first 16 bytes of the SHA-256 of its wire form (append_wire_state
+// of the canonical state, so equal states have equal digests). A replica pulling from
+// scratch names the states it holds by these, and the server leaves them out
+// (Pull.held_digests, docs/protocol.md). Cryptographic, so that no phone can make a state
+// whose digest is another's: one would keep colleagues' replicas from receiving it.
+inline constexpr std::size_t kStateDigestBytes = 16;
+using StateDigest = std::array<unsigned char, kStateDigestBytes>;
+StateDigest wire_state_digest(std::string_view wire_bytes);
+// Appends the digest's bytes to `out`: digests travel one after the other in one field.
+void append_digest(std::string& out, const StateDigest& digest);
 
 // The compact storage form of a state (state_bytes.cpp): what a replica keeps in its
 // `_state` column. Deterministic: equal canonical states encode to equal bytes.
