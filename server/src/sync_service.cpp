@@ -398,11 +398,13 @@ Reply SyncService::pull(Connection& connection, const proto::Envelope& message) 
   // bytes before they are by count. A single larger record still goes, alone.
   std::size_t bytes = 0;
   const auto& held = connection.held_digests;
+  std::optional<StateDigester> digest_of;
+  if (!held.empty()) digest_of.emplace();
   for (std::size_t i = 0; i < page.states.size(); ++i) {
     std::string record;
     append_wire_state(record, page.states[i]);
     // A state the replica holds already: its digest instead of its bytes.
-    const auto digest = held.empty() ? std::nullopt : std::optional(wire_state_digest(record));
+    const auto digest = digest_of ? std::optional((*digest_of)(record)) : std::nullopt;
     const bool unchanged = digest && std::binary_search(held.begin(), held.end(), *digest);
     const std::size_t cost = unchanged ? kStateDigestBytes : record.size() + kRecordFramingBytes;
     if (i > 0 && bytes + cost > page_budget_bytes(limits_)) {

@@ -930,6 +930,7 @@ std::string Replica::held_state_digests(std::size_t limit) {
   std::string digests;
   std::size_t count = 0;
   std::string wire;
+  StateDigester digest_of;
   for (const auto& table : impl.tables) {
     auto& s = impl.db.cached(table.select_prefix());
     sqlite::ResetGuard reset(s);
@@ -940,7 +941,7 @@ std::string Replica::held_state_digests(std::size_t limit) {
       const RecordState state = table.read_row(s).state;
       wire.clear();
       append_wire_state(wire, state);
-      append_digest(digests, wire_state_digest(wire));
+      append_digest(digests, digest_of(wire));
       if (!keep) continue;
       sqlite::ResetGuard reset_keep(*keep);
       keep->bind_blob(1, std::string_view(digests).substr(digests.size() - kStateDigestBytes));

@@ -3,10 +3,15 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "fieldsync/core/record_state.hpp"
+
+// libcrypto's types, declared here so that this header does not pull in OpenSSL's.
+struct evp_md_ctx_st;
+struct evp_md_st;
 
 namespace fieldsync {
 
@@ -24,6 +29,22 @@ RecordState decode_wire_state(std::string_view bytes);
 inline constexpr std::size_t kStateDigestBytes = 16;
 using StateDigest = std::array<unsigned char, kStateDigestBytes>;
 StateDigest wire_state_digest(std::string_view wire_bytes);
+// The same for many states: keeps libcrypto's context between them. One thread at a time.
+class StateDigester {
+ public:
+  StateDigester();
+  StateDigest operator()(std::string_view wire_bytes);
+
+ private:
+  struct FreeContext {
+    void operator()(evp_md_ctx_st* context) const;
+  };
+  struct FreeDigest {
+    void operator()(evp_md_st* digest) const;
+  };
+  std::unique_ptr<evp_md_ctx_st, FreeContext> context_;
+  std::unique_ptr<evp_md_st, FreeDigest> sha256_;
+};
 // Appends the digest's bytes to `out`: digests travel one after the other in one field.
 void append_digest(std::string& out, const StateDigest& digest);
 
