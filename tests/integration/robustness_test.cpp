@@ -53,32 +53,23 @@ TEST_F(ServerTest, FirstMessageMustBeHello) {
   expect_server_still_syncs(port(), ana_token_);
 }
 
-TEST_F(ServerTest, HeldStatesAreNamedOnlyInAPullFromZero) {
-  Device device;
-  TestClient client(port(), sue_token_);
-  ASSERT_TRUE(client.hello(device.id()).has_welcome());
-  proto::Envelope pull = envelope();
-  pull.set_request_id(7);
-  pull.mutable_pull()->set_after_seq(5);
-  pull.mutable_pull()->set_held_digests(std::string(fieldsync::kStateDigestBytes, 'x'));
-  client.send(pull);
-  CloseResult closed = client.wait_closed();
-  expect_fatal_error(closed, ErrorCode::kProtocol);
-  EXPECT_NE(closed.messages[0].error().message().find("from 0"), std::string::npos);
-  expect_server_still_syncs(port(), ana_token_);
-}
-
-TEST_F(ServerTest, HeldDigestsMustBeWholeDigests) {
-  Device device;
-  TestClient client(port(), sue_token_);
-  ASSERT_TRUE(client.hello(device.id()).has_welcome());
-  proto::Envelope pull = envelope();
-  pull.set_request_id(7);
-  pull.mutable_pull()->set_held_digests(std::string(fieldsync::kStateDigestBytes + 3, 'x'));
-  client.send(pull);
-  CloseResult closed = client.wait_closed();
-  expect_fatal_error(closed, ErrorCode::kProtocol);
-  EXPECT_NE(closed.messages[0].error().message().find("16 bytes"), std::string::npos);
+TEST_F(ServerTest, HeldDigestsOutsideAPullFromZeroOrCutShortAreProtocolErrors) {
+  // The error's message, for a pull from `after_seq` naming `bytes` bytes of digests.
+  auto refusal = [&](std::uint64_t after_seq, std::size_t bytes) {
+    Device device;
+    TestClient client(port(), sue_token_);
+    EXPECT_TRUE(client.hello(device.id()).has_welcome());
+    proto::Envelope pull = envelope();
+    pull.set_request_id(7);
+    pull.mutable_pull()->set_after_seq(after_seq);
+    pull.mutable_pull()->set_held_digests(std::string(bytes, 'x'));
+    client.send(pull);
+    CloseResult closed = client.wait_closed();
+    expect_fatal_error(closed, ErrorCode::kProtocol);
+    return closed.messages.empty() ? std::string() : closed.messages[0].error().message();
+  };
+  EXPECT_NE(refusal(5, fieldsync::kStateDigestBytes).find("from 0"), std::string::npos);
+  EXPECT_NE(refusal(0, fieldsync::kStateDigestBytes + 3).find("16 bytes"), std::string::npos);
   expect_server_still_syncs(port(), ana_token_);
 }
 
