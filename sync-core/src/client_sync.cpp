@@ -405,13 +405,13 @@ void ClientSync::handle_batch(const proto::Envelope& message) {
     // is never used: the stored checkpoint still says where to resume.
     if (batch.more()) pull(checkpoint);
   }
+  if (batch.unchanged().size() % kStateDigestBytes != 0) {
+    return fail(ErrorCode::kProtocol, "a batch names unchanged states in a digest list of the wrong length");
+  }
   PulledPage page;
   page.checkpoint = checkpoint;
   page.states.reserve(static_cast<std::size_t>(batch.records_size()));
   for (const auto& record : batch.records()) page.states.push_back(decode_wire_state(record));
-  if (batch.unchanged().size() % kStateDigestBytes != 0) {
-    return fail(ErrorCode::kProtocol, "a batch names unchanged states in a digest list of the wrong length");
-  }
   page.unchanged = batch.unchanged();
   const bool resync_done = resyncing_ && reply && !batch.more();
   // A live batch saying a record moved into or out of this replica's territories.
