@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "fieldsync/core/state_codec.hpp"
+#include "fieldsync/core/state_digest.hpp"
 #include "page_writer.hpp"
 
 namespace fieldsync {

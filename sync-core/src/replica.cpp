@@ -12,6 +12,7 @@
 #include "territory_reads.hpp"
 #include "fieldsync/core/reference_order.hpp"
 #include "fieldsync/core/state_codec.hpp"
+#include "fieldsync/core/state_digest.hpp"
 #include "fieldsync/core/sqlite.hpp"
 #include "fieldsync/core/write_rules.hpp"
 #include "move_undo.hpp"

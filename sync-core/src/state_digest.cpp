@@ -2,8 +2,10 @@
 // 128 bits: still out of reach of a collision search, and half the bytes on the wire.
 #include <openssl/evp.h>
 
+#include <algorithm>
+
 #include "fieldsync/core/error.hpp"
-#include "fieldsync/core/state_codec.hpp"
+#include "fieldsync/core/state_digest.hpp"
 
 namespace fieldsync {
 

@@ -9,6 +9,7 @@
 
 #include "client_test_support.hpp"
 #include "fieldsync/client/sync_once.hpp"
+#include "fieldsync/core/state_digest.hpp"
 #include "test_server.hpp"
 
 namespace fieldsync::client {

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "fieldsync/core/error.hpp"
+#include "fieldsync/core/state_digest.hpp"
 #include "server_fixture.hpp"
 
 namespace fieldsync::testing {

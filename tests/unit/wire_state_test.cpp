@@ -7,6 +7,7 @@
 #include <string>
 
 #include "fieldsync/core/state_codec.hpp"
+#include "fieldsync/core/state_digest.hpp"
 #include "fieldsync/record.pb.h"
 #include "test_support.hpp"
 

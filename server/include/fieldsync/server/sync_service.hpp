@@ -16,7 +16,7 @@
 
 #include "fieldsync/core/clock.hpp"
 #include "fieldsync/core/schema.hpp"
-#include "fieldsync/core/state_codec.hpp"
+#include "fieldsync/core/state_digest.hpp"
 #include "fieldsync/server/limits.hpp"
 #include "fieldsync/server/metrics.hpp"
 #include "fieldsync/server/principal.hpp"
