@@ -169,6 +169,7 @@ const std::map<std::string, Reader>& limit_keys() {
       {"max_connections_per_user", count(&Limits::max_connections_per_user, "max_connections_per_user", 1, 1'000'000)},
       {"max_messages_per_second", count(&Limits::max_messages_per_second, "max_messages_per_second", 1, 1'000'000)},
       {"max_unanswered_messages", count(&Limits::max_unanswered_messages, "max_unanswered_messages", 2, 1'000'000)},
+      {"max_held_digests", count(&Limits::max_held_digests, "max_held_digests", 0, 100'000'000)},
       {"max_replica_counter",
        count(&Limits::max_replica_counter, "max_replica_counter", std::int64_t{1} << 32, std::int64_t{1} << 62)},
       {"account_check_interval_ms", millis(&Limits::account_check_interval, "account_check_interval_ms", 10, 60'000)},

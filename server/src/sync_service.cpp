@@ -100,7 +100,7 @@ Connection SyncService::connect(Principal principal, std::weak_ptr<SessionSink> 
   metrics_->connection_opened();
   const std::uint64_t id = next_connection_++;
   open_[id] = OpenConnection{principal, 0, 0, {}, false, sink};
-  return Connection{id, std::move(principal), std::nullopt, std::move(sink), {}, 0, {}};
+  return Connection{id, std::move(principal), std::nullopt, std::move(sink), {}, 0, {}, false};
 }
 
 void SyncService::disconnect(const Connection& connection) {
@@ -212,6 +212,7 @@ Reply SyncService::hello(Connection& connection, const proto::Envelope& message)
   welcome->set_max_version_vector_entries(static_cast<std::uint32_t>(limits_.max_version_vector_entries));
   welcome->set_max_messages_per_second(static_cast<std::uint32_t>(limits_.max_messages_per_second));
   welcome->set_max_unanswered_messages(static_cast<std::uint32_t>(limits_.max_unanswered_messages));
+  welcome->set_max_held_digests(static_cast<std::uint32_t>(limits_.max_held_digests));
   welcome->set_replica_epoch(check.epoch);
   welcome->set_store_generation(store_->generation());
   welcome->set_collected_seq(store_->collected_seq());
@@ -360,14 +361,29 @@ Reply SyncService::pull(Connection& connection, const proto::Envelope& message) 
                                            std::to_string(kStateDigestBytes) + " bytes", message.request_id());
   }
   if (after_seq == 0) {
-    auto& held = connection.held_digests;
-    held.resize(named.size() / kStateDigestBytes);
-    for (std::size_t i = 0; i < held.size(); ++i) {
-      named.copy(reinterpret_cast<char*>(held[i].data()), kStateDigestBytes, i * kStateDigestBytes);
+    connection.held_digests.clear();
+    connection.pulling_from_scratch = true;
+  }
+  if (!named.empty()) {
+    if (!connection.pulling_from_scratch) {
+      return fatal(ErrorCode::kProtocol, "a pull names held states only in a pull from 0 and the pulls after it",
+                   message.request_id());
     }
-    std::sort(held.begin(), held.end());
-  } else if (!named.empty()) {
-    return fatal(ErrorCode::kProtocol, "a pull names held states only when it pulls from 0", message.request_id());
+    auto& held = connection.held_digests;
+    const std::size_t before = held.size();
+    const std::size_t count = named.size() / kStateDigestBytes;
+    if (before + count > limits_.max_held_digests) {
+      return fatal(ErrorCode::kProtocol, "a pull from scratch names more than the " +
+                                             std::to_string(limits_.max_held_digests) + " held states it may",
+                   message.request_id());
+    }
+    // Kept sorted: each pull's digests are sorted and merged in.
+    held.resize(before + count);
+    for (std::size_t i = 0; i < count; ++i) {
+      named.copy(reinterpret_cast<char*>(held[before + i].data()), kStateDigestBytes, i * kStateDigestBytes);
+    }
+    std::sort(held.begin() + static_cast<std::ptrdiff_t>(before), held.end());
+    std::inplace_merge(held.begin(), held.begin() + static_cast<std::ptrdiff_t>(before), held.end());
   }
   // A pull from 0 holds the whole scope as of (at least) the head before its first page.
   const std::uint64_t head = after_seq == 0 ? store_->head() : 0;
@@ -424,7 +440,8 @@ Reply SyncService::pull(Connection& connection, const proto::Envelope& message) 
   metrics_->pulled(static_cast<std::size_t>(batch->records_size()), batch->unchanged().size() / kStateDigestBytes);
   Reply out{{std::move(reply)}, false};
   if (page.more) return out;
-  connection.held_digests = {};  // the pull from 0 is done: free them
+  connection.held_digests = {};  // the pull from scratch is done: free them
+  connection.pulling_from_scratch = false;
   bool resync = false;
   bool behind = false;
   {

@@ -15,8 +15,6 @@ constexpr std::string_view kEpochSetting = "sync.replica_epoch";
 constexpr std::string_view kGenerationSetting = "sync.store_generation";
 // Set while a resync from scratch is due or under way: a crash in the middle starts it over.
 constexpr std::string_view kResyncSetting = "sync.resync";
-// Held states named in one pull from 0 when the server announced no frame limit: 16 MiB.
-constexpr std::size_t kMaxHeldDigests = std::size_t{1} << 20;
 
 std::string record_key(std::string_view collection, const RecordId& id) {
   std::string key(collection);
@@ -158,8 +156,9 @@ void ClientSync::handle_welcome(const proto::Welcome& welcome) {
   stats_.user = welcome.scope().user();
   stats_.role = welcome.scope().role();
   stats_.territories.assign(welcome.scope().territories().begin(), welcome.scope().territories().end());
-  server_limits_ = ServerLimits{welcome.max_frame_bytes(), welcome.max_batch_records(), welcome.max_record_bytes(),
-                                welcome.max_siblings_per_field(), welcome.max_version_vector_entries()};
+  server_limits_ = ServerLimits{welcome.max_frame_bytes(),        welcome.max_batch_records(),
+                                welcome.max_record_bytes(),       welcome.max_siblings_per_field(),
+                                welcome.max_version_vector_entries(), welcome.max_held_digests()};
   replica_->transaction([&] {
     // Before anything is pushed: unpushed edits stamped by a wrong clock are corrected.
     stats_.restamped += replica_->correct_clock(stats_.clock_offset_ms).restamped;
@@ -278,15 +277,31 @@ void ClientSync::pull(std::uint64_t after_seq) {
   message.set_request_id(pull_request_);
   message.mutable_pull()->set_after_seq(after_seq);
   message.mutable_pull()->set_max_records(options_.pull_batch);
-  if (after_seq == 0 && options_.name_held_states && replica_->last_seq() != 0) {
-    // As many as fit in one frame; the rest are simply sent again.
-    const std::size_t room = server_limits_.max_frame_bytes > kPushEnvelopeBytes
-                                 ? (server_limits_.max_frame_bytes - kPushEnvelopeBytes) / kStateDigestBytes
-                                 : kMaxHeldDigests;
-    message.mutable_pull()->set_held_digests(replica_->held_state_digests(std::min(room, kMaxHeldDigests)));
+  if (after_seq == 0) {
+    held_digests_.clear();
+    named_bytes_ = 0;
+    if (options_.name_held_states && replica_->last_seq() != 0 && server_limits_.max_held_digests) {
+      held_digests_ = replica_->held_state_digests(server_limits_.max_held_digests);
+    }
   }
+  name_held_states(*message.mutable_pull());
   phase_ = Phase::kPulling;
   send(std::move(message));
+}
+
+// The next of the held states' digests that fit in this pull's message; the rest go with
+// the pulls after it. A page the server reads before the pull naming one of its states
+// sends that state in full: correct, only not spared.
+void ClientSync::name_held_states(proto::Pull& pull) {
+  if (named_bytes_ >= held_digests_.size()) return;
+  const std::size_t room = server_limits_.max_frame_bytes > kPushEnvelopeBytes
+                               ? (server_limits_.max_frame_bytes - kPushEnvelopeBytes) / kStateDigestBytes *
+                                     kStateDigestBytes
+                               : held_digests_.size();
+  const std::size_t take = std::min(room, held_digests_.size() - named_bytes_);
+  pull.set_held_digests(held_digests_.substr(named_bytes_, take));
+  named_bytes_ += take;
+  if (named_bytes_ >= held_digests_.size()) held_digests_ = {};  // all named: free them
 }
 
 // A record the server would refuse for its size: refused here as the server would (it
@@ -404,7 +419,13 @@ void ClientSync::handle_batch(const proto::Envelope& message) {
     // Ask for the next page before applying this one, so that the server reads and sends
     // it while this replica merges. If applying fails, the connection ends and the reply
     // is never used: the stored checkpoint still says where to resume.
-    if (batch.more()) pull(checkpoint);
+    if (batch.more()) {
+      pull(checkpoint);
+    } else {
+      // The pull is done: a digest not named by now is not named at all.
+      held_digests_ = {};
+      named_bytes_ = 0;
+    }
   }
   if (batch.unchanged().size() % kStateDigestBytes != 0) {
     return fail(ErrorCode::kProtocol, "a batch names unchanged states in a digest list of the wrong length");

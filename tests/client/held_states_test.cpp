@@ -106,6 +106,33 @@ TEST_F(HeldStatesTest, AResyncKeepsWhatIsUnchangedAndForgetsWhatTheServerDoesNot
   }
 }
 
+TEST_F(HeldStatesTest, MoreThanAFrameHoldsAreNamedOverTheFollowingPulls) {
+  Replica phone = test::open_replica(dir_, "phone.db");
+  sync_once(phone, server_.url(), token_, paged(true));
+  // Frames of 2 KiB hold 124 digests: the 200 held states take two pulls to name.
+  server_.stop();
+  server_.start(0, [](server::ServerConfig& config) {
+    config.limits.max_frame_bytes = 2048;
+    config.limits.send_queue_bytes = config.limits.max_frame_bytes + server::send_queue_reserve_bytes(config.limits);
+  });
+  phone.set_setting("sync.checkpoint", "0");
+  SyncOptions options = paged(true);
+  options.sync.pull_batch = 10;  // the second pull goes out before the server reaches record 125
+  const auto again = sync_once(phone, server_.url(), token_, options);
+  EXPECT_EQ(again.pulled, 0u);
+  EXPECT_EQ(again.unchanged, kCustomers);
+  EXPECT_EQ(replica_states(phone), replica_states(source_));
+
+  // A server that takes fewer in all: the rest come in full.
+  server_.stop();
+  server_.start(0, [](server::ServerConfig& config) { config.limits.max_held_digests = 50; });
+  phone.set_setting("sync.checkpoint", "0");
+  const auto capped = sync_once(phone, server_.url(), token_, paged(true));
+  EXPECT_EQ(capped.unchanged, 50u);
+  EXPECT_EQ(capped.pulled, kCustomers - 50);
+  EXPECT_EQ(replica_states(phone), replica_states(source_));
+}
+
 TEST_F(HeldStatesTest, TheServerNamesOnlyStatesInTheUsersScope) {
   // A phone of a northern rep that holds every customer (a buggy or hostile one, or a
   // database handed on): naming the southern ones tells it nothing of them.

@@ -54,7 +54,7 @@ TEST_F(ServerTest, FirstMessageMustBeHello) {
   expect_server_still_syncs(port(), ana_token_);
 }
 
-TEST_F(ServerTest, HeldDigestsOutsideAPullFromZeroOrCutShortAreProtocolErrors) {
+TEST_F(ServerTest, HeldDigestsOutsideAPullFromScratchCutShortOrTooManyAreProtocolErrors) {
   // The error's message, for a pull from `after_seq` naming `bytes` bytes of digests.
   auto refusal = [&](std::uint64_t after_seq, std::size_t bytes) {
     Device device;
@@ -71,6 +71,8 @@ TEST_F(ServerTest, HeldDigestsOutsideAPullFromZeroOrCutShortAreProtocolErrors) {
   };
   EXPECT_NE(refusal(5, fieldsync::kStateDigestBytes).find("from 0"), std::string::npos);
   EXPECT_NE(refusal(0, fieldsync::kStateDigestBytes + 3).find("16 bytes"), std::string::npos);
+  start([](server::ServerConfig& config) { config.limits.max_held_digests = 1; });
+  EXPECT_NE(refusal(0, 2 * fieldsync::kStateDigestBytes).find("more than the 1 held states"), std::string::npos);
   expect_server_still_syncs(port(), ana_token_);
 }
 

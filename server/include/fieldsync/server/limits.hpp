@@ -32,6 +32,9 @@ struct Limits {
   // Messages of one session read but not yet answered (waiting for a store worker); one
   // more: fatal rate_limited. No phone needs more than three (a push, two pulls).
   std::size_t max_unanswered_messages = 8;
+  // Held states one pull from scratch may name (Pull.held_digests), 16 bytes each kept for
+  // its length: a supervisor's million records and then some.
+  std::size_t max_held_digests = 2'000'000;
   // A replica's counter in a pushed dot or its own version-vector entry; larger is refused
   // (kUnverifiedHistory): a forged counter would make the replica's later writes look old.
   std::uint64_t max_replica_counter = kMaxReplicaCounter;

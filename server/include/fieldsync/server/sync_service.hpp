@@ -52,9 +52,10 @@ struct Connection {
   std::weak_ptr<SessionSink> sink;
   std::string epoch;  // the replica epoch its welcome handed out
   std::uint64_t principal_version = 0;  // which of the service's account checks `principal` is from
-  // The pull from 0 under way named these held states (Pull.held_digests), sorted: its
-  // pages leave them out. Dropped with its last page.
+  // The pull from scratch under way (from its pull from 0 to its last page) named these
+  // held states (Pull.held_digests), sorted: its pages leave them out.
   std::vector<StateDigest> held_digests;
+  bool pulling_from_scratch = false;
 };
 
 // What one check of the open connections against the store's accounts did.

@@ -78,6 +78,7 @@ struct ServerLimits {
   std::size_t max_record_bytes = 0;
   std::size_t max_siblings_per_field = 0;
   std::size_t max_version_vector_entries = 0;
+  std::size_t max_held_digests = 0;  // 0: name no held states
 
   // Why the server would refuse this record (its serialised state is `wire_bytes` long).
   std::optional<std::string> refusal(const RecordState& state, std::size_t wire_bytes) const;
@@ -165,6 +166,11 @@ class ClientSync {
   // on disk, not in memory). A fresh replica (a first sync after the server collected
   // tombstones) has nothing to forget and tallies nothing.
   bool resync_forgets_ = false;
+  // The digests of the states held when the pull from scratch under way began, and how
+  // many bytes of them its pulls have named so far (each pull names what fits in a frame).
+  std::string held_digests_;
+  std::size_t named_bytes_ = 0;
+  void name_held_states(proto::Pull& pull);
   // The pull under way is a bulk load: it commits with the last page.
   std::optional<Replica::BulkLoad> bulk_;
   // Stores the bulk load's pages but the last (ClientSyncOptions::bulk_store_thread). After
