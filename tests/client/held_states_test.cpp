@@ -37,6 +37,15 @@ class HeldStatesTest : public test::ServerFixture {
     return options;
   }
 
+  // Pulls from 0 again (as after the server's store was restored) and checks the phone
+  // then holds what the server does.
+  ClientSyncStats redeliver(Replica& phone, const SyncOptions& options) {
+    phone.set_setting("sync.checkpoint", "0");
+    const auto stats = sync_once(phone, server_.url(), token_, options);
+    EXPECT_EQ(replica_states(phone), replica_states(source_));
+    return stats;
+  }
+
   Replica source_ = test::open_replica(dir_, "source.db");
   std::vector<RecordId> ids_;
 };
@@ -47,23 +56,20 @@ TEST_F(HeldStatesTest, ARedeliveryReceivesNoStateTheReplicaHolds) {
     const std::string file = bulk ? "bulk.db" : "paged.db";
     Replica phone = test::open_replica(dir_, file);
     ASSERT_EQ(sync_once(phone, server_.url(), token_, paged(bulk)).pulled, kCustomers);
-    phone.set_setting("sync.checkpoint", "0");  // as after the server's store was restored
 
-    const auto again = sync_once(phone, server_.url(), token_, paged(bulk));
+    const auto again = redeliver(phone, paged(bulk));
     EXPECT_EQ(again.pulled, 0u);
     EXPECT_EQ(again.unchanged, kCustomers);
     EXPECT_EQ(again.checkpoint, sync_once(source_, server_.url(), token_).checkpoint);
-    EXPECT_EQ(replica_states(phone), replica_states(source_));
   }
 }
 
 TEST_F(HeldStatesTest, WithoutNamingThemEveryStateComesAgain) {
   Replica phone = test::open_replica(dir_, "phone.db");
   sync_once(phone, server_.url(), token_, paged(true));
-  phone.set_setting("sync.checkpoint", "0");
   SyncOptions options = paged(true);
   options.sync.name_held_states = false;
-  const auto again = sync_once(phone, server_.url(), token_, options);
+  const auto again = redeliver(phone, options);
   EXPECT_EQ(again.pulled, kCustomers);
   EXPECT_EQ(again.unchanged, 0u);
 }
@@ -76,12 +82,10 @@ TEST_F(HeldStatesTest, StatesThatChangedSinceComeInFull) {
     source_.update("customers", ids_[i * 7], {{"phone", Value("555-01" + std::to_string(i))}});
   }
   ASSERT_EQ(sync_once(source_, server_.url(), token_).pushed, 3u);
-  phone.set_setting("sync.checkpoint", "0");
 
-  const auto again = sync_once(phone, server_.url(), token_, paged(true));
+  const auto again = redeliver(phone, paged(true));
   EXPECT_EQ(again.pulled, 3u);
   EXPECT_EQ(again.unchanged, kCustomers - 3);
-  EXPECT_EQ(replica_states(phone), replica_states(source_));
 }
 
 TEST_F(HeldStatesTest, AResyncKeepsWhatIsUnchangedAndForgetsWhatTheServerDoesNotHold) {
@@ -115,22 +119,18 @@ TEST_F(HeldStatesTest, MoreThanAFrameHoldsAreNamedOverTheFollowingPulls) {
     config.limits.max_frame_bytes = 2048;
     config.limits.send_queue_bytes = config.limits.max_frame_bytes + server::send_queue_reserve_bytes(config.limits);
   });
-  phone.set_setting("sync.checkpoint", "0");
   SyncOptions options = paged(true);
   options.sync.pull_batch = 10;  // the second pull goes out before the server reaches record 125
-  const auto again = sync_once(phone, server_.url(), token_, options);
+  const auto again = redeliver(phone, options);
   EXPECT_EQ(again.pulled, 0u);
   EXPECT_EQ(again.unchanged, kCustomers);
-  EXPECT_EQ(replica_states(phone), replica_states(source_));
 
   // A server that takes fewer in all: the rest come in full.
   server_.stop();
   server_.start(0, [](server::ServerConfig& config) { config.limits.max_held_digests = 50; });
-  phone.set_setting("sync.checkpoint", "0");
-  const auto capped = sync_once(phone, server_.url(), token_, paged(true));
+  const auto capped = redeliver(phone, paged(true));
   EXPECT_EQ(capped.unchanged, 50u);
   EXPECT_EQ(capped.pulled, kCustomers - 50);
-  EXPECT_EQ(replica_states(phone), replica_states(source_));
 }
 
 TEST_F(HeldStatesTest, TheServerNamesOnlyStatesInTheUsersScope) {
