@@ -279,7 +279,6 @@ void ClientSync::pull(std::uint64_t after_seq) {
   message.mutable_pull()->set_max_records(options_.pull_batch);
   if (after_seq == 0) {
     held_digests_.clear();
-    named_bytes_ = 0;
     if (options_.name_held_states && replica_->last_seq() != 0 && server_limits_.max_held_digests) {
       held_digests_ = replica_->held_state_digests(server_limits_.max_held_digests);
     }
@@ -293,15 +292,15 @@ void ClientSync::pull(std::uint64_t after_seq) {
 // the pulls after it. A page the server reads before the pull naming one of its states
 // sends that state in full: correct, only not spared.
 void ClientSync::name_held_states(proto::Pull& pull) {
-  if (named_bytes_ >= held_digests_.size()) return;
+  if (held_digests_.empty()) return;
   const std::size_t room = server_limits_.max_frame_bytes > kPushEnvelopeBytes
                                ? (server_limits_.max_frame_bytes - kPushEnvelopeBytes) / kStateDigestBytes *
                                      kStateDigestBytes
                                : held_digests_.size();
-  const std::size_t take = std::min(room, held_digests_.size() - named_bytes_);
-  pull.set_held_digests(held_digests_.substr(named_bytes_, take));
-  named_bytes_ += take;
-  if (named_bytes_ >= held_digests_.size()) held_digests_ = {};  // all named: free them
+  const std::size_t take = std::min(room, held_digests_.size());
+  pull.set_held_digests(held_digests_.substr(0, take));
+  held_digests_.erase(0, take);
+  if (held_digests_.empty()) held_digests_.shrink_to_fit();  // all named: free them
 }
 
 // A record the server would refuse for its size: refused here as the server would (it
@@ -424,7 +423,6 @@ void ClientSync::handle_batch(const proto::Envelope& message) {
     } else {
       // The pull is done: a digest not named by now is not named at all.
       held_digests_ = {};
-      named_bytes_ = 0;
     }
   }
   if (batch.unchanged().size() % kStateDigestBytes != 0) {

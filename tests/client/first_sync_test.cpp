@@ -10,6 +10,7 @@
 #include "client_test_support.hpp"
 #include "fieldsync/core/sqlite.hpp"
 #include "fieldsync/client/sync_once.hpp"
+#include "customers_on_server.hpp"
 #include "test_server.hpp"
 
 namespace fieldsync::client {
@@ -18,25 +19,16 @@ namespace {
 using test::record_count;
 using test::replica_states;
 
-constexpr std::size_t kCustomers = 400;
 constexpr std::uint32_t kPage = 50;
 
-class FirstSyncTest : public test::ServerFixture {
+class FirstSyncTest : public test::CustomersOnServer<400> {
  protected:
-  void SetUp() override {
-    ServerFixture::SetUp();
-    test::create_customers(source_, kCustomers);
-    ASSERT_EQ(sync_once(source_, server_.url(), token_).pushed, kCustomers);
-  }
-
   static SyncOptions bulk_options(std::uint64_t bulk_min = 1) {
     SyncOptions options;
     options.sync.pull_batch = kPage;  // the pull takes several pages
     options.sync.bulk_pull_min = bulk_min;
     return options;
   }
-
-  Replica source_ = test::open_replica(dir_, "source.db");
 };
 
 TEST_F(FirstSyncTest, IsOneLoadThatAReaderSeesOnlyWhenItEnds) {

@@ -10,6 +10,7 @@
 #include "client_test_support.hpp"
 #include "fieldsync/client/sync_once.hpp"
 #include "fieldsync/core/state_digest.hpp"
+#include "customers_on_server.hpp"
 #include "test_server.hpp"
 
 namespace fieldsync::client {
@@ -18,17 +19,10 @@ namespace {
 using test::record_count;
 using test::replica_states;
 
-constexpr std::size_t kCustomers = 200;
 constexpr std::uint32_t kPage = 40;
 
-class HeldStatesTest : public test::ServerFixture {
+class HeldStatesTest : public test::CustomersOnServer<200> {
  protected:
-  void SetUp() override {
-    ServerFixture::SetUp();
-    ids_ = test::create_customers(source_, kCustomers);
-    ASSERT_EQ(sync_once(source_, server_.url(), token_).pushed, kCustomers);
-  }
-
   // `bulk`: the pull from scratch is one bulk load (its pages on the store thread).
   static SyncOptions paged(bool bulk) {
     SyncOptions options;
@@ -45,9 +39,6 @@ class HeldStatesTest : public test::ServerFixture {
     EXPECT_EQ(replica_states(phone), replica_states(source_));
     return stats;
   }
-
-  Replica source_ = test::open_replica(dir_, "source.db");
-  std::vector<RecordId> ids_;
 };
 
 TEST_F(HeldStatesTest, ARedeliveryReceivesNoStateTheReplicaHolds) {

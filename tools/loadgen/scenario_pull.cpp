@@ -132,7 +132,7 @@ void report_first_sync_child(const std::string& url, const std::string& token, c
       report.figure("first sync alone (`fieldsync sync`, own process): spawn to exit", child->seconds, "s");
       report.figure("peak RSS of a first sync alone (`fieldsync sync`, own process)",
                     static_cast<double>(child->peak_rss_kib) / 1024.0, "MiB");
-      // The same replica pulls from 0 again, naming every state it holds (8 bytes each).
+      // The same replica pulls from 0 again, naming every state it holds (16 bytes each).
       Replica::open(path, Schema::domain()).set_setting("sync.checkpoint", "0");
       if (const auto again = run_first_sync_child(url, token, path)) {
         report.figure("redelivery alone (`fieldsync sync` from 0, own process): spawn to exit", again->seconds, "s");

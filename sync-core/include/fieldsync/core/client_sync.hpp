@@ -166,10 +166,9 @@ class ClientSync {
   // on disk, not in memory). A fresh replica (a first sync after the server collected
   // tombstones) has nothing to forget and tallies nothing.
   bool resync_forgets_ = false;
-  // The digests of the states held when the pull from scratch under way began, and how
-  // many bytes of them its pulls have named so far (each pull names what fits in a frame).
+  // The digests of the states held when the pull from scratch under way began that its
+  // pulls have not named yet (each pull names what fits in a frame).
   std::string held_digests_;
-  std::size_t named_bytes_ = 0;
   void name_held_states(proto::Pull& pull);
   // The pull under way is a bulk load: it commits with the last page.
   std::optional<Replica::BulkLoad> bulk_;
