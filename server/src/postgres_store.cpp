@@ -159,7 +159,7 @@ std::optional<RecordId> PostgresStore::alive_record_with(const std::string& coll
 }
 
 ChangePage PostgresStore::changes_since(std::uint64_t after_seq, std::size_t limit, const ReadScope& scope,
-                                       const ReadCheck& visible) {
+                                       const ReadCheck& visible, const HeldCheck& held) {
   if (limit == 0) limit = std::numeric_limits<std::int32_t>::max();
   std::optional<ScopedChangesSql> scoped;
   std::string territories;
@@ -177,12 +177,16 @@ ChangePage PostgresStore::changes_since(std::uint64_t after_seq, std::size_t lim
     const std::uint64_t head = read_head(txn);
     ChangePage page;
     page.to_seq = after_seq;
+    auto taken = [&] { return page.states.size() + page.held.size(); };
+    std::optional<StateDigester> digest_of;
+    std::string wire;
+    if (held) digest_of.emplace();
     if (scoped && scoped->sql.empty()) {
       page.to_seq = std::max(after_seq, head);  // nothing in this scope to read
       return page;
     }
     do {
-      const std::size_t want = limit - page.states.size();
+      const std::size_t want = limit - taken();
       // Within a scope, only its rows: the page's end then skips the others' changes.
       const pqxx::result rows =
           !scoped ? txn.exec_params("SELECT seq, state FROM srv_records WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3",
@@ -193,6 +197,15 @@ ChangePage PostgresStore::changes_since(std::uint64_t after_seq, std::size_t lim
         const pqxx::binarystring bytes(row[1]);
         RecordState state = decode_state(std::string_view(bytes.get(), bytes.size()));
         if (!visible(state)) continue;
+        if (digest_of) {
+          wire.clear();
+          append_wire_state(wire, state);
+          if (const StateDigest digest = (*digest_of)(wire); held(digest)) {
+            page.held.push_back(digest);
+            page.held_seqs.push_back(row[0].as<std::uint64_t>());
+            continue;
+          }
+        }
         page.states.push_back(std::move(state));
         page.seqs.push_back(row[0].as<std::uint64_t>());
       }
@@ -203,7 +216,7 @@ ChangePage PostgresStore::changes_since(std::uint64_t after_seq, std::size_t lim
         page.to_seq = std::max(after_seq, head);
         page.more = false;
       }
-    } while (page.more && page.states.size() < limit);
+    } while (page.more && taken() < limit);
     return page;
   });
 }

@@ -88,8 +88,10 @@ class PostgresStore final : public Store {
 
   // Records and the sequence (postgres_store.cpp).
   PushResult push(const PushContext& context, std::span<const RecordState> records, const WriteCheck& check) override;
+  using Store::changes_since;
+  // Held states are found by hashing each state read (srv_records keeps no digests).
   ChangePage changes_since(std::uint64_t after_seq, std::size_t limit, const ReadScope& scope,
-                           const ReadCheck& visible) override;
+                           const ReadCheck& visible, const HeldCheck& held) override;
   std::optional<RecordState> get(const std::string& collection, const RecordId& id) override;
   std::optional<RecordId> alive_record_with(const std::string& collection, const std::string& field,
                                             const Value& value, const RecordId& except) override;

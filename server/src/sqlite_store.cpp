@@ -255,8 +255,9 @@ class SqliteStore final : public Store {
     });
   }
 
+  using Store::changes_since;
   ChangePage changes_since(std::uint64_t after_seq, std::size_t limit, const ReadScope& scope,
-                           const ReadCheck& visible) override {
+                           const ReadCheck& visible, const HeldCheck& held) override {
     std::lock_guard lock(mutex_);
     const ReadSnapshot snapshot(*db_);
     // Read in the snapshot: another connection to the file may have committed since this
@@ -264,18 +265,22 @@ class SqliteStore final : public Store {
     const std::uint64_t head = stored_seq();
     ChangePage page;
     page.to_seq = after_seq;
+    auto taken = [&] { return page.states.size() + page.held.size(); };
     do {
-      const std::size_t want = limit - page.states.size();
-      ChangeBatch batch = scope.only ? replica_.changes_since(page.to_seq, want, *scope.only)
-                                     : replica_.changes_since(page.to_seq, want);
+      // Held rows are compared by their stored digest, undecoded: the scope's SQL alone
+      // picks them (Store::changes_since).
+      ChangeBatch batch =
+          replica_.changes_since(page.to_seq, limit - taken(), scope.only ? &*scope.only : nullptr, held);
       for (std::size_t i = 0; i < batch.states.size(); ++i) {
         if (!visible(batch.states[i])) continue;
         page.states.push_back(std::move(batch.states[i]));
         page.seqs.push_back(batch.seqs[i]);
       }
+      page.held.insert(page.held.end(), batch.held.begin(), batch.held.end());
+      page.held_seqs.insert(page.held_seqs.end(), batch.held_seqs.begin(), batch.held_seqs.end());
       page.to_seq = batch.to_seq;
       page.more = batch.more;
-    } while (page.more && page.states.size() < limit);
+    } while (page.more && taken() < limit);
     if (!page.more) page.to_seq = std::max(page.to_seq, head);
     return page;
   }

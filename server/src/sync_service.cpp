@@ -404,35 +404,40 @@ Reply SyncService::pull(Connection& connection, const proto::Envelope& message) 
   // Outside the lock: a long page holds up no other connection. A change of scope
   // meanwhile marks this connection resync_due (it is not live), seen below.
   auto visible = [&](const RecordState& state) { return scope_.may_read(who, state); };
-  ChangePage page = store_->changes_since(after_seq, limit, scope_.read_scope(who), visible);
+  const auto& held = connection.held_digests;
+  HeldCheck holds;  // a state the replica holds already: its digest goes instead of its bytes
+  if (!held.empty()) holds = [&](const StateDigest& d) { return std::binary_search(held.begin(), held.end(), d); };
+  ChangePage page = store_->changes_since(after_seq, limit, scope_.read_scope(who), visible, holds);
   proto::Envelope reply;
   reply.set_protocol_version(kProtocolVersion);
   reply.set_request_id(message.request_id());
   auto* batch = reply.mutable_batch();
   // A page also stays within max_frame_bytes, so that a client taking the welcome's limit
   // as its own can read it: records with long texts and many siblings are cut short by
-  // bytes before they are by count. A single larger record still goes, alone.
+  // bytes before they are by count. A single larger record still goes, alone. States and
+  // held digests are taken in sequence order, so that the cut leaves nothing behind it.
   std::size_t bytes = 0;
-  const auto& held = connection.held_digests;
-  std::optional<StateDigester> digest_of;
-  if (!held.empty()) digest_of.emplace();
-  for (std::size_t i = 0; i < page.states.size(); ++i) {
+  std::size_t next_state = 0;
+  std::size_t next_held = 0;
+  std::uint64_t last_seq = 0;
+  while (next_state < page.states.size() || next_held < page.held.size()) {
+    const bool take_held = next_state == page.states.size() ||
+                           (next_held < page.held.size() && page.held_seqs[next_held] < page.seqs[next_state]);
     std::string record;
-    append_wire_state(record, page.states[i]);
-    // A state the replica holds already: its digest instead of its bytes.
-    const auto digest = digest_of ? std::optional((*digest_of)(record)) : std::nullopt;
-    const bool unchanged = digest && std::binary_search(held.begin(), held.end(), *digest);
-    const std::size_t cost = unchanged ? kStateDigestBytes : record.size() + kRecordFramingBytes;
-    if (i > 0 && bytes + cost > page_budget_bytes(limits_)) {
-      page.to_seq = page.seqs[i - 1];
+    if (!take_held) append_wire_state(record, page.states[next_state]);
+    const std::size_t cost = take_held ? kStateDigestBytes : record.size() + kRecordFramingBytes;
+    if (last_seq != 0 && bytes + cost > page_budget_bytes(limits_)) {
+      page.to_seq = last_seq;
       page.more = true;
       break;
     }
     bytes += cost;
-    if (unchanged) {
-      append_digest(*batch->mutable_unchanged(), *digest);
+    if (take_held) {
+      append_digest(*batch->mutable_unchanged(), page.held[next_held]);
+      last_seq = page.held_seqs[next_held++];
     } else {
       batch->add_records(std::move(record));
+      last_seq = page.seqs[next_state++];
     }
   }
   batch->set_to_seq(page.to_seq);

@@ -431,7 +431,11 @@ void ClientSync::handle_batch(const proto::Envelope& message) {
   PulledPage page;
   page.checkpoint = checkpoint;
   page.states.reserve(static_cast<std::size_t>(batch.records_size()));
-  for (const auto& record : batch.records()) page.states.push_back(decode_wire_state(record));
+  page.digests.reserve(page.states.capacity());
+  for (const auto& record : batch.records()) {
+    page.states.push_back(decode_wire_state(record));
+    page.digests.push_back(digest_of_(record));  // stored with the row (Replica::merge)
+  }
   page.unchanged = batch.unchanged();
   const bool resync_done = resyncing_ && reply && !batch.more();
   // A live batch saying a record moved into or out of this replica's territories.
@@ -479,7 +483,7 @@ std::size_t ClientSync::store_page(PulledPage& page, bool resync_done, bool resy
   std::size_t forgotten = 0;
   // The batch and its checkpoint commit together: a crash resumes from the checkpoint.
   replica_->transaction([&] {
-    replica_->merge(page.states);
+    replica_->merge(page.states, MergeDetail::kCounts, {}, page.digests);
     if (resyncing_ && resync_forgets_) {
       replica_->tally_pulled(page.states);
       replica_->tally_unchanged(page.unchanged);

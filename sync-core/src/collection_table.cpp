@@ -63,7 +63,7 @@ CollectionTable::CollectionTable(const CollectionSchema& schema) : schema_(&sche
     updates += (updates.empty() ? "" : ", ") + column + " = " + param;
   };
   for (const auto& field : schema.fields) add(quoted(field.name));
-  for (const char* engine_column : {"_conflicted", "_seq", "_state"}) add(engine_column);
+  for (const char* engine_column : {"_conflicted", "_seq", "_state", "_digest"}) add(engine_column);
   const std::string table = quoted(schema.name);
   insert_sql_ = "INSERT INTO " + table + " (" + columns + ") VALUES (" + params + ")";
   update_sql_ = "UPDATE " + table + " SET " + updates + " WHERE id = ?1";
@@ -82,9 +82,11 @@ void CollectionTable::create_or_migrate(sqlite::Database& db) {
   if (existing.empty()) {
     std::string ddl = "CREATE TABLE " + table + " (id TEXT PRIMARY KEY NOT NULL";
     for (const auto& field : schema_->fields) ddl += ", " + quoted(field.name) + " " + sql_type(field.type);
-    ddl += ", _conflicted INTEGER NOT NULL DEFAULT 0, _seq INTEGER NOT NULL, _state BLOB NOT NULL)";
+    ddl += ", _conflicted INTEGER NOT NULL DEFAULT 0, _seq INTEGER NOT NULL, _state BLOB NOT NULL, _digest BLOB)";
     db.exec(ddl);
   } else {
+    // A file from before digests were kept: its rows get theirs as they are next written.
+    if (!existing.contains("_digest")) db.exec("ALTER TABLE " + table + " ADD COLUMN _digest BLOB");
     for (const auto& field : schema_->fields) {
       if (!existing.contains(field.name)) {
         db.exec("ALTER TABLE " + table + " ADD COLUMN " + quoted(field.name) + " " + sql_type(field.type));
@@ -106,7 +108,9 @@ void CollectionTable::create_or_migrate(sqlite::Database& db) {
   sqlite::Statement info(db.handle(), "PRAGMA table_info(" + table + ")");
   while (info.step()) {
     const std::string column(info.column_text(1));
-    if (column == "id" || column == "_conflicted" || column == "_seq" || column == "_state") continue;
+    if (column == "id" || column == "_conflicted" || column == "_seq" || column == "_state" || column == "_digest") {
+      continue;
+    }
     columns.push_back({column, holds_for(info.column_text(2)), schema_->field(column) != nullptr});
     row_columns_ += ", " + quoted(column);
   }
@@ -178,28 +182,37 @@ StoredState CollectionTable::read_row(const sqlite::Statement& row) const {
                      static_cast<std::uint64_t>(row.column_int(1))};
 }
 
+std::optional<StateDigest> CollectionTable::read_digest(const sqlite::Statement& row, int index) {
+  const std::string_view bytes = row.column_blob(index);
+  if (bytes.size() != kStateDigestBytes) return std::nullopt;  // NULL
+  StateDigest digest;
+  bytes.copy(reinterpret_cast<char*>(digest.data()), kStateDigestBytes);
+  return digest;
+}
+
 void CollectionTable::store(sqlite::Database& db, const std::string& id, const RecordState& state,
-                            std::uint64_t seq, Row row) const {
+                            const StateDigest& digest, std::uint64_t seq, Row row) const {
   auto& statement = db.cached(row == Row::kNew ? insert_sql_ : update_sql_);
   sqlite::ResetGuard reset(statement);
   const std::string encoded = encode_row_state(state, layout_);
-  bind_row(statement, id, state, seq, encoded);
+  bind_row(statement, id, state, seq, encoded, digest);
   statement.run();
 }
 
 bool CollectionTable::insert_if_new(sqlite::Database& db, const std::string& id, const RecordState& state,
-                                    std::uint64_t seq) const {
+                                    const StateDigest& digest, std::uint64_t seq) const {
   auto& statement = db.cached(insert_if_new_sql_);
   sqlite::ResetGuard reset(statement);
   const std::string encoded = encode_row_state(state, layout_);
-  bind_row(statement, id, state, seq, encoded);
+  bind_row(statement, id, state, seq, encoded, digest);
   statement.run();
   return sqlite3_changes(db.handle()) > 0;
 }
 
 void CollectionTable::bind_row(sqlite::Statement& statement, const std::string& id, const RecordState& state,
-                               std::uint64_t seq, const std::string& encoded) const {
-  // Everything bound is borrowed from `id`, `state` and `encoded`, which outlive the step.
+                               std::uint64_t seq, const std::string& encoded, const StateDigest& digest) const {
+  // Everything bound is borrowed from `id`, `state`, `encoded` and `digest`, which outlive
+  // the step.
   using sqlite::Binding;
   statement.bind(1, id, Binding::kBorrow);
   int index = 2;
@@ -213,7 +226,9 @@ void CollectionTable::bind_row(sqlite::Statement& statement, const std::string& 
   }
   statement.bind(index++, static_cast<std::int64_t>(state.conflicted() ? 1 : 0));
   statement.bind(index++, static_cast<std::int64_t>(seq));
-  statement.bind_blob(index, encoded, Binding::kBorrow);
+  statement.bind_blob(index++, encoded, Binding::kBorrow);
+  statement.bind_blob(index, std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()),
+                      Binding::kBorrow);
 }
 
 bool CollectionTable::empty(sqlite::Database& db) const {

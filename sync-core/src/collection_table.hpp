@@ -8,6 +8,7 @@
 #include "fieldsync/core/record_state.hpp"
 #include "fieldsync/core/schema.hpp"
 #include "fieldsync/core/sqlite.hpp"
+#include "fieldsync/core/state_digest.hpp"
 #include "row_state.hpp"
 
 namespace fieldsync {
@@ -19,8 +20,10 @@ struct StoredState {
 };
 
 // The SQL table of one collection: a typed column per field (resolved values, for the app
-// to query), plus the engine's columns _conflicted, _seq and _state (the RecordState,
-// encoded relative to its row: row_state.hpp). Knows the SQL; knows nothing of merging.
+// to query), plus the engine's columns _conflicted, _seq, _state (the RecordState, encoded
+// relative to its row: row_state.hpp) and _digest (the state's wire_state_digest, so that
+// naming or comparing held states decodes nothing; NULL in rows stored before it was kept).
+// Knows the SQL; knows nothing of merging.
 class CollectionTable {
  public:
   explicit CollectionTable(const CollectionSchema& schema);
@@ -40,12 +43,14 @@ class CollectionTable {
   // an encoding instead of a decode and a merge.
   std::optional<StoredState> load_unless_same(sqlite::Database& db, const std::string& id, const RecordState& received,
                                               bool* same) const;
-  // Writes the row of `state`, whose id is `id` in text: inserted, or updated in place.
-  void store(sqlite::Database& db, const std::string& id, const RecordState& state, std::uint64_t seq,
-             Row row) const;
+  // Writes the row of `state`, whose id is `id` in text and whose digest is `digest`:
+  // inserted, or updated in place.
+  void store(sqlite::Database& db, const std::string& id, const RecordState& state, const StateDigest& digest,
+             std::uint64_t seq, Row row) const;
   // Inserts the row of `state` unless the table holds `id` already (then nothing is written
   // and it returns false): a bulk load into an empty table skips the load before each insert.
-  bool insert_if_new(sqlite::Database& db, const std::string& id, const RecordState& state, std::uint64_t seq) const;
+  bool insert_if_new(sqlite::Database& db, const std::string& id, const RecordState& state,
+                     const StateDigest& digest, std::uint64_t seq) const;
 
   bool empty(sqlite::Database& db) const;
   // Drops the table's secondary indexes but the one on _seq (which grows in order, so
@@ -61,6 +66,9 @@ class CollectionTable {
   std::string select_prefix() const;
   // Decodes the row a statement selecting row_columns() stands on.
   StoredState read_row(const sqlite::Statement& row) const;
+  // The _digest a statement selected as column `index` (nullopt: the row was stored before
+  // digests were kept).
+  static std::optional<StateDigest> read_digest(const sqlite::Statement& row, int index);
 
  private:
   const CollectionSchema* schema_;
@@ -76,7 +84,7 @@ class CollectionTable {
   bool row_holds(const sqlite::Statement& row, const RecordState& state) const;
 
   void bind_row(sqlite::Statement& statement, const std::string& id, const RecordState& state, std::uint64_t seq,
-                const std::string& encoded) const;
+                const std::string& encoded, const StateDigest& digest) const;
 };
 
 // Quotes an identifier for SQL ("name" -> "\"name\"").

@@ -22,13 +22,16 @@
 
 #include "fieldsync/core/error.hpp"
 #include "fieldsync/core/record_state.hpp"
+#include "fieldsync/core/state_digest.hpp"
 
 namespace fieldsync {
 
-// One page of a pull: the states to merge, the digests of held states the server left out
-// (Batch.unchanged), and the checkpoint stored with them.
+// One page of a pull: the states to merge with the digests of the bytes they came in, the
+// digests of held states the server left out (Batch.unchanged), and the checkpoint stored
+// with them.
 struct PulledPage {
   std::vector<RecordState> states;
+  std::vector<StateDigest> digests;  // one per state
   std::string unchanged;  // kStateDigestBytes each
   std::uint64_t checkpoint = 0;
 };

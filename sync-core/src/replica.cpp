@@ -96,6 +96,9 @@ struct Replica::Impl {
   };
   std::optional<Bulk> bulk;
   bool pull_tally = false;  // Replica::start_pull_tally until forget_untallied
+  // The digest every stored row keeps (CollectionTable's _digest), made with one context.
+  StateDigester digester;
+  std::string wire;  // digest_of's buffer, kept for its capacity
   // The outbox query: referenced collections first (customers before their orders, orders
   // before their lines), then by latest edit, so that a server checking references meets
   // a new record's parent first, even when the parent was edited after the child.
@@ -122,11 +125,18 @@ struct Replica::Impl {
     return "SELECT collection, id, change FROM fs_outbox ORDER BY " + depth + ", change LIMIT ?1";
   }
 
+  StateDigest digest_of(const RecordState& state) {
+    wire.clear();
+    append_wire_state(wire, state);
+    return digester(wire);
+  }
+
   // changes_since over the rows `where` picks in each table: nullopt skips the table, ""
-  // takes every row, else an SQL condition whose parameters from ?3 on are `params`.
+  // takes every row, else an SQL condition whose parameters from ?3 on are `params`. The
+  // rows whose digest `held` names go to batch.held undecoded.
   template <typename Where>
   ChangeBatch changes_where(std::uint64_t after, std::size_t limit, const Where& where,
-                            const std::vector<std::string>& params) {
+                            const std::vector<std::string>& params, const HeldCheck& held = {}) {
     // One indexed range scan per collection, merged by sequence here: a UNION ALL with an
     // ORDER BY would sort everything after `after` again for every page. The page's end is
     // found on the indexes alone, so that only the rows it keeps are decoded.
@@ -160,24 +170,69 @@ struct Replica::Impl {
       }
     }
     std::vector<StoredState> rows;
+    std::vector<std::pair<std::uint64_t, StateDigest>> held_rows;  // seq, digest
     for (const auto& [table, condition] : picked) {
       const std::string name = quoted(table->name());
-      auto& s = db.cached(table->select_prefix() + " WHERE " + name + "._seq > ?1 AND " + name + "._seq <= ?2" +
-                          condition + " ORDER BY _seq");
+      auto range = [&](const std::string& columns) -> sqlite::Statement& {
+        auto& s = db.cached("SELECT " + columns + " FROM " + name + " WHERE " + name + "._seq > ?1 AND " + name +
+                            "._seq <= ?2" + condition + " ORDER BY _seq");
+        s.bind(1, static_cast<std::int64_t>(after)).bind(2, static_cast<std::int64_t>(last));
+        bind_params(s, condition);
+        return s;
+      };
+      // With a held check, the stored digests first: a held row is read no further. The
+      // others (and rows from before digests were kept, hashed here) are decoded below.
+      std::vector<std::pair<std::uint64_t, bool>> unheld;  // seq, whether its digest is unknown
+      if (held) {
+        auto& s = range("_seq, _digest");
+        sqlite::ResetGuard reset(s);
+        while (s.step()) {
+          const auto row_seq = static_cast<std::uint64_t>(s.column_int(0));
+          const auto digest = CollectionTable::read_digest(s, 1);
+          if (digest && held(*digest)) {
+            held_rows.emplace_back(row_seq, *digest);
+          } else {
+            unheld.emplace_back(row_seq, !digest);
+          }
+        }
+        if (unheld.empty()) continue;
+      }
+      auto& s = range(table->row_columns());
       sqlite::ResetGuard reset(s);
-      s.bind(1, static_cast<std::int64_t>(after)).bind(2, static_cast<std::int64_t>(last));
-      bind_params(s, condition);
-      while (s.step()) rows.push_back(table->read_row(s));
+      while (s.step()) {
+        if (!held) {
+          rows.push_back(table->read_row(s));
+          continue;
+        }
+        const auto row_seq = static_cast<std::uint64_t>(s.column_int(1));
+        const auto it = std::lower_bound(unheld.begin(), unheld.end(), std::pair(row_seq, false));
+        if (it == unheld.end() || it->first != row_seq) continue;  // held
+        StoredState row = table->read_row(s);
+        if (it->second) {
+          const StateDigest digest = digest_of(row.state);
+          if (held(digest)) {
+            held_rows.emplace_back(row_seq, digest);
+            continue;
+          }
+        }
+        rows.push_back(std::move(row));
+      }
     }
     std::sort(rows.begin(), rows.end(), [](const StoredState& a, const StoredState& b) { return a.seq < b.seq; });
+    std::sort(held_rows.begin(), held_rows.end());
     batch.states.reserve(rows.size());
     batch.seqs.reserve(rows.size());
     for (auto& row : rows) {
       batch.states.push_back(std::move(row.state));
       batch.seqs.push_back(row.seq);
     }
+    for (const auto& [held_seq, digest] : held_rows) {
+      batch.held_seqs.push_back(held_seq);
+      batch.held.push_back(digest);
+    }
     // Not more: every picked row up to the head is in the batch, the others are skipped.
-    batch.to_seq = batch.more ? batch.seqs.back() : std::max(after, seq);
+    // More: `last` is the sequence of the last row picked.
+    batch.to_seq = batch.more ? last : std::max(after, seq);
     return batch;
   }
 
@@ -415,7 +470,8 @@ struct Replica::Impl {
         if (refusal) throw *refusal;
       }
       const std::optional<std::uint64_t> pending_change = stored ? outbox_change(table.name(), key) : std::nullopt;
-      table.store(db, key, state, ++seq, stored ? CollectionTable::Row::kExisting : CollectionTable::Row::kNew);
+      table.store(db, key, state, digest_of(state), ++seq,
+                  stored ? CollectionTable::Row::kExisting : CollectionTable::Row::kNew);
       if (kind == WriteKind::kUpdate && moves_stage(table.schema(), *before, state)) {
         remember_move(db, table.name(), key, MoveUndo{encode_state(*before), pending_change, seq, dot.counter});
       }
@@ -557,7 +613,8 @@ void Replica::undo_last_move(std::string_view collection, const RecordId& id) {
   const std::string key = id_text(id);
   impl.in_transaction([&] {
     const MoveUndo undo = impl.undoable_move(table, key);
-    table.store(impl.db, key, decode_state(undo.previous_state), ++impl.seq, CollectionTable::Row::kExisting);
+    const RecordState previous = decode_state(undo.previous_state);
+    table.store(impl.db, key, previous, impl.digest_of(previous), ++impl.seq, CollectionTable::Row::kExisting);
     if (undo.previous_change) {
       auto& s = impl.db.cached("UPDATE fs_outbox SET change = ?3 WHERE collection = ?1 AND id = ?2");
       sqlite::ResetGuard reset(s);
@@ -658,14 +715,27 @@ ChangeBatch Replica::changes_since(std::uint64_t seq, std::size_t limit) const {
 }
 
 ChangeBatch Replica::changes_since(std::uint64_t seq, std::size_t limit, const TerritoryFilter& filter) const {
+  return changes_since(seq, limit, &filter, {});
+}
+
+ChangeBatch Replica::changes_since(std::uint64_t seq, std::size_t limit, const TerritoryFilter* filter,
+                                   const HeldCheck& held) const {
+  if (!filter) {
+    return impl_->changes_where(
+        seq, limit, [](const CollectionTable&) { return std::optional<std::string>(""); }, {}, held);
+  }
   // Territories are bound from ?3 on: ?1 and ?2 are changes_where's own.
   return impl_->changes_where(
       seq, limit,
-      [&](const CollectionTable& table) { return territory_condition(*impl_->schema, table.schema(), filter, 3); },
-      filter.territories);
+      [&](const CollectionTable& table) { return territory_condition(*impl_->schema, table.schema(), *filter, 3); },
+      filter->territories, held);
 }
 
-MergeReport Replica::merge(std::span<const RecordState> incoming, MergeDetail detail, const MergeGate& gate) {
+MergeReport Replica::merge(std::span<const RecordState> incoming, MergeDetail detail, const MergeGate& gate,
+                           std::span<const StateDigest> wire_digests) {
+  if (!wire_digests.empty() && wire_digests.size() != incoming.size()) {
+    throw Error(ErrorCode::kInvalidArgument, "merge: one wire digest per incoming state, or none");
+  }
   auto& impl = *impl_;
   return impl.in_transaction([&] {
     MergeReport report;
@@ -682,10 +752,13 @@ MergeReport Replica::merge(std::span<const RecordState> incoming, MergeDetail de
       }
       const auto& table = impl.table(remote.collection);
       const std::string key = id_text(remote.id);
+      // The digest of `remote` as stored: the caller's, hashed from the bytes it received, is
+      // that of the state they decode to once they are canonical.
+      auto remote_digest = [&] { return wire_digests.empty() || sorted ? impl.digest_of(remote) : wire_digests[i]; };
       if (impl.inserts_blindly(table) && !gate && detail == MergeDetail::kCounts) {
         // A bulk load into a table that was empty: most records are new, so insert first
         // and look the record up only when the table holds it already (it came twice).
-        if (table.insert_if_new(impl.db, key, remote, impl.seq + 1)) {
+        if (table.insert_if_new(impl.db, key, remote, remote_digest(), impl.seq + 1)) {
           ++impl.seq;
           impl.observe_stamps(remote);
           ++report.inserted;
@@ -728,7 +801,7 @@ MergeReport Replica::merge(std::span<const RecordState> incoming, MergeDetail de
         }
       }
       impl.observe_stamps(remote);
-      table.store(impl.db, key, merged, outcome.seq,
+      table.store(impl.db, key, merged, stored ? impl.digest_of(merged) : remote_digest(), outcome.seq,
                   stored ? CollectionTable::Row::kExisting : CollectionTable::Row::kNew);
       ++(stored ? report.updated : report.inserted);
       if (detail == MergeDetail::kPerRecord) {
@@ -930,23 +1003,26 @@ std::string Replica::held_state_digests(std::size_t limit) {
   auto& impl = *impl_;
   std::string digests;
   std::size_t count = 0;
-  std::string wire;
-  StateDigester digest_of;
   for (const auto& table : impl.tables) {
-    auto& s = impl.db.cached(table.select_prefix());
+    auto& s = impl.db.cached("SELECT _digest, id FROM " + quoted(table.name()));
     sqlite::ResetGuard reset(s);
     auto* keep = impl.pull_tally ? &impl.db.cached(
                                        "INSERT INTO temp.fs_held_digests (digest, collection, id) VALUES (?1, ?2, ?3)")
                                  : nullptr;
     for (; count < limit && s.step(); ++count) {
-      const RecordState state = table.read_row(s).state;
-      wire.clear();
-      append_wire_state(wire, state);
-      append_digest(digests, digest_of(wire));
+      // Stored with the row; a row from before digests were kept is read and hashed.
+      const auto stored = CollectionTable::read_digest(s, 0);
+      if (stored) {
+        append_digest(digests, *stored);
+      } else {
+        const auto row = table.load(impl.db, std::string(s.column_text(1)));
+        if (!row) throw Error(ErrorCode::kCorruptData, table.name() + " lost a row while it was read");
+        append_digest(digests, impl.digest_of(row->state));
+      }
       if (!keep) continue;
       sqlite::ResetGuard reset_keep(*keep);
       keep->bind_blob(1, std::string_view(digests).substr(digests.size() - kStateDigestBytes));
-      keep->bind(2, table.name()).bind(3, id_text(state.id));
+      keep->bind(2, table.name()).bind(3, s.column_text(1));
       keep->run();
     }
   }
@@ -1111,7 +1187,7 @@ Dismissal Replica::dismiss_rejection(std::string_view collection, const RecordId
     }
     const auto stored = table.load(impl.db, key);
     impl.observe_stamps(*server.state);
-    table.store(impl.db, key, *server.state, ++impl.seq,
+    table.store(impl.db, key, *server.state, impl.digest_of(*server.state), ++impl.seq,
                 stored ? CollectionTable::Row::kExisting : CollectionTable::Row::kNew);
     return Dismissal::kReverted;
   });
@@ -1160,7 +1236,7 @@ ReplicaId Replica::take_new_replica_id() {
       canonicalize(state);
       const auto& table = impl.table(state.collection);
       const std::string key = id_text(state.id);
-      table.store(impl.db, key, state, ++impl.seq, CollectionTable::Row::kExisting);
+      table.store(impl.db, key, state, impl.digest_of(state), ++impl.seq, CollectionTable::Row::kExisting);
       sqlite::ResetGuard reset(requeue);
       requeue.bind(1, state.collection).bind(2, key).bind(3, static_cast<std::int64_t>(dot.counter));
       requeue.run();
@@ -1205,7 +1281,8 @@ ClockCorrection Replica::correct_clock(std::int64_t offset_ms) {
       }
       if (!changed) continue;
       const auto& table = impl.table(entry.state.collection);
-      table.store(impl.db, id_text(entry.state.id), entry.state, ++impl.seq, CollectionTable::Row::kExisting);
+      table.store(impl.db, id_text(entry.state.id), entry.state, impl.digest_of(entry.state), ++impl.seq,
+                  CollectionTable::Row::kExisting);
     }
     // Stamps issued from now on follow the corrected clock, not a future it ran ahead to.
     if (impl.hlc.last().ms() > now) impl.hlc = HybridClock(impl.corrected, Hlc(now, 0));

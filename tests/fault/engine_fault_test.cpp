@@ -17,7 +17,9 @@
 #include <functional>
 #include <iomanip>
 #include <iostream>
+#include <limits>
 #include <memory>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -29,6 +31,8 @@
 #include "fieldsync/core/replica.hpp"
 #include "fieldsync/core/schema.hpp"
 #include "fieldsync/core/sqlite.hpp"
+#include "fieldsync/core/state_codec.hpp"
+#include "fieldsync/core/state_digest.hpp"
 #include "fieldsync/test/temp_dir.hpp"
 
 namespace fieldsync::test {
@@ -47,7 +51,8 @@ void replace_all(std::string& text, const std::string& from, const std::string& 
 
 // Everything observable about a replica, as text: every table's rows (in a fixed order,
 // blobs in hex), the in-memory counters, and integrity_check. The replica's own id is
-// written SELF, so that two runs of take_new_replica_id (which draws a random id) compare.
+// written SELF, so that two runs of take_new_replica_id (which draws a random id) compare;
+// so are the stored digests (they hash that id), once checked against the states.
 std::string view(Replica& replica) {
   // The in-memory state first: counter() rereads the identity row, and with it the rest.
   const ReplicaId id = replica.replica_id();
@@ -57,7 +62,17 @@ std::string view(Replica& replica) {
   out << dump_tables(replica.database().handle());
   out << "last_seq=" << last_seq << " to_seq=" << to_seq << " outbox=" << replica.outbox_size()
       << " counter=" << replica.counter() << " integrity=" << replica.integrity_check() << "\n";
+  const std::string stored = replica.held_state_digests(std::numeric_limits<std::size_t>::max());
+  std::multiset<std::string> stored_set, computed_set;
+  for (std::size_t at = 0; at < stored.size(); at += kStateDigestBytes) stored_set.insert(stored.substr(at, kStateDigestBytes));
+  for (const auto& state : replica.changes_since(0).states) {
+    std::string digest;
+    append_digest(digest, wire_state_digest(encode_wire_state(state)));
+    computed_set.insert(digest);
+  }
+  out << "stored digests are the states' digests: " << (stored_set == computed_set) << "\n";
   std::string text = out.str();
+  for (const auto& digest : stored_set) replace_all(text, hex(digest), "DIGEST");
   replace_all(text, hex(id.raw()), "SELF");
   replace_all(text, id.to_string(), "SELF");
   return text;

@@ -18,9 +18,10 @@ class ForwardingStore : public server::Store {
                           const WriteCheck& check) override {
     return inner_->push(context, records, check);
   }
+  using server::Store::changes_since;
   server::ChangePage changes_since(std::uint64_t after_seq, std::size_t limit, const server::ReadScope& scope,
-                                   const ReadCheck& visible) override {
-    return inner_->changes_since(after_seq, limit, scope, visible);
+                                   const ReadCheck& visible, const HeldCheck& held) override {
+    return inner_->changes_since(after_seq, limit, scope, visible, held);
   }
   std::optional<RecordState> get(const std::string& collection, const RecordId& id) override {
     return inner_->get(collection, id);

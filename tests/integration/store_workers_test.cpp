@@ -44,8 +44,9 @@ class ControlledStore final : public ForwardingStore {
     return entered_.get_future();
   }
 
+  using server::Store::changes_since;
   server::ChangePage changes_since(std::uint64_t after_seq, std::size_t limit, const server::ReadScope& scope,
-                                   const ReadCheck& visible) override {
+                                   const ReadCheck& visible, const HeldCheck& held) override {
     std::chrono::milliseconds delay{0};
     {
       std::lock_guard lock(mutex_);
@@ -55,7 +56,7 @@ class ControlledStore final : public ForwardingStore {
       }
     }
     std::this_thread::sleep_for(delay);
-    return inner().changes_since(after_seq, limit, scope, visible);
+    return inner().changes_since(after_seq, limit, scope, visible, held);
   }
 
   // Listeners are registered here (signal_commit) and with the inner store (its commits).

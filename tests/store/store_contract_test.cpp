@@ -1,10 +1,13 @@
 // The Store interface's promises, checked against both stores: the embedded SQLite store
 // and the PostgreSQL store (a fresh database on ctest's throwaway cluster per test).
 
+#include <algorithm>
 #include <map>
 
 #include <gtest/gtest.h>
 
+#include "fieldsync/core/state_codec.hpp"
+#include "fieldsync/core/state_digest.hpp"
 #include "fieldsync/server/store.hpp"
 #include "store_test_support.hpp"
 
@@ -93,6 +96,44 @@ TEST_P(StoreContractTest, PagesStopAtTheLimitAndTheFilterHidesWithoutStoppingThe
   const auto hidden = store_->changes_since(0, 3, {}, [](const RecordState&) { return false; });
   EXPECT_TRUE(hidden.states.empty());
   EXPECT_EQ(hidden.to_seq, store_->head());
+}
+
+TEST_P(StoreContractTest, AHeldCheckMovesTheStatesItNamesToHeldWithinTheLimitAndTheScope) {
+  Phone phone;
+  std::vector<RecordState> states;
+  for (int i = 0; i < 5; ++i) states.push_back(phone.state("customers", phone.customer("C" + std::to_string(i))));
+  states.push_back(phone.state("customers", phone.customer("South", "south")));
+  const auto pushed = store_->push(session(phone, "sue"), states, accept_all());
+  ASSERT_EQ(pushed.committed.size(), 6u);
+  // The reader holds the second, the fourth and the southern one as they are.
+  std::vector<StateDigest> named;
+  for (std::size_t i : {1u, 3u, 5u}) named.push_back(wire_state_digest(encode_wire_state(states[i])));
+  const HeldCheck held = [&](const StateDigest& d) { return std::find(named.begin(), named.end(), d) != named.end(); };
+
+  const auto all = store_->changes_since(0, 100, {}, everything, held);
+  ASSERT_EQ(all.states.size(), 3u);
+  EXPECT_EQ(all.states[0], states[0]);
+  EXPECT_EQ(all.states[1], states[2]);
+  EXPECT_EQ(all.states[2], states[4]);
+  EXPECT_EQ(all.held, named);
+  EXPECT_EQ(all.held_seqs,
+            (std::vector<std::uint64_t>{pushed.committed[1].seq, pushed.committed[3].seq, pushed.committed[5].seq}));
+  EXPECT_EQ(all.to_seq, pushed.head);
+
+  // Held changes count towards the limit, and the page ends at the last one it took.
+  const auto first = store_->changes_since(0, 2, {}, everything, held);
+  EXPECT_EQ(first.states.size() + first.held.size(), 2u);
+  EXPECT_TRUE(first.more);
+  EXPECT_EQ(first.to_seq, pushed.committed[1].seq);
+  const auto rest = store_->changes_since(first.to_seq, 100, {}, everything, held);
+  EXPECT_EQ(rest.states.size(), 2u);
+  EXPECT_EQ(rest.held.size(), 2u);
+
+  // A northern reader naming the southern state is told nothing of it.
+  const server::ReadScope north{TerritoryFilter{{"north"}, {}}};
+  const auto scoped = store_->changes_since(0, 100, north, everything, held);
+  EXPECT_EQ(scoped.states.size(), 3u);
+  EXPECT_EQ(scoped.held, (std::vector<StateDigest>{named[0], named[1]}));
 }
 
 TEST_P(StoreContractTest, ConcurrentEditsKeepBothSiblingsAndTheAuditSaysSo) {

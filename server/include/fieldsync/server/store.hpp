@@ -11,6 +11,7 @@
 
 #include "fieldsync/core/error.hpp"
 #include "fieldsync/core/record_state.hpp"
+#include "fieldsync/core/state_digest.hpp"
 #include "fieldsync/core/territory_filter.hpp"
 #include "fieldsync/server/principal.hpp"
 
@@ -129,8 +130,9 @@ struct PushResult {
 
 // What a reader's scope can contain (ScopePolicy::read_scope): changes_since reads only
 // those changes, through indexes, instead of every change to judge each. Unset `only`:
-// everything (supervisors, admins, live fan-out). The ReadCheck stays the authority: the
-// scope may let through more than it does, never less.
+// everything (supervisors, admins, live fan-out). The ReadCheck stays the authority over
+// the states a page carries: the scope may let through more than it does, never less. Held
+// states a store compares by stored digest are judged by the scope alone (changes_since).
 struct ReadScope {
   std::optional<TerritoryFilter> only;
 };
@@ -138,6 +140,10 @@ struct ReadScope {
 struct ChangePage {
   std::vector<RecordState> states;
   std::vector<std::uint64_t> seqs;  // each state's server sequence
+  // The changes changes_since's HeldCheck said the reader holds: their digests and
+  // sequences, in sequence order (apart from `states`).
+  std::vector<StateDigest> held;
+  std::vector<std::uint64_t> held_seqs;
   std::uint64_t to_seq = 0;
   bool more = false;
 };
@@ -229,8 +235,19 @@ class Store {
   // page or filtered out by `scope` or `visible` (to_seq moves past other scopes' changes). Pulls and live fan-out both move a phone's
   // checkpoint to `to_seq` (with several servers on one database, a store that hands out
   // sequences before commit must stop its pages below the oldest one still in flight).
+  //
+  // With `held` (a pull from scratch that names the states it holds), the changes whose
+  // state's digest it names go to ChangePage::held instead of `states`. A store that keeps
+  // each state's digest compares it without decoding the state, so `scope` decides alone
+  // for those (ScopePolicy::read_scope is exact: territory_reads.cpp follows the same
+  // declarations as ScopePolicy::territory_of); one that hashes decoded states asks
+  // `visible` first. Either way no state outside the scope is named held.
   virtual ChangePage changes_since(std::uint64_t after_seq, std::size_t limit, const ReadScope& scope,
-                                   const ReadCheck& visible) = 0;
+                                   const ReadCheck& visible, const HeldCheck& held) = 0;
+  ChangePage changes_since(std::uint64_t after_seq, std::size_t limit, const ReadScope& scope,
+                           const ReadCheck& visible) {
+    return changes_since(after_seq, limit, scope, visible, {});
+  }
   virtual std::optional<RecordState> get(const std::string& collection, const RecordId& id) = 0;
   // An alive record of `collection`, other than `except`, whose field `field` shows `value`
   // (what a `unique` field may not repeat), or nullopt. Inside a push's check it sees the

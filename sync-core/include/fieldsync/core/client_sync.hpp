@@ -170,6 +170,8 @@ class ClientSync {
   // pulls have not named yet (each pull names what fits in a frame).
   std::string held_digests_;
   void name_held_states(proto::Pull& pull);
+  // Hashes each received state's bytes as they are decoded: the replica stores the digest.
+  StateDigester digest_of_;
   // The pull under way is a bulk load: it commits with the last page.
   std::optional<Replica::BulkLoad> bulk_;
   // Stores the bulk load's pages but the last (ClientSyncOptions::bulk_store_thread). After

@@ -14,6 +14,7 @@
 #include "fieldsync/core/error.hpp"
 #include "fieldsync/core/record_state.hpp"
 #include "fieldsync/core/schema.hpp"
+#include "fieldsync/core/state_digest.hpp"
 #include "fieldsync/core/territory_filter.hpp"
 
 namespace fieldsync {
@@ -55,6 +56,10 @@ struct ListQuery {
 struct ChangeBatch {
   std::vector<RecordState> states;
   std::vector<std::uint64_t> seqs;  // each state's change sequence
+  // With a HeldCheck: the changes whose digest it said the reader holds, left undecoded, and
+  // their sequences, in sequence order (apart from `states`).
+  std::vector<StateDigest> held;
+  std::vector<std::uint64_t> held_seqs;
   std::uint64_t to_seq = 0;  // checkpoint to ask from next time
   bool more = false;         // the limit cut the batch short
 };
@@ -227,10 +232,18 @@ class Replica {
   ChangeBatch changes_since(std::uint64_t seq, std::size_t limit = 0) const;
   // The same, of the records `filter` keeps only: to_seq still moves past the others.
   ChangeBatch changes_since(std::uint64_t seq, std::size_t limit, const TerritoryFilter& filter) const;
+  // Either (no filter: every record), with the changes whose digest `held` names in
+  // ChangeBatch::held: a pull from scratch of a replica that holds them. A row's digest is
+  // stored with it, so a held row is not decoded. Leaving `held` empty checks nothing.
+  ChangeBatch changes_since(std::uint64_t seq, std::size_t limit, const TerritoryFilter* filter,
+                            const HeldCheck& held) const;
   // Merges received states in one transaction. Invalid states, and those `gate` refuses,
-  // are rejected one by one with a reason; the rest of the batch is merged.
+  // are rejected one by one with a reason; the rest of the batch is merged. `wire_digests`,
+  // if not empty, holds each incoming state's wire_state_digest, hashed by the caller from
+  // the bytes it decoded (a pull's: the server sends canonical states), sparing an encoding
+  // and a hash for each state stored as it came.
   MergeReport merge(std::span<const RecordState> incoming, MergeDetail detail = MergeDetail::kCounts,
-                    const MergeGate& gate = {});
+                    const MergeGate& gate = {}, std::span<const StateDigest> wire_digests = {});
 
   // A load of many received states at once: a first sync, or a pull from scratch. See
   // BulkLoad below; merges made until it finishes use it.

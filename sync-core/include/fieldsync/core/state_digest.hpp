@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -39,6 +40,9 @@ class StateDigester {
   std::unique_ptr<evp_md_ctx_st, FreeContext> context_;
   std::unique_ptr<evp_md_st, FreeDigest> sha256_;
 };
+// Whether the reader of a change holds the state of this digest already (a pull from
+// scratch naming its held states): changes_since leaves those states out.
+using HeldCheck = std::function<bool(const StateDigest&)>;
 // Appends the digest's bytes to `out`: digests travel one after the other in one field.
 void append_digest(std::string& out, const StateDigest& digest);
 
