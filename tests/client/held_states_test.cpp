@@ -139,5 +139,26 @@ TEST_F(HeldStatesTest, TheServerNamesOnlyStatesInTheUsersScope) {
   EXPECT_EQ(stats.unchanged, kCustomers / 2);
 }
 
+TEST_F(HeldStatesTest, RecordsScopedThroughTheirParentAreNamedOnlyInTheParentsTerritory) {
+  // Contacts have no territory of their own: they are in their customer's. The server
+  // compares held rows by their stored digest without decoding them, so the scope's SQL
+  // alone keeps the southern customers' contacts from being confirmed to a northern rep.
+  for (const auto& customer : ids_) {
+    source_.create("contacts", {{"customer_id", Value(customer.to_string())}, {"name", Value(std::string("Li"))}});
+  }
+  ASSERT_EQ(sync_once(source_, server_.url(), token_).pushed, kCustomers);
+  const std::string nora = server_.add_user("nora", server::Role::kRep, {"north"});
+  Replica phone = test::open_replica(dir_, "phone.db");
+  std::vector<RecordState> everything;
+  for (const char* collection : {"customers", "contacts"}) {
+    for (const auto& record : source_.list(collection)) everything.push_back(record.state);
+  }
+  phone.merge(everything);
+
+  const auto stats = sync_once(phone, server_.url(), nora, paged(false));
+  EXPECT_EQ(stats.pulled, 0u);
+  EXPECT_EQ(stats.unchanged, kCustomers);  // the northern half of each collection
+}
+
 }  // namespace
 }  // namespace fieldsync::client
