@@ -159,7 +159,7 @@ std::optional<RecordId> PostgresStore::alive_record_with(const std::string& coll
 }
 
 ChangePage PostgresStore::changes_since(std::uint64_t after_seq, std::size_t limit, const ReadScope& scope,
-                                       const ReadCheck& visible, const HeldCheck& held) {
+                                       const ReadCheck& visible, const HeldStates& held) {
   if (limit == 0) limit = std::numeric_limits<std::int32_t>::max();
   std::optional<ScopedChangesSql> scoped;
   std::string territories;
@@ -177,7 +177,8 @@ ChangePage PostgresStore::changes_since(std::uint64_t after_seq, std::size_t lim
     const std::uint64_t head = read_head(txn);
     ChangePage page;
     page.to_seq = after_seq;
-    auto taken = [&] { return page.states.size() + page.held.size(); };
+    // Held changes fill a page of their own size (HeldStates::limit) besides the states.
+    const std::size_t held_limit = !held ? 0 : held.limit ? held.limit : std::numeric_limits<std::int32_t>::max();
     std::optional<StateDigester> digest_of;
     std::string wire;
     if (held) digest_of.emplace();
@@ -186,37 +187,51 @@ ChangePage PostgresStore::changes_since(std::uint64_t after_seq, std::size_t lim
       return page;
     }
     do {
-      const std::size_t want = limit - taken();
+      const std::size_t want = (limit - page.states.size()) + (held_limit - page.held.size());
       // Within a scope, only its rows: the page's end then skips the others' changes.
       const pqxx::result rows =
           !scoped ? txn.exec_params("SELECT seq, state FROM srv_records WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3",
                                     page.to_seq, head, want)
           : scoped->binds_territories ? txn.exec_params(scoped->sql, page.to_seq, head, want, territories)
                                       : txn.exec_params(scoped->sql, page.to_seq, head, want);
+      std::uint64_t read_to = page.to_seq;  // the rows up to here are in the page or hidden
+      bool full = false;                    // a row did not fit: the page ends before it
       for (const auto& row : rows) {
+        const auto seq = row[0].as<std::uint64_t>();
         const pqxx::binarystring bytes(row[1]);
         RecordState state = decode_state(std::string_view(bytes.get(), bytes.size()));
-        if (!visible(state)) continue;
+        if (!visible(state)) {
+          read_to = seq;
+          continue;
+        }
+        std::optional<StateDigest> held_digest;
         if (digest_of) {
           wire.clear();
           append_wire_state(wire, state);
-          if (const StateDigest digest = (*digest_of)(wire); held(digest)) {
-            page.held.push_back(digest);
-            page.held_seqs.push_back(row[0].as<std::uint64_t>());
-            continue;
-          }
+          if (const StateDigest digest = (*digest_of)(wire); held.check(digest)) held_digest = digest;
         }
-        page.states.push_back(std::move(state));
-        page.seqs.push_back(row[0].as<std::uint64_t>());
+        if (held_digest ? page.held.size() == held_limit : page.states.size() == limit) {
+          full = true;
+          break;
+        }
+        if (held_digest) {
+          page.held.push_back(*held_digest);
+          page.held_seqs.push_back(seq);
+        } else {
+          page.states.push_back(std::move(state));
+          page.seqs.push_back(seq);
+        }
+        read_to = seq;
       }
-      if (rows.size() == want && rows.back()[0].as<std::uint64_t>() < head) {
-        page.to_seq = rows.back()[0].as<std::uint64_t>();
+      if (full || (rows.size() == want && rows.back()[0].as<std::uint64_t>() < head)) {
+        page.to_seq = full ? read_to : rows.back()[0].as<std::uint64_t>();
         page.more = true;
       } else {
         page.to_seq = std::max(after_seq, head);
         page.more = false;
       }
-    } while (page.more && taken() < limit);
+      if (full) break;
+    } while (page.more && page.states.size() < limit && (!held || page.held.size() < held_limit));
     return page;
   });
 }

@@ -91,7 +91,7 @@ class PostgresStore final : public Store {
   using Store::changes_since;
   // Held states are found by hashing each state read (srv_records keeps no digests).
   ChangePage changes_since(std::uint64_t after_seq, std::size_t limit, const ReadScope& scope,
-                           const ReadCheck& visible, const HeldCheck& held) override;
+                           const ReadCheck& visible, const HeldStates& held) override;
   std::optional<RecordState> get(const std::string& collection, const RecordId& id) override;
   std::optional<RecordId> alive_record_with(const std::string& collection, const std::string& field,
                                             const Value& value, const RecordId& except) override;

@@ -257,7 +257,7 @@ class SqliteStore final : public Store {
 
   using Store::changes_since;
   ChangePage changes_since(std::uint64_t after_seq, std::size_t limit, const ReadScope& scope,
-                           const ReadCheck& visible, const HeldCheck& held) override {
+                           const ReadCheck& visible, const HeldStates& held) override {
     std::lock_guard lock(mutex_);
     const ReadSnapshot snapshot(*db_);
     // Read in the snapshot: another connection to the file may have committed since this
@@ -265,12 +265,13 @@ class SqliteStore final : public Store {
     const std::uint64_t head = stored_seq();
     ChangePage page;
     page.to_seq = after_seq;
-    auto taken = [&] { return page.states.size() + page.held.size(); };
+    auto room = [](std::size_t cap, std::size_t used) { return cap ? cap - used : 0; };  // 0: no limit
     do {
       // Held rows are compared by their stored digest, undecoded: the scope's SQL alone
       // picks them (Store::changes_since).
-      ChangeBatch batch =
-          replica_.changes_since(page.to_seq, limit - taken(), scope.only ? &*scope.only : nullptr, held);
+      ChangeBatch batch = replica_.changes_since(page.to_seq, room(limit, page.states.size()),
+                                                 scope.only ? &*scope.only : nullptr,
+                                                 {held.check, room(held.limit, page.held.size())});
       for (std::size_t i = 0; i < batch.states.size(); ++i) {
         if (!visible(batch.states[i])) continue;
         page.states.push_back(std::move(batch.states[i]));
@@ -280,7 +281,7 @@ class SqliteStore final : public Store {
       page.held_seqs.insert(page.held_seqs.end(), batch.held_seqs.begin(), batch.held_seqs.end());
       page.to_seq = batch.to_seq;
       page.more = batch.more;
-    } while (page.more && taken() < limit);
+    } while (page.more && page.states.size() < limit && (!held.limit || page.held.size() < held.limit));
     if (!page.more) page.to_seq = std::max(page.to_seq, head);
     return page;
   }

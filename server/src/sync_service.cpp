@@ -18,6 +18,9 @@
 namespace fieldsync::server {
 namespace {
 
+// Held states a pull page may name per record it may carry (SyncService::pull).
+constexpr std::size_t kHeldPerRecord = 16;
+
 // The requests whose handling Metrics times.
 std::optional<Metrics::Request> timed_request(proto::Envelope::BodyCase body) {
   switch (body) {
@@ -405,8 +408,14 @@ Reply SyncService::pull(Connection& connection, const proto::Envelope& message) 
   // meanwhile marks this connection resync_due (it is not live), seen below.
   auto visible = [&](const RecordState& state) { return scope_.may_read(who, state); };
   const auto& held = connection.held_digests;
-  HeldCheck holds;  // a state the replica holds already: its digest goes instead of its bytes
-  if (!held.empty()) holds = [&](const StateDigest& d) { return std::binary_search(held.begin(), held.end(), d); };
+  // A state the replica holds already: its digest goes instead of its bytes. A page names up
+  // to a frame of them besides its records (kHeldPerRecord times as many, at most): a
+  // redelivery takes few round trips, and few messages against the rate limit.
+  HeldStates holds;
+  if (!held.empty()) {
+    holds.check = [&](const StateDigest& d) { return std::binary_search(held.begin(), held.end(), d); };
+    holds.limit = std::max<std::size_t>(1, std::min(page_budget_bytes(limits_) / kStateDigestBytes, kHeldPerRecord * limit));
+  }
   ChangePage page = store_->changes_since(after_seq, limit, scope_.read_scope(who), visible, holds);
   proto::Envelope reply;
   reply.set_protocol_version(kProtocolVersion);

@@ -132,24 +132,25 @@ struct Replica::Impl {
   }
 
   // changes_since over the rows `where` picks in each table: nullopt skips the table, ""
-  // takes every row, else an SQL condition whose parameters from ?3 on are `params`. The
-  // rows whose digest `held` names go to batch.held undecoded.
+  // takes every row, else an SQL condition whose parameters from ?3 on are `params`. With
+  // `held`, the rows whose digest it names go to batch.held undecoded (held_page).
   template <typename Where>
   ChangeBatch changes_where(std::uint64_t after, std::size_t limit, const Where& where,
-                            const std::vector<std::string>& params, const HeldCheck& held = {}) {
+                            const std::vector<std::string>& params, const HeldStates& held = {}) {
     // One indexed range scan per collection, merged by sequence here: a UNION ALL with an
     // ORDER BY would sort everything after `after` again for every page. The page's end is
     // found on the indexes alone, so that only the rows it keeps are decoded.
-    std::vector<std::pair<const CollectionTable*, std::string>> picked;  // table, " AND condition"
+    std::vector<PickedTable> picked;
     for (const auto& table : tables) {
       auto condition = where(table);
-      if (condition) picked.emplace_back(&table, condition->empty() ? "" : " AND (" + *condition + ")");
+      if (condition) picked.push_back({&table, condition->empty() ? "" : " AND (" + *condition + ")"});
     }
     // Only a condition takes parameters: a table read whole has none to bind.
     auto bind_params = [&](sqlite::Statement& s, const std::string& condition) {
       if (condition.empty()) return;
       for (std::size_t i = 0; i < params.size(); ++i) s.bind(static_cast<int>(i) + 3, params[i]);
     };
+    if (held) return held_page(after, limit, picked, bind_params, held);
     std::uint64_t last = std::numeric_limits<std::int64_t>::max();
     ChangeBatch batch;
     if (limit) {
@@ -170,47 +171,104 @@ struct Replica::Impl {
       }
     }
     std::vector<StoredState> rows;
-    std::vector<std::pair<std::uint64_t, StateDigest>> held_rows;  // seq, digest
     for (const auto& [table, condition] : picked) {
       const std::string name = quoted(table->name());
-      auto range = [&](const std::string& columns) -> sqlite::Statement& {
-        auto& s = db.cached("SELECT " + columns + " FROM " + name + " WHERE " + name + "._seq > ?1 AND " + name +
-                            "._seq <= ?2" + condition + " ORDER BY _seq");
-        s.bind(1, static_cast<std::int64_t>(after)).bind(2, static_cast<std::int64_t>(last));
-        bind_params(s, condition);
-        return s;
-      };
-      // With a held check, the stored digests first: a held row is read no further. The
-      // others (and rows from before digests were kept, hashed here) are decoded below.
-      std::vector<std::pair<std::uint64_t, bool>> unheld;  // seq, whether its digest is unknown
-      if (held) {
-        auto& s = range("_seq, _digest");
-        sqlite::ResetGuard reset(s);
-        while (s.step()) {
-          const auto row_seq = static_cast<std::uint64_t>(s.column_int(0));
-          const auto digest = CollectionTable::read_digest(s, 1);
-          if (digest && held(*digest)) {
-            held_rows.emplace_back(row_seq, *digest);
-          } else {
-            unheld.emplace_back(row_seq, !digest);
-          }
-        }
-        if (unheld.empty()) continue;
-      }
-      auto& s = range(table->row_columns());
+      auto& s = db.cached(table->select_prefix() + " WHERE " + name + "._seq > ?1 AND " + name + "._seq <= ?2" +
+                          condition + " ORDER BY _seq");
       sqlite::ResetGuard reset(s);
+      s.bind(1, static_cast<std::int64_t>(after)).bind(2, static_cast<std::int64_t>(last));
+      bind_params(s, condition);
+      while (s.step()) rows.push_back(table->read_row(s));
+    }
+    take_rows(batch, rows);
+    // Not more: every picked row up to the head is in the batch, the others are skipped.
+    batch.to_seq = batch.more ? batch.seqs.back() : std::max(after, seq);
+    return batch;
+  }
+
+  struct PickedTable {
+    const CollectionTable* table;
+    std::string condition;  // " AND (...)", or "" for every row
+  };
+
+  static void take_rows(ChangeBatch& batch, std::vector<StoredState>& rows) {
+    std::sort(rows.begin(), rows.end(), [](const StoredState& a, const StoredState& b) { return a.seq < b.seq; });
+    batch.states.reserve(rows.size());
+    batch.seqs.reserve(rows.size());
+    for (auto& row : rows) {
+      batch.states.push_back(std::move(row.state));
+      batch.seqs.push_back(row.seq);
+    }
+  }
+
+  // changes_where with `held`: the page ends at `limit` states or `held.limit` held changes,
+  // whichever comes first. Its end is found on the stored digests (the _seq index and the
+  // rows' _digest): a held row is read no further, so only the states sent are decoded. A
+  // row from before digests were kept is decoded and hashed.
+  template <typename BindParams>
+  ChangeBatch held_page(std::uint64_t after, std::size_t limit, const std::vector<PickedTable>& picked,
+                        const BindParams& bind_params, const HeldStates& held) {
+    struct Entry {
+      std::uint64_t seq;
+      std::optional<StateDigest> digest;  // nullopt: not stored
+      std::size_t table;                  // index in `picked`
+      bool held = false;
+    };
+    // Each table's first limit + held.limit + 1 rows hold the page and tell whether more come.
+    const std::int64_t fetch =
+        limit && held.limit ? static_cast<std::int64_t>(limit + held.limit + 1) : std::int64_t{-1};
+    std::vector<Entry> entries;
+    for (std::size_t t = 0; t < picked.size(); ++t) {
+      const std::string name = quoted(picked[t].table->name());
+      auto& s = db.cached("SELECT _seq, _digest FROM " + name + " WHERE " + name + "._seq > ?1" +
+                          picked[t].condition + " ORDER BY _seq LIMIT ?2");
+      sqlite::ResetGuard reset(s);
+      s.bind(1, static_cast<std::int64_t>(after)).bind(2, fetch);
+      bind_params(s, picked[t].condition);
       while (s.step()) {
-        if (!held) {
-          rows.push_back(table->read_row(s));
-          continue;
-        }
+        entries.push_back({static_cast<std::uint64_t>(s.column_int(0)), CollectionTable::read_digest(s, 1), t});
+      }
+    }
+    std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.seq < b.seq; });
+    std::size_t taken = 0, states = 0, held_count = 0;
+    for (; taken < entries.size(); ++taken) {
+      Entry& e = entries[taken];
+      e.held = e.digest && held.check(*e.digest);
+      std::size_t& count = e.held ? held_count : states;
+      if (const std::size_t cap = e.held ? held.limit : limit; cap && count == cap) break;
+      ++count;
+    }
+    ChangeBatch batch;
+    batch.more = taken < entries.size();
+    const std::uint64_t last = taken ? entries[taken - 1].seq : after;
+    std::vector<std::pair<std::uint64_t, StateDigest>> held_rows;  // seq, digest
+    std::vector<std::vector<std::pair<std::uint64_t, bool>>> unheld(picked.size());  // seq, digest unknown
+    for (std::size_t i = 0; i < taken; ++i) {
+      const Entry& e = entries[i];
+      if (e.held) {
+        held_rows.emplace_back(e.seq, *e.digest);
+      } else {
+        unheld[e.table].emplace_back(e.seq, !e.digest);
+      }
+    }
+    std::vector<StoredState> rows;
+    for (std::size_t t = 0; t < picked.size(); ++t) {
+      if (unheld[t].empty()) continue;
+      const auto& [table, condition] = picked[t];
+      const std::string name = quoted(table->name());
+      auto& s = db.cached(table->select_prefix() + " WHERE " + name + "._seq > ?1 AND " + name + "._seq <= ?2" +
+                          condition + " ORDER BY _seq");
+      sqlite::ResetGuard reset(s);
+      s.bind(1, static_cast<std::int64_t>(after)).bind(2, static_cast<std::int64_t>(last));
+      bind_params(s, condition);
+      const auto& wanted = unheld[t];  // in sequence order
+      while (s.step()) {
         const auto row_seq = static_cast<std::uint64_t>(s.column_int(1));
-        const auto it = std::lower_bound(unheld.begin(), unheld.end(), std::pair(row_seq, false));
-        if (it == unheld.end() || it->first != row_seq) continue;  // held
+        const auto it = std::lower_bound(wanted.begin(), wanted.end(), std::pair(row_seq, false));
+        if (it == wanted.end() || it->first != row_seq) continue;  // held
         StoredState row = table->read_row(s);
         if (it->second) {
-          const StateDigest digest = digest_of(row.state);
-          if (held(digest)) {
+          if (const StateDigest digest = digest_of(row.state); held.check(digest)) {
             held_rows.emplace_back(row_seq, digest);
             continue;
           }
@@ -218,20 +276,12 @@ struct Replica::Impl {
         rows.push_back(std::move(row));
       }
     }
-    std::sort(rows.begin(), rows.end(), [](const StoredState& a, const StoredState& b) { return a.seq < b.seq; });
+    take_rows(batch, rows);
     std::sort(held_rows.begin(), held_rows.end());
-    batch.states.reserve(rows.size());
-    batch.seqs.reserve(rows.size());
-    for (auto& row : rows) {
-      batch.states.push_back(std::move(row.state));
-      batch.seqs.push_back(row.seq);
-    }
     for (const auto& [held_seq, digest] : held_rows) {
       batch.held_seqs.push_back(held_seq);
       batch.held.push_back(digest);
     }
-    // Not more: every picked row up to the head is in the batch, the others are skipped.
-    // More: `last` is the sequence of the last row picked.
     batch.to_seq = batch.more ? last : std::max(after, seq);
     return batch;
   }
@@ -719,7 +769,7 @@ ChangeBatch Replica::changes_since(std::uint64_t seq, std::size_t limit, const T
 }
 
 ChangeBatch Replica::changes_since(std::uint64_t seq, std::size_t limit, const TerritoryFilter* filter,
-                                   const HeldCheck& held) const {
+                                   const HeldStates& held) const {
   if (!filter) {
     return impl_->changes_where(
         seq, limit, [](const CollectionTable&) { return std::optional<std::string>(""); }, {}, held);

@@ -93,6 +93,9 @@ TEST_F(FirstSyncTest, AResyncOfAHeldReplicaIsOneLoadThatForgetsWhatTheServerDoes
 
   SyncOptions options = bulk_options();
   options.sync.bulk_store_thread = false;  // so that the tally may be read between pages
+  // Held states fill pages 16 times the records a page may carry: pages of 10 records, so
+  // that the 400 held ones still take several.
+  options.sync.pull_batch = 10;
   std::size_t tallied_mid_load = 0;
   options.on_progress = [&](const ClientSync& sync) {
     // Every record comes back unchanged (Batch.unchanged): tallied by its digest.

@@ -55,6 +55,19 @@ TEST_F(HeldStatesTest, ARedeliveryReceivesNoStateTheReplicaHolds) {
   }
 }
 
+TEST_F(HeldStatesTest, ARedeliveryTakesFewPagesAndStaysWithinTheMessageRate) {
+  // Held states fill pages of their own size (16 times the records a page may carry), so a
+  // phone redelivered a million records does not send a thousand pulls in a second and get
+  // cut off by the rate limit. Here: 200 held states, pages of 40 records, 3 messages a second.
+  Replica phone = test::open_replica(dir_, "phone.db");
+  ASSERT_EQ(sync_once(phone, server_.url(), token_, paged(true)).pulled, kCustomers);
+  server_.stop();
+  server_.start(0, [](server::ServerConfig& config) { config.limits.max_messages_per_second = 3; });
+  const auto again = redeliver(phone, paged(true));
+  EXPECT_EQ(again.pulled, 0u);
+  EXPECT_EQ(again.unchanged, kCustomers);
+}
+
 TEST_F(HeldStatesTest, WithoutNamingThemEveryStateComesAgain) {
   Replica phone = test::open_replica(dir_, "phone.db");
   sync_once(phone, server_.url(), token_, paged(true));

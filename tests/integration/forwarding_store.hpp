@@ -20,7 +20,7 @@ class ForwardingStore : public server::Store {
   }
   using server::Store::changes_since;
   server::ChangePage changes_since(std::uint64_t after_seq, std::size_t limit, const server::ReadScope& scope,
-                                   const ReadCheck& visible, const HeldCheck& held) override {
+                                   const ReadCheck& visible, const HeldStates& held) override {
     return inner_->changes_since(after_seq, limit, scope, visible, held);
   }
   std::optional<RecordState> get(const std::string& collection, const RecordId& id) override {

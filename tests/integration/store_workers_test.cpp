@@ -46,7 +46,7 @@ class ControlledStore final : public ForwardingStore {
 
   using server::Store::changes_since;
   server::ChangePage changes_since(std::uint64_t after_seq, std::size_t limit, const server::ReadScope& scope,
-                                   const ReadCheck& visible, const HeldCheck& held) override {
+                                   const ReadCheck& visible, const HeldStates& held) override {
     std::chrono::milliseconds delay{0};
     {
       std::lock_guard lock(mutex_);

@@ -98,7 +98,7 @@ TEST_P(StoreContractTest, PagesStopAtTheLimitAndTheFilterHidesWithoutStoppingThe
   EXPECT_EQ(hidden.to_seq, store_->head());
 }
 
-TEST_P(StoreContractTest, AHeldCheckMovesTheStatesItNamesToHeldWithinTheLimitAndTheScope) {
+TEST_P(StoreContractTest, HeldStatesAreNamedInSequenceOrderWithinTheirOwnLimitAndTheScope) {
   Phone phone;
   std::vector<RecordState> states;
   for (int i = 0; i < 5; ++i) states.push_back(phone.state("customers", phone.customer("C" + std::to_string(i))));
@@ -108,7 +108,7 @@ TEST_P(StoreContractTest, AHeldCheckMovesTheStatesItNamesToHeldWithinTheLimitAnd
   // The reader holds the second, the fourth and the southern one as they are.
   std::vector<StateDigest> named;
   for (std::size_t i : {1u, 3u, 5u}) named.push_back(wire_state_digest(encode_wire_state(states[i])));
-  const HeldCheck held = [&](const StateDigest& d) { return std::find(named.begin(), named.end(), d) != named.end(); };
+  const HeldStates held{[&](const StateDigest& d) { return std::find(named.begin(), named.end(), d) != named.end(); }};
 
   const auto all = store_->changes_since(0, 100, {}, everything, held);
   ASSERT_EQ(all.states.size(), 3u);
@@ -120,14 +120,23 @@ TEST_P(StoreContractTest, AHeldCheckMovesTheStatesItNamesToHeldWithinTheLimitAnd
             (std::vector<std::uint64_t>{pushed.committed[1].seq, pushed.committed[3].seq, pushed.committed[5].seq}));
   EXPECT_EQ(all.to_seq, pushed.head);
 
-  // Held changes count towards the limit, and the page ends at the last one it took.
-  const auto first = store_->changes_since(0, 2, {}, everything, held);
-  EXPECT_EQ(first.states.size() + first.held.size(), 2u);
-  EXPECT_TRUE(first.more);
-  EXPECT_EQ(first.to_seq, pushed.committed[1].seq);
-  const auto rest = store_->changes_since(first.to_seq, 100, {}, everything, held);
-  EXPECT_EQ(rest.states.size(), 2u);
-  EXPECT_EQ(rest.held.size(), 2u);
+  // A page ends at its limit of states or of held changes, whichever comes first (the two
+  // are counted apart), after the last change it took. Sequence order: 0 1h 2 3h 4 5h.
+  const auto two_states = store_->changes_since(0, 2, {}, everything, held);
+  EXPECT_EQ(two_states.states.size(), 2u);
+  EXPECT_EQ(two_states.held.size(), 2u);
+  EXPECT_TRUE(two_states.more);
+  EXPECT_EQ(two_states.to_seq, pushed.committed[3].seq);
+  const HeldStates one_at_a_time{held.check, 1};
+  const auto one_held = store_->changes_since(0, 100, {}, everything, one_at_a_time);
+  EXPECT_EQ(one_held.states.size(), 2u);
+  EXPECT_EQ(one_held.held, std::vector<StateDigest>{named[0]});
+  EXPECT_TRUE(one_held.more);
+  EXPECT_EQ(one_held.to_seq, pushed.committed[2].seq);
+  const auto rest = store_->changes_since(two_states.to_seq, 100, {}, everything, held);
+  EXPECT_EQ(rest.states.size(), 1u);
+  EXPECT_EQ(rest.held, std::vector<StateDigest>{named[2]});
+  EXPECT_FALSE(rest.more);
 
   // A northern reader naming the southern state is told nothing of it.
   const server::ReadScope north{TerritoryFilter{{"north"}, {}}};

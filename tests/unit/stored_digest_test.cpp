@@ -128,19 +128,19 @@ TEST_F(StoredDigestTest, AReplicaFromBeforeDigestsNamesItsStatesAndGetsDigestsAs
 
   // changes_since compares the old row by hashing it.
   const StateDigest old = digest_of(*r.state("customers", kept));
-  const auto batch = r.changes_since(0, 0, nullptr, [&](const StateDigest& d) { return d == old; });
+  const auto batch = r.changes_since(0, 0, nullptr, HeldStates{[&](const StateDigest& d) { return d == old; }});
   EXPECT_EQ(batch.held, std::vector<StateDigest>{old});
   ASSERT_EQ(batch.states.size(), 1u);
   EXPECT_EQ(batch.states[0].id, edited);
 }
 
-TEST_F(StoredDigestTest, ChangesSinceLeavesHeldRowsOutInSequenceOrderAndCountsThemInTheLimit) {
+TEST_F(StoredDigestTest, ChangesSinceLeavesHeldRowsOutInSequenceOrderWithALimitOfTheirOwn) {
   Replica r = open();
   std::vector<RecordId> ids;
   for (int i = 0; i < 6; ++i) ids.push_back(customer(r, "C" + std::to_string(i)));
   std::vector<StateDigest> held;
   for (int i : {4, 1}) held.push_back(digest_of(*r.state("customers", ids[static_cast<std::size_t>(i)])));
-  const HeldCheck holds = [&](const StateDigest& d) { return std::find(held.begin(), held.end(), d) != held.end(); };
+  const HeldStates holds{[&](const StateDigest& d) { return std::find(held.begin(), held.end(), d) != held.end(); }};
 
   const auto all = r.changes_since(0, 0, nullptr, holds);
   EXPECT_EQ(all.states.size(), 4u);
@@ -149,11 +149,22 @@ TEST_F(StoredDigestTest, ChangesSinceLeavesHeldRowsOutInSequenceOrderAndCountsTh
   EXPECT_LT(all.held_seqs[0], all.held_seqs[1]);
   EXPECT_FALSE(all.more);
 
-  const auto first = r.changes_since(0, 2, nullptr, holds);
-  EXPECT_EQ(first.states.size(), 1u);
-  EXPECT_EQ(first.held.size(), 1u);
-  EXPECT_TRUE(first.more);
-  EXPECT_EQ(first.to_seq, first.held_seqs.back());
+  // A page ends at its limit of states or of held changes, whichever comes first; the two
+  // are counted apart. Sequence order: 0 1h 2 3 4h 5.
+  const auto two_states = r.changes_since(0, 2, nullptr, holds);
+  EXPECT_EQ(two_states.states.size(), 2u);
+  EXPECT_EQ(two_states.held, std::vector<StateDigest>{held[1]});
+  EXPECT_TRUE(two_states.more);
+  EXPECT_EQ(two_states.to_seq, two_states.seqs.back());
+  const auto one_held = r.changes_since(0, 10, nullptr, HeldStates{holds.check, 1});
+  EXPECT_EQ(one_held.states.size(), 3u);
+  EXPECT_EQ(one_held.held.size(), 1u);
+  EXPECT_TRUE(one_held.more);
+  EXPECT_EQ(one_held.to_seq, one_held.seqs.back());
+  const auto rest = r.changes_since(one_held.to_seq, 10, nullptr, HeldStates{holds.check, 1});
+  EXPECT_EQ(rest.states.size(), 1u);
+  EXPECT_EQ(rest.held, std::vector<StateDigest>{held[0]});
+  EXPECT_FALSE(rest.more);
   // Without a check, nothing is held.
   EXPECT_TRUE(r.changes_since(0, 0, nullptr, {}).held.empty());
   EXPECT_EQ(r.changes_since(0, 0, nullptr, {}).states.size(), 6u);

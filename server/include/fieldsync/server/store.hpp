@@ -243,7 +243,7 @@ class Store {
   // declarations as ScopePolicy::territory_of); one that hashes decoded states asks
   // `visible` first. Either way no state outside the scope is named held.
   virtual ChangePage changes_since(std::uint64_t after_seq, std::size_t limit, const ReadScope& scope,
-                                   const ReadCheck& visible, const HeldCheck& held) = 0;
+                                   const ReadCheck& visible, const HeldStates& held) = 0;
   ChangePage changes_since(std::uint64_t after_seq, std::size_t limit, const ReadScope& scope,
                            const ReadCheck& visible) {
     return changes_since(after_seq, limit, scope, visible, {});

@@ -233,10 +233,11 @@ class Replica {
   // The same, of the records `filter` keeps only: to_seq still moves past the others.
   ChangeBatch changes_since(std::uint64_t seq, std::size_t limit, const TerritoryFilter& filter) const;
   // Either (no filter: every record), with the changes whose digest `held` names in
-  // ChangeBatch::held: a pull from scratch of a replica that holds them. A row's digest is
-  // stored with it, so a held row is not decoded. Leaving `held` empty checks nothing.
+  // ChangeBatch::held (at most held.limit of them besides `limit` states): a pull from
+  // scratch of a replica that holds them. A row's digest is stored with it, so a held row
+  // is not decoded. An empty `held` checks nothing.
   ChangeBatch changes_since(std::uint64_t seq, std::size_t limit, const TerritoryFilter* filter,
-                            const HeldCheck& held) const;
+                            const HeldStates& held) const;
   // Merges received states in one transaction. Invalid states, and those `gate` refuses,
   // are rejected one by one with a reason; the rest of the batch is merged. `wire_digests`,
   // if not empty, holds each incoming state's wire_state_digest, hashed by the caller from

@@ -40,9 +40,16 @@ class StateDigester {
   std::unique_ptr<evp_md_ctx_st, FreeContext> context_;
   std::unique_ptr<evp_md_st, FreeDigest> sha256_;
 };
-// Whether the reader of a change holds the state of this digest already (a pull from
-// scratch naming its held states): changes_since leaves those states out.
+// What the reader of changes holds already (a pull from scratch naming its held states):
+// changes_since names those changes by digest instead of reading their states. A page
+// holds at most `limit` of them (0: no limit) besides its limit of states: they cost 16
+// bytes each and nothing to decode, so that a redelivery takes few pages.
 using HeldCheck = std::function<bool(const StateDigest&)>;
+struct HeldStates {
+  HeldCheck check;  // empty: the reader names nothing
+  std::size_t limit = 0;
+  explicit operator bool() const { return static_cast<bool>(check); }
+};
 // Appends the digest's bytes to `out`: digests travel one after the other in one field.
 void append_digest(std::string& out, const StateDigest& digest);
 
