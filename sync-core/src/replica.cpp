@@ -131,65 +131,78 @@ struct Replica::Impl {
     return digester(wire);
   }
 
-  // changes_since over the rows `where` picks in each table: nullopt skips the table, ""
-  // takes every row, else an SQL condition whose parameters from ?3 on are `params`. With
-  // `held`, the rows whose digest it names go to batch.held undecoded (held_page).
-  template <typename Where>
-  ChangeBatch changes_where(std::uint64_t after, std::size_t limit, const Where& where,
-                            const std::vector<std::string>& params, const HeldStates& held = {}) {
-    // One indexed range scan per collection, merged by sequence here: a UNION ALL with an
-    // ORDER BY would sort everything after `after` again for every page. The page's end is
-    // found on the indexes alone, so that only the rows it keeps are decoded.
-    std::vector<PickedTable> picked;
+  // A range of rows changes_since reads in sequence order: a table's rows, or those of one
+  // of its territories.
+  struct RowSource {
+    const CollectionTable* table;
+    std::string condition;            // " AND (...)", or "" for every row
+    std::vector<std::string> params;  // the condition's, bound from ?3 on
+  };
+
+  // The sources of changes_since: every table whole, or the rows `filter` keeps. A table
+  // with a territory column is read a territory at a time: each is then one range of its
+  // (territory, _seq) index, in order. A single IN (...) over the territories has SQLite
+  // read and sort every remaining row of the scope for each page, which made a pull from
+  // scratch quadratic in the scope.
+  std::vector<RowSource> row_sources(const TerritoryFilter* filter) const {
+    std::vector<RowSource> sources;
     for (const auto& table : tables) {
-      auto condition = where(table);
-      if (condition) picked.push_back({&table, condition->empty() ? "" : " AND (" + *condition + ")"});
-    }
-    // Only a condition takes parameters: a table read whole has none to bind.
-    auto bind_params = [&](sqlite::Statement& s, const std::string& condition) {
-      if (condition.empty()) return;
-      for (std::size_t i = 0; i < params.size(); ++i) s.bind(static_cast<int>(i) + 3, params[i]);
-    };
-    if (held) return held_page(after, limit, picked, bind_params, held);
-    std::uint64_t last = std::numeric_limits<std::int64_t>::max();
-    ChangeBatch batch;
-    if (limit) {
-      std::vector<std::uint64_t> seqs;
-      for (const auto& [table, condition] : picked) {
-        const std::string name = quoted(table->name());
-        auto& s = db.cached("SELECT _seq FROM " + name + " WHERE " + name + "._seq > ?1" + condition +
-                            " ORDER BY _seq LIMIT ?2");
-        sqlite::ResetGuard reset(s);
-        s.bind(1, static_cast<std::int64_t>(after)).bind(2, static_cast<std::int64_t>(limit + 1));
-        bind_params(s, condition);
-        while (s.step()) seqs.push_back(static_cast<std::uint64_t>(s.column_int(0)));
+      if (!filter) {
+        sources.push_back({&table, "", {}});
+        continue;
       }
-      batch.more = seqs.size() > limit;
-      if (batch.more) {
-        std::nth_element(seqs.begin(), seqs.begin() + static_cast<std::ptrdiff_t>(limit - 1), seqs.end());
-        last = seqs[limit - 1];
+      // Territories are bound from ?3 on: ?1 and ?2 are the range's own.
+      if (!table.schema().territory_field.empty() && filter->territories.size() > 1) {
+        // Each territory once: a range read twice would repeat its rows.
+        std::vector<std::string> territories = filter->territories;
+        std::sort(territories.begin(), territories.end());
+        territories.erase(std::unique(territories.begin(), territories.end()), territories.end());
+        for (const auto& territory : territories) {
+          const TerritoryFilter one{{territory}, filter->whole_collections};
+          if (auto condition = territory_condition(*schema, table.schema(), one, 3)) {
+            sources.push_back({&table, condition->empty() ? "" : " AND (" + *condition + ")", {territory}});
+            if (condition->empty()) break;  // the whole table
+          }
+        }
+        continue;
+      }
+      if (auto condition = territory_condition(*schema, table.schema(), *filter, 3)) {
+        sources.push_back({&table, condition->empty() ? "" : " AND (" + *condition + ")",
+                           condition->empty() ? std::vector<std::string>{} : filter->territories});
       }
     }
-    std::vector<StoredState> rows;
-    for (const auto& [table, condition] : picked) {
-      const std::string name = quoted(table->name());
-      auto& s = db.cached(table->select_prefix() + " WHERE " + name + "._seq > ?1 AND " + name + "._seq <= ?2" +
-                          condition + " ORDER BY _seq");
-      sqlite::ResetGuard reset(s);
-      s.bind(1, static_cast<std::int64_t>(after)).bind(2, static_cast<std::int64_t>(last));
-      bind_params(s, condition);
-      while (s.step()) rows.push_back(table->read_row(s));
-    }
-    take_rows(batch, rows);
-    // Not more: every picked row up to the head is in the batch, the others are skipped.
-    batch.to_seq = batch.more ? batch.seqs.back() : std::max(after, seq);
-    return batch;
+    return sources;
   }
 
-  struct PickedTable {
-    const CollectionTable* table;
-    std::string condition;  // " AND (...)", or "" for every row
-  };
+  // A cached statement over `source`'s rows after ?1 (and up to ?2 if `bounded`), in sequence
+  // order, selecting `columns`; bound but for ?2 of an unbounded one (its LIMIT).
+  sqlite::Statement& source_rows(const RowSource& source, const std::string& columns, bool bounded,
+                                 std::uint64_t after, std::uint64_t last) {
+    const std::string name = quoted(source.table->name());
+    auto& s = db.cached("SELECT " + columns + " FROM " + name + " WHERE " + name + "._seq > ?1" +
+                        (bounded ? " AND " + name + "._seq <= ?2" : "") + source.condition + " ORDER BY _seq" +
+                        (bounded ? "" : " LIMIT ?2"));
+    s.bind(1, static_cast<std::int64_t>(after));
+    if (bounded) s.bind(2, static_cast<std::int64_t>(last));
+    for (std::size_t i = 0; i < source.params.size(); ++i) s.bind(static_cast<int>(i) + 3, source.params[i]);
+    return s;
+  }
+
+  // The sequences of the first `count` changes after `after` over `sources` (every one if
+  // `count` is 0), from the indexes alone, sorted; one more if there are more.
+  std::vector<std::uint64_t> first_seqs(const std::vector<RowSource>& sources, std::uint64_t after,
+                                        std::size_t count) {
+    std::vector<std::uint64_t> seqs;
+    for (const auto& source : sources) {
+      auto& s = source_rows(source, "_seq", false, after, 0);
+      sqlite::ResetGuard reset(s);
+      s.bind(2, count ? static_cast<std::int64_t>(count + 1) : std::int64_t{-1});
+      while (s.step()) seqs.push_back(static_cast<std::uint64_t>(s.column_int(0)));
+    }
+    std::sort(seqs.begin(), seqs.end());
+    if (count && seqs.size() > count + 1) seqs.resize(count + 1);
+    return seqs;
+  }
 
   static void take_rows(ChangeBatch& batch, std::vector<StoredState>& rows) {
     std::sort(rows.begin(), rows.end(), [](const StoredState& a, const StoredState& b) { return a.seq < b.seq; });
@@ -201,32 +214,55 @@ struct Replica::Impl {
     }
   }
 
-  // changes_where with `held`: the page ends at `limit` states or `held.limit` held changes,
-  // whichever comes first. Its end is found on the stored digests (the _seq index and the
-  // rows' _digest): a held row is read no further, so only the states sent are decoded. A
-  // row from before digests were kept is decoded and hashed.
-  template <typename BindParams>
-  ChangeBatch held_page(std::uint64_t after, std::size_t limit, const std::vector<PickedTable>& picked,
-                        const BindParams& bind_params, const HeldStates& held) {
+  // changes_since over `sources`, merged by sequence here: a UNION ALL with an ORDER BY
+  // would sort everything after `after` again for every page. The page's end is found on
+  // the indexes alone, so that only the rows it keeps are decoded. With `held`, see
+  // held_page.
+  ChangeBatch changes_of(const std::vector<RowSource>& sources, std::uint64_t after, std::size_t limit,
+                         const HeldStates& held) {
+    if (held) return held_page(sources, after, limit, held);
+    ChangeBatch batch;
+    std::uint64_t last = std::numeric_limits<std::int64_t>::max();
+    if (limit) {
+      const auto seqs = first_seqs(sources, after, limit);
+      batch.more = seqs.size() > limit;
+      if (batch.more) last = seqs[limit - 1];
+    }
+    std::vector<StoredState> rows;
+    for (const auto& source : sources) {
+      auto& s = source_rows(source, source.table->row_columns(), true, after, last);
+      sqlite::ResetGuard reset(s);
+      while (s.step()) rows.push_back(source.table->read_row(s));
+    }
+    take_rows(batch, rows);
+    // Not more: every picked row up to the head is in the batch, the others are skipped.
+    batch.to_seq = batch.more ? batch.seqs.back() : std::max(after, seq);
+    return batch;
+  }
+
+  // changes_of with `held`: the page ends at `limit` states or `held.limit` held changes,
+  // whichever comes first, so within its first limit + held.limit + 1 changes. Their end is
+  // found on the indexes, then the rows up to it are read for their stored digests: a held
+  // row is read no further, so only the states sent are decoded. A row from before digests
+  // were kept is decoded and hashed.
+  ChangeBatch held_page(const std::vector<RowSource>& sources, std::uint64_t after, std::size_t limit,
+                        const HeldStates& held) {
+    const std::size_t window = limit && held.limit ? limit + held.limit + 1 : 0;
+    const auto seqs = first_seqs(sources, after, window);
+    const std::uint64_t window_last =
+        window && seqs.size() > window ? seqs[window - 1] : std::numeric_limits<std::int64_t>::max();
     struct Entry {
       std::uint64_t seq;
       std::optional<StateDigest> digest;  // nullopt: not stored
-      std::size_t table;                  // index in `picked`
+      std::size_t source;
       bool held = false;
     };
-    // Each table's first limit + held.limit + 1 rows hold the page and tell whether more come.
-    const std::int64_t fetch =
-        limit && held.limit ? static_cast<std::int64_t>(limit + held.limit + 1) : std::int64_t{-1};
     std::vector<Entry> entries;
-    for (std::size_t t = 0; t < picked.size(); ++t) {
-      const std::string name = quoted(picked[t].table->name());
-      auto& s = db.cached("SELECT _seq, _digest FROM " + name + " WHERE " + name + "._seq > ?1" +
-                          picked[t].condition + " ORDER BY _seq LIMIT ?2");
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+      auto& s = source_rows(sources[i], "_seq, _digest", true, after, window_last);
       sqlite::ResetGuard reset(s);
-      s.bind(1, static_cast<std::int64_t>(after)).bind(2, fetch);
-      bind_params(s, picked[t].condition);
       while (s.step()) {
-        entries.push_back({static_cast<std::uint64_t>(s.column_int(0)), CollectionTable::read_digest(s, 1), t});
+        entries.push_back({static_cast<std::uint64_t>(s.column_int(0)), CollectionTable::read_digest(s, 1), i});
       }
     }
     std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.seq < b.seq; });
@@ -239,34 +275,29 @@ struct Replica::Impl {
       ++count;
     }
     ChangeBatch batch;
-    batch.more = taken < entries.size();
+    batch.more = taken < entries.size() || (window && seqs.size() > window);
     const std::uint64_t last = taken ? entries[taken - 1].seq : after;
     std::vector<std::pair<std::uint64_t, StateDigest>> held_rows;  // seq, digest
-    std::vector<std::vector<std::pair<std::uint64_t, bool>>> unheld(picked.size());  // seq, digest unknown
+    std::vector<std::vector<std::pair<std::uint64_t, bool>>> unheld(sources.size());  // seq, digest unknown
     for (std::size_t i = 0; i < taken; ++i) {
       const Entry& e = entries[i];
       if (e.held) {
         held_rows.emplace_back(e.seq, *e.digest);
       } else {
-        unheld[e.table].emplace_back(e.seq, !e.digest);
+        unheld[e.source].emplace_back(e.seq, !e.digest);
       }
     }
     std::vector<StoredState> rows;
-    for (std::size_t t = 0; t < picked.size(); ++t) {
-      if (unheld[t].empty()) continue;
-      const auto& [table, condition] = picked[t];
-      const std::string name = quoted(table->name());
-      auto& s = db.cached(table->select_prefix() + " WHERE " + name + "._seq > ?1 AND " + name + "._seq <= ?2" +
-                          condition + " ORDER BY _seq");
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+      if (unheld[i].empty()) continue;
+      auto& s = source_rows(sources[i], sources[i].table->row_columns(), true, after, last);
       sqlite::ResetGuard reset(s);
-      s.bind(1, static_cast<std::int64_t>(after)).bind(2, static_cast<std::int64_t>(last));
-      bind_params(s, condition);
-      const auto& wanted = unheld[t];  // in sequence order
+      const auto& wanted = unheld[i];  // in sequence order
       while (s.step()) {
         const auto row_seq = static_cast<std::uint64_t>(s.column_int(1));
         const auto it = std::lower_bound(wanted.begin(), wanted.end(), std::pair(row_seq, false));
         if (it == wanted.end() || it->first != row_seq) continue;  // held
-        StoredState row = table->read_row(s);
+        StoredState row = sources[i].table->read_row(s);
         if (it->second) {
           if (const StateDigest digest = digest_of(row.state); held.check(digest)) {
             held_rows.emplace_back(row_seq, digest);
@@ -761,7 +792,7 @@ std::vector<Conflict> Replica::conflicts() const {
 }
 
 ChangeBatch Replica::changes_since(std::uint64_t seq, std::size_t limit) const {
-  return impl_->changes_where(seq, limit, [](const CollectionTable&) { return std::optional<std::string>(""); }, {});
+  return changes_since(seq, limit, nullptr, {});
 }
 
 ChangeBatch Replica::changes_since(std::uint64_t seq, std::size_t limit, const TerritoryFilter& filter) const {
@@ -770,15 +801,7 @@ ChangeBatch Replica::changes_since(std::uint64_t seq, std::size_t limit, const T
 
 ChangeBatch Replica::changes_since(std::uint64_t seq, std::size_t limit, const TerritoryFilter* filter,
                                    const HeldStates& held) const {
-  if (!filter) {
-    return impl_->changes_where(
-        seq, limit, [](const CollectionTable&) { return std::optional<std::string>(""); }, {}, held);
-  }
-  // Territories are bound from ?3 on: ?1 and ?2 are changes_where's own.
-  return impl_->changes_where(
-      seq, limit,
-      [&](const CollectionTable& table) { return territory_condition(*impl_->schema, table.schema(), *filter, 3); },
-      filter->territories, held);
+  return impl_->changes_of(impl_->row_sources(filter), seq, limit, held);
 }
 
 MergeReport Replica::merge(std::span<const RecordState> incoming, MergeDetail detail, const MergeGate& gate,

@@ -143,6 +143,15 @@ TEST_P(StoreContractTest, HeldStatesAreNamedInSequenceOrderWithinTheirOwnLimitAn
   const auto scoped = store_->changes_since(0, 100, north, everything, held);
   EXPECT_EQ(scoped.states.size(), 3u);
   EXPECT_EQ(scoped.held, (std::vector<StateDigest>{named[0], named[1]}));
+  // Two territories: each read as a range of its own, held changes merged in order.
+  const server::ReadScope both{TerritoryFilter{{"south", "north"}, {}}};
+  const auto two = store_->changes_since(0, 100, both, everything, held);
+  EXPECT_EQ(two.states.size(), 3u);
+  EXPECT_EQ(two.held, named);
+  const auto two_paged = store_->changes_since(0, 2, both, everything, held);
+  EXPECT_EQ(two_paged.states.size(), 2u);
+  EXPECT_EQ(two_paged.held.size(), 2u);
+  EXPECT_EQ(two_paged.to_seq, pushed.committed[3].seq);
 }
 
 TEST_P(StoreContractTest, ConcurrentEditsKeepBothSiblingsAndTheAuditSaysSo) {

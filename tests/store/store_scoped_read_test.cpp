@@ -169,6 +169,12 @@ TEST_P(StoreScopedReadTest, EveryReaderGetsWhatTheFullReadAndTheReadCheckGive) {
   EXPECT_TRUE(holds(bob, south_visit));
   EXPECT_FALSE(holds(bob, north_customer));
 
+  // Every territory, one twice: each is read as a range of its own and merged by sequence.
+  const Pulled all_three = expect_scoped_equals_full({"cai", Role::kRep, {"north", "south", "east", "north"}});
+  EXPECT_TRUE(holds(all_three, north_customer));
+  EXPECT_TRUE(holds(all_three, south_customer));
+  EXPECT_FALSE(holds(all_three, orphan_contact));
+
   const Pulled nobody = expect_scoped_equals_full({"new-rep", Role::kRep, {}});
   ASSERT_EQ(nobody.states.size(), 1u);  // the catalogue only
   EXPECT_EQ(nobody.states[0].id, product);
