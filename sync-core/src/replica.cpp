@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <charconv>
 #include <ctime>
+#include <deque>
 #include <limits>
 #include <memory>
 #include <optional>
+#include <queue>
 #include <utility>
 
 #include "collection_table.hpp"
@@ -189,18 +191,45 @@ struct Replica::Impl {
   }
 
   // The sequences of the first `count` changes after `after` over `sources` (every one if
-  // `count` is 0), from the indexes alone, sorted; one more if there are more.
+  // `count` is 0), from the indexes alone, sorted; one more if there are more. The sources'
+  // ranges are merged as they are stepped (a statement each, smallest next), so that a page
+  // steps count + 1 index entries in all, not count + 1 per territory.
   std::vector<std::uint64_t> first_seqs(const std::vector<RowSource>& sources, std::uint64_t after,
                                         std::size_t count) {
     std::vector<std::uint64_t> seqs;
-    for (const auto& source : sources) {
-      auto& s = source_rows(source, "_seq", false, after, 0);
-      sqlite::ResetGuard reset(s);
-      s.bind(2, count ? static_cast<std::int64_t>(count + 1) : std::int64_t{-1});
-      while (s.step()) seqs.push_back(static_cast<std::uint64_t>(s.column_int(0)));
+    if (sources.size() == 1 || !count) {
+      for (const auto& source : sources) {
+        auto& s = source_rows(source, "_seq", false, after, 0);
+        sqlite::ResetGuard reset(s);
+        s.bind(2, count ? static_cast<std::int64_t>(count + 1) : std::int64_t{-1});
+        while (s.step()) seqs.push_back(static_cast<std::uint64_t>(s.column_int(0)));
+      }
+      std::sort(seqs.begin(), seqs.end());
+      return seqs;
     }
-    std::sort(seqs.begin(), seqs.end());
-    if (count && seqs.size() > count + 1) seqs.resize(count + 1);
+    // Each source's statement stays open on its next row: a cached one of its own (the
+    // sources of one table differ only in their parameters, so the SQL names the source).
+    std::vector<sqlite::Statement*> open;
+    std::deque<sqlite::ResetGuard> resets;
+    using Next = std::pair<std::uint64_t, std::size_t>;  // seq, statement
+    std::priority_queue<Next, std::vector<Next>, std::greater<>> next;
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+      const auto& source = sources[i];
+      const std::string name = quoted(source.table->name());
+      auto& s = db.cached("SELECT _seq FROM " + name + " WHERE " + name + "._seq > ?1" + source.condition +
+                          " ORDER BY _seq /* source " + std::to_string(i) + " */");
+      resets.emplace_back(s);
+      open.push_back(&s);
+      s.bind(1, static_cast<std::int64_t>(after));
+      for (std::size_t p = 0; p < source.params.size(); ++p) s.bind(static_cast<int>(p) + 3, source.params[p]);
+      if (s.step()) next.emplace(static_cast<std::uint64_t>(s.column_int(0)), i);
+    }
+    while (!next.empty() && seqs.size() <= count) {
+      const auto [first, i] = next.top();
+      next.pop();
+      seqs.push_back(first);
+      if (open[i]->step()) next.emplace(static_cast<std::uint64_t>(open[i]->column_int(0)), i);
+    }
     return seqs;
   }
 
