@@ -10,6 +10,8 @@
 #include "customers.hpp"
 #include "fieldsync/core/error.hpp"
 #include "fieldsync/core/replica.hpp"
+#include "fieldsync/core/state_codec.hpp"
+#include "fieldsync/core/state_digest.hpp"
 #include "suites.hpp"
 
 namespace fieldsync::bench {
@@ -37,13 +39,16 @@ void expect(bool ok, const std::string& what) {
   return replica.merge(states);
 }
 // A first sync's storage work as ClientSync does it for a large pull from scratch: one
-// bulk load, a merge per page of 1000, the checkpoint, one commit at the end.
-MergeReport bulk_pages(Replica& replica, std::span<const RecordState> states) {
+// bulk load, a merge per page of 1000 with the digests of the bytes received (ClientSync
+// hashes them as it decodes, on its connection's thread: not timed here, like the decode),
+// the checkpoint, one commit at the end.
+MergeReport bulk_pages(Replica& replica, std::span<const RecordState> states, std::span<const StateDigest> digests) {
   constexpr std::size_t kPage = 1000;
   MergeReport total;
   auto load = replica.start_bulk_load();
   for (std::size_t start = 0; start < states.size(); start += kPage) {
-    auto report = replica.merge(states.subspan(start, std::min(kPage, states.size() - start)));
+    const std::size_t size = std::min(kPage, states.size() - start);
+    auto report = replica.merge(states.subspan(start, size), MergeDetail::kCounts, {}, digests.subspan(start, size));
     total.inserted += report.inserted;
     total.unchanged += report.unchanged;
     replica.set_setting("sync.checkpoint", std::to_string(start + kPage));
@@ -51,11 +56,13 @@ MergeReport bulk_pages(Replica& replica, std::span<const RecordState> states) {
   load.finish();
   return total;
 }
-[[gnu::noipa]] MergeReport bulk_load_states(Replica& replica, std::span<const RecordState> states) {
-  return bulk_pages(replica, states);
+[[gnu::noipa]] MergeReport bulk_load_states(Replica& replica, std::span<const RecordState> states,
+                                            std::span<const StateDigest> digests) {
+  return bulk_pages(replica, states, digests);
 }
-[[gnu::noipa]] MergeReport bulk_redelivered(Replica& replica, std::span<const RecordState> states) {
-  return bulk_pages(replica, states);
+[[gnu::noipa]] MergeReport bulk_redelivered(Replica& replica, std::span<const RecordState> states,
+                                            std::span<const StateDigest> digests) {
+  return bulk_pages(replica, states, digests);
 }
 [[gnu::noipa]] ChangeBatch export_changes_since(const Replica& replica, std::uint64_t seq, std::size_t limit) {
   return replica.changes_since(seq, limit);
@@ -144,12 +151,15 @@ class MergeSuites {
   void bulk_load() {
     const std::size_t n = states_.size();
     const std::string count = std::to_string(n);
+    std::vector<StateDigest> received;  // as ClientSync hashes the records it decodes
+    received.reserve(n);
+    for (const auto& state : states_) received.push_back(wire_state_digest(encode_wire_state(state)));
     report_.add(measure("merge.bulk", "bulk load " + count + " new states, pages of 1000, 1 tx", n,
                         options_.repeats, [&] {
                           dir_.remove_database(kRun);
                           auto replica = Replica::open(dir_.file(kRun), Schema::domain());
                           Stopwatch watch;
-                          auto result = bulk_load_states(replica, states_);
+                          auto result = bulk_load_states(replica, states_, received);
                           const double seconds = watch.seconds();
                           expect(result.inserted == n && replica.last_seq() == n, "not every state was inserted");
                           return seconds;
@@ -158,7 +168,7 @@ class MergeSuites {
                         [&] {
                           auto replica = Replica::open(dir_.file(kRun), Schema::domain());
                           Stopwatch watch;
-                          auto result = bulk_redelivered(replica, states_);
+                          auto result = bulk_redelivered(replica, states_, received);
                           const double seconds = watch.seconds();
                           expect(result.unchanged == n, "a redelivered state changed the replica");
                           return seconds;
