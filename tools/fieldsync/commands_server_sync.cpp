@@ -233,6 +233,10 @@ void print_sync_summary(const std::string& url, const ClientSyncStats& stats,
               << " still queued: they carry others' writes the server does not hold yet; sent again at the next sync\n";
   }
   std::cout << "  pulled:     " << plural(stats.pulled, "record") << '\n';
+  if (stats.unchanged > 0) {
+    std::cout << "  unchanged:  " << plural(stats.unchanged, "record")
+              << " this replica holds already, not sent again (a pull from the start)\n";
+  }
   if (stats.resynced) {
     std::cout << "  resynced:   from scratch; removed " << plural(stats.forgotten, "record")
               << " no longer on the server or in your territories\n";
@@ -291,6 +295,7 @@ void run_sync_once(const Context& context, Replica& replica, const std::string& 
                                  {"refused", refused_json},
                                  {"held_back", stats.held_back},
                                  {"pulled", stats.pulled},
+                                 {"unchanged", stats.unchanged},
                                  {"resynced", stats.resynced},
                                  {"forgotten", stats.forgotten},
                                  {"checkpoint", stats.checkpoint},

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "cli_runner.hpp"
+#include "fieldsync/core/sqlite.hpp"
 #include "fieldsync/server/server.hpp"
 
 extern char** environ;
@@ -389,6 +390,33 @@ TEST_F(CliServerSync, HistoryShowsAcceptedEntries) {
 
 // A customer handed from Ana's territory to another: her next sync says it resynced and
 // removed it, and the one after does not resync again.
+TEST_F(CliServerSync, APullFromTheStartSaysWhatCameUnchanged) {
+  box_.init("office.db");
+  box_.init("ana.db");
+  put("office.db", {"customers", "name=Hoffmann", "territory=north"});
+  const std::string edited = put("office.db", {"customers", "name=Gruber", "territory=north"});
+  ASSERT_EQ(sync("office.db", sue_).exit_code, 0);
+  ASSERT_EQ(sync("ana.db", ana_).exit_code, 0);
+  put("office.db", {"customers", edited, "phone=030 1"});
+  ASSERT_EQ(sync("office.db", sue_).exit_code, 0);
+  // As after a lost checkpoint: the next sync pulls from the start.
+  {
+    sqlite::Database db(box_.path("ana.db"));
+    db.exec("UPDATE fs_settings SET value = '0' WHERE key = 'sync.checkpoint'");
+  }
+  auto summary = nlohmann::json::parse(ok("ana.db", {"sync", "--server", url_, "--token", ana_, "--json"}).out);
+  EXPECT_EQ(summary["pulled"], 1);     // the edited one
+  EXPECT_EQ(summary["unchanged"], 1);  // the other, named by the phone and not sent
+  {
+    sqlite::Database db(box_.path("ana.db"));
+    db.exec("UPDATE fs_settings SET value = '0' WHERE key = 'sync.checkpoint'");
+  }
+  CliResult r = sync("ana.db", ana_);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("pulled:     0 records\n"));
+  EXPECT_THAT(r.out, HasSubstr("unchanged:  2 records this replica holds already, not sent again"));
+}
+
 TEST_F(CliServerSync, ATerritoryMoveShowsAsAResync) {
   box_.init("office.db");
   box_.init("ana.db");
