@@ -56,6 +56,12 @@ constexpr const char* kMigrations[] = {
       ALTER TABLE fs_rejections ADD COLUMN server_known INTEGER NOT NULL DEFAULT 0;
       ALTER TABLE fs_rejections ADD COLUMN server_state BLOB;
     )sql",
+    // 5: every collection row keeps its state's digest (_digest, added to each table by
+    // CollectionTable). Nothing to run here: the version is what matters, since an older
+    // build writing this file would leave the digests of the states it overwrote, and a
+    // pull from scratch would then confirm states the replica no longer matches. Older
+    // builds refuse a file of a newer version.
+    "-- the _digest columns",
 };
 
 enum class WriteKind { kCreate, kUpdate, kRemove };

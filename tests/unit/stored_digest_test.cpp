@@ -134,6 +134,15 @@ TEST_F(StoredDigestTest, AReplicaFromBeforeDigestsNamesItsStatesAndGetsDigestsAs
   EXPECT_EQ(batch.states[0].id, edited);
 }
 
+TEST_F(StoredDigestTest, TheFileSaysItsRowsKeepDigestsSoThatOlderBuildsRefuseIt) {
+  // An older build writing the file would leave the digests of the states it overwrote.
+  // Version 5 added _digest; builds before it know 4 and refuse a newer file.
+  Replica r = open();
+  sqlite::Statement version(r.database().handle(), "PRAGMA user_version");
+  ASSERT_TRUE(version.step());
+  EXPECT_GE(version.column_int(0), 5);
+}
+
 TEST_F(StoredDigestTest, ChangesSinceLeavesHeldRowsOutInSequenceOrderWithALimitOfTheirOwn) {
   Replica r = open();
   std::vector<RecordId> ids;

@@ -140,7 +140,7 @@ struct ReadScope {
 struct ChangePage {
   std::vector<RecordState> states;
   std::vector<std::uint64_t> seqs;  // each state's server sequence
-  // The changes changes_since's HeldCheck said the reader holds: their digests and
+  // The changes changes_since's HeldStates named: their digests and
   // sequences, in sequence order (apart from `states`).
   std::vector<StateDigest> held;
   std::vector<std::uint64_t> held_seqs;

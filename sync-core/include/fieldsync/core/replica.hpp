@@ -56,8 +56,8 @@ struct ListQuery {
 struct ChangeBatch {
   std::vector<RecordState> states;
   std::vector<std::uint64_t> seqs;  // each state's change sequence
-  // With a HeldCheck: the changes whose digest it said the reader holds, left undecoded, and
-  // their sequences, in sequence order (apart from `states`).
+  // With HeldStates: the changes whose digest it names, left undecoded, and their
+  // sequences, in sequence order (apart from `states`).
   std::vector<StateDigest> held;
   std::vector<std::uint64_t> held_seqs;
   std::uint64_t to_seq = 0;  // checkpoint to ask from next time
