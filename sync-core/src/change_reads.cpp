@@ -12,6 +12,8 @@
 namespace fieldsync {
 namespace {
 
+constexpr std::uint64_t kNoEnd = std::numeric_limits<std::int64_t>::max();  // the highest _seq
+
 void take_rows(ChangeBatch& batch, std::vector<StoredState>& rows) {
   std::sort(rows.begin(), rows.end(), [](const StoredState& a, const StoredState& b) { return a.seq < b.seq; });
   batch.states.reserve(rows.size());
@@ -63,16 +65,15 @@ std::vector<ChangeReads::RowSource> ChangeReads::row_sources(const TerritoryFilt
   return sources;
 }
 
-// A cached statement over `source`'s rows after ?1 (and up to ?2 if `bounded`), in sequence
-// order, selecting `columns`; bound but for ?2 of an unbounded one (its LIMIT).
-sqlite::Statement& ChangeReads::source_rows(const RowSource& source, const std::string& columns, bool bounded,
-                               std::uint64_t after, std::uint64_t last) {
+// A cached statement over `source`'s rows after `after` and up to `last`, in sequence order,
+// selecting `columns`, bound. Statements open at the same time need their own `slot` (the
+// sources of one table differ only in their parameters, so the SQL names the slot).
+sqlite::Statement& ChangeReads::source_rows(const RowSource& source, const std::string& columns, std::uint64_t after,
+                                            std::uint64_t last, std::size_t slot) {
   const std::string name = quoted(source.table->name());
-  auto& s = db_.cached("SELECT " + columns + " FROM " + name + " WHERE " + name + "._seq > ?1" +
-                      (bounded ? " AND " + name + "._seq <= ?2" : "") + source.condition + " ORDER BY _seq" +
-                      (bounded ? "" : " LIMIT ?2"));
-  s.bind(1, static_cast<std::int64_t>(after));
-  if (bounded) s.bind(2, static_cast<std::int64_t>(last));
+  auto& s = db_.cached("SELECT " + columns + " FROM " + name + " WHERE " + name + "._seq > ?1 AND " + name +
+                       "._seq <= ?2" + source.condition + " ORDER BY _seq /* " + std::to_string(slot) + " */");
+  s.bind(1, static_cast<std::int64_t>(after)).bind(2, static_cast<std::int64_t>(last));
   for (std::size_t i = 0; i < source.params.size(); ++i) s.bind(static_cast<int>(i) + 3, source.params[i]);
   return s;
 }
@@ -82,36 +83,19 @@ sqlite::Statement& ChangeReads::source_rows(const RowSource& source, const std::
 // ranges are merged as they are stepped (a statement each, smallest next), so that a page
 // steps count + 1 index entries in all, not count + 1 per territory.
 std::vector<std::uint64_t> ChangeReads::first_seqs(const std::vector<RowSource>& sources, std::uint64_t after,
-                                      std::size_t count) {
-  std::vector<std::uint64_t> seqs;
-  if (sources.size() == 1 || !count) {
-    for (const auto& source : sources) {
-      auto& s = source_rows(source, "_seq", false, after, 0);
-      sqlite::ResetGuard reset(s);
-      s.bind(2, count ? static_cast<std::int64_t>(count + 1) : std::int64_t{-1});
-      while (s.step()) seqs.push_back(static_cast<std::uint64_t>(s.column_int(0)));
-    }
-    std::sort(seqs.begin(), seqs.end());
-    return seqs;
-  }
-  // Each source's statement stays open on its next row: a cached one of its own (the
-  // sources of one table differ only in their parameters, so the SQL names the source).
+                                                   std::size_t count) {
   std::vector<sqlite::Statement*> open;
   std::deque<sqlite::ResetGuard> resets;
   using Next = std::pair<std::uint64_t, std::size_t>;  // seq, statement
   std::priority_queue<Next, std::vector<Next>, std::greater<>> next;
   for (std::size_t i = 0; i < sources.size(); ++i) {
-    const auto& source = sources[i];
-    const std::string name = quoted(source.table->name());
-    auto& s = db_.cached("SELECT _seq FROM " + name + " WHERE " + name + "._seq > ?1" + source.condition +
-                        " ORDER BY _seq /* source " + std::to_string(i) + " */");
+    auto& s = source_rows(sources[i], "_seq", after, kNoEnd, i);
     resets.emplace_back(s);
     open.push_back(&s);
-    s.bind(1, static_cast<std::int64_t>(after));
-    for (std::size_t p = 0; p < source.params.size(); ++p) s.bind(static_cast<int>(p) + 3, source.params[p]);
     if (s.step()) next.emplace(static_cast<std::uint64_t>(s.column_int(0)), i);
   }
-  while (!next.empty() && seqs.size() <= count) {
+  std::vector<std::uint64_t> seqs;
+  while (!next.empty() && (!count || seqs.size() <= count)) {
     const auto [first, i] = next.top();
     next.pop();
     seqs.push_back(first);
@@ -129,7 +113,7 @@ ChangeBatch ChangeReads::page(const TerritoryFilter* filter, std::uint64_t after
   const std::vector<RowSource> sources = row_sources(filter);
   if (held) return held_page(sources, after, limit, held);
   ChangeBatch batch;
-  std::uint64_t last = std::numeric_limits<std::int64_t>::max();
+  std::uint64_t last = kNoEnd;
   if (limit) {
     const auto seqs = first_seqs(sources, after, limit);
     batch.more = seqs.size() > limit;
@@ -137,7 +121,7 @@ ChangeBatch ChangeReads::page(const TerritoryFilter* filter, std::uint64_t after
   }
   std::vector<StoredState> rows;
   for (const auto& source : sources) {
-    auto& s = source_rows(source, source.table->row_columns(), true, after, last);
+    auto& s = source_rows(source, source.table->row_columns(), after, last);
     sqlite::ResetGuard reset(s);
     while (s.step()) rows.push_back(source.table->read_row(s));
   }
@@ -157,7 +141,7 @@ ChangeBatch ChangeReads::held_page(const std::vector<RowSource>& sources, std::u
   const std::size_t window = limit && held.limit ? limit + held.limit + 1 : 0;
   const auto seqs = first_seqs(sources, after, window);
   const std::uint64_t window_last =
-      window && seqs.size() > window ? seqs[window - 1] : std::numeric_limits<std::int64_t>::max();
+      window && seqs.size() > window ? seqs[window - 1] : kNoEnd;
   struct Entry {
     std::uint64_t seq;
     std::optional<StateDigest> digest;  // nullopt: not stored
@@ -166,7 +150,7 @@ ChangeBatch ChangeReads::held_page(const std::vector<RowSource>& sources, std::u
   };
   std::vector<Entry> entries;
   for (std::size_t i = 0; i < sources.size(); ++i) {
-    auto& s = source_rows(sources[i], "_seq, _digest", true, after, window_last);
+    auto& s = source_rows(sources[i], "_seq, _digest", after, window_last);
     sqlite::ResetGuard reset(s);
     while (s.step()) {
       entries.push_back({static_cast<std::uint64_t>(s.column_int(0)), CollectionTable::read_digest(s, 1), i});
@@ -197,7 +181,7 @@ ChangeBatch ChangeReads::held_page(const std::vector<RowSource>& sources, std::u
   std::vector<StoredState> rows;
   for (std::size_t i = 0; i < sources.size(); ++i) {
     if (unheld[i].empty()) continue;
-    auto& s = source_rows(sources[i], sources[i].table->row_columns(), true, after, last);
+    auto& s = source_rows(sources[i], sources[i].table->row_columns(), after, last);
     sqlite::ResetGuard reset(s);
     const auto& wanted = unheld[i];  // in sequence order
     while (s.step()) {

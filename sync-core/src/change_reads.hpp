@@ -42,8 +42,8 @@ class ChangeReads {
   };
 
   std::vector<RowSource> row_sources(const TerritoryFilter* filter) const;
-  sqlite::Statement& source_rows(const RowSource& source, const std::string& columns, bool bounded,
-                                 std::uint64_t after, std::uint64_t last);
+  sqlite::Statement& source_rows(const RowSource& source, const std::string& columns, std::uint64_t after,
+                                 std::uint64_t last, std::size_t slot = 0);
   std::vector<std::uint64_t> first_seqs(const std::vector<RowSource>& sources, std::uint64_t after,
                                         std::size_t count);
   ChangeBatch held_page(const std::vector<RowSource>& sources, std::uint64_t after, std::size_t limit,

@@ -431,7 +431,7 @@ void ClientSync::handle_batch(const proto::Envelope& message) {
   PulledPage page;
   page.checkpoint = checkpoint;
   page.states.reserve(static_cast<std::size_t>(batch.records_size()));
-  page.digests.reserve(page.states.capacity());
+  page.digests.reserve(static_cast<std::size_t>(batch.records_size()));
   for (const auto& record : batch.records()) {
     page.states.push_back(decode_wire_state(record));
     page.digests.push_back(digest_of_(record));  // stored with the row (Replica::merge)

@@ -138,6 +138,12 @@ struct Replica::Impl {
     return digester(wire);
   }
 
+  // Writes the row of `state` with its digest.
+  void store(const CollectionTable& table, const std::string& key, const RecordState& state, std::uint64_t row_seq,
+             CollectionTable::Row row) {
+    table.store(db, key, state, digest_of(state), row_seq, row);
+  }
+
   void configure(bool in_memory) {
     if (!in_memory) db.exec("PRAGMA journal_mode = WAL");
     db.exec(options.durable_commits ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
@@ -372,8 +378,7 @@ struct Replica::Impl {
         if (refusal) throw *refusal;
       }
       const std::optional<std::uint64_t> pending_change = stored ? outbox_change(table.name(), key) : std::nullopt;
-      table.store(db, key, state, digest_of(state), ++seq,
-                  stored ? CollectionTable::Row::kExisting : CollectionTable::Row::kNew);
+      store(table, key, state, ++seq, stored ? CollectionTable::Row::kExisting : CollectionTable::Row::kNew);
       if (kind == WriteKind::kUpdate && moves_stage(table.schema(), *before, state)) {
         remember_move(db, table.name(), key, MoveUndo{encode_state(*before), pending_change, seq, dot.counter});
       }
@@ -515,8 +520,7 @@ void Replica::undo_last_move(std::string_view collection, const RecordId& id) {
   const std::string key = id_text(id);
   impl.in_transaction([&] {
     const MoveUndo undo = impl.undoable_move(table, key);
-    const RecordState previous = decode_state(undo.previous_state);
-    table.store(impl.db, key, previous, impl.digest_of(previous), ++impl.seq, CollectionTable::Row::kExisting);
+    impl.store(table, key, decode_state(undo.previous_state), ++impl.seq, CollectionTable::Row::kExisting);
     if (undo.previous_change) {
       auto& s = impl.db.cached("UPDATE fs_outbox SET change = ?3 WHERE collection = ?1 AND id = ?2");
       sqlite::ResetGuard reset(s);
@@ -1084,8 +1088,8 @@ Dismissal Replica::dismiss_rejection(std::string_view collection, const RecordId
     }
     const auto stored = table.load(impl.db, key);
     impl.observe_stamps(*server.state);
-    table.store(impl.db, key, *server.state, impl.digest_of(*server.state), ++impl.seq,
-                stored ? CollectionTable::Row::kExisting : CollectionTable::Row::kNew);
+    impl.store(table, key, *server.state, ++impl.seq,
+               stored ? CollectionTable::Row::kExisting : CollectionTable::Row::kNew);
     return Dismissal::kReverted;
   });
 }
@@ -1133,7 +1137,7 @@ ReplicaId Replica::take_new_replica_id() {
       canonicalize(state);
       const auto& table = impl.table(state.collection);
       const std::string key = id_text(state.id);
-      table.store(impl.db, key, state, impl.digest_of(state), ++impl.seq, CollectionTable::Row::kExisting);
+      impl.store(table, key, state, ++impl.seq, CollectionTable::Row::kExisting);
       sqlite::ResetGuard reset(requeue);
       requeue.bind(1, state.collection).bind(2, key).bind(3, static_cast<std::int64_t>(dot.counter));
       requeue.run();
@@ -1178,8 +1182,7 @@ ClockCorrection Replica::correct_clock(std::int64_t offset_ms) {
       }
       if (!changed) continue;
       const auto& table = impl.table(entry.state.collection);
-      table.store(impl.db, id_text(entry.state.id), entry.state, impl.digest_of(entry.state), ++impl.seq,
-                  CollectionTable::Row::kExisting);
+      impl.store(table, id_text(entry.state.id), entry.state, ++impl.seq, CollectionTable::Row::kExisting);
     }
     // Stamps issued from now on follow the corrected clock, not a future it ran ahead to.
     if (impl.hlc.last().ms() > now) impl.hlc = HybridClock(impl.corrected, Hlc(now, 0));
